@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
+import { HealthModule } from './platform/health/health.module';
+import { EnvelopeInterceptor } from './platform/http/envelope.interceptor';
+import { LoggingModule } from './platform/logging/logging.module';
+import { MetricsModule } from './platform/metrics/metrics.module';
+import { QueueModule } from './platform/queue/queue.module';
+import { RedisModule } from './platform/redis/redis.module';
+import { DOMAIN_MODULES } from './domain-modules';
+
+/** The HTTP API process. */
+@Module({
+  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, ...DOMAIN_MODULES],
+  providers: [
+    { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-only-secret-change-me']);
+
+/** Every setting the processes read, with its default. Nothing outside src/config reads process.env. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PUBLIC_BASE_URL: z.url().optional(),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL'),
+    QUEUE_PREFIX: z.string().min(1).default('cbapi'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    JWT_SECRET: z.string().min(32, 'at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
+    JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+    REFRESH_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+    SIGNUP_ENABLED: bool.default(true),
+    RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    WORKER_IN_PROCESS: bool.default(false),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+    SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
+    MAIL_FROM: z.string().default('Commerce API <no-reply@localhost>'),
+    WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  })
+  .superRefine((cfg, issue) => {
+    if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {
+      issue.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a real secret in production, not the development default' });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
+      issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,2 @@
+/** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
+export const DOMAIN_MODULES: any[] = [];

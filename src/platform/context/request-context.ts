@@ -1,0 +1,64 @@
+import type { EntityManager } from 'typeorm';
+
+export type Mode = 'live' | 'test';
+export type Role = 'owner' | 'admin' | 'staff' | 'customer';
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'user'; userId: string; role: Role; customerId: string | null; tokenId: string; familyId: string; expiresAt: number }
+  | { kind: 'api_key'; keyId: string; access: 'read_only' | 'read_write' }
+  | { kind: 'system'; name: string };
+
+/**
+ * Who is asking, for which tenant and mode, and inside which transaction. Every service and
+ * repository method takes it first; queries are scoped by `tenantId` and `mode` from here.
+ */
+export class RequestContext {
+  constructor(
+    readonly requestId: string,
+    readonly tenantId: string | null,
+    readonly mode: Mode,
+    readonly actor: Actor,
+    readonly scopes: readonly string[] | null,
+    readonly manager?: EntityManager,
+  ) {}
+
+  static anonymous(requestId: string): RequestContext {
+    return new RequestContext(requestId, null, 'live', { kind: 'anonymous' }, null);
+  }
+
+  /** For workers and the CLI: acts for a tenant with no user behind it. */
+  static system(name: string, tenantId: string, mode: Mode, requestId = `job_${name}`): RequestContext {
+    return new RequestContext(requestId, tenantId, mode, { kind: 'system', name }, null);
+  }
+
+  get livemode(): boolean {
+    return this.mode === 'live';
+  }
+
+  /** The tenant this request acts for; only callable behind authentication. */
+  get tenant(): string {
+    if (!this.tenantId) throw new Error('RequestContext has no tenant: route is missing authentication');
+    return this.tenantId;
+  }
+
+  /** A customer user is confined to its own customer record; null for everyone else. */
+  get customerScope(): string | null {
+    return this.actor.kind === 'user' && this.actor.role === 'customer' ? this.actor.customerId ?? '' : null;
+  }
+
+  withManager(manager: EntityManager): RequestContext {
+    return new RequestContext(this.requestId, this.tenantId, this.mode, this.actor, this.scopes, manager);
+  }
+
+  with(changes: Partial<Pick<RequestContext, 'tenantId' | 'mode' | 'actor' | 'scopes'>>): RequestContext {
+    return new RequestContext(
+      this.requestId,
+      changes.tenantId !== undefined ? changes.tenantId : this.tenantId,
+      changes.mode ?? this.mode,
+      changes.actor ?? this.actor,
+      changes.scopes !== undefined ? changes.scopes : this.scopes,
+      this.manager,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { InvalidRequestError } from '../errors/domain-errors';
+import { Page } from './page';
+import { encodeCursor, type PageQuery, type SortOrder } from './page-query';
+
+export interface SortSpec<E> {
+  /** The name the client used (`created_at`), recorded in the cursor. */
+  name: string;
+  /** The SQL expression to order by, e.g. `p.created_at`. Must be NOT NULL. */
+  column: string;
+  /** The id column that breaks ties, e.g. `p.id`. */
+  idColumn: string;
+  order: SortOrder;
+  /** Reads the sort value and id back from a row, to build the next cursor. */
+  valueOf: (row: E) => string | number | Date;
+  idOf: (row: E) => string;
+}
+
+/**
+ * Runs a list query in either paging mode. Offset mode counts and skips; cursor mode seeks past
+ * (sort value, id) so its cost stays flat however deep the page. Both hand out `next_cursor`.
+ */
+export async function paginate<E extends ObjectLiteral>(
+  qb: SelectQueryBuilder<E>,
+  pageQuery: PageQuery,
+  sort: SortSpec<E>,
+): Promise<Page<E>> {
+  const dir = sort.order === 'asc' ? 'ASC' : 'DESC';
+  const perPage = pageQuery.perPage;
+
+  if (pageQuery.kind === 'cursor') {
+    const { cursor } = pageQuery;
+    if (cursor.sort !== sort.name || cursor.order !== sort.order) {
+      throw new InvalidRequestError('cursor belongs to a different sort or order; pass the same sort and order', 'cursor');
+    }
+    const op = sort.order === 'asc' ? '>' : '<';
+    qb.andWhere(`(${sort.column}, ${sort.idColumn}) ${op} (:cursorValue, :cursorId)`, {
+      cursorValue: cursor.value,
+      cursorId: cursor.id,
+    });
+    const rows = await qb.orderBy(sort.column, dir).addOrderBy(sort.idColumn, dir).take(perPage + 1).getMany();
+    const hasMore = rows.length > perPage;
+    const items = rows.slice(0, perPage);
+    return new Page(items, {
+      per_page: perPage,
+      has_next: hasMore,
+      has_previous: true,
+      has_more: hasMore,
+      next_cursor: hasMore ? cursorAfter(items[items.length - 1], sort) : null,
+    });
+  }
+
+  const total = await qb.clone().getCount();
+  const items = await qb
+    .orderBy(sort.column, dir)
+    .addOrderBy(sort.idColumn, dir)
+    .skip((pageQuery.page - 1) * perPage)
+    .take(perPage)
+    .getMany();
+  const totalPages = Math.ceil(total / perPage);
+  const hasNext = pageQuery.page < totalPages;
+  return new Page(items, {
+    page: pageQuery.page,
+    per_page: perPage,
+    total,
+    total_pages: totalPages,
+    has_next: hasNext,
+    has_previous: pageQuery.page > 1,
+    has_more: hasNext,
+    next_cursor: hasNext && items.length > 0 ? cursorAfter(items[items.length - 1], sort) : null,
+  });
+}
+
+function cursorAfter<E>(row: E, sort: SortSpec<E>): string {
+  const raw = sort.valueOf(row);
+  const value = raw instanceof Date ? raw.toISOString() : raw;
+  return encodeCursor({ sort: sort.name, order: sort.order, value, id: sort.idOf(row) });
+}

@@ -1,0 +1,18 @@
+/**
+ * Every queue and the job names it carries: the one place queues are registered. The worker
+ * refuses to start when a job listed here has no @JobHandler, so a job can't be enqueued into
+ * a void.
+ */
+export const QUEUES = {
+  system: ['heartbeat'],
+} as const;
+
+export type QueueName = keyof typeof QUEUES;
+export type JobName<Q extends QueueName> = (typeof QUEUES)[Q][number];
+
+export const WORKER_HEARTBEAT_KEY = 'worker:heartbeat';
+
+/** Jobs the worker schedules itself on start (BullMQ job schedulers are upserts, so replicas agree). */
+export const SCHEDULED_JOBS: { queue: QueueName; name: string; everyMs: number }[] = [
+  { queue: 'system', name: 'heartbeat', everyMs: 10_000 },
+];

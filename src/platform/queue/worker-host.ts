@@ -1,0 +1,79 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Worker, type Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
+import { QUEUES, SCHEDULED_JOBS, type QueueName } from './queues';
+import { QueueService } from './queue.service';
+import { redisConnectionOptions } from './redis-connection';
+
+type Handler = (data: any, job: Job) => Promise<unknown>;
+
+export class MissingJobHandlerError extends Error {}
+
+/**
+ * Finds every @JobHandler, refuses to start when a registered job has none, and runs one BullMQ
+ * worker per queue. On shutdown it stops taking jobs and waits for the running ones.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly queues: QueueService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  discoverHandlers(): Map<string, Handler> {
+    const handlers = new Map<string, Handler>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance);
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const meta = this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, prototype[method]);
+        if (!meta) continue;
+        const key = `${meta.queue}:${meta.name}`;
+        if (handlers.has(key)) throw new Error(`Two handlers for job ${key}`);
+        handlers.set(key, (data, job) => instance[method](data, job));
+      }
+    }
+    const missing = Object.entries(QUEUES).flatMap(([queue, names]) =>
+      names.filter((name) => !handlers.has(`${queue}:${name}`)).map((name) => `${queue}:${name}`),
+    );
+    if (missing.length > 0) {
+      throw new MissingJobHandlerError(`Worker refuses to start: no handler for job(s) ${missing.join(', ')}`);
+    }
+    return handlers;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.discoverHandlers();
+    for (const queue of Object.keys(QUEUES) as QueueName[]) {
+      const worker = new Worker(
+        queue,
+        async (job) => {
+          const handler = handlers.get(`${queue}:${job.name}`);
+          if (!handler) throw new Error(`No handler for job ${queue}:${job.name}`);
+          return handler(job.data, job);
+        },
+        { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX, concurrency: 20 },
+      );
+      worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+      this.workers.push(worker);
+    }
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    for (const job of SCHEDULED_JOBS) {
+      await this.queues.queue(job.queue).upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name });
+    }
+    this.logger.log(`Worker running ${handlers.size} job type(s) on ${this.workers.length} queue(s)`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}
