@@ -3,6 +3,12 @@ import type { EntityManager } from 'typeorm';
 export type Mode = 'live' | 'test';
 export type Role = 'owner' | 'admin' | 'staff' | 'customer';
 
+/** Requests per minute this credential may make; a tenant's plan may raise or lower the defaults. */
+export interface RateLimits {
+  readsPerMinute: number;
+  writesPerMinute: number;
+}
+
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: string; role: Role; customerId: string | null; tokenId: string; familyId: string; expiresAt: number }
@@ -21,6 +27,7 @@ export class RequestContext {
     readonly actor: Actor,
     readonly scopes: readonly string[] | null,
     readonly manager?: EntityManager,
+    readonly limits?: RateLimits,
   ) {}
 
   static anonymous(requestId: string): RequestContext {
@@ -30,6 +37,18 @@ export class RequestContext {
   /** For workers and the CLI: acts for a tenant with no user behind it. */
   static system(name: string, tenantId: string, mode: Mode, requestId = `job_${name}`): RequestContext {
     return new RequestContext(requestId, tenantId, mode, { kind: 'system', name }, null);
+  }
+
+  /** Identifies the credential for per-key / per-user counters; null when anonymous. */
+  get credentialId(): string | null {
+    switch (this.actor.kind) {
+      case 'api_key':
+        return this.actor.keyId;
+      case 'user':
+        return this.actor.userId;
+      default:
+        return null;
+    }
   }
 
   get livemode(): boolean {
@@ -48,10 +67,10 @@ export class RequestContext {
   }
 
   withManager(manager: EntityManager): RequestContext {
-    return new RequestContext(this.requestId, this.tenantId, this.mode, this.actor, this.scopes, manager);
+    return new RequestContext(this.requestId, this.tenantId, this.mode, this.actor, this.scopes, manager, this.limits);
   }
 
-  with(changes: Partial<Pick<RequestContext, 'tenantId' | 'mode' | 'actor' | 'scopes'>>): RequestContext {
+  with(changes: Partial<Pick<RequestContext, 'tenantId' | 'mode' | 'actor' | 'scopes' | 'limits'>>): RequestContext {
     return new RequestContext(
       this.requestId,
       changes.tenantId !== undefined ? changes.tenantId : this.tenantId,
@@ -59,6 +78,7 @@ export class RequestContext {
       changes.actor ?? this.actor,
       changes.scopes !== undefined ? changes.scopes : this.scopes,
       this.manager,
+      changes.limits ?? this.limits,
     );
   }
 }

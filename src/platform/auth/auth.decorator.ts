@@ -1,0 +1,26 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Role } from '../context/request-context';
+
+export const AUTH_POLICY = 'cbapi:auth-policy';
+
+/**
+ * Who may call a route. `resource` + `access` is checked against API-key scopes
+ * (`products:read`, `products:write`; write implies read) and read-only keys; `roles` against
+ * user tokens. Customer users are refused unless `roles` names `customer`.
+ */
+export type AuthPolicy =
+  | { public: true }
+  | { public?: false; resource: string; access: 'read' | 'write'; roles?: readonly Role[]; usersOnly?: boolean };
+
+export const STAFF_ROLES: readonly Role[] = ['owner', 'admin', 'staff'];
+export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
+
+/** Declares a route's caller policy; the global auth guard enforces it. Every route carries one. */
+export function Auth(resource: string, access: 'read' | 'write', options: { roles?: readonly Role[]; usersOnly?: boolean } = {}) {
+  return SetMetadata(AUTH_POLICY, { resource, access, roles: options.roles ?? STAFF_ROLES, usersOnly: options.usersOnly } satisfies AuthPolicy);
+}
+
+/** A route anyone may call (health, login, sign-up, hosted pages). */
+export function Public() {
+  return SetMetadata(AUTH_POLICY, { public: true } satisfies AuthPolicy);
+}
