@@ -1,4 +1,4 @@
-import { RequestMethod } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +16,8 @@ export interface CreateAppOptions {
   /** Called with the Fastify instance before routes are registered (tests collect routes here). */
   beforeInit?: (fastify: FastifyInstance) => void;
   bufferLogs?: boolean;
+  /** Extra modules mounted beside the application (tests mount fixture routes this way). */
+  extraModules?: any[];
 }
 
 /** Builds the API application exactly as production runs it; main.ts and the e2e tests both use this. */
@@ -27,7 +29,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     trustProxy: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, { bufferLogs: options.bufferLogs ?? true });
+  let root: new () => object = AppModule;
+  if (options.extraModules?.length) {
+    class RootWithExtras {}
+    Module({ imports: [AppModule, ...options.extraModules] })(RootWithExtras);
+    root = RootWithExtras;
+  }
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: options.bufferLogs ?? true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AllExceptionsFilter } from './platform/errors/all-exceptions.filter';
@@ -10,12 +10,15 @@ import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './platform/queue/queue.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { DOMAIN_MODULES } from './domain-modules';
+import { AuthGuard } from './modules/identity/auth.guard';
 
 /** The HTTP API process. */
 @Module({
   imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, ...DOMAIN_MODULES],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    // Guards run in this order: who is calling, then how often.
+    { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
   ],
 })

@@ -1,2 +1,4 @@
+import { IdentityModule } from './modules/identity/identity.module';
+
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [];
+export const DOMAIN_MODULES: any[] = [IdentityModule];

@@ -10,14 +10,27 @@ export const AUTH_POLICY = 'cbapi:auth-policy';
  */
 export type AuthPolicy =
   | { public: true }
-  | { public?: false; resource: string; access: 'read' | 'write'; roles?: readonly Role[]; usersOnly?: boolean };
+  | {
+      public?: false;
+      resource: string;
+      access: 'read' | 'write';
+      roles?: readonly Role[];
+      /** API keys are refused (e.g. managing keys): only people may call. */
+      usersOnly?: boolean;
+      /** Any authenticated credential may call, whatever its scopes (e.g. "who am I"). */
+      selfService?: boolean;
+    };
 
 export const STAFF_ROLES: readonly Role[] = ['owner', 'admin', 'staff'];
 export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
 
 /** Declares a route's caller policy; the global auth guard enforces it. Every route carries one. */
-export function Auth(resource: string, access: 'read' | 'write', options: { roles?: readonly Role[]; usersOnly?: boolean } = {}) {
-  return SetMetadata(AUTH_POLICY, { resource, access, roles: options.roles ?? STAFF_ROLES, usersOnly: options.usersOnly } satisfies AuthPolicy);
+export function Auth(
+  resource: string,
+  access: 'read' | 'write',
+  options: { roles?: readonly Role[]; usersOnly?: boolean; selfService?: boolean } = {},
+) {
+  return SetMetadata(AUTH_POLICY, { resource, access, ...options, roles: options.roles ?? STAFF_ROLES } satisfies AuthPolicy);
 }
 
 /** A route anyone may call (health, login, sign-up, hosted pages). */

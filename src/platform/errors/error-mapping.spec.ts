@@ -33,6 +33,11 @@ describe('mapError', () => {
     expect(m.body.error).toMatchObject({ code: 'invalid_request', message: 'Request body is not valid JSON' });
   });
 
+  it('maps Nest\'s wrapped body-parser failure to the same message', () => {
+    const wrapped = new BadRequestException("Body is not valid JSON but content-type is set to 'application/json'");
+    expect(mapError(wrapped, 'r').body.error.message).toBe('Request body is not valid JSON');
+  });
+
   it('maps an unknown route to the not_found envelope', () => {
     const m = mapError(new NotFoundException(), 'r', 'GET /api/v1/nope');
     expect(m.status).toBe(404);

@@ -22,8 +22,10 @@ const CODE_BY_STATUS: Record<number, ErrorCode> = {
 };
 
 /** Messages for errors the HTTP layer raises before any route runs (body parsing, routing). */
-function frameworkMessage(err: { code?: string; message: string }, status: number): string {
-  switch (err.code) {
+function frameworkMessage(err: { code?: string; message: string; cause?: { code?: string } }, status: number): string {
+  // Nest re-throws Fastify's body-parser failure as an HttpException carrying only its message.
+  if (/not valid JSON/i.test(err.message ?? '')) return 'Request body is not valid JSON';
+  switch (err.code ?? err.cause?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return 'Request body is not valid JSON';

@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { RequestContext, type RateLimits } from '../../platform/context/request-context';
+import { AuthenticationError, ValidationError } from '../../platform/errors/domain-errors';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { REDIS } from '../../platform/redis/redis.module';
+import { IdentityRepository } from './identity.repository';
+import { toApiKey, toTenant, toUser } from './identity.mappers';
+import { LoginThrottleService } from './login-throttle.service';
+import { decoyHash, verifyPassword } from './password-hasher';
+import { looksLikeApiKey, parseApiKey, sha256 } from './secrets';
+import { TokensService } from './tokens.service';
+import type { LoginDto } from './dto/identity.dto';
+
+const LAST_USED_WRITE_EVERY_SECONDS = 60;
+const TENANT_LIMITS_CACHE_MS = 30_000;
+
+/** Sign-in, token refresh, logout, and turning a bearer credential into a request context. */
+@Injectable()
+export class AuthService {
+  private readonly limitsCache = new Map<string, { limits: RateLimits; until: number }>();
+
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly tokens: TokensService,
+    private readonly throttle: LoginThrottleService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async login(ctx: RequestContext, body: LoginDto, ip: string): Promise<Schemas['TokenPair']> {
+    const email = body.email.toLowerCase();
+    await this.throttle.assertAllowed(email, ip);
+    const candidates = await this.repo.findUsersByEmail(ctx, email, body.tenant_id);
+    if (candidates.length > 1) {
+      throw new ValidationError('This e-mail belongs to users of several tenants; pass tenant_id', [
+        { field: 'tenant_id', message: 'required when the e-mail is used in several tenants' },
+      ]);
+    }
+    const user = candidates[0];
+    const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
+    if (!user || !ok) {
+      await this.throttle.recordFailure(email, ip);
+      throw new AuthenticationError('E-mail or password is incorrect');
+    }
+    await this.throttle.recordSuccess(email, ip);
+    return this.tokens.issue(ctx.with({ tenantId: user.tenantId }), user, body.mode ?? 'live');
+  }
+
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<Schemas['TokenPair']> {
+    const result = await this.tokens.rotate(ctx, refreshToken);
+    if ('reused' in result) {
+      throw new AuthenticationError('Refresh token was already used; the session has been revoked for safety');
+    }
+    return result.pair;
+  }
+
+  async logout(ctx: RequestContext): Promise<void> {
+    if (ctx.actor.kind !== 'user') throw new AuthenticationError('Logout needs a user access token');
+    await this.tokens.denyAccessToken(ctx.actor.tokenId, ctx.actor.expiresAt);
+    await this.tokens.revokeFamily(ctx, ctx.actor.familyId);
+  }
+
+  async me(ctx: RequestContext): Promise<Schemas['Me']> {
+    const tenant = await this.repo.findTenant(ctx, ctx.tenant);
+    if (!tenant) throw new AuthenticationError();
+    if (ctx.actor.kind === 'user') {
+      const user = await this.repo.findUser(ctx, ctx.actor.userId);
+      if (!user) throw new AuthenticationError();
+      return { kind: 'user', tenant: toTenant(tenant), mode: ctx.mode, user: toUser(user) };
+    }
+    if (ctx.actor.kind === 'api_key') {
+      const key = await this.repo.findApiKey(ctx, ctx.actor.keyId);
+      if (!key) throw new AuthenticationError();
+      return { kind: 'api_key', tenant: toTenant(tenant), mode: ctx.mode, api_key: toApiKey(key) };
+    }
+    throw new AuthenticationError();
+  }
+
+  /** Builds the caller's context from `Authorization: Bearer …` (a JWT or an API key, told apart by shape). */
+  async authenticate(base: RequestContext, bearer: string): Promise<RequestContext> {
+    if (looksLikeApiKey(bearer)) return this.authenticateApiKey(base, bearer);
+    const claims = await this.tokens.verifyAccess(bearer);
+    return base.with({
+      tenantId: claims.tid,
+      mode: claims.mode,
+      actor: {
+        kind: 'user', userId: claims.sub, role: claims.role, customerId: claims.cid,
+        tokenId: claims.jti, familyId: claims.fam, expiresAt: claims.exp,
+      },
+      scopes: null,
+      limits: await this.limitsFor(base, claims.tid),
+    });
+  }
+
+  private async authenticateApiKey(base: RequestContext, secret: string): Promise<RequestContext> {
+    const parsed = parseApiKey(secret);
+    const key = parsed ? await this.repo.findActiveApiKeyByLookup(base, parsed.lookup) : null;
+    if (!key || key.secretHash !== sha256(secret) || key.mode !== parsed?.mode) {
+      throw new AuthenticationError('API key is invalid or revoked');
+    }
+    const ctx = base.with({
+      tenantId: key.tenantId,
+      mode: key.mode,
+      actor: { kind: 'api_key', keyId: key.id, access: key.access },
+      scopes: key.scopes,
+      limits: await this.limitsFor(base, key.tenantId),
+    });
+    // last_used_at is written at most once a minute per key, not on every request.
+    if (await this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX')) {
+      await this.repo.touchApiKey(ctx, key.id);
+    }
+    return ctx;
+  }
+
+  /** The tenant's per-minute limits (plan overrides or the defaults), cached briefly per process. */
+  private async limitsFor(base: RequestContext, tenantId: string): Promise<RateLimits> {
+    const cached = this.limitsCache.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.limits;
+    const tenant = await this.repo.findTenant(base, tenantId);
+    if (!tenant) throw new AuthenticationError('The tenant of this credential no longer exists');
+    const limits = {
+      readsPerMinute: tenant.rateLimitReads ?? this.config.RATE_LIMIT_READS_PER_MINUTE,
+      writesPerMinute: tenant.rateLimitWrites ?? this.config.RATE_LIMIT_WRITES_PER_MINUTE,
+    };
+    this.limitsCache.set(tenantId, { limits, until: Date.now() + TENANT_LIMITS_CACHE_MS });
+    return limits;
+  }
+}

@@ -1,0 +1,22 @@
+import { Column, Entity, Index } from 'typeorm';
+import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
+
+/** A secret key; only a hash is stored, found by its short `lookup` prefix. */
+@Entity('api_keys')
+@Index('idx_api_keys_tenant', ['tenantId', 'createdAt'])
+export class ApiKeyEntity {
+  @IdColumn() id: string;
+  @TenantColumn() tenantId: string;
+  @ModeColumn() mode: Mode;
+  @Column({ type: 'text' }) name: string;
+  @Index('uq_api_keys_lookup', { unique: true })
+  @Column({ type: 'text' })
+  lookup: string;
+  @Column({ name: 'secret_hash', type: 'text' }) secretHash: string;
+  @Column({ type: 'text' }) access: 'read_only' | 'read_write';
+  @Column({ type: 'text', array: true, nullable: true }) scopes: string[] | null;
+  @Column({ name: 'last_used_at', type: 'timestamptz', precision: 3, nullable: true }) lastUsedAt: Date | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true }) revokedAt: Date | null;
+  @CreatedAt() createdAt: Date;
+}

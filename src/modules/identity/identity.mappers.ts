@@ -1,0 +1,34 @@
+import type { Schemas } from '../../platform/openapi/schemas';
+import type { ApiKeyEntity } from './entities/api-key.entity';
+import type { TenantEntity } from './entities/tenant.entity';
+import type { UserEntity } from './entities/user.entity';
+
+export function toTenant(t: TenantEntity): Schemas['Tenant'] {
+  return { id: t.id, name: t.name, plan: t.plan, created_at: t.createdAt.toISOString() };
+}
+
+export function toUser(u: UserEntity): Schemas['User'] {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    customer_id: u.customerId,
+    created_at: u.createdAt.toISOString(),
+    updated_at: u.updatedAt.toISOString(),
+  };
+}
+
+export function toApiKey(k: ApiKeyEntity): Schemas['ApiKey'] {
+  return {
+    id: k.id,
+    name: k.name,
+    mode: k.mode,
+    access: k.access,
+    scopes: k.scopes,
+    prefix: `ck_${k.mode}_${k.lookup}`,
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    revoked_at: k.revokedAt?.toISOString() ?? null,
+    created_at: k.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { ApiKeysController } from './api-keys.controller';
+import { ApiKeysService } from './api-keys.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { IdentityRepository } from './identity.repository';
+import { LoginThrottleService } from './login-throttle.service';
+import { TenantsService } from './tenants.service';
+import { TokensService } from './tokens.service';
+import { UsersController } from './users.controller';
+import { UsersService } from './users.service';
+
+@Module({
+  imports: [
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        secret: config.JWT_SECRET,
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
+    }),
+  ],
+  controllers: [AuthController, UsersController, ApiKeysController],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard],
+  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService],
+})
+export class IdentityModule {}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, type EntityManager } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { paginate } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { TenantEntity } from './entities/tenant.entity';
+import { UserEntity } from './entities/user.entity';
+
+/**
+ * Every query of the identity module. Tenant-owned rows are always read through `ctx.tenant`;
+ * the only lookups across tenants are the ones that establish who is calling (login by e-mail,
+ * API key by lookup prefix, refresh token by hash), and each returns the row's tenant.
+ */
+@Injectable()
+export class IdentityRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  private m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  // --- tenants
+  insertTenant(ctx: RequestContext, tenant: Partial<TenantEntity>): Promise<TenantEntity> {
+    return this.m(ctx).save(TenantEntity, this.m(ctx).create(TenantEntity, tenant));
+  }
+
+  findTenant(ctx: RequestContext, tenantId: string): Promise<TenantEntity | null> {
+    return this.m(ctx).findOneBy(TenantEntity, { id: tenantId });
+  }
+
+  // --- users
+  insertUser(ctx: RequestContext, user: Partial<UserEntity>): Promise<UserEntity> {
+    return this.m(ctx).save(UserEntity, this.m(ctx).create(UserEntity, { ...user, tenantId: ctx.tenant }));
+  }
+
+  findUser(ctx: RequestContext, id: string): Promise<UserEntity | null> {
+    return this.m(ctx).findOneBy(UserEntity, { id, tenantId: ctx.tenant });
+  }
+
+  /** Login only: the same e-mail may exist in several tenants. */
+  findUsersByEmail(ctx: RequestContext, email: string, tenantId?: string): Promise<UserEntity[]> {
+    return this.m(ctx).find(UserEntity, { where: tenantId ? { email, tenantId } : { email }, take: 10 });
+  }
+
+  listUsers(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, role?: string) {
+    const qb = this.m(ctx).createQueryBuilder(UserEntity, 'u').where('u.tenant_id = :tenant', { tenant: ctx.tenant });
+    if (role) qb.andWhere('u.role = :role', { role });
+    return paginate(qb, page, {
+      name: 'created_at', column: 'u.created_at', idColumn: 'u.id', order: sort.order,
+      valueOf: (u) => u.createdAt, idOf: (u) => u.id,
+    });
+  }
+
+  saveUser(ctx: RequestContext, user: UserEntity): Promise<UserEntity> {
+    return this.m(ctx).save(UserEntity, user);
+  }
+
+  async deleteUser(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).delete(UserEntity, { id, tenantId: ctx.tenant });
+  }
+
+  countOwners(ctx: RequestContext): Promise<number> {
+    return this.m(ctx).countBy(UserEntity, { tenantId: ctx.tenant, role: 'owner' });
+  }
+
+  // --- API keys
+  insertApiKey(ctx: RequestContext, key: Partial<ApiKeyEntity>): Promise<ApiKeyEntity> {
+    return this.m(ctx).save(ApiKeyEntity, this.m(ctx).create(ApiKeyEntity, { ...key, tenantId: ctx.tenant }));
+  }
+
+  /** Authentication only: finds a live key by the public part of its secret. */
+  findActiveApiKeyByLookup(ctx: RequestContext, lookup: string): Promise<ApiKeyEntity | null> {
+    return this.m(ctx).findOneBy(ApiKeyEntity, { lookup, revokedAt: IsNull() });
+  }
+
+  findApiKey(ctx: RequestContext, id: string): Promise<ApiKeyEntity | null> {
+    return this.m(ctx).findOneBy(ApiKeyEntity, { id, tenantId: ctx.tenant });
+  }
+
+  listApiKeys(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, mode?: string) {
+    const qb = this.m(ctx).createQueryBuilder(ApiKeyEntity, 'k').where('k.tenant_id = :tenant', { tenant: ctx.tenant });
+    if (mode) qb.andWhere('k.mode = :mode', { mode });
+    return paginate(qb, page, {
+      name: 'created_at', column: 'k.created_at', idColumn: 'k.id', order: sort.order,
+      valueOf: (k) => k.createdAt, idOf: (k) => k.id,
+    });
+  }
+
+  async revokeApiKey(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).update(ApiKeyEntity, { id, tenantId: ctx.tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  async touchApiKey(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).update(ApiKeyEntity, { id, tenantId: ctx.tenant }, { lastUsedAt: () => 'now()' });
+  }
+
+  // --- refresh tokens
+  insertRefreshToken(ctx: RequestContext, token: Partial<RefreshTokenEntity>): Promise<RefreshTokenEntity> {
+    return this.m(ctx).save(RefreshTokenEntity, this.m(ctx).create(RefreshTokenEntity, { ...token, tenantId: ctx.tenant }));
+  }
+
+  /** Authentication only, inside a transaction: locks the token so two refreshes cannot both rotate it. */
+  findRefreshTokenForUpdate(ctx: RequestContext, tokenHash: string): Promise<RefreshTokenEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(RefreshTokenEntity, 't')
+      .setLock('pessimistic_write')
+      .where('t.token_hash = :tokenHash', { tokenHash })
+      .getOne();
+  }
+
+  async markRefreshTokenUsed(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).update(RefreshTokenEntity, { id, tenantId: ctx.tenant }, { usedAt: () => 'now()' });
+  }
+
+  async revokeFamily(ctx: RequestContext, familyId: string): Promise<void> {
+    await this.m(ctx).update(RefreshTokenEntity, { familyId, tenantId: ctx.tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  }
+
+  /** Active families of a user, to end every session when the user is deleted. */
+  async familiesOfUser(ctx: RequestContext, userId: string): Promise<string[]> {
+    const rows = await this.m(ctx)
+      .createQueryBuilder(RefreshTokenEntity, 't')
+      .select('DISTINCT t.family_id', 'family_id')
+      .where('t.tenant_id = :tenant AND t.user_id = :userId AND t.revoked_at IS NULL', { tenant: ctx.tenant, userId })
+      .getRawMany<{ family_id: string }>();
+    return rows.map((r) => r.family_id);
+  }
+}

@@ -1,0 +1,103 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { TransactionService } from '../../database/transaction.service';
+import { AuthenticationError } from '../../platform/errors/domain-errors';
+import { newId } from '../../platform/ids/ids';
+import type { Mode, RequestContext, Role } from '../../platform/context/request-context';
+import { REDIS } from '../../platform/redis/redis.module';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { IdentityRepository } from './identity.repository';
+import { newRefreshToken, sha256 } from './secrets';
+import type { UserEntity } from './entities/user.entity';
+
+export const JWT_ALGORITHM = 'HS256';
+
+export interface AccessClaims {
+  sub: string;
+  tid: string;
+  mode: Mode;
+  role: Role;
+  cid: string | null;
+  fam: string;
+  jti: string;
+  exp: number;
+}
+
+const deniedToken = (jti: string) => `auth:denied:jti:${jti}`;
+const deniedFamily = (familyId: string) => `auth:denied:fam:${familyId}`;
+
+/** Access JWTs (1 h, HS256 pinned) and rotating refresh-token families. */
+@Injectable()
+export class TokensService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly repo: IdentityRepository,
+    private readonly tx: TransactionService,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Starts a new login session (a new refresh family) for the user in `ctx`'s tenant. */
+  async issue(ctx: RequestContext, user: UserEntity, mode: Mode, familyId = newId('fam')): Promise<Schemas['TokenPair']> {
+    const refreshToken = newRefreshToken();
+    await this.repo.insertRefreshToken(ctx, {
+      id: newId('rt'),
+      userId: user.id,
+      familyId,
+      mode,
+      tokenHash: sha256(refreshToken),
+      expiresAt: new Date(Date.now() + this.config.REFRESH_TTL_DAYS * 86_400_000),
+    });
+    const claims = { sub: user.id, tid: user.tenantId, mode, role: user.role, cid: user.customerId, fam: familyId, jti: newId('req').slice(4) };
+    const accessToken = await this.jwt.signAsync(claims, { algorithm: JWT_ALGORITHM, expiresIn: this.config.JWT_ACCESS_TTL_SECONDS });
+    return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: this.config.JWT_ACCESS_TTL_SECONDS };
+  }
+
+  /** Verifies signature, algorithm and expiry, then the denylist (logout and revoked families take effect at once). */
+  async verifyAccess(token: string): Promise<AccessClaims> {
+    let claims: AccessClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessClaims>(token, { algorithms: [JWT_ALGORITHM] });
+    } catch {
+      throw new AuthenticationError('Access token is invalid or expired');
+    }
+    const [tokenDenied, familyDenied] = await this.redis.mget(deniedToken(claims.jti), deniedFamily(claims.fam));
+    if (tokenDenied || familyDenied) throw new AuthenticationError('Access token has been revoked');
+    return claims;
+  }
+
+  /**
+   * Rotates a refresh token. The row is locked, so of two concurrent refreshes with one token
+   * only the first rotates; the second looks like reuse and revokes the family, as theft would.
+   */
+  async rotate(ctx: RequestContext, refreshToken: string): Promise<{ pair: Schemas['TokenPair'] } | { reused: true }> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const row = await this.repo.findRefreshTokenForUpdate(txCtx, sha256(refreshToken));
+      if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) {
+        throw new AuthenticationError('Refresh token is invalid, expired or revoked');
+      }
+      const tenantCtx = txCtx.with({ tenantId: row.tenantId, mode: row.mode });
+      if (row.usedAt) {
+        await this.revokeFamily(tenantCtx, row.familyId);
+        return { reused: true as const };
+      }
+      const user = await this.repo.findUser(tenantCtx, row.userId);
+      if (!user) throw new AuthenticationError('Refresh token is invalid, expired or revoked');
+      await this.repo.markRefreshTokenUsed(tenantCtx, row.id);
+      return { pair: await this.issue(tenantCtx, user, row.mode, row.familyId) };
+    });
+  }
+
+  /** Revokes a family's refresh tokens and, for the access-token lifetime, its access tokens. */
+  async revokeFamily(ctx: RequestContext, familyId: string): Promise<void> {
+    await this.repo.revokeFamily(ctx, familyId);
+    await this.redis.set(deniedFamily(familyId), '1', 'EX', this.config.JWT_ACCESS_TTL_SECONDS);
+  }
+
+  async denyAccessToken(jti: string, expiresAtSeconds: number): Promise<void> {
+    const ttl = Math.max(1, expiresAtSeconds - Math.floor(Date.now() / 1000));
+    await this.redis.set(deniedToken(jti), '1', 'EX', ttl);
+  }
+}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext, Role } from '../../platform/context/request-context';
+import { AuthorizationError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { newId, parseIdOr404 } from '../../platform/ids/ids';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { Page } from '../../platform/pagination/page';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { IdentityRepository } from './identity.repository';
+import { toUser } from './identity.mappers';
+import { hashPassword } from './password-hasher';
+import { TokensService } from './tokens.service';
+import type { UserEntity } from './entities/user.entity';
+import type { CreateUserDto, UpdateUserDto } from './dto/identity.dto';
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string } | null)?.code === '23505';
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly repo: IdentityRepository,
+    private readonly tx: TransactionService,
+    private readonly tokens: TokensService,
+  ) {}
+
+  async list(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, role?: Role): Promise<Page<Schemas['User']>> {
+    return (await this.repo.listUsers(ctx, page, sort, role)).map(toUser);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Schemas['User']> {
+    return toUser(await this.find(ctx, id));
+  }
+
+  async create(ctx: RequestContext, body: CreateUserDto): Promise<Schemas['User']> {
+    this.assertMayGrant(ctx, body.role);
+    assertCustomerLink(body.role, body.customer_id ?? null);
+    const user = await this.insertWithHash(ctx, body, await hashPassword(body.password));
+    return toUser(user);
+  }
+
+  /** Inserts a user whose password is already hashed; a taken e-mail in this tenant → 409. */
+  async insertWithHash(
+    ctx: RequestContext,
+    fields: { email: string; name?: string | null; role: Role; customer_id?: string | null },
+    passwordHash: string,
+  ): Promise<UserEntity> {
+    try {
+      return await this.tx.run(ctx, (txCtx) =>
+        this.repo.insertUser(txCtx, {
+          id: newId('usr'),
+          email: fields.email.toLowerCase(),
+          name: fields.name ?? null,
+          role: fields.role,
+          customerId: fields.customer_id ?? null,
+          passwordHash,
+        }),
+      );
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new ConflictError('A user with this e-mail already exists', 'email');
+      throw err;
+    }
+  }
+
+  async update(ctx: RequestContext, id: string, body: UpdateUserDto): Promise<Schemas['User']> {
+    const passwordHash = body.password ? await hashPassword(body.password) : undefined;
+    return this.tx.run(ctx, async (txCtx) => {
+      const user = await this.find(txCtx, id);
+      if (body.role && body.role !== user.role) {
+        this.assertMayGrant(txCtx, body.role);
+        this.assertMayGrant(txCtx, user.role);
+        if (user.role === 'owner') await this.assertNotLastOwner(txCtx);
+        user.role = body.role;
+      }
+      if (body.name !== undefined) user.name = body.name;
+      if (body.customer_id !== undefined) user.customerId = body.customer_id;
+      if (passwordHash) user.passwordHash = passwordHash;
+      assertCustomerLink(user.role, user.customerId);
+      return toUser(await this.repo.saveUser(txCtx, user));
+    });
+  }
+
+  /** Deletes the user and ends every session it has, at once. */
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const user = await this.find(txCtx, id);
+      this.assertMayGrant(txCtx, user.role);
+      if (user.role === 'owner') await this.assertNotLastOwner(txCtx);
+      for (const familyId of await this.repo.familiesOfUser(txCtx, user.id)) await this.tokens.revokeFamily(txCtx, familyId);
+      await this.repo.deleteUser(txCtx, user.id);
+    });
+  }
+
+  private async find(ctx: RequestContext, id: string): Promise<UserEntity> {
+    const user = await this.repo.findUser(ctx, parseIdOr404(id, 'usr', 'user'));
+    if (!user) throw new NotFoundError('user', id);
+    return user;
+  }
+
+  /** Only an owner hands out or takes away the owner role. */
+  private assertMayGrant(ctx: RequestContext, role: Role): void {
+    const callerIsOwner = ctx.actor.kind === 'user' && ctx.actor.role === 'owner';
+    if (role === 'owner' && !callerIsOwner) throw new AuthorizationError('Only an owner can grant or change the owner role');
+  }
+
+  private async assertNotLastOwner(ctx: RequestContext): Promise<void> {
+    if ((await this.repo.countOwners(ctx)) <= 1) throw new ConflictError('A tenant must keep at least one owner');
+  }
+}
+
+function assertCustomerLink(role: Role, customerId: string | null): void {
+  if (role === 'customer' && !customerId) {
+    throw new ValidationError('customer_id is required for customer users', [{ field: 'customer_id', message: 'required when role is customer' }]);
+  }
+  if (role !== 'customer' && customerId) {
+    throw new ValidationError('customer_id is only for customer users', [{ field: 'customer_id', message: 'only allowed when role is customer' }]);
+  }
+}

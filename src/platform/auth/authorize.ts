@@ -1,0 +1,28 @@
+import type { RequestContext } from '../context/request-context';
+import { AuthorizationError } from '../errors/domain-errors';
+import type { AuthPolicy } from './auth.decorator';
+
+type PrivatePolicy = Exclude<AuthPolicy, { public: true }>;
+
+/** Throws 403 when an authenticated caller may not use a route with this policy. */
+export function authorize(ctx: RequestContext, policy: PrivatePolicy): void {
+  const { actor } = ctx;
+  if (actor.kind === 'api_key') {
+    if (policy.usersOnly) throw new AuthorizationError('This route needs a user token; API keys cannot call it');
+    if (policy.access === 'write' && actor.access === 'read_only') {
+      throw new AuthorizationError('This API key is read-only');
+    }
+    if (!policy.selfService && ctx.scopes) {
+      const needed = `${policy.resource}:${policy.access}`;
+      const granted = ctx.scopes.includes(needed) || (policy.access === 'read' && ctx.scopes.includes(`${policy.resource}:write`));
+      if (!granted) throw new AuthorizationError(`This API key lacks the scope ${needed}`);
+    }
+    return;
+  }
+  if (actor.kind === 'user') {
+    const roles = policy.roles ?? [];
+    if (!roles.includes(actor.role)) throw new AuthorizationError(`The ${actor.role} role cannot use this route`);
+    return;
+  }
+  throw new AuthorizationError();
+}
