@@ -260,10 +260,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List events
+         * @description Every state change, newest first, for this tenant and mode. Written in the same transaction as the change (outbox).
+         */
+        get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /** Get an event */
+        get: operations["getEvent"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A state change; also the payload delivered to webhooks. */
+        Event: {
+            id: components["schemas"]["Id"];
+            /** @example order.created */
+            type: string;
+            created_at: components["schemas"]["Timestamp"];
+            livemode: boolean;
+            data: {
+                /** @description The resource as it was after the change. */
+                object: {
+                    [key: string]: unknown;
+                };
+            };
+        };
         /** @enum {string} */
         Mode: "live" | "test";
         /** @enum {string} */
@@ -569,6 +623,14 @@ export interface components {
         Cursor: string;
         /** @description Sort direction. */
         Order: "asc" | "desc";
+        /** @description Only items created at or after this ISO 8601 date or date-time. */
+        DateFrom: string;
+        /** @description Only items created at or before this ISO 8601 date or date-time. */
+        DateTo: string;
+        /** @description Alias of `date_from`. */
+        From: string;
+        /** @description Alias of `date_to`. */
+        To: string;
         /** @description The resource's id. */
         PathId: string;
         /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
@@ -1031,6 +1093,86 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listEvents: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                /** @description An event type (`order.created`) or a family (`order.*`). */
+                type?: string;
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of events. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Event"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Event"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];

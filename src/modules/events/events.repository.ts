@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { paginate } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { EventEntity } from './event.entity';
+
+export interface EventFilters {
+  type?: string;
+  from?: Date;
+  to?: Date;
+}
+
+@Injectable()
+export class EventsRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  async insert(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data'>): Promise<EventEntity> {
+    const m = this.tx.managerFor(ctx);
+    return m.save(EventEntity, m.create(EventEntity, { ...event, tenantId: ctx.tenant, mode: ctx.mode, relayedAt: null }));
+  }
+
+  find(ctx: RequestContext, id: string): Promise<EventEntity | null> {
+    return this.tx.managerFor(ctx).findOneBy(EventEntity, { id, tenantId: ctx.tenant, mode: ctx.mode });
+  }
+
+  list(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: EventFilters) {
+    const qb = this.tx
+      .managerFor(ctx)
+      .createQueryBuilder(EventEntity, 'e')
+      .where('e.tenant_id = :tenant AND e.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.type) {
+      // `order.*` matches every order event; otherwise the exact type.
+      if (filters.type.endsWith('.*')) qb.andWhere('e.type LIKE :prefix', { prefix: `${filters.type.slice(0, -1)}%` });
+      else qb.andWhere('e.type = :type', { type: filters.type });
+    }
+    if (filters.from) qb.andWhere('e.created_at >= :from', { from: filters.from });
+    if (filters.to) qb.andWhere('e.created_at <= :to', { to: filters.to });
+    return paginate(qb, page, {
+      name: 'created_at', column: 'e.created_at', idColumn: 'e.id', order,
+      valueOf: (e) => e.createdAt, idOf: (e) => e.id,
+    });
+  }
+}

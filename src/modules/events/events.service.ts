@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../platform/context/request-context';
+import { InvalidRequestError, NotFoundError } from '../../platform/errors/domain-errors';
+import { newId, parseIdOr404 } from '../../platform/ids/ids';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { Page } from '../../platform/pagination/page';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import type { EventEntity } from './event.entity';
+import { EventsRepository, type EventFilters } from './events.repository';
+
+/** Every event type the API emits (API.md, "Events and webhooks"). */
+export const EVENT_TYPES = [
+  'order.created', 'order.updated', 'order.cancelled', 'order.fulfilled', 'order.refunded',
+  'product.created', 'product.updated', 'product.deleted',
+  'inventory.low', 'inventory.out_of_stock',
+  'customer.created', 'customer.updated',
+  'payment.succeeded', 'payment.failed', 'payment.refunded',
+  'invoice.created', 'invoice.paid', 'invoice.voided', 'invoice.refunded', 'invoice.payment_failed',
+  'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
+  'shipment.created', 'shipment.in_transit', 'shipment.delivered',
+  'domain.registered', 'domain.renewed', 'domain.transfer_pending',
+  'ticket.created', 'ticket.replied', 'ticket.closed',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export function toEvent(e: EventEntity): Schemas['Event'] {
+  return { id: e.id, type: e.type, created_at: e.createdAt.toISOString(), livemode: e.mode === 'live', data: e.data };
+}
+
+@Injectable()
+export class EventsService {
+  constructor(private readonly repo: EventsRepository) {}
+
+  /**
+   * Records an event. Call it with the `ctx` of the transaction that makes the change: the event
+   * row commits or rolls back with it, so no event is published for a change that did not happen.
+   */
+  async record(ctx: RequestContext, type: EventType, object: object): Promise<string> {
+    if (!ctx.manager) throw new Error(`events.record(${type}) must run inside the change's transaction`);
+    const event = await this.repo.insert(ctx, { id: newId('evt'), type, data: { object: object as Record<string, unknown> } });
+    return event.id;
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Schemas['Event']> {
+    const event = await this.repo.find(ctx, parseIdOr404(id, 'evt', 'event'));
+    if (!event) throw new NotFoundError('event', id);
+    return toEvent(event);
+  }
+
+  async list(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: EventFilters): Promise<Page<Schemas['Event']>> {
+    if (filters.type && !isKnownTypeFilter(filters.type)) {
+      throw new InvalidRequestError('type must be an event type (e.g. order.created) or a family (order.*)', 'type');
+    }
+    return (await this.repo.list(ctx, page, order, filters)).map(toEvent);
+  }
+}
+
+function isKnownTypeFilter(type: string): boolean {
+  if (type.endsWith('.*')) return EVENT_TYPES.some((t) => t.startsWith(type.slice(0, -1)));
+  return (EVENT_TYPES as readonly string[]).includes(type);
+}
