@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { loadConfig } from './config/config';
 import { createValidationPipe } from './platform/http/validation.pipe';
 import { genRequestId } from './platform/http/request-id';
 import { MetricsService } from './platform/metrics/metrics.service';
@@ -22,11 +23,13 @@ export interface CreateAppOptions {
 
 /** Builds the API application exactly as production runs it; main.ts and the e2e tests both use this. */
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig();
   const adapter = new FastifyAdapter({
     genReqId: genRequestId,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Fastify takes a hop count; Nest's adapter types only list the boolean and string forms.
+    trustProxy: (config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false) as boolean,
     routerOptions: { ignoreTrailingSlash: true },
   });
   let root: new () => object = AppModule;

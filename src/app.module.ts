@@ -10,15 +10,18 @@ import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './platform/queue/queue.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { DOMAIN_MODULES } from './domain-modules';
+import { RateLimitGuard } from './platform/rate-limit/rate-limit.guard';
+import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { AuthGuard } from './modules/identity/auth.guard';
 
 /** The HTTP API process. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, ...DOMAIN_MODULES],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, RateLimitModule, ...DOMAIN_MODULES],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     // Guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useExisting: AuthGuard },
+    { provide: APP_GUARD, useExisting: RateLimitGuard },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
   ],
 })

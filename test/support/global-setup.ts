@@ -2,10 +2,19 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { TEST_DATABASE_URL } from './test-env-values';
+import Redis from 'ioredis';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-env-values';
 
-/** Once per e2e run: a fresh database with every migration applied. Test files then make their own tenants. */
+/**
+ * Once per e2e run: a fresh database with every migration applied, and an empty test Redis
+ * database (login-failure counters and denylists from an earlier run must not leak in).
+ * Test files then make their own tenants.
+ */
 export default async function globalSetup(): Promise<void> {
+  const redis = new Redis(TEST_REDIS_URL);
+  await redis.flushdb();
+  await redis.quit();
+
   const url = new URL(TEST_DATABASE_URL);
   const dbName = url.pathname.slice(1);
   const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });

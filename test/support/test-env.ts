@@ -8,3 +8,6 @@ process.env.LOG_LEVEL ??= 'silent';
 process.env.QUEUE_PREFIX ??= `cbapitest${process.pid}`;
 process.env.WEBHOOK_ALLOW_PRIVATE_URLS ??= 'true';
 process.env.DATABASE_POOL_SIZE ??= '20';
+// Tests make hundreds of calls per credential; the rate-limit tests set low per-tenant limits instead.
+process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000';
+process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000';

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { RateLimitGuard } from './rate-limit.guard';
+import { RateLimitService } from './rate-limit.service';
+
+/**
+ * Redis-backed per-credential rate limits. Needs the global RedisModule and ConfigModule. The app
+ * registers the guard globally after the auth guard: `{ provide: APP_GUARD, useExisting: RateLimitGuard }`.
+ */
+@Module({
+  providers: [RateLimitService, RateLimitGuard],
+  exports: [RateLimitService, RateLimitGuard],
+})
+export class RateLimitModule {}

@@ -1,0 +1,111 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { REDIS } from '../redis/redis.module';
+
+export type RateLimitKind = 'read' | 'write';
+
+export interface RateLimitResult {
+  allowed: boolean;
+  /**
+   * The sustained rate, in requests per minute. The bucket holds 2× this many tokens, so a
+   * credential that has been idle may burst up to twice the limit before being held to the rate.
+   */
+  limit: number;
+  /** Whole tokens left after this request (what the client may still send right now). */
+  remaining: number;
+  /** Unix seconds when the bucket is full again (2 × limit tokens) if no further request is made. */
+  resetAt: number;
+  /** 0 when allowed; otherwise whole seconds (≥ 1) until one token is available. */
+  retryAfterSeconds: number;
+}
+
+/** The bucket holds this many minutes' worth of the per-minute rate: the contract's "bursts up to 2×". */
+export const BURST_FACTOR = 2;
+export const KEY_PREFIX = 'rl:';
+
+/**
+ * One atomic token-bucket step. KEYS[1] = bucket hash {tokens, ts}; ARGV[1] = tokens per minute,
+ * ARGV[2] = capacity, ARGV[3] = cost. The clock is the Redis server's (TIME), so API replicas with
+ * skewed clocks share one timeline. Returns integers only (Lua numbers returned to Redis are
+ * truncated): {allowed 0|1, remaining whole tokens, ms until `cost` tokens, ms until full, server ms}.
+ */
+export const TOKEN_BUCKET_LUA = `
+if redis.replicate_commands then redis.replicate_commands() end
+local key = KEYS[1]
+local per_ms = tonumber(ARGV[1]) / 60000
+local capacity = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', key, 'tokens', 'ts')
+local tokens = tonumber(state[1])
+local ts = tonumber(state[2])
+if tokens == nil or ts == nil then
+  tokens = capacity
+  ts = now
+end
+-- A server clock that stepped back (e.g. failover) must not refill twice: never move ts backwards.
+if now > ts then
+  tokens = math.min(capacity, tokens + (now - ts) * per_ms)
+  ts = now
+end
+local allowed = 0
+local retry_ms = 0
+if tokens >= cost then
+  allowed = 1
+  tokens = tokens - cost
+  local full_ms = math.max(1, math.ceil((capacity - tokens) / per_ms))
+  redis.call('HSET', key, 'tokens', tokens, 'ts', ts)
+  redis.call('PEXPIRE', key, full_ms)
+else
+  -- Refused: state unchanged (refilling it from the stored ts next time gives the same result).
+  retry_ms = math.ceil((cost - tokens) / per_ms)
+end
+local full_ms = math.ceil((capacity - tokens) / per_ms)
+return {allowed, math.floor(tokens), retry_ms, full_ms, now}
+`;
+
+const COMMAND = 'cbapiRateLimitConsume';
+
+type ConsumeCommand = (key: string, perMinute: number, capacity: number, cost: number) => Promise<[number, number, number, number, number]>;
+
+/**
+ * Token-bucket rate limiting with the counters in Redis, so the limits hold across API replicas.
+ * Each bucket refills at `perMinute / 60` tokens per second up to `2 × perMinute` tokens; a
+ * request takes one token. Idle buckets expire once they would be full again.
+ */
+@Injectable()
+export class RateLimitService {
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    // defineCommand sends EVALSHA and falls back to EVAL (loading the script) on NOSCRIPT.
+    if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+  }
+
+  /** The configured per-minute default for a kind of request, used when the credential's plan sets none. */
+  defaultPerMinute(kind: RateLimitKind): number {
+    return kind === 'write' ? this.config.RATE_LIMIT_WRITES_PER_MINUTE : this.config.RATE_LIMIT_READS_PER_MINUTE;
+  }
+
+  /**
+   * Takes one token from the bucket `rl:<bucketKey>`. `limit` in the result is `perMinute`, the
+   * sustained rate; the bucket itself allows bursts up to 2× that. Rejects when Redis fails:
+   * the caller decides whether to fail open.
+   */
+  async consume(bucketKey: string, perMinute: number): Promise<RateLimitResult> {
+    if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError(`perMinute must be positive, got ${perMinute}`);
+    const capacity = Math.max(1, Math.floor(BURST_FACTOR * perMinute));
+    const run = (this.redis as unknown as Record<string, ConsumeCommand>)[COMMAND];
+    const [allowed, remaining, retryMs, fullMs, nowMs] = await run.call(this.redis, KEY_PREFIX + bucketKey, perMinute, capacity, 1);
+    return {
+      allowed: allowed === 1,
+      limit: perMinute,
+      remaining: Math.max(0, remaining),
+      resetAt: Math.ceil((nowMs + fullMs) / 1000),
+      retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs / 1000)),
+    };
+  }
+}
