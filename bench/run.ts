@@ -1,0 +1,34 @@
+import 'reflect-metadata';
+import { benchAuthOverhead } from './auth-overhead.bench';
+
+/**
+ * `npm run bench [-- name…]`: runs the benchmarks against the database and Redis in DATABASE_URL /
+ * REDIS_URL (defaults: the local test services). Each reports ratios against a baseline measured
+ * in the same run, so numbers from different machines stay comparable.
+ */
+const BENCHES: Record<string, (seconds: number) => Promise<void>> = {
+  auth: benchAuthOverhead,
+};
+
+async function main(): Promise<void> {
+  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/cbapi_test';
+  process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/6';
+  process.env.LOG_LEVEL ??= 'silent';
+  process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000000';
+  process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000000';
+  const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`unknown bench ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    await bench(seconds);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
