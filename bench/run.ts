@@ -1,17 +1,20 @@
 import 'reflect-metadata';
 import { benchAuthOverhead } from './auth-overhead.bench';
+import { freshBenchDatabase } from './database';
+import { benchWebhooks } from './webhooks.bench';
 
 /**
- * `npm run bench [-- name…]`: runs the benchmarks against the database and Redis in DATABASE_URL /
- * REDIS_URL (defaults: the local test services). Each reports ratios against a baseline measured
+ * `npm run bench [-- name…]`: runs the benchmarks against DATABASE_URL / REDIS_URL, by default a fresh
+ * `cbapi_bench` database (all migrations) on the local PostgreSQL and Redis database 6. Each reports ratios against a baseline measured
  * in the same run, so numbers from different machines stay comparable.
  */
 const BENCHES: Record<string, (seconds: number) => Promise<void>> = {
   auth: benchAuthOverhead,
+  webhooks: benchWebhooks,
 };
 
 async function main(): Promise<void> {
-  process.env.DATABASE_URL ??= 'postgres://postgres@127.0.0.1:5432/cbapi_test';
+  process.env.DATABASE_URL ??= await freshBenchDatabase();
   process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/6';
   process.env.LOG_LEVEL ??= 'silent';
   process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000000';

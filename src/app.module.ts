@@ -10,18 +10,23 @@ import { MetricsModule } from './platform/metrics/metrics.module';
 import { QueueModule } from './platform/queue/queue.module';
 import { RedisModule } from './platform/redis/redis.module';
 import { DOMAIN_MODULES } from './domain-modules';
+import { IdempotencyInterceptor } from './platform/idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './platform/idempotency/idempotency.module';
 import { RateLimitGuard } from './platform/rate-limit/rate-limit.guard';
 import { RateLimitModule } from './platform/rate-limit/rate-limit.module';
 import { AuthGuard } from './modules/identity/auth.guard';
 
 /** The HTTP API process. */
 @Module({
-  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, RateLimitModule, ...DOMAIN_MODULES],
+  imports: [ConfigModule, LoggingModule, DatabaseModule, RedisModule, QueueModule, MetricsModule, HealthModule, RateLimitModule, IdempotencyModule, ...DOMAIN_MODULES],
   providers: [
     { provide: APP_FILTER, useClass: AllExceptionsFilter },
     // Guards run in this order: who is calling, then how often.
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_GUARD, useExisting: RateLimitGuard },
+    // Interceptors: the first listed runs outermost. Idempotency stores and replays the whole
+    // enveloped response, so it wraps the envelope.
+    { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
   ],
 })

@@ -30,7 +30,18 @@ export const configSchema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
     SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().default('Commerce API <no-reply@localhost>'),
+    /** Where test-mode (sandbox) mail goes, e.g. a mail catcher; unset = test-mode mail is only recorded, never sent. */
+    SANDBOX_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'an smtp:// URL').optional(),
     WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+    /** Waits before retries 2…n of a failed delivery: 1 min, 5 min, 30 min, 2 h, 6 h → 6 attempts. */
+    WEBHOOK_RETRY_DELAYS_MS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds')
+      .default('60000,300000,1800000,7200000,21600000')
+      .transform((v) => v.split(',').map(Number)),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),
+    /** How often the relay looks for committed events when no notification woke it. */
+    OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   })
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {

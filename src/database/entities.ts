@@ -2,11 +2,23 @@
  * Every TypeORM entity, for the data source and the migrations check. A module registers its own
  * entities here and nowhere else; other modules still reach them only through that module's service.
  */
+import { ProductEntity } from '../modules/catalog/product.entity';
+import { TierEntity } from '../modules/catalog/tier.entity';
+import { VariantEntity } from '../modules/catalog/variant.entity';
+import { CustomerAddressEntity } from '../modules/customers/entities/customer-address.entity';
+import { CustomerEntity } from '../modules/customers/entities/customer.entity';
 import { EventEntity } from '../modules/events/event.entity';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../modules/webhooks/webhook.entities';
 import { ApiKeyEntity } from '../modules/identity/entities/api-key.entity';
 import { RefreshTokenEntity } from '../modules/identity/entities/refresh-token.entity';
 import { TenantEntity } from '../modules/identity/entities/tenant.entity';
 import { UserEntity } from '../modules/identity/entities/user.entity';
+import { LocationEntity } from '../modules/inventory/entities/location.entity';
+import { StockAlertEntity } from '../modules/inventory/entities/stock-alert.entity';
+import { StockLevelEntity } from '../modules/inventory/entities/stock-level.entity';
+import { StockMovementEntity } from '../modules/inventory/entities/stock-movement.entity';
+import { OutboundEmailEntity } from '../modules/notifications/outbound-email.entity';
+import { IdempotencyKeyEntity } from '../platform/idempotency/idempotency-key.entity';
 
 export const ENTITIES: Function[] = [
   TenantEntity,
@@ -14,4 +26,18 @@ export const ENTITIES: Function[] = [
   ApiKeyEntity,
   RefreshTokenEntity,
   EventEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+  WebhookAttemptEntity,
+  CustomerEntity,
+  CustomerAddressEntity,
+  ProductEntity,
+  VariantEntity,
+  TierEntity,
+  LocationEntity,
+  StockLevelEntity,
+  StockMovementEntity,
+  StockAlertEntity,
+  IdempotencyKeyEntity,
+  OutboundEmailEntity,
 ];

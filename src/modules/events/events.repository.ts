@@ -20,6 +20,10 @@ export class EventsRepository {
     return m.save(EventEntity, m.create(EventEntity, { ...event, tenantId: ctx.tenant, mode: ctx.mode, relayedAt: null }));
   }
 
+  async notifyRelay(ctx: RequestContext): Promise<void> {
+    await this.tx.managerFor(ctx).query(`SELECT pg_notify('cbapi_outbox', '')`);
+  }
+
   find(ctx: RequestContext, id: string): Promise<EventEntity | null> {
     return this.tx.managerFor(ctx).findOneBy(EventEntity, { id, tenantId: ctx.tenant, mode: ctx.mode });
   }

@@ -22,7 +22,10 @@ export const EVENT_TYPES = [
   'ticket.created', 'ticket.replied', 'ticket.closed',
 ] as const;
 
-export type EventType = (typeof EVENT_TYPES)[number];
+export type EventType = (typeof EVENT_TYPES)[number] | 'webhook.test';
+
+/** Channel the outbox relay LISTENs on; PostgreSQL delivers the NOTIFY only when the event commits. */
+export const OUTBOX_CHANNEL = 'cbapi_outbox';
 
 export function toEvent(e: EventEntity): Schemas['Event'] {
   return { id: e.id, type: e.type, created_at: e.createdAt.toISOString(), livemode: e.mode === 'live', data: e.data };
@@ -39,6 +42,7 @@ export class EventsService {
   async record(ctx: RequestContext, type: EventType, object: object): Promise<string> {
     if (!ctx.manager) throw new Error(`events.record(${type}) must run inside the change's transaction`);
     const event = await this.repo.insert(ctx, { id: newId('evt'), type, data: { object: object as Record<string, unknown> } });
+    await this.repo.notifyRelay(ctx);
     return event.id;
   }
 

@@ -8,6 +8,7 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
+import { TenantContactsService } from './tenant-contacts.service';
 import { TenantsService } from './tenants.service';
 import { TokensService } from './tokens.service';
 import { UsersController } from './users.controller';
@@ -25,7 +26,7 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard],
-  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService],
+  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService],
 })
 export class IdentityModule {}

@@ -128,4 +128,18 @@ export class IdentityRepository {
       .getRawMany<{ family_id: string }>();
     return rows.map((r) => r.family_id);
   }
+
+  /** E-mail addresses of the tenant's users with one of `roles`, oldest user first (alert recipients). */
+  async userEmailsByRoles(ctx: RequestContext, roles: readonly string[]): Promise<string[]> {
+    if (roles.length === 0) return [];
+    const rows = await this.m(ctx)
+      .createQueryBuilder(UserEntity, 'u')
+      .select('u.email', 'email')
+      .where('u.tenant_id = :tenant AND u.role IN (:...roles)', { tenant: ctx.tenant, roles: [...roles] })
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(50)
+      .getRawMany<{ email: string }>();
+    return rows.map((r) => r.email);
+  }
 }

@@ -5,6 +5,9 @@
  */
 export const QUEUES = {
   system: ['heartbeat'],
+  maintenance: ['purge-idempotency-keys'],
+  webhooks: ['deliver'],
+  mail: ['send', 'requeue-stale'],
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -15,4 +18,6 @@ export const WORKER_HEARTBEAT_KEY = 'worker:heartbeat';
 /** Jobs the worker schedules itself on start (BullMQ job schedulers are upserts, so replicas agree). */
 export const SCHEDULED_JOBS: { queue: QueueName; name: string; everyMs: number }[] = [
   { queue: 'system', name: 'heartbeat', everyMs: 10_000 },
+  { queue: 'maintenance', name: 'purge-idempotency-keys', everyMs: 60 * 60_000 },
+  { queue: 'mail', name: 'requeue-stale', everyMs: 60_000 },
 ];

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { BACKGROUND_LOOP } from './background-loop.decorator';
 import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
 import { QUEUES, SCHEDULED_JOBS, type QueueName } from './queues';
 import { QueueService } from './queue.service';
@@ -19,6 +20,8 @@ export class MissingJobHandlerError extends Error {}
 export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
   private readonly workers: Worker[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private readonly stopLoops = new AbortController();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -70,10 +73,30 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     for (const job of SCHEDULED_JOBS) {
       await this.queues.queue(job.queue).upsertJobScheduler(job.name, { every: job.everyMs }, { name: job.name });
     }
+    for (const [name, loop] of this.discoverLoops()) {
+      this.loops.push(
+        loop(this.stopLoops.signal).catch((err) => this.logger.error({ err, loop: name }, 'background loop stopped with an error')),
+      );
+    }
     this.logger.log(`Worker running ${handlers.size} job type(s) on ${this.workers.length} queue(s)`);
   }
 
+  private discoverLoops(): [string, (signal: AbortSignal) => Promise<void>][] {
+    const loops: [string, (signal: AbortSignal) => Promise<void>][] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance);
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const name = this.reflector.get<string | undefined>(BACKGROUND_LOOP, prototype[method]);
+        if (name) loops.push([name, (signal) => instance[method](signal)]);
+      }
+    }
+    return loops;
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.close()));
+    this.stopLoops.abort();
+    await Promise.all([...this.workers.map((w) => w.close()), ...this.loops]);
   }
 }

@@ -1,0 +1,36 @@
+# One image, two processes:
+#   API     docker run -p 3000:3000 --env-file .env cbapi                            (default CMD)
+#   worker  docker run --env-file .env --no-healthcheck cbapi node dist/src/worker.js
+#   release docker run --env-file .env cbapi node node_modules/typeorm/cli.js -d dist/src/database/data-source.js migration:run
+# Both read their settings only from the environment (see README "Configuration").
+
+# ---- build: full install, compile, then drop the devDependencies ----
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+# `npm install`, not `npm ci`: the lock file lacks optional platform packages that `npm ci` insists
+# on (STACK.md trap 1); `npm install` resolves them and leaves the lock file as it is.
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund
+# The `node` devDependency (the Node binary npm scripts use in development) is pruned here;
+# the runtime image has its own Node 24.
+
+# ---- runtime: only what the processes load ----
+FROM node:24-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+# Files stay owned by root, so the app (running as `node`) cannot modify its own code.
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# The spec is read at runtime from openapi/openapi.yaml next to package.json (found by walking up from dist/).
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/openapi ./openapi
+USER node
+EXPOSE 3000
+# Liveness of the API only; the worker serves no HTTP, so its container disables this check
+# (docker-compose.yml does) and the API's /health/ready reports the worker's heartbeat instead.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/main.js"]

@@ -1,0 +1,23 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../src/database/data-source-options';
+
+/** A fresh benchmark database with every migration applied; returns its URL. */
+export async function freshBenchDatabase(serverUrl = 'postgres://postgres@127.0.0.1:5432'): Promise<string> {
+  const admin = new Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  await admin.query('DROP DATABASE IF EXISTS cbapi_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE cbapi_bench');
+  await admin.end();
+  const url = `${serverUrl}/cbapi_bench`;
+  const ds = new DataSource(dataSourceOptions({ DATABASE_URL: url, DATABASE_POOL_SIZE: 2 }));
+  await ds.initialize();
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+  return url;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}

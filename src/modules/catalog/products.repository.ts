@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { paginate, type SortSpec } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { ProductEntity, type ProductStatus, type ProductType } from './product.entity';
+import { TierEntity } from './tier.entity';
+import { VariantEntity } from './variant.entity';
+
+export const PRODUCT_SORTS = ['name', 'price', 'stock', 'created_at', 'updated_at'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+export interface ProductFilters {
+  search?: string;
+  category?: string;
+  status?: ProductStatus;
+  active?: boolean;
+  type?: ProductType;
+}
+
+/** Sort fields → NOT NULL columns and the entity value the next cursor carries. */
+const SORTS: Record<ProductSort, { column: string; valueOf: (p: ProductEntity) => string | number | Date }> = {
+  name: { column: 'p.name', valueOf: (p) => p.name },
+  price: { column: 'p.price', valueOf: (p) => p.price },
+  stock: { column: 'p.stock', valueOf: (p) => p.stock },
+  created_at: { column: 'p.created_at', valueOf: (p) => p.createdAt },
+  updated_at: { column: 'p.updated_at', valueOf: (p) => p.updatedAt },
+};
+
+/** The text the full-text index covers: name, description and SKU. */
+const SEARCH_DOCUMENT = `to_tsvector('simple', name || ' ' || coalesce(description, '') || ' ' || sku)`;
+
+/** Every query of the catalog; each one is scoped by `ctx.tenant` and `ctx.mode`. */
+@Injectable()
+export class ProductsRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  private m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  private scope(ctx: RequestContext) {
+    return { tenantId: ctx.tenant, mode: ctx.mode };
+  }
+
+  // --- products
+  /** Inserts or updates a product and refreshes its search vector in the same transaction. */
+  async saveProduct(ctx: RequestContext, product: Partial<ProductEntity>): Promise<ProductEntity> {
+    const m = this.m(ctx);
+    const saved = await m.save(ProductEntity, m.create(ProductEntity, { ...product, ...this.scope(ctx) }));
+    await m.query(`UPDATE products SET search_vector = ${SEARCH_DOCUMENT} WHERE id = $1 AND tenant_id = $2 AND mode = $3`, [
+      saved.id, ctx.tenant, ctx.mode,
+    ]);
+    return saved;
+  }
+
+  findProduct(ctx: RequestContext, id: string): Promise<ProductEntity | null> {
+    return this.m(ctx).findOneBy(ProductEntity, { id, ...this.scope(ctx) });
+  }
+
+  /** Locks the product row for the rest of the transaction (variant and tier changes, updates). */
+  findProductForUpdate(ctx: RequestContext, id: string): Promise<ProductEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(ProductEntity, 'p')
+      .setLock('pessimistic_write')
+      .where('p.id = :id AND p.tenant_id = :tenant AND p.mode = :mode', { id, tenant: ctx.tenant, mode: ctx.mode })
+      .getOne();
+  }
+
+  findProductBySku(ctx: RequestContext, sku: string): Promise<ProductEntity | null> {
+    return this.m(ctx).findOneBy(ProductEntity, { sku, ...this.scope(ctx) });
+  }
+
+  findProductByLabel(ctx: RequestContext, labelName: string): Promise<ProductEntity | null> {
+    return this.m(ctx).findOneBy(ProductEntity, { labelName, ...this.scope(ctx) });
+  }
+
+  listProducts(ctx: RequestContext, page: PageQuery, sort: { sort: ProductSort; order: SortOrder }, filters: ProductFilters) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(ProductEntity, 'p')
+      .where('p.tenant_id = :tenant AND p.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.search) {
+      // Uses the GIN index on search_vector; an exact SKU uses the unique (tenant, mode, sku) index.
+      qb.andWhere(`(p.search_vector @@ plainto_tsquery('simple', :search) OR p.sku = :search)`, { search: filters.search });
+    }
+    if (filters.category) qb.andWhere('p.categories @> ARRAY[:category]::text[]', { category: filters.category });
+    if (filters.status) qb.andWhere('p.status = :status', { status: filters.status });
+    if (filters.active === true) qb.andWhere(`p.status = 'active'`);
+    if (filters.active === false) qb.andWhere(`p.status <> 'active'`);
+    if (filters.type) qb.andWhere('p.type = :type', { type: filters.type });
+    const spec: SortSpec<ProductEntity> = {
+      name: sort.sort, column: SORTS[sort.sort].column, idColumn: 'p.id', order: sort.order,
+      valueOf: SORTS[sort.sort].valueOf, idOf: (p) => p.id,
+    };
+    return paginate(qb, page, spec);
+  }
+
+  /** Categories of non-archived products with how many products use each, by name. */
+  async categoryCounts(ctx: RequestContext): Promise<{ name: string; product_count: number }[]> {
+    const rows: { name: string; product_count: string }[] = await this.m(ctx).query(
+      `SELECT c AS name, count(*) AS product_count
+         FROM products p CROSS JOIN LATERAL unnest(p.categories) AS c
+        WHERE p.tenant_id = $1 AND p.mode = $2 AND p.status <> 'archived'
+        GROUP BY c ORDER BY c`,
+      [ctx.tenant, ctx.mode],
+    );
+    return rows.map((r) => ({ name: r.name, product_count: Number(r.product_count) }));
+  }
+
+  // --- variants
+  saveVariant(ctx: RequestContext, variant: Partial<VariantEntity>): Promise<VariantEntity> {
+    const m = this.m(ctx);
+    return m.save(VariantEntity, m.create(VariantEntity, { ...variant, ...this.scope(ctx) }));
+  }
+
+  findVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity | null> {
+    return this.m(ctx).findOneBy(VariantEntity, { id, productId, ...this.scope(ctx) });
+  }
+
+  variantsOf(ctx: RequestContext, productId: string): Promise<VariantEntity[]> {
+    return this.m(ctx).find(VariantEntity, { where: { productId, ...this.scope(ctx) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** The variants of many products at once (a list page), grouped by product id. */
+  async variantsOfMany(ctx: RequestContext, productIds: string[]): Promise<Map<string, VariantEntity[]>> {
+    const byProduct = new Map<string, VariantEntity[]>();
+    if (productIds.length === 0) return byProduct;
+    const rows = await this.m(ctx).find(VariantEntity, {
+      where: { productId: In(productIds), ...this.scope(ctx) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    for (const v of rows) byProduct.set(v.productId, [...(byProduct.get(v.productId) ?? []), v]);
+    return byProduct;
+  }
+
+  async deleteVariant(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).delete(VariantEntity, { id, ...this.scope(ctx) });
+  }
+
+  // --- tiers
+  saveTier(ctx: RequestContext, tier: Partial<TierEntity>): Promise<TierEntity> {
+    const m = this.m(ctx);
+    return m.save(TierEntity, m.create(TierEntity, { ...tier, ...this.scope(ctx) }));
+  }
+
+  findTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity | null> {
+    return this.m(ctx).findOneBy(TierEntity, { id, productId, ...this.scope(ctx) });
+  }
+
+  tiersOf(ctx: RequestContext, productId: string): Promise<TierEntity[]> {
+    return this.m(ctx).find(TierEntity, { where: { productId, ...this.scope(ctx) }, order: { price: 'ASC', createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  countTiers(ctx: RequestContext, productId: string): Promise<number> {
+    return this.m(ctx).countBy(TierEntity, { productId, ...this.scope(ctx) });
+  }
+
+  async deleteTier(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).delete(TierEntity, { id, ...this.scope(ctx) });
+  }
+}

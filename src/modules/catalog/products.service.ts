@@ -1,0 +1,350 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { isId, newId, parseIdOr404 } from '../../platform/ids/ids';
+import type { Schemas } from '../../platform/openapi/schemas';
+import type { Page } from '../../platform/pagination/page';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { EventsService } from '../events/events.service';
+import { toProduct, toTier, toVariant } from './catalog.mappers';
+import type { CreateProductDto, CreateTierDto, CreateVariantDto, UpdateProductDto, UpdateTierDto, UpdateVariantDto } from './dto/catalog.dto';
+import type { ProductEntity, ProductStatus } from './product.entity';
+import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
+import type { TierEntity } from './tier.entity';
+import type { VariantEntity } from './variant.entity';
+
+/** What another module (inventory, orders) needs to sell a product or one of its variants. */
+export interface ProductForSale {
+  id: string;
+  sku: string;
+  name: string;
+  /** The product's price, minor units. */
+  price: number;
+  currency: string;
+  status: ProductStatus;
+  variantId: string | null;
+  /** The variant's price override, when the variant has one. */
+  variantPrice: number | null;
+}
+
+/** Unique indexes → the request field a 409 names. */
+const UNIQUE_FIELDS: Record<string, { field: string; message: string }> = {
+  uq_products_tenant_mode_sku: { field: 'sku', message: 'A product with this sku already exists' },
+  uq_products_tenant_mode_label: { field: 'label_name', message: 'A product with this label_name already exists' },
+  uq_product_variants_tenant_mode_sku: { field: 'sku', message: 'A variant with this sku already exists' },
+  uq_product_tiers_product_label: { field: 'label_name', message: 'This product already has a tier with this label_name' },
+};
+
+/** Runs `work`; a unique-index violation becomes a 409 naming the field. */
+async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } } | null;
+    if (e?.code === '23505') {
+      const hit = UNIQUE_FIELDS[e.constraint ?? e.driverError?.constraint ?? ''];
+      throw new ConflictError(hit?.message ?? 'A resource with these values already exists', hit?.field);
+    }
+    throw err;
+  }
+}
+
+/** Categories without blanks or repeats, in the order given. */
+function cleanCategories(categories: string[]): string[] {
+  return [...new Set(categories.map((c) => c.trim()).filter((c) => c.length > 0))];
+}
+
+/** A `label_name` names a subscription; other products cannot carry one. */
+function assertLabelFitsType(product: Pick<ProductEntity, 'type' | 'labelName'>): void {
+  if (product.labelName !== null && product.type !== 'subscription') {
+    throw new ValidationError('label_name is only for subscription products', [
+      { field: 'label_name', message: 'only allowed when type is subscription' },
+    ]);
+  }
+}
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    private readonly repo: ProductsRepository,
+    private readonly tx: TransactionService,
+    private readonly events: EventsService,
+  ) {}
+
+  // --- products
+  async list(
+    ctx: RequestContext,
+    page: PageQuery,
+    sort: { sort: ProductSort; order: SortOrder },
+    filters: ProductFilters,
+  ): Promise<Page<Schemas['Product']>> {
+    const products = await this.repo.listProducts(ctx, page, sort, filters);
+    const variants = await this.repo.variantsOfMany(ctx, products.items.map((p) => p.id));
+    return products.map((p) => toProduct(p, variants.get(p.id) ?? []));
+  }
+
+  /** By id when the value is a product id, else by SKU. */
+  async get(ctx: RequestContext, idOrSku: string): Promise<Schemas['Product']> {
+    const product = isId(idOrSku, 'prod') ? await this.repo.findProduct(ctx, idOrSku) : await this.repo.findProductBySku(ctx, idOrSku);
+    if (!product) throw new NotFoundError('product', idOrSku);
+    return toProduct(product, await this.repo.variantsOf(ctx, product.id));
+  }
+
+  async create(ctx: RequestContext, body: CreateProductDto): Promise<Schemas['Product']> {
+    const product: Partial<ProductEntity> = {
+      id: newId('prod'),
+      sku: body.sku,
+      name: body.name,
+      description: body.description ?? null,
+      price: body.price,
+      currency: body.currency ?? 'usd',
+      status: body.status ?? 'active',
+      type: body.type ?? 'single',
+      labelName: body.label_name ?? null,
+      categories: cleanCategories(body.categories ?? []),
+      images: body.images ?? [],
+      attributes: body.attributes ?? {},
+      metadata: body.metadata ?? {},
+      stock: 0,
+    };
+    assertLabelFitsType(product as ProductEntity);
+    assertDistinctSkus(body.variants ?? []);
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const saved = await this.repo.saveProduct(txCtx, product);
+        const variants: VariantEntity[] = [];
+        for (const v of body.variants ?? []) variants.push(await this.repo.saveVariant(txCtx, variantFields(saved.id, v)));
+        const result = toProduct(saved, variants);
+        await this.events.record(txCtx, 'product.created', result);
+        return result;
+      }),
+    );
+  }
+
+  /** `PATCH` and `PUT`: only the fields sent change. A product with tiers stays a subscription. */
+  async update(ctx: RequestContext, id: string, body: UpdateProductDto): Promise<Schemas['Product']> {
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const product = await this.findForUpdate(txCtx, id);
+        if (body.sku !== undefined) product.sku = body.sku;
+        if (body.name !== undefined) product.name = body.name;
+        if (body.description !== undefined) product.description = body.description;
+        if (body.price !== undefined) product.price = body.price;
+        if (body.currency !== undefined) product.currency = body.currency;
+        if (body.status !== undefined) product.status = body.status;
+        if (body.label_name !== undefined) product.labelName = body.label_name;
+        if (body.categories !== undefined) product.categories = cleanCategories(body.categories);
+        if (body.images !== undefined) product.images = body.images;
+        if (body.attributes !== undefined) product.attributes = body.attributes;
+        if (body.metadata !== undefined) product.metadata = body.metadata;
+        if (body.type !== undefined && body.type !== product.type) {
+          if (product.type === 'subscription' && (await this.repo.countTiers(txCtx, product.id)) > 0) {
+            throw new ConflictError('Delete the tiers of this subscription product before changing its type', 'type');
+          }
+          product.type = body.type;
+        }
+        assertLabelFitsType(product);
+        const saved = await this.repo.saveProduct(txCtx, product);
+        const result = toProduct(saved, await this.repo.variantsOf(txCtx, saved.id));
+        await this.events.record(txCtx, 'product.updated', result);
+        return result;
+      }),
+    );
+  }
+
+  /** Soft delete: the product is archived (reversible with PATCH status); orders keep referencing it. */
+  async archive(ctx: RequestContext, id: string): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const product = await this.findForUpdate(txCtx, id);
+      if (product.status === 'archived') return;
+      product.status = 'archived';
+      const saved = await this.repo.saveProduct(txCtx, product);
+      await this.events.record(txCtx, 'product.deleted', toProduct(saved, await this.repo.variantsOf(txCtx, saved.id)));
+    });
+  }
+
+  async categories(ctx: RequestContext): Promise<Schemas['Category'][]> {
+    return this.repo.categoryCounts(ctx);
+  }
+
+  /**
+   * For inventory and orders: the product (and variant) to sell. Missing, malformed or archived
+   * products and unknown variants answer NotFoundError. Joins the caller's transaction via `ctx`.
+   */
+  async getForSale(ctx: RequestContext, productId: string, variantId?: string): Promise<ProductForSale> {
+    const product = await this.repo.findProduct(ctx, parseIdOr404(productId, 'prod', 'product'));
+    if (!product || product.status === 'archived') throw new NotFoundError('product', productId);
+    let variant: VariantEntity | null = null;
+    if (variantId !== undefined) {
+      variant = await this.repo.findVariant(ctx, product.id, parseIdOr404(variantId, 'var', 'variant'));
+      if (!variant) throw new NotFoundError('variant', variantId);
+    }
+    return {
+      id: product.id,
+      sku: product.sku,
+      name: product.name,
+      price: product.price,
+      currency: product.currency,
+      status: product.status,
+      variantId: variant?.id ?? null,
+      variantPrice: variant?.price ?? null,
+    };
+  }
+
+  // --- variants
+  async createVariant(ctx: RequestContext, productId: string, body: CreateVariantDto): Promise<Schemas['ProductVariant']> {
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const product = await this.findForUpdate(txCtx, productId);
+        const variant = await this.repo.saveVariant(txCtx, variantFields(product.id, body));
+        await this.recordProductUpdated(txCtx, product);
+        return toVariant(variant);
+      }),
+    );
+  }
+
+  async updateVariant(ctx: RequestContext, productId: string, variantId: string, body: UpdateVariantDto): Promise<Schemas['ProductVariant']> {
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const product = await this.findForUpdate(txCtx, productId);
+        const variant = await this.findVariant(txCtx, product.id, variantId);
+        if (body.sku !== undefined) variant.sku = body.sku;
+        if (body.price !== undefined) variant.price = body.price;
+        if (body.attributes !== undefined) variant.attributes = body.attributes;
+        if (body.image !== undefined) variant.image = body.image;
+        const saved = await this.repo.saveVariant(txCtx, variant);
+        await this.recordProductUpdated(txCtx, product);
+        return toVariant(saved);
+      }),
+    );
+  }
+
+  async deleteVariant(ctx: RequestContext, productId: string, variantId: string): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const product = await this.findForUpdate(txCtx, productId);
+      const variant = await this.findVariant(txCtx, product.id, variantId);
+      await this.repo.deleteVariant(txCtx, variant.id);
+      await this.recordProductUpdated(txCtx, product);
+    });
+  }
+
+  // --- tiers
+  async listTiers(ctx: RequestContext, productId: string): Promise<Schemas['ProductTier'][]> {
+    const product = await this.find(ctx, productId);
+    return (await this.repo.tiersOf(ctx, product.id)).map(toTier);
+  }
+
+  /** The tiers of the subscription product whose `label_name` this is. */
+  async listTiersByLabel(ctx: RequestContext, labelName: string): Promise<Schemas['ProductTier'][]> {
+    const product = await this.repo.findProductByLabel(ctx, labelName);
+    if (!product) throw new NotFoundError('subscription', labelName);
+    return (await this.repo.tiersOf(ctx, product.id)).map(toTier);
+  }
+
+  async createTier(ctx: RequestContext, productId: string, body: CreateTierDto): Promise<Schemas['ProductTier']> {
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const product = await this.findForUpdate(txCtx, productId);
+        if (product.type !== 'subscription') {
+          throw new ConflictError('Only subscription products have tiers; set type to subscription first', 'type');
+        }
+        const tier = await this.repo.saveTier(txCtx, {
+          id: newId('tier'),
+          productId: product.id,
+          labelName: body.label_name,
+          name: body.name,
+          description: body.description ?? null,
+          price: body.price,
+          currency: body.currency ?? product.currency,
+          billingCycle: body.billing_cycle,
+          features: body.features ?? [],
+          isPopular: body.is_popular ?? false,
+        });
+        await this.recordProductUpdated(txCtx, product);
+        return toTier(tier);
+      }),
+    );
+  }
+
+  async updateTier(ctx: RequestContext, productId: string, tierId: string, body: UpdateTierDto): Promise<Schemas['ProductTier']> {
+    return conflictOnDuplicate(() =>
+      this.tx.run(ctx, async (txCtx) => {
+        const product = await this.findForUpdate(txCtx, productId);
+        const tier = await this.findTier(txCtx, product.id, tierId);
+        if (body.label_name !== undefined) tier.labelName = body.label_name;
+        if (body.name !== undefined) tier.name = body.name;
+        if (body.description !== undefined) tier.description = body.description;
+        if (body.price !== undefined) tier.price = body.price;
+        if (body.currency !== undefined) tier.currency = body.currency;
+        if (body.billing_cycle !== undefined) tier.billingCycle = body.billing_cycle;
+        if (body.features !== undefined) tier.features = body.features;
+        if (body.is_popular !== undefined) tier.isPopular = body.is_popular;
+        const saved = await this.repo.saveTier(txCtx, tier);
+        await this.recordProductUpdated(txCtx, product);
+        return toTier(saved);
+      }),
+    );
+  }
+
+  async deleteTier(ctx: RequestContext, productId: string, tierId: string): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const product = await this.findForUpdate(txCtx, productId);
+      const tier = await this.findTier(txCtx, product.id, tierId);
+      await this.repo.deleteTier(txCtx, tier.id);
+      await this.recordProductUpdated(txCtx, product);
+    });
+  }
+
+  // --- helpers
+  private async find(ctx: RequestContext, id: string): Promise<ProductEntity> {
+    const product = await this.repo.findProduct(ctx, parseIdOr404(id, 'prod', 'product'));
+    if (!product) throw new NotFoundError('product', id);
+    return product;
+  }
+
+  private async findForUpdate(ctx: RequestContext, id: string): Promise<ProductEntity> {
+    const product = await this.repo.findProductForUpdate(ctx, parseIdOr404(id, 'prod', 'product'));
+    if (!product) throw new NotFoundError('product', id);
+    return product;
+  }
+
+  private async findVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity> {
+    const variant = await this.repo.findVariant(ctx, productId, parseIdOr404(id, 'var', 'variant'));
+    if (!variant) throw new NotFoundError('variant', id);
+    return variant;
+  }
+
+  private async findTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity> {
+    const tier = await this.repo.findTier(ctx, productId, parseIdOr404(id, 'tier', 'tier'));
+    if (!tier) throw new NotFoundError('tier', id);
+    return tier;
+  }
+
+  /** Variants and tiers are part of the product: their changes emit `product.updated`. */
+  private async recordProductUpdated(ctx: RequestContext, product: ProductEntity): Promise<void> {
+    await this.events.record(ctx, 'product.updated', toProduct(product, await this.repo.variantsOf(ctx, product.id)));
+  }
+}
+
+function variantFields(productId: string, body: CreateVariantDto): Partial<VariantEntity> {
+  return {
+    id: newId('var'),
+    productId,
+    sku: body.sku,
+    price: body.price ?? null,
+    attributes: body.attributes ?? {},
+    image: body.image ?? null,
+  };
+}
+
+/** Two variants of one create request cannot share a SKU (422 naming the second one). */
+function assertDistinctSkus(variants: readonly CreateVariantDto[]): void {
+  const seen = new Set<string>();
+  variants.forEach((v, i) => {
+    if (seen.has(v.sku)) {
+      throw new ValidationError('Two variants have the same sku', [{ field: `variants.${i}.sku`, message: 'duplicates another variant' }]);
+    }
+    seen.add(v.sku);
+  });
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { EventsModule } from '../events/events.module';
+import { InventoryController } from './inventory.controller';
+import { InventoryRepository } from './inventory.repository';
+import { InventoryService } from './inventory.service';
+import { LocationsController } from './locations.controller';
+
+/** Locations, stock levels, the movements ledger and alerts. Orders call InventoryService.reserve/release/commit. */
+@Module({
+  imports: [CatalogModule, EventsModule],
+  controllers: [LocationsController, InventoryController],
+  providers: [InventoryRepository, InventoryService],
+  exports: [InventoryService],
+})
+export class InventoryModule {}

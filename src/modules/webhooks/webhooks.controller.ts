@@ -1,0 +1,65 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
+import { Ctx } from '../../platform/context/ctx.decorator';
+import type { RequestContext } from '../../platform/context/request-context';
+import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
+import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhooks.dto';
+import { WebhooksService } from './webhooks.service';
+
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
+  @Get()
+  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
+    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
+    return this.webhooks.list(ctx, parsePageQuery(query), order);
+  }
+
+  @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
+  @Post()
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateWebhookDto) {
+    return this.webhooks.create(ctx, body);
+  }
+
+  @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
+  @Get(':id')
+  get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.webhooks.get(ctx, id);
+  }
+
+  @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
+  @Patch(':id')
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateWebhookDto) {
+    return this.webhooks.update(ctx, id, body);
+  }
+
+  @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {
+    await this.webhooks.remove(ctx, id);
+  }
+
+  @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
+  @Get(':id/deliveries')
+  deliveries(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: Record<string, unknown>) {
+    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
+    return this.webhooks.listDeliveries(ctx, id, parsePageQuery(query), order);
+  }
+
+  @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  redeliver(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('deliveryId') deliveryId: string) {
+    return this.webhooks.redeliver(ctx, id, deliveryId);
+  }
+
+  @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
+  @Post(':id/test')
+  @HttpCode(202)
+  test(@Ctx() ctx: RequestContext, @Param('id') id: string) {
+    return this.webhooks.sendTest(ctx, id);
+  }
+}

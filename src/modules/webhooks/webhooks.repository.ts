@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, type EntityManager } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { newId } from '../../platform/ids/ids';
+import { paginate } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+
+export interface RelayEvent {
+  id: string;
+  tenant_id: string;
+  mode: 'live' | 'test';
+  type: string;
+  data: { object: Record<string, unknown> };
+}
+
+export interface ClaimedAttempt {
+  id: string;
+  tenant_id: string;
+  mode: 'live' | 'test';
+  attempts: number;
+  max_attempts: number;
+  event_id: string;
+  endpoint_id: string;
+  url: string;
+  secret: string;
+  active: boolean;
+  deleted_at: Date | null;
+  type: string;
+  created_at: Date;
+  data: { object: Record<string, unknown> };
+}
+
+/** Queries of the webhooks module; endpoint and delivery reads are scoped by tenant and mode. */
+@Injectable()
+export class WebhooksRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  private m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  insertEndpoint(ctx: RequestContext, endpoint: Partial<WebhookEndpointEntity>): Promise<WebhookEndpointEntity> {
+    return this.m(ctx).save(WebhookEndpointEntity, this.m(ctx).create(WebhookEndpointEntity, { ...endpoint, tenantId: ctx.tenant, mode: ctx.mode }));
+  }
+
+  findEndpoint(ctx: RequestContext, id: string): Promise<WebhookEndpointEntity | null> {
+    return this.m(ctx).findOneBy(WebhookEndpointEntity, { id, tenantId: ctx.tenant, mode: ctx.mode, deletedAt: IsNull() });
+  }
+
+  saveEndpoint(ctx: RequestContext, endpoint: WebhookEndpointEntity): Promise<WebhookEndpointEntity> {
+    return this.m(ctx).save(WebhookEndpointEntity, endpoint);
+  }
+
+  listEndpoints(ctx: RequestContext, page: PageQuery, order: SortOrder) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(WebhookEndpointEntity, 'w')
+      .where('w.tenant_id = :tenant AND w.mode = :mode AND w.deleted_at IS NULL', { tenant: ctx.tenant, mode: ctx.mode });
+    return paginate(qb, page, { name: 'created_at', column: 'w.created_at', idColumn: 'w.id', order, valueOf: (w) => w.createdAt, idOf: (w) => w.id });
+  }
+
+  listDeliveries(ctx: RequestContext, endpointId: string, page: PageQuery, order: SortOrder) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(WebhookDeliveryEntity, 'd')
+      .where('d.tenant_id = :tenant AND d.mode = :mode AND d.endpoint_id = :endpointId', { tenant: ctx.tenant, mode: ctx.mode, endpointId });
+    return paginate(qb, page, { name: 'created_at', column: 'd.created_at', idColumn: 'd.id', order, valueOf: (d) => d.createdAt, idOf: (d) => d.id });
+  }
+
+  attemptsOf(ctx: RequestContext, deliveryIds: string[]): Promise<WebhookAttemptEntity[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.m(ctx)
+      .createQueryBuilder(WebhookAttemptEntity, 'a')
+      .where('a.tenant_id = :tenant AND a.delivery_id IN (:...ids)', { tenant: ctx.tenant, ids: deliveryIds })
+      .orderBy('a.attempt', 'ASC')
+      .getMany();
+  }
+
+  findDelivery(ctx: RequestContext, endpointId: string, id: string): Promise<WebhookDeliveryEntity | null> {
+    return this.m(ctx).findOneBy(WebhookDeliveryEntity, { id, endpointId, tenantId: ctx.tenant, mode: ctx.mode });
+  }
+
+  /** A delivery made directly (test events go to one endpoint only, not through the fan-out). */
+  async insertDelivery(ctx: RequestContext, fields: { endpointId: string; eventId: string; eventType: string; maxAttempts: number }) {
+    const m = this.m(ctx);
+    return m.save(
+      WebhookDeliveryEntity,
+      m.create(WebhookDeliveryEntity, {
+        id: newId('whd'), tenantId: ctx.tenant, mode: ctx.mode, endpointId: fields.endpointId, eventId: fields.eventId,
+        eventType: fields.eventType, status: 'pending', attempts: 0, maxAttempts: fields.maxAttempts, nextAttemptAt: new Date(),
+      }),
+    );
+  }
+
+  /** One more attempt for a finished delivery (manual redelivery). */
+  async reopenDelivery(ctx: RequestContext, id: string): Promise<WebhookDeliveryEntity> {
+    await this.m(ctx).query(
+      `UPDATE webhook_deliveries SET status = 'pending', max_attempts = attempts + 1, next_attempt_at = now(), updated_at = now()
+        WHERE id = $1 AND tenant_id = $2 AND mode = $3`,
+      [id, ctx.tenant, ctx.mode],
+    );
+    return (await this.m(ctx).findOneBy(WebhookDeliveryEntity, { id, tenantId: ctx.tenant, mode: ctx.mode }))!;
+  }
+
+  // --- relay (the worker, across tenants: each row carries its own tenant and mode)
+
+  /** Claims committed, unrelayed events; SKIP LOCKED lets several relays run without taking the same rows. */
+  claimUnrelayedEvents(manager: EntityManager, limit: number): Promise<RelayEvent[]> {
+    return manager.query(
+      `SELECT id, tenant_id, mode, type, data FROM events WHERE relayed_at IS NULL
+        ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+  }
+
+  /**
+   * Creates the deliveries of claimed events for every active endpoint subscribed to them and
+   * marks the events relayed, in the caller's transaction. Returns only deliveries created now.
+   */
+  async fanOut(manager: EntityManager, events: RelayEvent[], maxAttempts: number): Promise<{ id: string }[]> {
+    if (events.length === 0) return [];
+    const eventIds = events.map((e) => e.id);
+    const pairs: { event_id: string; endpoint_id: string; tenant_id: string; mode: string; type: string }[] = await manager.query(
+      `SELECT e.id AS event_id, w.id AS endpoint_id, e.tenant_id, e.mode, e.type
+         FROM events e
+         JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.mode = e.mode AND w.active AND w.deleted_at IS NULL
+          AND (e.type = ANY(w.events) OR '*' = ANY(w.events))
+        WHERE e.id = ANY($1::text[]) AND e.type <> 'webhook.test'`,
+      [eventIds],
+    );
+    let created: { id: string }[] = [];
+    if (pairs.length > 0) {
+      const rows = pairs.map((p) => ({
+        id: newId('whd'), tenant_id: p.tenant_id, mode: p.mode, endpoint_id: p.endpoint_id, event_id: p.event_id, event_type: p.type,
+      }));
+      created = await manager.query(
+        `INSERT INTO webhook_deliveries (id, tenant_id, mode, endpoint_id, event_id, event_type, status, attempts, max_attempts, next_attempt_at)
+         SELECT r.id, r.tenant_id, r.mode, r.endpoint_id, r.event_id, r.event_type, 'pending', 0, $2, now()
+           FROM jsonb_to_recordset($1::jsonb) AS r(id text, tenant_id text, mode text, endpoint_id text, event_id text, event_type text)
+         ON CONFLICT (endpoint_id, event_id) DO NOTHING
+         RETURNING id`,
+        [JSON.stringify(rows), maxAttempts],
+      );
+    }
+    await manager.query(`UPDATE events SET relayed_at = now() WHERE id = ANY($1::text[])`, [eventIds]);
+    return created;
+  }
+
+  /** Pending deliveries whose attempt is overdue: their job was lost (crash between commit and enqueue). */
+  overdueDeliveries(manager: EntityManager, olderThanMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
+    return manager.query(
+      `SELECT id, attempts FROM webhook_deliveries
+        WHERE status = 'pending' AND next_attempt_at < now() - ($1 || ' milliseconds')::interval
+        ORDER BY next_attempt_at LIMIT $2`,
+      [String(olderThanMs), limit],
+    );
+  }
+
+  // --- delivery attempts (the worker)
+
+  /**
+   * Claims attempt number `attempt` of a delivery: only one job can move `attempts` from
+   * attempt-1 to attempt, so a duplicate job for the same attempt does nothing.
+   */
+  async claimAttempt(manager: EntityManager, deliveryId: string, attempt: number): Promise<ClaimedAttempt | undefined> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
+    const [rows] = await manager.query(
+      `UPDATE webhook_deliveries d SET attempts = attempts + 1, updated_at = now()
+         FROM webhook_endpoints w, events e
+        WHERE d.id = $1 AND d.attempts = $2 - 1 AND d.status = 'pending' AND d.attempts < d.max_attempts
+          AND w.id = d.endpoint_id AND e.id = d.event_id
+        RETURNING d.id, d.tenant_id, d.mode, d.attempts, d.max_attempts, d.event_id,
+                  w.id AS endpoint_id, w.url, w.secret, w.active, w.deleted_at,
+                  e.type, e.created_at, e.data`,
+      [deliveryId, attempt],
+    );
+    return (rows as ClaimedAttempt[])[0];
+  }
+
+  async recordAttempt(manager: EntityManager, attempt: Omit<WebhookAttemptEntity, 'id' | 'createdAt'>): Promise<void> {
+    await manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') });
+  }
+
+  async finishDelivery(
+    manager: EntityManager,
+    id: string,
+    fields: { status: 'pending' | 'succeeded' | 'failed'; nextAttemptAt: Date | null; statusCode: number | null; error: string | null },
+  ): Promise<void> {
+    await manager.update(
+      WebhookDeliveryEntity,
+      { id },
+      { status: fields.status, nextAttemptAt: fields.nextAttemptAt, lastStatusCode: fields.statusCode, lastError: fields.error },
+    );
+  }
+
+  async disableEndpoint(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
+    await manager.update(WebhookEndpointEntity, { id: endpointId }, { active: false, disabledReason: reason });
+  }
+}

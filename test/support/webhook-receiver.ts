@@ -1,0 +1,48 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedWebhook {
+  headers: IncomingHttpHeaders;
+  body: string;
+  receivedAt: number;
+}
+
+/** A real HTTP server on 127.0.0.1 that records every POST and answers with a status you choose per request. */
+export class WebhookReceiver {
+  readonly received: ReceivedWebhook[] = [];
+  private server?: Server;
+  respond: (index: number, body: string) => number = () => 200;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        const index = this.received.length;
+        this.received.push({ headers: req.headers, body, receivedAt: Date.now() });
+        res.statusCode = this.respond(index, body);
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/hooks`;
+  }
+
+  eventIds(): Set<string> {
+    return new Set(this.received.map((r) => String(r.headers['webhook-id'])));
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = 20000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > until) throw new Error(`timed out waiting; received ${this.received.length} request(s)`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
