@@ -50,10 +50,11 @@ export class OutboxRelayService {
     return events.length;
   }
 
-  /** Re-enqueues deliveries whose job was lost; the attempt's job id makes a duplicate harmless. */
+  /** Re-enqueues deliveries whose job was lost; claiming the attempt in the database makes a duplicate harmless. */
   async sweep(): Promise<number> {
     const overdue = await this.repo.overdueDeliveries(this.dataSource.manager, OVERDUE_AFTER_MS, 1000);
-    await Promise.all(overdue.map((d) => this.deliveries.enqueueAttempt(d.id, d.attempts + 1)));
+    const tag = `sweep${Date.now()}`;
+    await Promise.all(overdue.map((d) => this.deliveries.enqueueAttempt(d.id, d.attempts + 1, 0, tag)));
     return overdue.length;
   }
 

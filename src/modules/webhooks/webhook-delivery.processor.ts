@@ -13,9 +13,14 @@ export interface DeliverJob {
   attempt: number;
 }
 
-/** The job id of one attempt: BullMQ keeps one job per id, so an attempt is never queued twice. */
-export function attemptJobId(deliveryId: string, attempt: number): string {
-  return `${deliveryId}-${attempt}`;
+/**
+ * The job id of one attempt. The database claim (attempts moves from n-1 to n once) is what makes
+ * a duplicate job harmless; the id only saves Redis from obvious duplicates. A recovery enqueue
+ * passes a `retry` tag so it is never swallowed by a stale job of the same attempt that BullMQ
+ * still keeps (a failed or stalled one).
+ */
+export function attemptJobId(deliveryId: string, attempt: number, retry?: string): string {
+  return retry ? `${deliveryId}-${attempt}-${retry}` : `${deliveryId}-${attempt}`;
 }
 
 /**
@@ -37,9 +42,9 @@ export class WebhookDeliveryProcessor {
     return this.config.WEBHOOK_RETRY_DELAYS_MS.length + 1;
   }
 
-  async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0): Promise<void> {
+  async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0, retry?: string): Promise<void> {
     await this.queues.enqueue('webhooks', 'deliver', { deliveryId, attempt } satisfies DeliverJob, {
-      jobId: attemptJobId(deliveryId, attempt),
+      jobId: attemptJobId(deliveryId, attempt, retry),
       delay: delayMs,
     });
   }

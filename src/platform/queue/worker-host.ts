@@ -64,7 +64,15 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           if (!handler) throw new Error(`No handler for job ${queue}:${job.name}`);
           return handler(job.data, job);
         },
-        { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX, concurrency: 20 },
+        {
+          connection: redisConnectionOptions(this.config.REDIS_URL),
+          prefix: this.config.QUEUE_PREFIX,
+          concurrency: 20,
+          // A worker that dies (SIGKILL, OOM) holds its jobs' locks until they expire; shorter locks
+          // (renewed every half period while a job runs) hand them to another worker sooner.
+          lockDuration: 15_000,
+          stalledInterval: 10_000,
+        },
       );
       worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));
       this.workers.push(worker);
