@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchAuthOverhead } from './auth-overhead.bench';
 import { freshBenchDatabase } from './database';
+import { benchProductsList } from './products-list.bench';
 import { benchWebhooks } from './webhooks.bench';
 
 /**
@@ -11,6 +12,7 @@ import { benchWebhooks } from './webhooks.bench';
 const BENCHES: Record<string, (seconds: number) => Promise<void>> = {
   auth: benchAuthOverhead,
   webhooks: benchWebhooks,
+  products: benchProductsList,
 };
 
 async function main(): Promise<void> {
