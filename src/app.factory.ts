@@ -6,6 +6,11 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/config';
+import { AuthService } from './modules/identity/auth.service';
+import { ADMIN_ROLES } from './platform/auth/auth.decorator';
+import { RequestContext } from './platform/context/request-context';
+import { mountQueueDashboard } from './platform/queue/queue-dashboard';
+import { QueueService } from './platform/queue/queue.service';
 import { createValidationPipe } from './platform/http/validation.pipe';
 import { genRequestId } from './platform/http/request-id';
 import { MetricsService } from './platform/metrics/metrics.service';
@@ -61,6 +66,16 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     ],
   });
   app.useGlobalPipes(createValidationPipe());
+
+  if (config.OPERATOR_TENANT_ID) {
+    const operatorTenant = config.OPERATOR_TENANT_ID;
+    const auth = app.get(AuthService);
+    await mountQueueDashboard(fastify, app.get(QueueService), async (token) => {
+      const ctx = await auth.authenticate(RequestContext.anonymous('dashboard'), token);
+      const isOperator = ctx.tenantId === operatorTenant && ctx.actor.kind === 'user' && ADMIN_ROLES.includes(ctx.actor.role);
+      return isOperator ? 'ok' : 403;
+    });
+  }
 
   SwaggerModule.setup('docs', app, loadSpec() as any, {
     jsonDocumentUrl: 'docs/openapi.json',

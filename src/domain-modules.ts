@@ -5,6 +5,8 @@ import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { IdentityModule } from './modules/identity/identity.module';
 import { InventoryModule } from './modules/inventory/inventory.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { OrdersModule } from './modules/orders/orders.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, NotificationsModule];
+export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule];

@@ -19,6 +19,8 @@ export const configSchema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL'),
     QUEUE_PREFIX: z.string().min(1).default('cbapi'),
+    /** The tenant whose owners and admins run this deployment: they alone see /admin/queues. Unset = no dashboard. */
+    OPERATOR_TENANT_ID: z.string().regex(/^ten_[0-9a-z]{26}$/, 'a tenant id (ten_…)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     JWT_SECRET: z.string().min(32, 'at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
@@ -42,6 +44,8 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),
     /** How often the relay looks for committed events when no notification woke it. */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+    /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
+    PAYMENT_PROVIDER: z.enum(['none']).default('none'),
   })
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {

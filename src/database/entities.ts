@@ -18,7 +18,12 @@ import { StockAlertEntity } from '../modules/inventory/entities/stock-alert.enti
 import { StockLevelEntity } from '../modules/inventory/entities/stock-level.entity';
 import { StockMovementEntity } from '../modules/inventory/entities/stock-movement.entity';
 import { OutboundEmailEntity } from '../modules/notifications/outbound-email.entity';
+import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from '../modules/orders/order.entity';
 import { IdempotencyKeyEntity } from '../platform/idempotency/idempotency-key.entity';
+import { DisputeEntity } from '../modules/payments/entities/dispute.entity';
+import { PaymentIntentEntity } from '../modules/payments/entities/payment-intent.entity';
+import { RefundEntity } from '../modules/payments/entities/refund.entity';
+import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
 
 export const ENTITIES: Function[] = [
   TenantEntity,
@@ -40,4 +45,11 @@ export const ENTITIES: Function[] = [
   StockAlertEntity,
   IdempotencyKeyEntity,
   OutboundEmailEntity,
+  OrderEntity,
+  OrderLineEntity,
+  OrderStatusHistoryEntity,
+  PaymentIntentEntity,
+  RefundEntity,
+  DisputeEntity,
+  TransactionEntity,
 ];

@@ -921,10 +921,664 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/intents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a payment intent
+         * @description Authorizes a card payment and, with `capture_method: automatic` (the default), captures it at once.
+         *     In test mode the built-in sandbox honours the test cards: `4242424242424242` succeeds,
+         *     `4000000000000002` is declined (`card_declined`), `4000000000009995` fails with `insufficient_funds`,
+         *     `4000002760003184` needs 3-D Secure (`requires_action`, then `POST /payments/{id}/confirm`) and
+         *     `4000000000000259` succeeds and then opens a dispute. Other numbers are refused in test mode (422).
+         *     A declined card still creates the intent: it answers 201 with `status: failed` and `failure_code`.
+         *     Without `card` the intent waits in `requires_payment_method` for `POST /payments/{id}/confirm` with a card.
+         *     In live mode a processor adapter must be configured (`PAYMENT_PROVIDER`), else 422 and nothing is created.
+         *     `order_id` or `invoice_id` (not both) ties the payment to what it pays: 404 when it does not exist,
+         *     409 when it cannot take this payment. The card number and CVC are never stored or logged.
+         *     Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
+         */
+        post: operations["createPaymentIntent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List payments
+         * @description Payment intents of this tenant and mode, newest first by default. Scope `payments:read`.
+         */
+        get: operations["listPayments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List disputes
+         * @description Chargebacks against captured payments, newest first. Scope `payments:read`.
+         */
+        get: operations["listDisputes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/disputes/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Respond to a dispute
+         * @description Submits evidence; the dispute moves from `needs_response` to `under_review` (409 from any other status). Scope `payments:write`.
+         */
+        post: operations["respondToDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/disputes/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a dispute (sandbox only)
+         * @description Test mode only: plays the bank's decision. `won` writes a `dispute_reversal` ledger row that gives the
+         *     money back; `lost` keeps it withdrawn and counts it against the payment (like a refund, for what the
+         *     payment paid for). Live disputes are closed by the processor: 422 in live mode. 409 when already closed.
+         *     Scope `payments:write`.
+         */
+        post: operations["closeDispute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a payment
+         * @description A payment intent with its refunds. Scope `payments:read`.
+         */
+        get: operations["getPayment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a payment
+         * @description Completes a payment in `requires_action` (the 3-D Secure challenge; in the sandbox it always passes) or,
+         *     with `card`, one in `requires_payment_method`. Then captures it when `capture_method` is `automatic`.
+         *     409 from any other status. Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
+         */
+        post: operations["confirmPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Capture a payment
+         * @description Captures an authorized payment (`requires_capture`, from `capture_method: manual`), in full or, with
+         *     `amount`, in part (at most the authorized amount, 409 above it); the rest is released. 409 when the
+         *     payment is not awaiting capture, so a retry without the same Idempotency-Key never charges twice.
+         *     Emits `payment.succeeded`. Scope `payments:write`.
+         */
+        post: operations["capturePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund a payment
+         * @description Refunds `amount` (default: all that is left) of a captured payment. Partial refunds add up; together
+         *     they never exceed what was captured (409, also under concurrent requests), and a disputed payment
+         *     cannot be refunded (409). Answers the payment with its refunds. Emits `payment.refunded`.
+         *     Scope `payments:write`.
+         */
+        post: operations["refundPayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List ledger transactions
+         * @description The money ledger, newest first: one row per charge, refund and dispute movement. `amount` is signed
+         *     from the merchant's side (charges and dispute reversals positive, refunds and disputes negative).
+         *     Scope `transactions:read`.
+         */
+        get: operations["listTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/transactions/{account_ref_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's external account reference. */
+                account_ref_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List an account's transactions
+         * @description The ledger rows of one account reference, newest first (an empty page when there are none). Scope `transactions:read`.
+         */
+        get: operations["listAccountTransactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List orders
+         * @description The orders of this tenant and mode, with their items. Filters combine with AND; an unknown `status`,
+         *     `payment_status` or `fulfillment_status` value answers 400 naming the parameter. A `customer` user sees
+         *     only its own customer's orders. Staff users, customer users, or keys with `orders:read`.
+         */
+        get: operations["listOrders"];
+        put?: never;
+        /**
+         * Create an order
+         * @description Prices every item from the catalog (the variant's price when it has one, else the product's; a `price`
+         *     or `unit_price` sent by the client is ignored) and computes the totals in integer minor units (no tax
+         *     unless configured, no shipping charge yet). In the same transaction as the order insert it reserves
+         *     the stock of every item: when one item is short the answer is 409 `conflict` naming it
+         *     (`field` `items[i].quantity`) and nothing is reserved or created — all items or none. Items must be
+         *     active products (422) priced in one currency, which must match `currency` when sent (422). An unknown
+         *     customer, product or variant answers 404. `billing_address` defaults to `shipping_address`. The order
+         *     starts `pending`, payment `pending`, `unfulfilled`. Emits `order.created`. Scope `orders:write`.
+         */
+        post: operations["createOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an order
+         * @description The order with its items, totals, addresses, payment and fulfillment status and its status history (oldest first). A `customer` user may read only its own customer's orders (others answer 404).
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move an order to another status
+         * @description Only the transitions of the order state machine are accepted: `pending → confirmed → processing →
+         *     shipped → delivered`; `cancelled` from pending, confirmed or processing; `refunded` from any other
+         *     status once money was captured on the order. Any other target answers 409 `conflict` whose `details`
+         *     list the allowed next statuses (one entry per status, `field` `status`, `message` the status); so does a
+         *     transition that lost a race with a concurrent one. Every transition is recorded in the order's history
+         *     with its actor and note. `shipped` commits the stock reservation (units leave on hand); `cancelled`
+         *     releases it; `delivered` makes the order `fulfilled` and emits `order.fulfilled`; `refunded` refunds
+         *     everything still captured (and releases the reservation when the order had not shipped). Other
+         *     transitions emit `order.updated`, cancelling `order.cancelled`, refunds `order.refunded`.
+         *     Scope `orders:write`.
+         */
+        patch: operations["updateOrderStatus"];
+        trace?: never;
+    };
+    "/api/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order
+         * @description Cancels a pending, confirmed or processing order (409 listing the allowed next statuses otherwise),
+         *     releases its stock reservation and records `reason` (and `note`) in its history. With `refund: true`
+         *     everything captured on the order is refunded in the same transaction. Emits `order.cancelled` (and
+         *     `order.refunded` when money was refunded). Scope `orders:write`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description pending → confirmed → processing → shipped → delivered; cancelled; refunded.
+         * @enum {string}
+         */
+        OrderStatus: "pending" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
+        /**
+         * @description From the payments on the order: `paid` once captured ≥ total with nothing refunded,
+         *     `partially_refunded` / `refunded` once some / all of the captured money was refunded, `failed` when
+         *     the last attempt failed and nothing was captured, else `pending`.
+         * @enum {string}
+         */
+        OrderPaymentStatus: "pending" | "paid" | "failed" | "refunded" | "partially_refunded";
+        /**
+         * @description `fulfilled` once the order is delivered.
+         * @enum {string}
+         */
+        OrderFulfillmentStatus: "unfulfilled" | "partial" | "fulfilled";
+        /** @description A shipping or billing address, copied onto the order. */
+        OrderAddress: {
+            first_name?: string;
+            last_name?: string;
+            company?: string;
+            line1: string;
+            line2?: string;
+            city: string;
+            region?: string;
+            postal_code?: string;
+            country: string;
+            phone?: string;
+        };
+        /** @description The address as it was when the order was placed. */
+        OrderAddressSnapshot: {
+            first_name: string | null;
+            last_name: string | null;
+            company: string | null;
+            line1: string;
+            line2: string | null;
+            city: string;
+            region: string | null;
+            postal_code: string | null;
+            country: string;
+            phone: string | null;
+        };
+        /** @description One item of an order, priced from the catalog when the order was placed. */
+        OrderLine: {
+            id: components["schemas"]["Id"];
+            product_id: components["schemas"]["Id"];
+            variant_id: components["schemas"]["Id"] | null;
+            sku: string;
+            name: string;
+            unit_price: components["schemas"]["Amount"];
+            quantity: number;
+            line_total: components["schemas"]["Amount"];
+        };
+        /** @description One entry of an order's status history; the first (from null to pending) is its creation. */
+        OrderStatusChange: {
+            from_status: components["schemas"]["OrderStatus"] | null;
+            to_status: components["schemas"]["OrderStatus"];
+            /** @description Who made the change: a user (`usr_…`), an API key (`key_…`) or `system:<name>`. */
+            actor: string;
+            note: string | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description An order with its items. `total = subtotal + shipping_total + tax_total`, all in `currency`. */
+        Order: {
+            id: components["schemas"]["Id"];
+            customer_id: components["schemas"]["Id"];
+            status: components["schemas"]["OrderStatus"];
+            payment_status: components["schemas"]["OrderPaymentStatus"];
+            fulfillment_status: components["schemas"]["OrderFulfillmentStatus"];
+            currency: components["schemas"]["Currency"];
+            subtotal: components["schemas"]["Amount"];
+            shipping_total: components["schemas"]["Amount"];
+            tax_total: components["schemas"]["Amount"];
+            total: components["schemas"]["Amount"];
+            /** @description Captured on the order so far. */
+            amount_paid: components["schemas"]["Amount"];
+            /** @description Refunded of what was captured. */
+            amount_refunded: components["schemas"]["Amount"];
+            items: components["schemas"]["OrderLine"][];
+            shipping_address: components["schemas"]["OrderAddressSnapshot"];
+            billing_address: components["schemas"]["OrderAddressSnapshot"];
+            shipping_method: string | null;
+            payment_method: string | null;
+            note: string | null;
+            cancel_reason: string | null;
+            cancelled_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description An order with its status history (`GET /orders/{id}` and the order routes' answers). */
+        OrderDetail: components["schemas"]["Order"] & {
+            status_history: components["schemas"]["OrderStatusChange"][];
+        };
+        CreateOrderItem: {
+            /** @description The product (`prod_…`). */
+            product_id: string;
+            /** @description One of the product's variants (`var_…`); its price override applies. */
+            variant_id?: string | null;
+            quantity: number;
+            /**
+             * @deprecated
+             * @description Ignored (accepted for compatibility); the catalog prices every item.
+             */
+            price?: unknown;
+            /**
+             * @deprecated
+             * @description Ignored (accepted for compatibility); the catalog prices every item.
+             */
+            unit_price?: unknown;
+        };
+        CreateOrderRequest: {
+            /** @description The buyer (`cus_…`). */
+            customer_id: string;
+            items: components["schemas"]["CreateOrderItem"][];
+            shipping_address: components["schemas"]["OrderAddress"];
+            /** @description Defaults to `shipping_address`. */
+            billing_address?: components["schemas"]["OrderAddress"];
+            shipping_method?: string;
+            payment_method?: string;
+            /** @description When sent, every item must be priced in it (422 otherwise). */
+            currency?: components["schemas"]["Currency"];
+            note?: string;
+        };
+        UpdateOrderStatusRequest: {
+            status: components["schemas"]["OrderStatus"];
+            note?: string;
+        };
+        CancelOrderRequest: {
+            /** @example customer_request */
+            reason: string;
+            /** @description Also refund everything captured on the order (default false). */
+            refund?: boolean;
+            note?: string;
+        };
+        /** @enum {string} */
+        PaymentIntentStatus: "requires_payment_method" | "requires_action" | "requires_capture" | "succeeded" | "failed" | "canceled";
+        /**
+         * @description `automatic` captures on authorization; `manual` waits in `requires_capture` for `POST /payments/{id}/capture`.
+         * @enum {string}
+         */
+        CaptureMethod: "automatic" | "manual";
+        /** @description What is kept of a card; never the number or the CVC. */
+        CardDetails: {
+            /** @enum {string} */
+            brand: "visa" | "mastercard" | "amex" | "discover" | "unknown";
+            last4: string;
+            exp_month: number;
+            exp_year: number;
+        };
+        /** @description What must happen before the payment can proceed. */
+        NextAction: {
+            /** @enum {string} */
+            type: "three_d_secure";
+            /** @description The route that completes the challenge (`POST`). */
+            confirm_url: string;
+        };
+        Refund: {
+            id: components["schemas"]["Id"];
+            payment_id: string;
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            reason: string | null;
+            /** @enum {string} */
+            status: "succeeded";
+            created_at: components["schemas"]["Timestamp"];
+        };
+        PaymentIntent: {
+            id: components["schemas"]["Id"];
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            status: components["schemas"]["PaymentIntentStatus"];
+            capture_method: components["schemas"]["CaptureMethod"];
+            /** @enum {string} */
+            payment_method: "card";
+            amount_captured: components["schemas"]["Amount"];
+            amount_refunded: components["schemas"]["Amount"];
+            /** @description Lost to disputes (chargebacks the bank decided against the merchant). */
+            amount_disputed: components["schemas"]["Amount"];
+            order_id: string | null;
+            invoice_id: string | null;
+            customer_id: string | null;
+            card: components["schemas"]["CardDetails"] | null;
+            /** @description Why the payment failed, e.g. `card_declined`, `insufficient_funds`. */
+            failure_code: string | null;
+            failure_message: string | null;
+            next_action: components["schemas"]["NextAction"] | null;
+            /** @description Oldest first. */
+            refunds: components["schemas"]["Refund"][];
+            metadata: components["schemas"]["Metadata"];
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description A card to charge. Never stored or logged; only brand, last4 and expiry are kept. */
+        CardInput: {
+            /** @description 12 to 19 digits passing the Luhn check. */
+            number: string;
+            exp_month: number;
+            exp_year: number;
+            cvc: string;
+        };
+        CreatePaymentIntentRequest: {
+            /** @description Integer minor units. */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+            /** @enum {string} */
+            payment_method: "card";
+            order_id?: string;
+            invoice_id?: string;
+            customer_id?: string;
+            capture_method?: components["schemas"]["CaptureMethod"];
+            card?: components["schemas"]["CardInput"];
+            metadata?: components["schemas"]["Metadata"];
+        };
+        ConfirmPaymentRequest: {
+            card?: components["schemas"]["CardInput"];
+        };
+        CapturePaymentRequest: {
+            /** @description At most the authorized amount; default all of it. */
+            amount?: number;
+        };
+        RefundPaymentRequest: {
+            /** @description Default all that is left to refund. */
+            amount?: number;
+            /** @example requested_by_customer */
+            reason?: string;
+        };
+        /** @enum {string} */
+        DisputeStatus: "needs_response" | "under_review" | "won" | "lost";
+        Dispute: {
+            id: components["schemas"]["Id"];
+            payment_id: string;
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            /** @example fraudulent */
+            reason: string;
+            status: components["schemas"]["DisputeStatus"];
+            evidence: components["schemas"]["DisputeEvidence"] | null;
+            /** Format: date-time */
+            evidence_submitted_at: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description Evidence as text fields, e.g. `shipping_tracking_number`, `customer_communication`, `uncategorized_text` (at most 50 keys, values up to 5000 characters). */
+        DisputeEvidence: {
+            [key: string]: string;
+        };
+        RespondDisputeRequest: {
+            evidence: components["schemas"]["DisputeEvidence"];
+        };
+        CloseDisputeRequest: {
+            /** @enum {string} */
+            outcome: "won" | "lost";
+        };
+        /** @enum {string} */
+        TransactionType: "charge" | "refund" | "dispute" | "dispute_reversal";
+        /** @enum {string} */
+        TransactionStatus: "pending" | "completed" | "failed" | "cancelled";
+        /** @description A ledger row (seed 003's transaction, with `id` for `transaction_uuid` and integer minor units). */
+        Transaction: {
+            id: components["schemas"]["Id"];
+            type: components["schemas"]["TransactionType"];
+            status: components["schemas"]["TransactionStatus"];
+            /** @description Signed from the merchant's side; charges and dispute reversals positive, refunds and disputes negative. */
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            payment_id: string;
+            refund_id: string | null;
+            dispute_id: string | null;
+            customer_id: string | null;
+            customer_email: string | null;
+            account_ref_id: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
         /** @description Where a location is. */
         LocationAddress: {
             line1?: string;
@@ -3746,6 +4400,668 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createPaymentIntent: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentIntentRequest"];
+            };
+        };
+        responses: {
+            /** @description A payment intent. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPayments: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; defaults to `created_at` (newest first). */
+                sort?: "created_at" | "amount";
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["PaymentIntentStatus"];
+                customer_id?: string;
+                order_id?: string;
+                invoice_id?: string;
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of payment intents. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listDisputes: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["DisputeStatus"];
+                payment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of disputes. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Dispute"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    respondToDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RespondDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description A dispute. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Dispute"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    closeDispute: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseDisputeRequest"];
+            };
+        };
+        responses: {
+            /** @description A dispute. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Dispute"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getPayment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A payment intent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    confirmPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConfirmPaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description A payment intent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    capturePayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CapturePaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description A payment intent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    refundPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundPaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description A payment intent. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTransactions: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                /** @description Exact external account reference of the customer. */
+                account_ref_id?: string;
+                status?: components["schemas"]["TransactionStatus"];
+                type?: components["schemas"]["TransactionType"];
+                /** @description Exact e-mail address, case-insensitive. */
+                customer_email?: string;
+                payment_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ledger transactions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Transaction"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listAccountTransactions: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["TransactionStatus"];
+            };
+            header?: never;
+            path: {
+                /** @description The customer's external account reference. */
+                account_ref_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ledger transactions. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Transaction"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listOrders: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; defaults to `created_at` (newest first). */
+                sort?: "created_at" | "updated_at" | "total";
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["OrderStatus"];
+                /** @description Only this customer's orders. */
+                customer_id?: string;
+                payment_status?: components["schemas"]["OrderPaymentStatus"];
+                fulfillment_status?: components["schemas"]["OrderFulfillmentStatus"];
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of orders. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Order"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OrderDetail"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OrderDetail"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOrderStatusRequest"];
+            };
+        };
+        responses: {
+            /** @description The order after the transition. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OrderDetail"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelOrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The cancelled order. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OrderDetail"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
     };

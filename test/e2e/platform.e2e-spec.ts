@@ -53,5 +53,7 @@ describe('platform (e2e)', () => {
     const res = await t.http.get('/metrics');
     expect(res.text).toMatch(/http_requests_total\{method="GET",route="\/health\/live",status="200"\} \d+/);
     expect(res.text).toContain('http_request_duration_seconds_bucket');
+    expect(res.text).toMatch(/queue_jobs\{queue="webhooks",state="waiting"\} \d+/);
+    expect(res.text).toMatch(/queue_job_outcomes_total\{queue="system",outcome="completed"\} \d+/);
   });
 });

@@ -28,6 +28,9 @@ function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0))];
 }
 
+/** Computes a customer's order summary; registered by the orders module. */
+export type OrderSummaryProvider = (ctx: RequestContext, customerId: string) => Promise<Schemas['OrderSummary']>;
+
 /**
  * Customers and their addresses. Exported to other modules: `getOrThrow` and
  * `findOrCreateByEmailAndRef` (billing); both join the caller's transaction when given one.
@@ -69,13 +72,22 @@ export class CustomersService {
   }
 
   /**
-   * Order count, total spent and last order date. There is no orders table yet, so this answers
-   * zeros; the orders module will provide the figures through its exported service (computed
-   * from orders when read, never stored twice on the customer).
+   * Order count, total spent and last order date, computed from orders when read (never stored
+   * twice on the customer). The orders module provides them through `registerOrderSummaryProvider`
+   * (customers does not import orders); without it (e.g. a module set without orders) zeros.
    */
-  async orderSummary(_ctx: RequestContext, _customerId: string): Promise<Schemas['OrderSummary']> {
+  async orderSummary(ctx: RequestContext, customerId: string): Promise<Schemas['OrderSummary']> {
+    if (this.orderSummaryProvider) return this.orderSummaryProvider(ctx, customerId);
     return { order_count: 0, total_spent: 0, currency: null, last_order_at: null };
   }
+
+  /** Called once by OrdersModule at start-up. */
+  registerOrderSummaryProvider(provider: OrderSummaryProvider): void {
+    if (this.orderSummaryProvider) throw new Error('order summary provider registered twice');
+    this.orderSummaryProvider = provider;
+  }
+
+  private orderSummaryProvider: OrderSummaryProvider | null = null;
 
   // --- writes
 
@@ -177,7 +189,7 @@ export class CustomersService {
     });
   }
 
-  /** Like Shopify: a customer with orders cannot be deleted (409). No orders exist yet. */
+  /** Like Shopify: a customer with orders cannot be deleted (409). */
   private async assertDeletable(ctx: RequestContext, customer: CustomerEntity): Promise<void> {
     const summary = await this.orderSummary(ctx, customer.id);
     if (summary.order_count > 0) throw new ConflictError('A customer with orders cannot be deleted');

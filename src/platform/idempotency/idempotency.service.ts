@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../context/request-context';
@@ -34,6 +35,7 @@ export class IdempotencyService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: IdempotencyRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /**
@@ -58,7 +60,7 @@ export class IdempotencyService {
     run: (txCtx: RequestContext) => Promise<IdempotentResponse>,
   ): Promise<IdempotentResult> {
     assertIdempotencyKey(key);
-    const hash = requestHash(fingerprint);
+    const hash = requestHash(fingerprint, `idempotency:${this.config.JWT_SECRET}`);
     return this.dataSource.transaction(async (manager) => {
       const txCtx = ctx.withManager(manager);
       if (!(await this.repository.tryLock(txCtx, key))) {

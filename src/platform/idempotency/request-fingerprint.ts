@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 
 /** What makes two requests "the same request" for one Idempotency-Key. */
 export interface RequestFingerprint {
@@ -39,8 +39,12 @@ function sortKeys(value: unknown): unknown {
 }
 
 /** sha256 hex of method, path and canonical body: what `idempotency_keys.request_hash` stores. */
-export function requestHash(fp: RequestFingerprint): string {
-  return createHash('sha256')
+/**
+ * Keyed (HMAC-SHA256) so that a stored hash of a body holding a card number cannot be
+ * brute-forced back into the number by someone who reads the table.
+ */
+export function requestHash(fp: RequestFingerprint, key: string): string {
+  return createHmac('sha256', key)
     .update(`${fp.method.toUpperCase()}\n${fp.path}\n${canonicalJson(fp.body)}`)
     .digest('hex');
 }

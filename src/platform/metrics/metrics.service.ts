@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { QueueService } from '../queue/queue.service';
+import { registerQueueMetrics } from './queue-metrics';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Prometheus metrics of this process: request count and latency by route template and status. */
@@ -21,8 +23,9 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  constructor(queues: QueueService) {
     collectDefaultMetrics({ register: this.registry });
+    registerQueueMetrics(this.registry, queues);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { Worker, type Job } from 'bullmq';
+import { MetricsTime, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { BACKGROUND_LOOP } from './background-loop.decorator';
 import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
@@ -72,6 +72,8 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           // (renewed every half period while a job runs) hand them to another worker sooner.
           lockDuration: 15_000,
           stalledInterval: 10_000,
+          // Per-minute completed/failed counts kept in Redis; the API's /metrics reports them.
+          metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
         },
       );
       worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));

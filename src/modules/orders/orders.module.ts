@@ -1,0 +1,37 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CustomersModule } from '../customers/customers.module';
+import { CustomersService } from '../customers/customers.service';
+import { EventsModule } from '../events/events.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { PaymentTargets } from '../payments/payment-targets';
+import { PaymentsModule } from '../payments/payments.module';
+import { OrdersController } from './orders.controller';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+
+/**
+ * Orders: creation with stock reservation, the status machine, cancellation. Registers the
+ * customers' order summary and the 'order' payment target; other modules use OrdersService only.
+ */
+@Module({
+  imports: [EventsModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule],
+  controllers: [OrdersController],
+  providers: [OrdersRepository, OrdersService],
+  exports: [OrdersService],
+})
+export class OrdersModule implements OnModuleInit {
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly customers: CustomersService,
+    private readonly paymentTargets: PaymentTargets,
+  ) {}
+
+  onModuleInit(): void {
+    this.customers.registerOrderSummaryProvider((ctx, customerId) => this.orders.summaryOfCustomer(ctx, customerId));
+    this.paymentTargets.register('order', {
+      assertPayable: (ctx, orderId, amount, currency) => this.orders.assertPayable(ctx, orderId, amount, currency),
+      onPaymentChanged: (ctx, orderId, summary) => this.orders.onPaymentChanged(ctx, orderId, summary),
+    });
+  }
+}

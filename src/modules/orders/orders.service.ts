@@ -1,0 +1,344 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { newId, parseIdOr404 } from '../../platform/ids/ids';
+import { multiplyMinor, sumMinor } from '../../platform/money/money';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { Page } from '../../platform/pagination/page';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { ProductsService } from '../catalog/products.service';
+import { CustomersService } from '../customers/customers.service';
+import { EventsService } from '../events/events.service';
+import { InventoryService, type StockLine } from '../inventory/inventory.service';
+import type { PaymentSummary } from '../payments/payment-targets';
+import { PaymentsService } from '../payments/payments.service';
+import type { CancelOrderDto, CreateOrderDto, OrderAddressDto, UpdateOrderStatusDto } from './dto/orders.dto';
+import type { OrderAddressValue, OrderEntity, OrderLineEntity } from './order.entity';
+import {
+  CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
+} from './order-status';
+import { OrdersRepository, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
+import { toOrder, toOrderDetail } from './orders.mappers';
+
+function addressValue(a: OrderAddressDto): OrderAddressValue {
+  return {
+    first_name: a.first_name ?? null,
+    last_name: a.last_name ?? null,
+    company: a.company ?? null,
+    line1: a.line1,
+    line2: a.line2 ?? null,
+    city: a.city,
+    region: a.region ?? null,
+    postal_code: a.postal_code ?? null,
+    country: a.country,
+    phone: a.phone ?? null,
+  };
+}
+
+/** Who made a change, for the status history: `usr_…`, `key_…` or `system:<name>`. */
+function actorOf(ctx: RequestContext): string {
+  switch (ctx.actor.kind) {
+    case 'user':
+      return ctx.actor.userId;
+    case 'api_key':
+      return ctx.actor.keyId;
+    case 'system':
+      return `system:${ctx.actor.name}`;
+    default:
+      return 'anonymous';
+  }
+}
+
+function stockLines(lines: readonly OrderLineEntity[]): StockLine[] {
+  return lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity }));
+}
+
+function invalidTransition(order: OrderEntity, next: OrderStatus, allowed: readonly OrderStatus[]): ConflictError {
+  const list = allowed.length > 0 ? allowed.join(', ') : 'none';
+  return new ConflictError(
+    `Cannot move order ${order.id} from ${order.status} to ${next}; allowed next statuses: ${list}`,
+    'status',
+    allowed.map((s) => ({ field: 'status', message: s })),
+  );
+}
+
+/**
+ * Orders: creation (priced from the catalog, stock reserved in the same transaction), the status
+ * machine of `order-status.ts`, cancellation, and the payment hook. Exported: `summaryOfCustomer`
+ * (the customers module's order summary) and the payment target registered in OrdersModule.
+ */
+@Injectable()
+export class OrdersService {
+  constructor(
+    private readonly repo: OrdersRepository,
+    private readonly tx: TransactionService,
+    private readonly events: EventsService,
+    private readonly customers: CustomersService,
+    private readonly products: ProductsService,
+    private readonly inventory: InventoryService,
+    private readonly payments: PaymentsService,
+  ) {}
+
+  // --- reads
+
+  /** A `customer` user sees only its own orders. */
+  async list(
+    ctx: RequestContext,
+    page: PageQuery,
+    sort: { sort: OrderSort; order: SortOrder },
+    filters: OrderFilters,
+  ): Promise<Page<Schemas['Order']>> {
+    const scope = ctx.customerScope;
+    if (scope !== null) {
+      if (filters.customerId !== undefined && filters.customerId !== scope) return new Page([], emptyMeta(page));
+      filters = { ...filters, customerId: scope };
+    }
+    const rows = await this.repo.listOrders(ctx, page, sort, filters);
+    const lines = await this.repo.linesOf(ctx, rows.items.map((o) => o.id));
+    return new Page(rows.items.map((o) => toOrder(o, lines.get(o.id) ?? [])), rows.meta);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Schemas['OrderDetail']> {
+    const order = await this.getOrThrow(ctx, id);
+    return this.detail(ctx, order);
+  }
+
+  /** The order of this tenant and mode (and, for a customer user, of its customer), or 404. */
+  async getOrThrow(ctx: RequestContext, id: string): Promise<OrderEntity> {
+    const order = await this.repo.findOrder(ctx, parseIdOr404(id, 'ord', 'order'));
+    const scope = ctx.customerScope;
+    if (!order || (scope !== null && order.customerId !== scope)) throw new NotFoundError('order', id);
+    return order;
+  }
+
+  /** For the customers module: computed from the orders when read. */
+  async summaryOfCustomer(ctx: RequestContext, customerId: string): Promise<Schemas['OrderSummary']> {
+    const s = await this.repo.summaryOfCustomer(ctx, customerId);
+    return { order_count: s.count, total_spent: s.spent, currency: s.currency, last_order_at: s.lastAt ? s.lastAt.toISOString() : null };
+  }
+
+  // --- create
+
+  /**
+   * One transaction: the customer must exist, every line is priced from the catalog (all in one
+   * currency), the order and its lines are inserted, and every line's stock is reserved under
+   * the order id. A short line → 409 naming it, and the whole transaction (order, lines and any
+   * line already reserved) rolls back: all lines or none.
+   */
+  async create(ctx: RequestContext, body: CreateOrderDto): Promise<Schemas['OrderDetail']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const customer = await this.customers.getOrThrow(txCtx, body.customer_id);
+      const orderId = newId('ord');
+      const lines: Partial<OrderLineEntity>[] = [];
+      let currency: string | null = body.currency ?? null;
+      for (const [index, item] of body.items.entries()) {
+        const product = await this.products.getForSale(txCtx, item.product_id, item.variant_id ?? undefined);
+        if (product.status !== 'active') {
+          throw new ValidationError(`items[${index}].product_id: product ${product.id} is not for sale (status ${product.status})`, [
+            { field: `items[${index}].product_id`, message: `product is ${product.status}, not active` },
+          ]);
+        }
+        if (currency === null) currency = product.currency;
+        if (product.currency !== currency) {
+          throw new ValidationError(`All items of an order must be priced in one currency: ${product.id} is in ${product.currency}, the order in ${currency}`, [
+            { field: `items[${index}].product_id`, message: `priced in ${product.currency}, the order is in ${currency}` },
+          ]);
+        }
+        const unitPrice = product.variantPrice ?? product.price;
+        lines.push({
+          id: newId('line'),
+          orderId,
+          position: index,
+          productId: product.id,
+          variantId: product.variantId,
+          sku: product.sku,
+          name: product.name,
+          unitPrice,
+          quantity: item.quantity,
+          lineTotal: multiplyMinor(unitPrice, item.quantity),
+        });
+      }
+      const subtotal = sumMinor(lines.map((l) => l.lineTotal!));
+      const shippingTotal = 0;
+      const taxTotal = 0;
+      const shipping = addressValue(body.shipping_address);
+      const order = await this.repo.insertOrder(txCtx, {
+        id: orderId,
+        customerId: customer.id,
+        status: 'pending',
+        paymentStatus: 'pending',
+        fulfillmentStatus: 'unfulfilled',
+        stockState: 'reserved',
+        currency: currency!,
+        subtotal,
+        shippingTotal,
+        taxTotal,
+        total: sumMinor([subtotal, shippingTotal, taxTotal]),
+        amountPaid: 0,
+        amountRefunded: 0,
+        shippingAddress: shipping,
+        billingAddress: body.billing_address ? addressValue(body.billing_address) : shipping,
+        shippingMethod: body.shipping_method ?? null,
+        paymentMethod: body.payment_method ?? null,
+        note: body.note ?? null,
+        cancelReason: null,
+        cancelledAt: null,
+      });
+      const saved = await this.repo.insertLines(txCtx, lines);
+      await this.inventory.reserve(txCtx, stockLines(saved), order.id);
+      const created = await this.repo.insertHistory(txCtx, { orderId: order.id, fromStatus: null, toStatus: 'pending', actor: actorOf(txCtx), note: body.note ?? null });
+      const result = toOrderDetail(order, saved, [created]);
+      await this.events.record(txCtx, 'order.created', stripHistory(result));
+      return result;
+    });
+  }
+
+  // --- status machine
+
+  /** `PATCH /orders/{id}/status`: only the transitions of `order-status.ts` (409 listing the allowed ones). */
+  async updateStatus(ctx: RequestContext, id: string, body: UpdateOrderStatusDto): Promise<Schemas['OrderDetail']> {
+    return this.tx.run(ctx, (txCtx) => this.transition(txCtx, id, body.status, body.note ?? null, {}));
+  }
+
+  /**
+   * `POST /orders/{id}/cancel`: from pending, confirmed or processing only. Releases the
+   * reservation and, with `refund: true`, refunds what was captured on the order (in the same
+   * transaction: a failed refund cancels nothing).
+   */
+  async cancel(ctx: RequestContext, id: string, body: CancelOrderDto): Promise<Schemas['OrderDetail']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const order = await this.getOrThrow(txCtx, id);
+      if (!CANCELLABLE.includes(order.status)) {
+        throw invalidTransition(order, 'cancelled', allowedNext(order.status));
+      }
+      const note = body.note ? `${body.reason}: ${body.note}` : body.reason;
+      const result = await this.transition(txCtx, id, 'cancelled', note, { cancelReason: body.reason }, order);
+      if (body.refund === true && order.amountPaid - order.amountRefunded > 0) {
+        await this.refundAll(txCtx, order.id, body.reason);
+        return this.detail(txCtx, await this.getOrThrow(txCtx, id));
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Inside a transaction. Checks the map (and the guard of `refunded`), moves the status with a
+   * guarded UPDATE, runs the target status's effects, records the history row and the event.
+   */
+  private async transition(
+    ctx: RequestContext,
+    id: string,
+    next: OrderStatus,
+    note: string | null,
+    extra: TransitionChanges,
+    loaded?: OrderEntity,
+  ): Promise<Schemas['OrderDetail']> {
+    const order = loaded ?? (await this.getOrThrow(ctx, id));
+    if (!canTransition(order.status, next)) throw invalidTransition(order, next, allowedNext(order.status));
+    const effect = EFFECTS[next];
+    if (effect.requiresCapturedPayment && !hasCapturedPayment(order)) {
+      throw new ConflictError(
+        `Order ${order.id} cannot be refunded: nothing captured to refund (payment_status ${order.paymentStatus})`,
+        'status',
+      );
+    }
+    const changes: TransitionChanges = { ...extra };
+    const stock = effect.stock === 'commit' && order.stockState === 'reserved' ? 'commit'
+      : effect.stock === 'release' && order.stockState === 'reserved' ? 'release' : null;
+    if (stock === 'commit') changes.stockState = 'committed';
+    if (stock === 'release') changes.stockState = 'released';
+    if (effect.fulfil) changes.fulfillmentStatus = 'fulfilled';
+    if (next === 'cancelled') changes.cancelledAt = new Date();
+
+    const moved = await this.repo.transition(ctx, order.id, order.status, next, changes);
+    if (!moved) {
+      // A concurrent transition committed first: report where the order is now.
+      const now = await this.getOrThrow(ctx, id);
+      const allowed = allowedNext(now.status);
+      throw new ConflictError(
+        `Order ${order.id} moved from ${order.status} to ${now.status} meanwhile; allowed next statuses: ${allowed.join(', ') || 'none'}`,
+        'status',
+        allowed.map((s) => ({ field: 'status', message: s })),
+      );
+    }
+    if (stock) {
+      const lines = (await this.repo.linesOf(ctx, [order.id])).get(order.id) ?? [];
+      if (stock === 'commit') await this.inventory.commit(ctx, stockLines(lines), order.id);
+      else await this.inventory.release(ctx, stockLines(lines), order.id);
+    }
+    await this.repo.insertHistory(ctx, { orderId: order.id, fromStatus: order.status, toStatus: next, actor: actorOf(ctx), note });
+    if (effect.refund) await this.refundAll(ctx, order.id, note ?? undefined);
+    const current = (await this.repo.findOrder(ctx, order.id))!;
+    const result = await this.detail(ctx, current);
+    // A refund records `order.refunded` from the payment hook; the transition itself is an update then.
+    const type = effect.refund ? 'order.updated' : effect.event;
+    await this.events.record(ctx, type, stripHistory(result));
+    return result;
+  }
+
+  /** Refunds everything still captured on the order, in the caller's transaction (payments calls `onPaymentChanged` back). */
+  private async refundAll(ctx: RequestContext, orderId: string, reason?: string): Promise<number> {
+    return this.payments.refundTarget(ctx, 'order', orderId, reason);
+  }
+
+  // --- the payment target ('order')
+
+  /**
+   * Whether an order can take a payment of `amount` in `currency`: it exists (404), is not
+   * cancelled or refunded, is in that currency, and the amount fits in what is left to pay (409).
+   */
+  async assertPayable(ctx: RequestContext, orderId: string, amount: number, currency: string): Promise<{ customerId: string | null }> {
+    const order = await this.getOrThrow(ctx, orderId);
+    if (order.status === 'cancelled' || order.status === 'refunded') {
+      throw new ConflictError(`Order ${order.id} is ${order.status} and cannot be paid`, 'order_id');
+    }
+    if (order.currency !== currency) {
+      throw new ConflictError(`Order ${order.id} is in ${order.currency}, not ${currency}`, 'currency');
+    }
+    const due = order.total - order.amountPaid;
+    if (amount > due) {
+      throw new ConflictError(`Order ${order.id} has ${due} ${order.currency} left to pay; ${amount} is more than that`, 'amount');
+    }
+    return { customerId: order.customerId };
+  }
+
+  /**
+   * Called by payments inside the payment's transaction after every money movement: keeps
+   * payment_status, amount_paid and amount_refunded, and records `order.updated` (plus
+   * `order.refunded` when more was refunded than before).
+   */
+  async onPaymentChanged(ctx: RequestContext, orderId: string, summary: PaymentSummary): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const order = await this.repo.findOrderForUpdate(txCtx, parseIdOr404(orderId, 'ord', 'order'));
+      if (!order) throw new NotFoundError('order', orderId);
+      const paymentStatus = paymentStatusFor(order.total, summary);
+      if (paymentStatus === order.paymentStatus && summary.captured === order.amountPaid && summary.refunded === order.amountRefunded) return;
+      const refundedMore = summary.refunded > order.amountRefunded;
+      await this.repo.updatePayment(txCtx, order.id, { paymentStatus, amountPaid: summary.captured, amountRefunded: summary.refunded });
+      const current = (await this.repo.findOrder(txCtx, order.id))!;
+      const object = toOrder(current, (await this.repo.linesOf(txCtx, [order.id])).get(order.id) ?? []);
+      await this.events.record(txCtx, 'order.updated', object);
+      if (refundedMore) await this.events.record(txCtx, 'order.refunded', object);
+    });
+  }
+
+  // --- helpers
+
+  private async detail(ctx: RequestContext, order: OrderEntity): Promise<Schemas['OrderDetail']> {
+    const lines = (await this.repo.linesOf(ctx, [order.id])).get(order.id) ?? [];
+    return toOrderDetail(order, lines, await this.repo.historyOf(ctx, order.id));
+  }
+}
+
+/** Events carry the order as `Order` (with its lines), without the history. */
+function stripHistory(detail: Schemas['OrderDetail']): Schemas['Order'] {
+  const { status_history: _history, ...order } = detail;
+  return order;
+}
+
+function emptyMeta(page: PageQuery) {
+  return page.kind === 'cursor'
+    ? { per_page: page.perPage, has_next: false, has_previous: true, has_more: false, next_cursor: null }
+    : { page: page.page, per_page: page.perPage, total: 0, total_pages: 0, has_next: false, has_previous: page.page > 1, has_more: false, next_cursor: null };
+}

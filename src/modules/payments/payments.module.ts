@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { CustomersModule } from '../customers/customers.module';
+import { EventsModule } from '../events/events.module';
+import { PaymentTargets } from './payment-targets';
+import { DisputesController, PaymentsController, TransactionsController } from './payments.controller';
+import { PaymentsRepository } from './payments.repository';
+import { PaymentsService } from './payments.service';
+import { PaymentProviders } from './providers/payment-providers';
+import { TestPaymentProvider } from './providers/test-payment-provider';
+
+/**
+ * Payment intents behind a provider interface (the sandbox in test mode, an adapter selected by
+ * PAYMENT_PROVIDER in live mode), refunds, disputes and the transactions ledger. Orders and
+ * invoices register in PaymentTargets and call PaymentsService.chargeTarget / refundTarget.
+ */
+@Module({
+  imports: [EventsModule, CustomersModule],
+  controllers: [DisputesController, PaymentsController, TransactionsController],
+  providers: [PaymentTargets, PaymentsRepository, PaymentsService, TestPaymentProvider, PaymentProviders],
+  exports: [PaymentTargets, PaymentsService, PaymentProviders],
+})
+export class PaymentsModule {}

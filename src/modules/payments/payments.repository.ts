@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { paginate } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { DisputeEntity, type DisputeStatus } from './entities/dispute.entity';
+import { PaymentIntentEntity, type PaymentIntentStatus } from './entities/payment-intent.entity';
+import { RefundEntity } from './entities/refund.entity';
+import { TransactionEntity, type TransactionStatus, type TransactionType } from './entities/transaction.entity';
+import type { PaymentTargetKind } from './payment-targets';
+
+export const PAYMENT_SORTS = ['created_at', 'amount'] as const;
+export type PaymentSort = (typeof PAYMENT_SORTS)[number];
+
+export interface PaymentFilters {
+  status?: PaymentIntentStatus;
+  customerId?: string;
+  orderId?: string;
+  invoiceId?: string;
+  dateFrom?: Date;
+  dateTo?: Date;
+}
+
+export interface DisputeFilters {
+  status?: DisputeStatus;
+  paymentId?: string;
+}
+
+export interface TransactionFilters {
+  accountRefId?: string;
+  status?: TransactionStatus;
+  type?: TransactionType;
+  customerEmail?: string;
+  paymentId?: string;
+}
+
+/**
+ * Every query of the payments module, each scoped by `ctx.tenant` and `ctx.mode`. Money columns
+ * of an intent only change through guarded single-statement UPDATEs: the WHERE clause decides
+ * under the row lock, so concurrent captures or refunds cannot both pass a check.
+ */
+@Injectable()
+export class PaymentsRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  private m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  private scope(ctx: RequestContext) {
+    return { tenantId: ctx.tenant, mode: ctx.mode };
+  }
+
+  // --- intents
+  insertIntent(ctx: RequestContext, fields: Partial<PaymentIntentEntity>): Promise<PaymentIntentEntity> {
+    const m = this.m(ctx);
+    return m.save(PaymentIntentEntity, m.create(PaymentIntentEntity, { ...fields, ...this.scope(ctx) }));
+  }
+
+  findIntent(ctx: RequestContext, id: string): Promise<PaymentIntentEntity | null> {
+    return this.m(ctx).findOneBy(PaymentIntentEntity, { id, ...this.scope(ctx) });
+  }
+
+  /** Inside a transaction: locks the intent so its state changes run one at a time. */
+  lockIntent(ctx: RequestContext, id: string): Promise<PaymentIntentEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(PaymentIntentEntity, 'i')
+      .setLock('pessimistic_write')
+      .where('i.id = :id AND i.tenant_id = :tenant AND i.mode = :mode', { id, tenant: ctx.tenant, mode: ctx.mode })
+      .getOne();
+  }
+
+  /** Saves non-money fields (status, card, failure). Never call with an intent read before a guarded update. */
+  async updateIntent(
+    ctx: RequestContext,
+    id: string,
+    changes: Partial<Pick<PaymentIntentEntity, 'status' | 'processorRef' | 'failureCode' | 'failureMessage' | 'cardBrand' | 'cardLast4' | 'cardExpMonth' | 'cardExpYear'>>,
+  ): Promise<void> {
+    await this.m(ctx).update(PaymentIntentEntity, { id, ...this.scope(ctx) }, { ...changes, updatedAt: () => 'now()' });
+  }
+
+  /** requires_capture → succeeded with `amount` captured, when `amount` ≤ the authorized amount; false when refused. */
+  captureGuarded(ctx: RequestContext, id: string, amount: number): Promise<boolean> {
+    return this.guarded(ctx, id, "status = 'succeeded', amount_captured = $4", "status = 'requires_capture' AND $4 <= amount", amount);
+  }
+
+  /** amount_refunded += amount when refunds and lost disputes stay within what was captured; false when refused. */
+  refundGuarded(ctx: RequestContext, id: string, amount: number): Promise<boolean> {
+    return this.guarded(
+      ctx, id, 'amount_refunded = amount_refunded + $4',
+      "status = 'succeeded' AND amount_refunded + amount_disputed + $4 <= amount_captured", amount,
+    );
+  }
+
+  /** amount_disputed += amount (a dispute lost), within what was captured; false when refused. */
+  disputeLostGuarded(ctx: RequestContext, id: string, amount: number): Promise<boolean> {
+    return this.guarded(ctx, id, 'amount_disputed = amount_disputed + $4', 'amount_refunded + amount_disputed + $4 <= amount_captured', amount);
+  }
+
+  private async guarded(ctx: RequestContext, id: string, set: string, guard: string, amount: number): Promise<boolean> {
+    const rows: { id: string }[] = await this.m(ctx).query(
+      `WITH changed AS (
+         UPDATE payment_intents SET ${set}, updated_at = now()
+          WHERE tenant_id = $1 AND mode = $2 AND id = $3 AND ${guard}
+          RETURNING id)
+       SELECT id FROM changed`,
+      [ctx.tenant, ctx.mode, id, amount],
+    );
+    return rows.length > 0;
+  }
+
+  /** Every intent of a target, newest first. */
+  intentsOfTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string): Promise<PaymentIntentEntity[]> {
+    return this.m(ctx).find(PaymentIntentEntity, {
+      where: { targetKind: kind, targetId, ...this.scope(ctx) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  listIntents(ctx: RequestContext, page: PageQuery, sort: { sort: PaymentSort; order: SortOrder }, filters: PaymentFilters) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(PaymentIntentEntity, 'i')
+      .where('i.tenant_id = :tenant AND i.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.status) qb.andWhere('i.status = :status', { status: filters.status });
+    if (filters.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: filters.customerId });
+    if (filters.orderId) qb.andWhere("i.target_kind = 'order' AND i.target_id = :orderId", { orderId: filters.orderId });
+    if (filters.invoiceId) qb.andWhere("i.target_kind = 'invoice' AND i.target_id = :invoiceId", { invoiceId: filters.invoiceId });
+    if (filters.dateFrom) qb.andWhere('i.created_at >= :from', { from: filters.dateFrom });
+    if (filters.dateTo) qb.andWhere('i.created_at <= :to', { to: filters.dateTo });
+    const spec =
+      sort.sort === 'amount'
+        ? { column: 'i.amount', valueOf: (i: PaymentIntentEntity) => i.amount }
+        : { column: 'i.created_at', valueOf: (i: PaymentIntentEntity) => i.createdAt };
+    return paginate(qb, page, { name: sort.sort, column: spec.column, idColumn: 'i.id', order: sort.order, valueOf: spec.valueOf, idOf: (i) => i.id });
+  }
+
+  // --- refunds
+  insertRefund(ctx: RequestContext, fields: Pick<RefundEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason'>): Promise<RefundEntity> {
+    const m = this.m(ctx);
+    return m.save(RefundEntity, m.create(RefundEntity, { ...fields, status: 'succeeded', ...this.scope(ctx) }));
+  }
+
+  /** Refunds of several intents, oldest first within each. */
+  async refundsOf(ctx: RequestContext, intentIds: string[]): Promise<Map<string, RefundEntity[]>> {
+    const map = new Map<string, RefundEntity[]>();
+    if (intentIds.length === 0) return map;
+    const rows = await this.m(ctx).find(RefundEntity, {
+      where: { intentId: In(intentIds), ...this.scope(ctx) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    for (const r of rows) map.set(r.intentId, [...(map.get(r.intentId) ?? []), r]);
+    return map;
+  }
+
+  // --- disputes
+  insertDispute(ctx: RequestContext, fields: Pick<DisputeEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason'>): Promise<DisputeEntity> {
+    const m = this.m(ctx);
+    return m.save(DisputeEntity, m.create(DisputeEntity, { ...fields, status: 'needs_response', evidence: null, evidenceSubmittedAt: null, ...this.scope(ctx) }));
+  }
+
+  lockDispute(ctx: RequestContext, id: string): Promise<DisputeEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(DisputeEntity, 'd')
+      .setLock('pessimistic_write')
+      .where('d.id = :id AND d.tenant_id = :tenant AND d.mode = :mode', { id, tenant: ctx.tenant, mode: ctx.mode })
+      .getOne();
+  }
+
+  saveDispute(ctx: RequestContext, dispute: DisputeEntity): Promise<DisputeEntity> {
+    return this.m(ctx).save(DisputeEntity, dispute);
+  }
+
+  /** True when the intent has a dispute that is not won (open or lost): such a payment cannot be refunded. */
+  async hasUnwonDispute(ctx: RequestContext, intentId: string): Promise<boolean> {
+    const count = await this.m(ctx)
+      .createQueryBuilder(DisputeEntity, 'd')
+      .where("d.tenant_id = :tenant AND d.mode = :mode AND d.intent_id = :intentId AND d.status <> 'won'", {
+        tenant: ctx.tenant, mode: ctx.mode, intentId,
+      })
+      .getCount();
+    return count > 0;
+  }
+
+  listDisputes(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: DisputeFilters) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(DisputeEntity, 'd')
+      .where('d.tenant_id = :tenant AND d.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.status) qb.andWhere('d.status = :status', { status: filters.status });
+    if (filters.paymentId) qb.andWhere('d.intent_id = :paymentId', { paymentId: filters.paymentId });
+    return paginate(qb, page, { name: 'created_at', column: 'd.created_at', idColumn: 'd.id', order, valueOf: (d) => d.createdAt, idOf: (d) => d.id });
+  }
+
+  // --- ledger
+  insertTransaction(
+    ctx: RequestContext,
+    fields: Pick<TransactionEntity, 'id' | 'type' | 'status' | 'amount' | 'currency' | 'intentId' | 'customerId' | 'customerEmail' | 'accountRefId'> &
+      Partial<Pick<TransactionEntity, 'refundId' | 'disputeId'>>,
+  ): Promise<TransactionEntity> {
+    const m = this.m(ctx);
+    return m.save(TransactionEntity, m.create(TransactionEntity, { refundId: null, disputeId: null, ...fields, ...this.scope(ctx) }));
+  }
+
+  /** Moves an intent's charge row (there is one per authorization attempt) to its outcome. */
+  async settleCharge(ctx: RequestContext, intentId: string, status: TransactionStatus, amount?: number): Promise<void> {
+    await this.m(ctx).update(
+      TransactionEntity,
+      { intentId, type: 'charge', status: 'pending', ...this.scope(ctx) },
+      { status, ...(amount !== undefined ? { amount } : {}), updatedAt: () => 'now()' },
+    );
+  }
+
+  listTransactions(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: TransactionFilters) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(TransactionEntity, 't')
+      .where('t.tenant_id = :tenant AND t.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.accountRefId) qb.andWhere('t.account_ref_id = :ref', { ref: filters.accountRefId });
+    if (filters.status) qb.andWhere('t.status = :status', { status: filters.status });
+    if (filters.type) qb.andWhere('t.type = :type', { type: filters.type });
+    if (filters.customerEmail) qb.andWhere('t.customer_email = :email', { email: filters.customerEmail.toLowerCase() });
+    if (filters.paymentId) qb.andWhere('t.intent_id = :paymentId', { paymentId: filters.paymentId });
+    return paginate(qb, page, { name: 'created_at', column: 't.created_at', idColumn: 't.id', order, valueOf: (t) => t.createdAt, idOf: (t) => t.id });
+  }
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../../platform/context/request-context';
+import type { AuthorizeRequest, AuthorizeResult, CaptureResult, ConfirmResult, PaymentProvider } from './payment-provider';
+
+/** What a sandbox card does (seed 004's test cards, plus the dispute card and the usual network test cards). */
+type TestCardBehaviour = 'succeeds' | 'declined' | 'insufficient_funds' | 'three_d_secure' | 'dispute';
+
+export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
+  '4242424242424242': 'succeeds',
+  '5555555555554444': 'succeeds',
+  '378282246310005': 'succeeds',
+  '6011111111111117': 'succeeds',
+  '4000000000000002': 'declined',
+  '4000000000009995': 'insufficient_funds',
+  '4000002760003184': 'three_d_secure',
+  '4000000000000259': 'dispute',
+};
+
+const REF_PREFIX = 'sandbox_';
+
+/**
+ * The built-in provider of test mode: no network, behaviour chosen by the card number. The
+ * behaviour that matters after authorization (a dispute on capture) travels in the processor
+ * reference, since the card number is never kept.
+ */
+@Injectable()
+export class TestPaymentProvider implements PaymentProvider {
+  readonly name = 'sandbox';
+
+  static isTestCard(number: string): boolean {
+    return TEST_CARDS[number] !== undefined;
+  }
+
+  async authorize(_ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const behaviour = TEST_CARDS[request.card.number];
+    const ref = (tag: string) => `${REF_PREFIX}${tag}_${randomUUID()}`;
+    switch (behaviour) {
+      case 'succeeds':
+        return { outcome: 'authorized', processorRef: ref('ok') };
+      case 'dispute':
+        return { outcome: 'authorized', processorRef: ref('dispute') };
+      case 'three_d_secure':
+        return { outcome: 'requires_action', processorRef: ref('3ds') };
+      case 'insufficient_funds':
+        return { outcome: 'declined', code: 'insufficient_funds', message: 'Your card has insufficient funds.' };
+      case 'declined':
+        return { outcome: 'declined', code: 'card_declined', message: 'Your card was declined.' };
+      default:
+        // The service refuses unknown numbers in test mode before calling; this is a safety net.
+        return { outcome: 'declined', code: 'card_declined', message: 'Use a test card in sandbox mode.' };
+    }
+  }
+
+  /** The sandbox's 3-D Secure challenge always passes. */
+  async confirm(_ctx: RequestContext, _processorRef: string): Promise<ConfirmResult> {
+    return { outcome: 'authorized' };
+  }
+
+  async capture(_ctx: RequestContext, processorRef: string): Promise<CaptureResult> {
+    return processorRef.startsWith(`${REF_PREFIX}dispute_`) ? { dispute: { reason: 'fraudulent' } } : {};
+  }
+
+  async refund(): Promise<void> {
+    // Nothing to do: sandbox refunds always succeed.
+  }
+}
