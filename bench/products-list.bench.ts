@@ -16,12 +16,12 @@ async function seedProducts(pool: Pool, tenantId: string): Promise<void> {
   for (let start = 0; start < IN_TABLE; start += batch) {
     const rows = Array.from({ length: batch }, (_, i) => {
       const n = start + i;
-      return { id: newId('prod'), tenant: n < IN_TENANT ? tenantId : `ten_other${n % 9}`, sku: `SKU-${n}`, name: `Product ${n}`, price: 100 + (n % 5000) };
+      return { id: newId('prod'), tenant: n < IN_TENANT ? tenantId : `ten_other${n % 9}`, sku: `SKU-${n}`, name: `Product ${n}`, price: 100 + (n % 5000), ord: n };
     });
     await pool.query(
       `INSERT INTO products (id, tenant_id, mode, sku, name, price, categories, created_at, updated_at)
        SELECT r.id, r.tenant, 'live', r.sku, r.name, r.price, ARRAY['bench'], now() - (r.ord || ' seconds')::interval, now()
-         FROM jsonb_to_recordset($1::jsonb) WITH ORDINALITY AS r(id text, tenant text, sku text, name text, price bigint, ord bigint)`,
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, tenant text, sku text, name text, price bigint, ord bigint)`,
       [JSON.stringify(rows)],
     );
   }

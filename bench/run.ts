@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { benchAuthOverhead } from './auth-overhead.bench';
 import { freshBenchDatabase } from './database';
+import { benchOrders } from './orders.bench';
 import { benchProductsList } from './products-list.bench';
 import { benchWebhooks } from './webhooks.bench';
 
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (seconds: number) => Promise<void>> = {
   auth: benchAuthOverhead,
   webhooks: benchWebhooks,
   products: benchProductsList,
+  orders: benchOrders,
 };
 
 async function main(): Promise<void> {

@@ -280,11 +280,23 @@ export class InventoryService {
       const next = alertStateFor(available, alert.threshold);
       if (next === alert.state) continue;
       if (!(await this.repo.transitionAlert(ctx, alert.id, alert.state, next))) continue;
-      const object = { ...toAlert({ ...alert, state: next } as StockAlertEntity), object: 'stock_alert', available };
+      const object = {
+        ...toAlert({ ...alert, state: next } as StockAlertEntity),
+        object: 'stock_alert',
+        available,
+        // What an alert e-mail or a webhook receiver needs to say which item ran low, and where.
+        ...(await this.describeAlertTarget(ctx, productId, alert.locationId)),
+      };
       if (alert.state === 'ok' && next === 'low') await this.events.record(ctx, 'inventory.low', object);
       if (alert.state === 'ok' && next === 'out' && alert.threshold > 0) await this.events.record(ctx, 'inventory.low', object);
       if (next === 'out') await this.events.record(ctx, 'inventory.out_of_stock', object);
     }
+  }
+
+  private async describeAlertTarget(ctx: RequestContext, productId: string, locationId: string | null) {
+    const product = await this.products.getForSale(ctx, productId).catch(() => null);
+    const location = locationId ? await this.repo.findLocation(ctx, locationId) : null;
+    return { product_name: product?.name ?? null, sku: product?.sku ?? null, location_name: location?.name ?? null };
   }
 
   private async findLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
