@@ -1,3 +1,4 @@
+import { BillingModule } from './modules/billing/billing.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { CustomersModule } from './modules/customers/customers.module';
 import { EventsModule } from './modules/events/events.module';
@@ -7,6 +8,7 @@ import { InventoryModule } from './modules/inventory/inventory.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { OrdersModule } from './modules/orders/orders.module';
 import { PaymentsModule } from './modules/payments/payments.module';
+import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
 
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule];
+export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule];

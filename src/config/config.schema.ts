@@ -46,6 +46,20 @@ export const configSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
     /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
     PAYMENT_PROVIDER: z.enum(['none']).default('none'),
+    /** How long a hosted invoice payment link (`/pay/{token}`) stays valid; `POST /invoices/{id}/send` mints a fresh one. */
+    HOSTED_PAGE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(720),
+    /** Days after a service went past due on which its invoice is charged again (e.g. 1,3,5). */
+    DUNNING_RETRY_DAYS: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated whole days')
+      .default('1,3,5')
+      .transform((v) => v.split(',').map(Number).sort((a, b) => a - b)),
+    /** A past-due service still unpaid this many days after it went past due is suspended. */
+    SUSPEND_AFTER_DAYS_PAST_DUE: z.coerce.number().int().min(0).max(365).default(7),
+    /** How long a hosted checkout link (`/r/{token}`) stays valid. */
+    CHECKOUT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+    /** Services handled per renewal job run (per sweep: renewals, retries, suspensions). */
+    RENEWAL_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(200),
   })
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {

@@ -5,6 +5,7 @@
 import { ProductEntity } from '../modules/catalog/product.entity';
 import { TierEntity } from '../modules/catalog/tier.entity';
 import { VariantEntity } from '../modules/catalog/variant.entity';
+import { InvoiceCounterEntity, InvoiceEntity, InvoiceLineEntity, InvoicePageTokenEntity } from '../modules/billing/entities/invoice.entity';
 import { CustomerAddressEntity } from '../modules/customers/entities/customer-address.entity';
 import { CustomerEntity } from '../modules/customers/entities/customer.entity';
 import { EventEntity } from '../modules/events/event.entity';
@@ -22,8 +23,10 @@ import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from '../modul
 import { IdempotencyKeyEntity } from '../platform/idempotency/idempotency-key.entity';
 import { DisputeEntity } from '../modules/payments/entities/dispute.entity';
 import { PaymentIntentEntity } from '../modules/payments/entities/payment-intent.entity';
+import { PaymentMethodEntity } from '../modules/payments/entities/payment-method.entity';
 import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
+import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
 
 export const ENTITIES: Function[] = [
   TenantEntity,
@@ -52,4 +55,12 @@ export const ENTITIES: Function[] = [
   RefundEntity,
   DisputeEntity,
   TransactionEntity,
+  PaymentMethodEntity,
+  InvoiceEntity,
+  InvoiceLineEntity,
+  InvoiceCounterEntity,
+  InvoicePageTokenEntity,
+  ServiceEntity,
+  ServicePeriodEntity,
+  CheckoutLinkEntity,
 ];

@@ -1299,10 +1299,722 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List invoices
+         * @description The invoices of this tenant and mode, newest first, with their lines. Filters combine with AND:
+         *     `status` (draft|open|paid|void|uncollectible, or `unpaid` = open or uncollectible with money still due),
+         *     `customer_id`, `account_ref_id` and `email` (the customer's), `date_from`/`date_to` on `created_at`.
+         *     An unknown `status` answers 400 naming the parameter. A `customer` user sees only its own customer's
+         *     invoices. Staff users, customer users, or keys with `invoices:read`.
+         */
+        get: operations["listInvoices"];
+        put?: never;
+        /**
+         * Create an invoice
+         * @description The customer is `customer_id`, or found by `customer_email` + `account_ref_id` (created when absent).
+         *     The lines are `lines` (`quantity × unit_amount`, integer minor units), or one line from
+         *     `product_manage_id` (a product id) + `amount` (integer minor units; `description` defaults to the
+         *     product's name). Totals are exact sums of the lines (no tax unless configured). The invoice is created
+         *     `open` with the next number of this tenant and mode (`INV-000001`, gapless), unless `draft: true`.
+         *     `hosted_invoice_url` is the payment page (`GET /pay/{token}`); with `send_to_customer` (not for drafts)
+         *     the invoice e-mail with that link is queued and `email_sent` is true. Emits `invoice.created`.
+         *     Scope `invoices:write`.
+         */
+        post: operations["createInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an invoice
+         * @description The invoice with its lines. A `customer` user may read only its own customer's invoices (others answer 404).
+         */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize a draft invoice
+         * @description draft → open (409 from any other status). Scope `invoices:write`.
+         */
+        post: operations["finalizeInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attempt to charge an invoice
+         * @description Charges `amount_due` of an open (or uncollectible) invoice through the payments module: with the body's
+         *     `card` (test cards in test mode), or, when the body is empty, with the customer's default saved
+         *     payment method (422 when there is none). A successful card payment saves the card (brand, last4,
+         *     expiry and a processor reference, never the number) as the customer's default. On success the invoice
+         *     is `paid` (`invoice.paid`); a declined charge answers 200 with the invoice still `open` and
+         *     `last_payment_error` set (`invoice.payment_failed`). A draft, paid or void invoice answers 409. Live
+         *     mode without a payment processor answers 422. Scope `invoices:write`.
+         */
+        post: operations["payInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refund an invoice, fully or partly
+         * @description Refunds `amount` (default all that is left) of what was paid on the invoice, newest payment first.
+         *     Refunds add up and never exceed what was paid: asking for more, or refunding an invoice with nothing
+         *     left to refund, answers 409. A partly refunded invoice stays `paid` and carries `amount_refunded`.
+         *     Emits `invoice.refunded`. Scope `invoices:write`.
+         */
+        post: operations["refundInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an unpaid invoice
+         * @description draft, open or uncollectible → void, only while nothing was paid on it; a paid (or partly paid) or
+         *     already void invoice answers 409. Its payment page stops taking payments. Emits `invoice.voided`.
+         *     Scope `invoices:write`.
+         */
+        post: operations["voidInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/mark-uncollectible": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark an open invoice uncollectible
+         * @description open → uncollectible (409 otherwise). An uncollectible invoice can still be paid or voided. Scope `invoices:write`.
+         */
+        post: operations["markInvoiceUncollectible"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * E-mail an invoice to its customer
+         * @description Queues the invoice e-mail with its payment link to the customer's address (a fresh link when the
+         *     current one has expired) and sets `email_sent`. Only open or uncollectible invoices (409 otherwise).
+         *     Test-mode mail never reaches a real inbox. Scope `invoices:write`.
+         */
+        post: operations["sendInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/pay/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of the invoice's `hosted_invoice_url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Hosted invoice payment page (HTML)
+         * @description Server-rendered page showing the invoice (number, lines, total, status). In test mode an open invoice
+         *     shows a card form that posts to this URL; in live mode without a payment processor it says online
+         *     payment is unavailable. An unknown or expired token answers a 404 page.
+         */
+        get: operations["hostedInvoicePage"];
+        put?: never;
+        /**
+         * Pay from the hosted page (form post)
+         * @description The card form of the hosted page (`application/x-www-form-urlencoded`: `number`, `exp_month`,
+         *     `exp_year`, `cvc`). On success answers 303 to the invoice's `return_url` (or back to the page, which then
+         *     shows it paid); a declined card re-renders the page (200) with the decline message and the invoice open.
+         */
+        post: operations["hostedInvoicePay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List services (subscriptions)
+         * @description The services of this tenant and mode. Filters combine with AND; an unknown `status` or `billing_cycle`
+         *     answers 400 naming the parameter. A `customer` user sees only its own customer's services. Staff users,
+         *     customer users, or keys with `services:read`.
+         */
+        get: operations["listServices"];
+        put?: never;
+        /**
+         * Create a service (subscribe a customer to a tier)
+         * @description Subscribes `customer_id` to the tier `tier` (its `label_name`) of the subscription product `product_id`.
+         *     `billing_cycle` defaults to the tier's; another cycle is priced by the ratio of months (a 999/month tier
+         *     billed yearly is 11988). The first period starts now. The first invoice (lines: the tier for the
+         *     period) is issued in the same transaction and its id is `latest_invoice_id`. The service is `pending`
+         *     until that invoice is paid, or `active` at once with `activate: true`. Emits `service.created`.
+         *     An unknown customer or product answers 404; a product that is not a subscription or an unknown tier
+         *     answers 422. Scope `services:write`.
+         */
+        post: operations["createService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a service
+         * @description A `customer` user may read only its own customer's services (others answer 404).
+         */
+        get: operations["getService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a service's tier or billing cycle (prorated)
+         * @description Only an `active` service can change (409 otherwise). Proration is in whole UTC days of the current
+         *     period: `period_days` = days of the period, `used_days` = days started since its start, `unused_days` =
+         *     the rest; `credit = old_price × unused_days / period_days` and, for a tier change,
+         *     `charge = new_price × unused_days / period_days`, each rounded half away from zero to minor units. A
+         *     billing-cycle change ends the period now: the new period starts now and `charge` is the whole new-cycle
+         *     price. `net = charge − credit`: a positive net (less any credit balance) is invoiced at once and charged
+         *     to the default payment method (an unpaid proration invoice stays open; the service stays active); a
+         *     negative net is added to the service's `credit_balance`, which is deducted from the next invoices.
+         *     Example: monthly 30-day period, 3000 → 6000 after 10 days: credit 2000, charge 4000, net 2000.
+         *     The computation is returned in `last_proration`. Scope `services:write`.
+         */
+        patch: operations["updateService"];
+        trace?: never;
+    };
+    "/api/v1/services/{id}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a service
+         * @description From `active` or `past_due` only (409 otherwise, `details` listing the allowed actions). Emits `service.suspended`. Scope `services:write`.
+         */
+        post: operations["suspendService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unsuspend a service
+         * @description From `suspended` only (409 otherwise); the service becomes `active` (an open invoice stays open). Emits `service.unsuspended`. Scope `services:write`.
+         */
+        post: operations["unsuspendService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/services/{id}/terminate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Terminate a service
+         * @description From any status but `terminated` (409 then); final, never renewed again. Emits `service.terminated`. Scope `services:write`.
+         */
+        post: operations["terminateService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_ref_id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The customer's `account_ref_id`. */
+                account_ref_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Live subscription state of an account
+         * @description With `subscription` (a subscription product's `label_name`) and optionally `tier` (a tier's
+         *     `label_name`): the account's most recent matching service (`AccountSubscriptionStatus`; 404 when it has
+         *     none). Without: every service of the account, newest first, with `total_subscriptions`
+         *     (`AccountStatusList`). `tier` without `subscription` answers 400. `is_active` is true for `active` and
+         *     `past_due` (the grace period before suspension) services. An unknown account answers 404. Scope
+         *     `services:read`.
+         */
+        get: operations["getAccountStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscriptions/fix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Link to pay the invoice that put a subscription past due
+         * @description For the account's service of `subscription_name` (product `label_name`) and `tier_name` (tier
+         *     `label_name`) that is `past_due`, `suspended` or `pending` (incomplete): `{url}` of the hosted page of its
+         *     open invoice. 204 with no body when nothing is due (the service is active, or has no open invoice).
+         *     A missing parameter answers 400; an unknown account, subscription, tier or service 404. Scope
+         *     `services:read`.
+         */
+        get: operations["fixSubscription"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resolve/public-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolve a customer-facing checkout link
+         * @description `account_ref_id` with either `product_name` (a product's SKU or exact name) or both `subscription_name`
+         *     (a subscription product's `label_name`) and `tier_name` (a tier's `label_name`) plus `email`. Answers
+         *     `{type: "redirect", url}` where `url` opens the hosted checkout page `GET /r/{token}`; the token is
+         *     unguessable (256 random bits, only its hash is stored) and expires after CHECKOUT_LINK_TTL_HOURS.
+         *     A product whose `metadata.saas_only` is `"true"` requires `email`. Errors, with the seed's messages:
+         *     422 `validation_error` "account_ref_id is required", "Provide product_name or both subscription_name and
+         *     tier_name", "email is required when using subscription_name and tier_name", "email is required when
+         *     using a saas_only product"; 404 `not_found` "Product not found", "Subscription product not found",
+         *     "Subscription tier not found". Scope `services:read`.
+         */
+        get: operations["resolvePublicUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/r/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of a resolver `url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Hosted checkout page (HTML)
+         * @description Server-rendered page showing what the link sells (product, or subscription tier with its price,
+         *     billing cycle and features); every tenant-provided text is HTML-escaped. An unknown or expired token
+         *     answers a 404 page.
+         */
+        get: operations["hostedCheckoutPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description pending → active ⇄ past_due → suspended; terminated is final.
+         * @enum {string}
+         */
+        ServiceStatus: "pending" | "active" | "past_due" | "suspended" | "terminated";
+        /**
+         * @description The last tier or billing-cycle change, in whole days of the period it happened in: `credit = old price ×
+         *     unused_days / period_days`, `charge = new price × unused_days / period_days` (the whole new-cycle price
+         *     when the cycle changed), `net = charge − credit`. `invoice_id` is the invoice of a positive net (null
+         *     when nothing was invoiced); `credited` what went to the credit balance.
+         */
+        ServiceProration: {
+            from_tier: string;
+            to_tier: string;
+            from_billing_cycle: components["schemas"]["BillingCycle"];
+            to_billing_cycle: components["schemas"]["BillingCycle"];
+            period_days: number;
+            used_days: number;
+            unused_days: number;
+            credit: components["schemas"]["Amount"];
+            charge: components["schemas"]["Amount"];
+            /** @description May be negative (a downgrade). */
+            net: number;
+            invoice_id: string | null;
+            credited: components["schemas"]["Amount"];
+            changed_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @description A customer's subscription to a tier (`tier` is the tier's `label_name`) of a subscription product.
+         *     `price` is minor units of `currency` per `billing_cycle`. At `current_period_end` the renewal worker
+         *     invoices the next period and charges the default payment method; a failed charge makes the service
+         *     `past_due` (retried per DUNNING_RETRY_DAYS after `past_due_since`), and after
+         *     SUSPEND_AFTER_DAYS_PAST_DUE unpaid days it is `suspended`. Paying the open invoice makes it `active`.
+         */
+        Service: {
+            id: components["schemas"]["Id"];
+            customer_id: components["schemas"]["Id"];
+            product_id: components["schemas"]["Id"];
+            tier: string;
+            tier_id: components["schemas"]["Id"];
+            billing_cycle: components["schemas"]["BillingCycle"];
+            price: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            status: components["schemas"]["ServiceStatus"];
+            current_period_start: components["schemas"]["Timestamp"];
+            current_period_end: components["schemas"]["Timestamp"];
+            credit_balance: components["schemas"]["Amount"];
+            latest_invoice_id: string | null;
+            last_proration: components["schemas"]["ServiceProration"] | null;
+            /** Format: date-time */
+            past_due_since: string | null;
+            /** Format: date-time */
+            next_retry_at: string | null;
+            retry_count: number;
+            /** Format: date-time */
+            activated_at: string | null;
+            /** Format: date-time */
+            suspended_at: string | null;
+            /** Format: date-time */
+            terminated_at: string | null;
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CreateServiceRequest: {
+            customer_id: string;
+            product_id: string;
+            /** @description The tier's `label_name`. */
+            tier: string;
+            billing_cycle?: components["schemas"]["BillingCycle"];
+            /** @description Active at once instead of pending until the first invoice is paid. */
+            activate?: boolean;
+        };
+        UpdateServiceRequest: {
+            /** @description The new tier's `label_name` (same product). */
+            tier?: string;
+            billing_cycle?: components["schemas"]["BillingCycle"];
+        };
+        AccountSubscriptionTier: {
+            label_name: string;
+            name: string;
+            description: string | null;
+            price: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            billing_cycle: components["schemas"]["BillingCycle"];
+            features: string[];
+            is_popular: boolean;
+            product_id: components["schemas"]["Id"];
+            /** @description The subscription product's `label_name`. */
+            subscription_name: string | null;
+        };
+        AccountSubscription: {
+            service_id: components["schemas"]["Id"];
+            status: components["schemas"]["ServiceStatus"];
+            is_active: boolean;
+            billing_cycle: components["schemas"]["BillingCycle"];
+            price: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            current_period_end: components["schemas"]["Timestamp"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            subscription_tier: components["schemas"]["AccountSubscriptionTier"];
+        };
+        /** @description One subscription of the account (`subscription` given). */
+        AccountSubscriptionStatus: components["schemas"]["AccountSubscription"] & {
+            account_ref_id: string;
+            customer_email: string;
+        };
+        /** @description Every subscription of the account, newest first. */
+        AccountStatusList: {
+            account_ref_id: string;
+            customer_email: string;
+            subscriptions: components["schemas"]["AccountSubscription"][];
+            total_subscriptions: number;
+        };
+        FixSubscriptionLink: {
+            /** @description The hosted payment page of the open invoice. */
+            url: string;
+        };
+        PublicUrl: {
+            /** @enum {string} */
+            type: "redirect";
+            /** @description The hosted checkout page, `…/r/{token}`. */
+            url: string;
+        };
+        /**
+         * @description draft → open → paid | void | uncollectible (uncollectible can still be paid or voided).
+         * @enum {string}
+         */
+        InvoiceStatus: "draft" | "open" | "paid" | "void" | "uncollectible";
+        /** @description One line of an invoice; `amount = quantity × unit_amount` in minor units. */
+        InvoiceLine: {
+            id: components["schemas"]["Id"];
+            description: string;
+            quantity: number;
+            unit_amount: components["schemas"]["Amount"];
+            amount: components["schemas"]["Amount"];
+            product_id: components["schemas"]["Id"] | null;
+        };
+        /** @description Why the last charge attempt failed. */
+        PaymentError: {
+            /** @example card_declined */
+            code: string;
+            message: string;
+        };
+        /**
+         * @description An invoice. `total = subtotal` (no tax unless configured), all in integer minor units of `currency`;
+         *     `amount_due` is what is left to pay (0 once paid or void). A partly refunded invoice stays `paid`.
+         */
+        Invoice: {
+            id: components["schemas"]["Id"];
+            /**
+             * @description Sequential per tenant and mode, without gaps.
+             * @example INV-000123
+             */
+            number: string;
+            status: components["schemas"]["InvoiceStatus"];
+            customer_id: components["schemas"]["Id"];
+            customer_email: string | null;
+            account_ref_id: string | null;
+            currency: components["schemas"]["Currency"];
+            subtotal: components["schemas"]["Amount"];
+            total: components["schemas"]["Amount"];
+            amount_paid: components["schemas"]["Amount"];
+            amount_refunded: components["schemas"]["Amount"];
+            amount_due: components["schemas"]["Amount"];
+            lines: components["schemas"]["InvoiceLine"][];
+            due_date: components["schemas"]["Timestamp"] | null;
+            /** @description The hosted payment page (`/pay/{token}`); the link expires (a fresh one is minted by `send`). */
+            hosted_invoice_url: string;
+            /** @description Where the hosted page sends the payer after a successful payment. */
+            return_url: string | null;
+            /** @description True once the invoice e-mail was queued for the customer. */
+            email_sent: boolean;
+            /** @description The subscription service this invoice bills, if any. */
+            service_id: string | null;
+            /** @description The product of an invoice created from `product_manage_id` + `amount`. */
+            product_manage_id: string | null;
+            last_payment_error: components["schemas"]["PaymentError"] | null;
+            paid_at: components["schemas"]["Timestamp"] | null;
+            voided_at: components["schemas"]["Timestamp"] | null;
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CreateInvoiceLine: {
+            description: string;
+            quantity: number;
+            /** @description Integer minor units. */
+            unit_amount: number;
+            product_id?: string;
+        };
+        /** @description `customer_id` or `customer_email` (+ `account_ref_id`); `lines` or `product_manage_id` + `amount`. */
+        CreateInvoiceRequest: {
+            customer_id?: string;
+            /** Format: email */
+            customer_email?: string;
+            account_ref_id?: string;
+            lines?: components["schemas"]["CreateInvoiceLine"][];
+            /** @description A product id; with `amount` makes one line. */
+            product_manage_id?: string;
+            /** @description Integer minor units (with `product_manage_id`). */
+            amount?: number;
+            /** @description The line's description with `product_manage_id` (default the product's name). */
+            description?: string;
+            currency: components["schemas"]["Currency"];
+            /** @description ISO 8601 date or date-time. */
+            due_date?: string;
+            send_to_customer?: boolean;
+            /** Format: uri */
+            return_url?: string;
+            draft?: boolean;
+        };
+        /** @description Empty body = the customer's default saved payment method. */
+        PayInvoiceRequest: {
+            /** @enum {string} */
+            payment_method?: "card";
+            card?: components["schemas"]["CardInput"];
+        };
+        RefundInvoiceRequest: {
+            /** @description Default all that is left to refund. */
+            amount?: number;
+            reason?: string;
+        };
+        HostedPayForm: {
+            number: string;
+            exp_month: string;
+            exp_year: string;
+            cvc: string;
+        };
         /**
          * @description pending → confirmed → processing → shipped → delivered; cancelled; refunded.
          * @enum {string}
@@ -2177,6 +2889,32 @@ export interface components {
         };
     };
     responses: {
+        /** @description The service. */
+        ServiceResponse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: components["schemas"]["Service"];
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
+        /** @description The invoice. */
+        InvoiceResponse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: components["schemas"]["Invoice"];
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
         /** @description A new access and refresh token. */
         TokenPair: {
             headers: {
@@ -5063,6 +5801,727 @@ export interface operations {
             409: components["responses"]["Conflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listInvoices: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; defaults to `created_at` (newest first). */
+                sort?: "created_at" | "total";
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: "draft" | "open" | "paid" | "void" | "uncollectible" | "unpaid";
+                customer_id?: string;
+                account_ref_id?: string;
+                /** @description The customer's e-mail address (case-insensitive). */
+                email?: string;
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of invoices. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Invoice"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description The invoice. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Invoice"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    finalizeInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    payInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PayInvoiceRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    refundInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RefundInvoiceRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    voidInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    markInvoiceUncollectible: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    sendInvoice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["InvoiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    hostedInvoicePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of the invoice's `hosted_invoice_url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown or expired link. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    hostedInvoicePay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of the invoice's `hosted_invoice_url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["HostedPayForm"];
+            };
+        };
+        responses: {
+            /** @description The card was declined (or needs an action the page cannot take); the page again with the message, the invoice still open. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Paid; redirects to `return_url` or back to the page. */
+            303: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description Where to go next. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The form is incomplete or malformed; the page again with the message. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown or expired link. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The invoice cannot be paid (already paid, void or draft); the page again. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    listServices: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; defaults to `created_at` (newest first). */
+                sort?: "created_at" | "updated_at" | "current_period_end";
+                /** @description Sort direction. */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["ServiceStatus"];
+                customer_id?: string;
+                product_id?: string;
+                /** @description The tier's `label_name`. */
+                tier?: string;
+                billing_cycle?: components["schemas"]["BillingCycle"];
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of services. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Service"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceRequest"];
+            };
+        };
+        responses: {
+            /** @description The service. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Service"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateServiceRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["ServiceResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    suspendService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    unsuspendService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    terminateService: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["ServiceResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getAccountStatus: {
+        parameters: {
+            query?: {
+                subscription?: string;
+                tier?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The customer's `account_ref_id`. */
+                account_ref_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account's subscription state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AccountSubscriptionStatus"] | components["schemas"]["AccountStatusList"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    fixSubscription: {
+        parameters: {
+            query: {
+                account_ref_id: string;
+                subscription_name: string;
+                tier_name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The hosted payment page of the failed invoice. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["FixSubscriptionLink"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            /** @description Nothing is past due. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resolvePublicUrl: {
+        parameters: {
+            query?: {
+                account_ref_id?: string;
+                product_name?: string;
+                subscription_name?: string;
+                tier_name?: string;
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkout link. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PublicUrl"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    hostedCheckoutPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of a resolver `url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkout page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown or expired link. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
         };
     };
 }

@@ -1,8 +1,7 @@
 import { TransactionService } from '../../src/database/transaction.service';
-import { PaymentTargets, type PaymentSummary } from '../../src/modules/payments/payment-targets';
+import { PaymentTargets } from '../../src/modules/payments/payment-targets';
 import { PaymentsService } from '../../src/modules/payments/payments.service';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { ConflictError, NotFoundError } from '../../src/platform/errors/domain-errors';
 import { newId } from '../../src/platform/ids/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
@@ -395,80 +394,70 @@ describe('payments (e2e)', () => {
     });
   });
 
-  describe('payment targets (invoice contract, with a fake target)', () => {
-    const invoices = new Map<string, { customerId: string | null; currency: string; paid: boolean }>();
-    const summaries: { id: string; summary: PaymentSummary }[] = [];
+  describe('payment targets (the billing module\'s invoice target)', () => {
     let service: PaymentsService;
     let tx: TransactionService;
     let ctx: RequestContext;
+    let customerId: string;
 
-    beforeAll(() => {
-      t.app.get(PaymentTargets).register('invoice', {
-        async assertPayable(_ctx, id, _amount, currency) {
-          const inv = invoices.get(id);
-          if (!inv) throw new NotFoundError('invoice', id);
-          if (inv.currency !== currency) throw new ConflictError('currency differs from the invoice', 'currency');
-          if (inv.paid) throw new ConflictError('invoice already paid');
-          return { customerId: inv.customerId };
-        },
-        async onPaymentChanged(callCtx, id, summary) {
-          if (!callCtx.manager?.queryRunner?.isTransactionActive) throw new Error('onPaymentChanged outside a transaction');
-          summaries.push({ id, summary });
-          const inv = invoices.get(id);
-          if (inv) inv.paid = summary.captured > 0;
-        },
-      });
+    async function invoice(total: number): Promise<string> {
+      const res = await t.http.post('/api/v1/invoices', { customer_id: customerId, currency: 'usd', lines: [{ description: 'Test', quantity: 1, unit_amount: total }] }, { token: key });
+      if (res.status !== 201) throw new Error(`invoice: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.data.id;
+    }
+    const invoiceState = async (id: string) => (await t.http.get(`/api/v1/invoices/${id}`, { token: key })).body.data;
+
+    beforeAll(async () => {
       service = t.app.get(PaymentsService);
       tx = t.app.get(TransactionService);
       ctx = RequestContext.system('billing-test', shop.tenantId, 'test');
+      const customer = await t.http.post('/api/v1/customers', { email: `payer-${newId('cus')}@example.test`, first_name: 'Pay', last_name: 'Er' }, { token: key });
+      customerId = customer.body.data.id;
     });
 
-    const lastSummary = (id: string) => [...summaries].reverse().find((s) => s.id === id)?.summary;
-
-    it('an invoice_id is checked with assertPayable (404, 409) and its summary follows every movement', async () => {
-      const id = newId('inv');
-      invoices.set(id, { customerId: null, currency: 'usd', paid: false });
+    it('an invoice_id is checked with assertPayable (404, 409) and the invoice follows every movement', async () => {
+      const id = await invoice(4000);
       expect((await pay({ invoice_id: newId('inv') })).status).toBe(404);
-      expect((await pay({ invoice_id: id, currency: 'eur' })).status).toBe(409);
+      expect((await pay({ invoice_id: id, amount: 4000, currency: 'eur' })).status).toBe(409);
+      expect((await pay({ invoice_id: id, amount: 4001 })).status).toBe(409);
 
-      const failed = await pay({ invoice_id: id, card: card(CARDS.declined) });
+      const failed = await pay({ invoice_id: id, amount: 4000, card: card(CARDS.declined) });
       expect(failed.status).toBe(201);
-      expect(lastSummary(id)).toEqual({ currency: 'usd', captured: 0, refunded: 0, authorized: 0, lastAttempt: 'failed' });
+      expect(await invoiceState(id)).toMatchObject({ status: 'open', amount_paid: 0 });
 
       const held = await payOk({ invoice_id: id, amount: 4000, capture_method: 'manual' });
       expect(held.invoice_id).toBe(id);
-      expect(lastSummary(id)).toMatchObject({ captured: 0, authorized: 4000, lastAttempt: 'requires_capture' });
+      expect(held.customer_id).toBe(customerId);
+      expect(await invoiceState(id)).toMatchObject({ status: 'open', amount_paid: 0 });
       await t.http.post(`/api/v1/payments/${held.id}/capture`, {}, { token: key });
-      expect(lastSummary(id)).toMatchObject({ captured: 4000, authorized: 0, lastAttempt: 'succeeded' });
-      expect(invoices.get(id)!.paid).toBe(true);
-      expect((await pay({ invoice_id: id })).status).toBe(409);
+      expect(await invoiceState(id)).toMatchObject({ status: 'paid', amount_paid: 4000, amount_due: 0 });
+      expect((await pay({ invoice_id: id, amount: 4000 })).status).toBe(409);
 
       await t.http.post(`/api/v1/payments/${held.id}/refund`, { amount: 1500 }, { token: key });
-      expect(lastSummary(id)).toMatchObject({ captured: 4000, refunded: 1500 });
+      expect(await invoiceState(id)).toMatchObject({ status: 'paid', amount_paid: 4000, amount_refunded: 1500 });
       const listed = await t.http.get('/api/v1/payments', { token: key, query: { invoice_id: id } });
       expect(listed.body.data.map((p: any) => p.id)).toEqual([held.id, failed.body.data.id]);
     });
 
     it('chargeTarget and refundTarget (newest first, up to an amount) join the caller transaction', async () => {
-      const id = newId('inv');
-      invoices.set(id, { customerId: null, currency: 'usd', paid: false });
+      const id = await invoice(5000);
       const first = await service.chargeTarget(ctx, 'invoice', id, { amount: 3000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
       expect(first).toMatchObject({ status: 'succeeded', invoice_id: id, amount_captured: 3000 });
-      invoices.get(id)!.paid = false;
       const second = await service.chargeTarget(ctx, 'invoice', id, { amount: 2000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
+      expect(await invoiceState(id)).toMatchObject({ status: 'paid', amount_paid: 5000 });
 
       const refunded = await tx.run(ctx, (txCtx) => service.refundTarget(txCtx, 'invoice', id, 'invoice_refund', 2500));
       expect(refunded).toBe(2500);
       expect((await service.get(ctx, second.id)).amount_refunded).toBe(2000);
       expect((await service.get(ctx, first.id)).amount_refunded).toBe(500);
-      expect(lastSummary(id)).toMatchObject({ captured: 5000, refunded: 2500 });
+      expect(await invoiceState(id)).toMatchObject({ amount_paid: 5000, amount_refunded: 2500 });
 
       const rest = await service.refundTarget(ctx, 'invoice', id);
       expect(rest).toBe(2500);
       expect(await service.refundTarget(ctx, 'invoice', id)).toBe(0);
 
       // A rolled-back caller transaction takes the refund with it.
-      const third = await service.chargeTarget(ctx, 'invoice', (() => { const x = newId('inv'); invoices.set(x, { customerId: null, currency: 'usd', paid: false }); return x; })(), {
+      const third = await service.chargeTarget(ctx, 'invoice', await invoice(100), {
         amount: 100, currency: 'usd', payment_method: 'card', card: card(CARDS.ok),
       });
       await expect(tx.run(ctx, async (txCtx) => {
@@ -476,6 +465,21 @@ describe('payments (e2e)', () => {
         throw new Error('caller aborts');
       })).rejects.toThrow('caller aborts');
       expect((await service.get(ctx, third.id)).amount_refunded).toBe(0);
+      expect((await invoiceState(third.invoice_id!)).amount_refunded).toBe(0);
+    });
+
+    it('chargeSavedMethod charges the default card saved by an invoice payment; none → 422 naming payment_method', async () => {
+      const id = await invoice(700);
+      await expect(service.chargeSavedMethod(ctx, 'invoice', id, { customerId: newId('cus'), amount: 700, currency: 'usd' }))
+        .rejects.toMatchObject({ code: 'validation_error', field: 'payment_method' });
+      await service.chargeTarget(ctx, 'invoice', await invoice(100), { amount: 100, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
+      const saved = await service.chargeSavedMethod(ctx, 'invoice', id, { customerId, amount: 700, currency: 'usd' });
+      expect(saved).toMatchObject({ status: 'succeeded', amount_captured: 700, customer_id: customerId, card: { brand: 'visa', last4: '4242' } });
+      expect(await service.defaultMethodOf(ctx, customerId)).toMatchObject({ brand: 'visa', last4: '4242' });
+      expect((await invoiceState(id)).status).toBe('paid');
+      const liveCtx = RequestContext.system('billing-test', shop.tenantId, 'live');
+      await expect(service.chargeSavedMethod(liveCtx, 'invoice', id, { customerId, amount: 700, currency: 'usd' }))
+        .rejects.toMatchObject({ code: 'validation_error' });
     });
 
     it("an order_id answers 422 naming it while no 'order' target is registered", async () => {

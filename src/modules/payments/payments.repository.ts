@@ -6,6 +6,7 @@ import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { DisputeEntity, type DisputeStatus } from './entities/dispute.entity';
 import { PaymentIntentEntity, type PaymentIntentStatus } from './entities/payment-intent.entity';
+import { PaymentMethodEntity } from './entities/payment-method.entity';
 import { RefundEntity } from './entities/refund.entity';
 import { TransactionEntity, type TransactionStatus, type TransactionType } from './entities/transaction.entity';
 import type { PaymentTargetKind } from './payment-targets';
@@ -220,5 +221,36 @@ export class PaymentsRepository {
     if (filters.customerEmail) qb.andWhere('t.customer_email = :email', { email: filters.customerEmail.toLowerCase() });
     if (filters.paymentId) qb.andWhere('t.intent_id = :paymentId', { paymentId: filters.paymentId });
     return paginate(qb, page, { name: 'created_at', column: 't.created_at', idColumn: 't.id', order, valueOf: (t) => t.createdAt, idOf: (t) => t.id });
+  }
+
+  // --- saved payment methods
+  /** The customer's default saved method, or null. */
+  findDefaultMethod(ctx: RequestContext, customerId: string): Promise<PaymentMethodEntity | null> {
+    return this.m(ctx).findOneBy(PaymentMethodEntity, { customerId, isDefault: true, ...this.scope(ctx) });
+  }
+
+  /**
+   * Saves a method as the customer's only default (inside the payment's transaction). The same card
+   * saved again (same brand, last4, expiry and reference) becomes the default instead of a duplicate.
+   */
+  async saveDefaultMethod(
+    ctx: RequestContext,
+    fields: Pick<PaymentMethodEntity, 'id' | 'customerId' | 'brand' | 'last4' | 'expMonth' | 'expYear' | 'processorRef'>,
+  ): Promise<PaymentMethodEntity> {
+    const m = this.m(ctx);
+    // One default change per customer at a time: a concurrent save waits here and then sees this one's row.
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payment_methods:${ctx.tenant}:${ctx.mode}:${fields.customerId}`]);
+    await m.update(PaymentMethodEntity, { customerId: fields.customerId, isDefault: true, ...this.scope(ctx) }, { isDefault: false });
+    const same = await m.findOneBy(PaymentMethodEntity, {
+      customerId: fields.customerId, brand: fields.brand, last4: fields.last4, expMonth: fields.expMonth, expYear: fields.expYear,
+      processorRef: fields.processorRef, ...this.scope(ctx),
+    });
+    if (same) {
+      await m.update(PaymentMethodEntity, { id: same.id, ...this.scope(ctx) }, { isDefault: true });
+      return { ...same, isDefault: true };
+    }
+    const entity = m.create(PaymentMethodEntity, { ...fields, isDefault: true, ...this.scope(ctx) });
+    await m.insert(PaymentMethodEntity, entity);
+    return entity;
   }
 }

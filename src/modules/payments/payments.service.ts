@@ -12,6 +12,7 @@ import { EventsService } from '../events/events.service';
 import { cardBrand, isExpired, isLuhnValid } from './card';
 import type { DisputeEntity } from './entities/dispute.entity';
 import type { CaptureMethod, PaymentIntentEntity } from './entities/payment-intent.entity';
+import type { PaymentMethodEntity } from './entities/payment-method.entity';
 import { toDispute, toPaymentIntent, toTransaction } from './payments.mappers';
 import {
   PaymentsRepository, type DisputeFilters, type PaymentFilters, type PaymentSort, type TransactionFilters,
@@ -33,6 +34,16 @@ export interface CreateIntentInput {
   card?: CardInput;
   metadata?: Record<string, string>;
 }
+
+/** `chargeSavedMethod`'s input: the customer whose default saved method pays. */
+export interface ChargeSavedInput {
+  customerId: string;
+  amount: number;
+  currency: string;
+}
+
+/** The message (and field `payment_method`) of the 422 when a customer has no saved method to charge. */
+export const NO_SAVED_PAYMENT_METHOD = 'the customer has no saved payment method';
 
 export interface ChargeTargetInput {
   amount: number;
@@ -95,6 +106,11 @@ export class PaymentsService {
 
   /** `POST /payments/intents`. */
   async create(ctx: RequestContext, input: CreateIntentInput): Promise<Schemas['PaymentIntent']> {
+    return this.createWith(ctx, input, null);
+  }
+
+  /** `create`, or (with `saved`) a charge of a saved method instead of a card. */
+  private async createWith(ctx: RequestContext, input: CreateIntentInput, saved: PaymentMethodEntity | null): Promise<Schemas['PaymentIntent']> {
     if (input.order_id !== undefined && input.invoice_id !== undefined) {
       throw invalid('invoice_id', 'a payment pays either an order or an invoice, not both');
     }
@@ -134,9 +150,12 @@ export class PaymentsService {
         failureCode: null,
         failureMessage: null,
         metadata: input.metadata ?? {},
-        ...this.cardColumns(input.card),
+        ...(saved
+          ? { cardBrand: saved.brand, cardLast4: saved.last4, cardExpMonth: saved.expMonth, cardExpYear: saved.expYear }
+          : this.cardColumns(input.card)),
       });
-      if (input.card) await this.authorize(txCtx, intent, input.card, provider);
+      if (saved) await this.authorizeSaved(txCtx, intent, saved, provider);
+      else if (input.card) await this.authorize(txCtx, intent, input.card, provider);
       else await this.notifyTarget(txCtx, intent.id);
       return this.present(txCtx, await this.reload(txCtx, intent.id));
     });
@@ -195,6 +214,24 @@ export class PaymentsService {
    */
   async chargeTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeTargetInput): Promise<Schemas['PaymentIntent']> {
     return this.create(ctx, { ...input, [TARGET_FIELD[kind]]: targetId });
+  }
+
+  /**
+   * For billing (renewals, `POST /invoices/{id}/pay` with an empty body): charges the customer's
+   * default saved payment method through the provider by its reusable reference, on the same path
+   * as `chargeTarget`. 422 (field `payment_method`) when the customer has none, or in live mode
+   * without a provider; both are checked before anything is written. Joins the caller's transaction.
+   */
+  async chargeSavedMethod(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeSavedInput): Promise<Schemas['PaymentIntent']> {
+    const provider = this.providers.for(ctx);
+    const method = await this.repo.findDefaultMethod(ctx, input.customerId);
+    if (!method || !provider.authorizeSaved) throw invalid('payment_method', NO_SAVED_PAYMENT_METHOD);
+    return this.createWith(ctx, { amount: input.amount, currency: input.currency, customer_id: input.customerId, payment_method: 'card', [TARGET_FIELD[kind]]: targetId }, method);
+  }
+
+  /** The customer's default saved method (brand, last4, expiry), or null. */
+  async defaultMethodOf(ctx: RequestContext, customerId: string): Promise<Pick<PaymentMethodEntity, 'id' | 'brand' | 'last4' | 'expMonth' | 'expYear'> | null> {
+    return this.repo.findDefaultMethod(ctx, customerId);
   }
 
   /**
@@ -287,12 +324,41 @@ export class PaymentsService {
       return;
     }
     await this.repo.updateIntent(ctx, intent.id, { processorRef: result.processorRef });
+    if (result.outcome === 'authorized') await this.saveMethodIfInvoice(ctx, intent, card, provider);
     if (result.outcome === 'requires_action') {
       await this.repo.updateIntent(ctx, intent.id, { status: 'requires_action' });
       await this.notifyTarget(ctx, intent.id);
       return;
     }
     await this.authorized(ctx, await this.reload(ctx, intent.id), provider);
+  }
+
+  /** Like `authorize`, for a saved method (no card in hand). */
+  private async authorizeSaved(ctx: RequestContext, intent: PaymentIntentEntity, method: PaymentMethodEntity, provider: PaymentProvider): Promise<void> {
+    const result = await provider.authorizeSaved!(ctx, { intentId: intent.id, amount: intent.amount, currency: intent.currency, methodRef: method.processorRef });
+    await this.ledger(ctx, intent, 'charge', intent.amount, {}, 'pending');
+    if (result.outcome === 'declined') {
+      await this.fail(ctx, intent.id, result.code, result.message);
+      return;
+    }
+    await this.repo.updateIntent(ctx, intent.id, { processorRef: result.processorRef });
+    if (result.outcome === 'requires_action') {
+      // An off-session charge cannot take a customer challenge: it fails like a decline.
+      await this.fail(ctx, intent.id, 'authentication_required', 'The card needs the customer to authenticate the payment.');
+      return;
+    }
+    await this.authorized(ctx, await this.reload(ctx, intent.id), provider);
+  }
+
+  /** A card that paid an invoice becomes its customer's default saved method (never the number). */
+  private async saveMethodIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, provider: PaymentProvider): Promise<void> {
+    if (intent.targetKind !== 'invoice' || !intent.customerId || !provider.reusableRef) return;
+    const ref = await provider.reusableRef(ctx, card);
+    if (!ref) return;
+    await this.repo.saveDefaultMethod(ctx, {
+      id: newId('pm'), customerId: intent.customerId, brand: cardBrand(card.number), last4: card.number.slice(-4),
+      expMonth: card.exp_month, expYear: card.exp_year, processorRef: ref,
+    });
   }
 
   /** An authorization stands: wait for capture (manual) or capture now (automatic). */

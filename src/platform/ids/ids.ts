@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors/domain-errors';
 /** Every id prefix the API hands out (TypeID: prefix + base32 UUIDv7). */
 export const ID_PREFIXES = [
   'prod', 'var', 'tier', 'cus', 'addr', 'ord', 'pi', 're', 'dp', 'txn', 'inv', 'svc', 'dom', 'tkt',
-  'loc', 'shp', 'we', 'evt', 'whd', 'key', 'usr', 'ten', 'req', 'mov', 'alrt', 'line', 'rt', 'fam', 'wha',
+  'loc', 'shp', 'we', 'evt', 'whd', 'key', 'usr', 'ten', 'req', 'mov', 'alrt', 'line', 'rt', 'fam', 'wha', 'pm',
 ] as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[number];

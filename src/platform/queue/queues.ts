@@ -8,6 +8,7 @@ export const QUEUES = {
   maintenance: ['purge-idempotency-keys'],
   webhooks: ['deliver'],
   mail: ['send', 'requeue-stale'],
+  subscriptions: ['renew-due'],
 } as const;
 
 export type QueueName = keyof typeof QUEUES;
@@ -20,4 +21,5 @@ export const SCHEDULED_JOBS: { queue: QueueName; name: string; everyMs: number }
   { queue: 'system', name: 'heartbeat', everyMs: 10_000 },
   { queue: 'maintenance', name: 'purge-idempotency-keys', everyMs: 60 * 60_000 },
   { queue: 'mail', name: 'requeue-stale', everyMs: 60_000 },
+  { queue: 'subscriptions', name: 'renew-due', everyMs: 60_000 },
 ];

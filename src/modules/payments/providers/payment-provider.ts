@@ -20,6 +20,14 @@ export type AuthorizeResult =
   | { outcome: 'requires_action'; processorRef: string }
   | { outcome: 'declined'; code: string; message: string };
 
+/** A charge of a saved payment method (`PaymentProvider.reusableRef`'s reference), without the card. */
+export interface AuthorizeSavedRequest {
+  intentId: string;
+  amount: number;
+  currency: string;
+  methodRef: string;
+}
+
 export type ConfirmResult = { outcome: 'authorized' } | { outcome: 'declined'; code: string; message: string };
 
 export interface CaptureResult {
@@ -39,4 +47,11 @@ export interface PaymentProvider {
   confirm(ctx: RequestContext, processorRef: string): Promise<ConfirmResult>;
   capture(ctx: RequestContext, processorRef: string, amount: number, currency: string): Promise<CaptureResult>;
   refund(ctx: RequestContext, processorRef: string, amount: number, currency: string): Promise<void>;
+  /**
+   * Optional (saved payment methods): a reusable reference for a card that was just authorized,
+   * to charge it later without the number. Providers without it cannot save cards.
+   */
+  reusableRef?(ctx: RequestContext, card: CardInput): Promise<string | null>;
+  /** Optional: authorizes a charge of a saved method by its reusable reference. */
+  authorizeSaved?(ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult>;
 }

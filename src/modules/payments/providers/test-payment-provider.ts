@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../../platform/context/request-context';
-import type { AuthorizeRequest, AuthorizeResult, CaptureResult, ConfirmResult, PaymentProvider } from './payment-provider';
+import type { AuthorizeRequest, AuthorizeResult, AuthorizeSavedRequest, CaptureResult, CardInput, ConfirmResult, PaymentProvider } from './payment-provider';
 
 /** What a sandbox card does (seed 004's test cards, plus the dispute card and the usual network test cards). */
 type TestCardBehaviour = 'succeeds' | 'declined' | 'insufficient_funds' | 'three_d_secure' | 'dispute';
@@ -18,6 +18,9 @@ export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
 };
 
 const REF_PREFIX = 'sandbox_';
+/** Reusable references of saved sandbox cards: `test:<behaviour>` — the behaviour only, never the number. */
+const SAVED_PREFIX = 'test:';
+const BEHAVIOURS: readonly TestCardBehaviour[] = ['succeeds', 'declined', 'insufficient_funds', 'three_d_secure', 'dispute'];
 
 /**
  * The built-in provider of test mode: no network, behaviour chosen by the card number. The
@@ -33,7 +36,22 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   async authorize(_ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {
-    const behaviour = TEST_CARDS[request.card.number];
+    return TestPaymentProvider.outcome(TEST_CARDS[request.card.number]);
+  }
+
+  /** `test:<behaviour>` of a test card (what it will do when charged again), never its number. */
+  async reusableRef(_ctx: RequestContext, card: CardInput): Promise<string | null> {
+    const behaviour = TEST_CARDS[card.number];
+    return behaviour ? `${SAVED_PREFIX}${behaviour}` : null;
+  }
+
+  /** Charges a saved sandbox card: it behaves as the test card it was saved from. */
+  async authorizeSaved(_ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult> {
+    const tag = request.methodRef.startsWith(SAVED_PREFIX) ? request.methodRef.slice(SAVED_PREFIX.length) : '';
+    return TestPaymentProvider.outcome(BEHAVIOURS.find((b) => b === tag));
+  }
+
+  private static outcome(behaviour: TestCardBehaviour | undefined): AuthorizeResult {
     const ref = (tag: string) => `${REF_PREFIX}${tag}_${randomUUID()}`;
     switch (behaviour) {
       case 'succeeds':

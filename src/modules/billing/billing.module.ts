@@ -1,0 +1,38 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CustomersModule } from '../customers/customers.module';
+import { EventsModule } from '../events/events.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { PaymentTargets } from '../payments/payment-targets';
+import { PaymentsModule } from '../payments/payments.module';
+import { HostedPayController } from './hosted-pay.controller';
+import { InvoicesController } from './invoices.controller';
+import { InvoicesRepository } from './invoices.repository';
+import { InvoicesService } from './invoices.service';
+
+/**
+ * Billing: invoices (numbers, totals, the status machine, payment and refunds through payments,
+ * the invoice e-mail) and the hosted invoice page `/pay/{token}`. Registers the 'invoice' payment
+ * target; other modules use InvoicesService only.
+ */
+@Module({
+  imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule],
+  controllers: [InvoicesController],
+  providers: [InvoicesRepository, InvoicesService, HostedPayController],
+  exports: [InvoicesService],
+})
+export class BillingModule implements OnModuleInit {
+  constructor(
+    private readonly invoices: InvoicesService,
+    private readonly paymentTargets: PaymentTargets,
+    private readonly hostedPay: HostedPayController,
+  ) {}
+
+  onModuleInit(): void {
+    this.paymentTargets.register('invoice', {
+      assertPayable: (ctx, invoiceId, amount, currency) => this.invoices.assertPayable(ctx, invoiceId, amount, currency),
+      onPaymentChanged: (ctx, invoiceId, summary) => this.invoices.onPaymentChanged(ctx, invoiceId, summary),
+    });
+    this.hostedPay.mount();
+  }
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
+import type { Mode, RequestContext } from '../../platform/context/request-context';
+import { paginate } from '../../platform/pagination/paginate';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from './entities/service.entity';
+import type { BillingCycle, ServiceStatus } from './service-status';
+
+export const SERVICE_SORTS = ['created_at', 'updated_at', 'current_period_end'] as const;
+export type ServiceSort = (typeof SERVICE_SORTS)[number];
+
+export interface ServiceFilters {
+  status?: ServiceStatus;
+  customerId?: string;
+  productId?: string;
+  tier?: string;
+  billingCycle?: BillingCycle;
+  dateFrom?: Date;
+  dateTo?: Date;
+}
+
+const SORT_COLUMNS: Record<ServiceSort, { column: string; valueOf: (s: ServiceEntity) => number | Date }> = {
+  created_at: { column: 's.created_at', valueOf: (s) => s.createdAt },
+  updated_at: { column: 's.updated_at', valueOf: (s) => s.updatedAt },
+  current_period_end: { column: 's.current_period_end', valueOf: (s) => s.currentPeriodEnd },
+};
+
+/** Fields a guarded transition or a change may set along with (or without) the status. */
+export type ServiceChanges = Partial<Pick<ServiceEntity,
+  'tier' | 'tierId' | 'billingCycle' | 'price' | 'currency' | 'anchorDay' | 'currentPeriodStart' | 'currentPeriodEnd' | 'creditBalance' |
+  'latestInvoiceId' | 'lastProration' | 'pastDueSince' | 'nextRetryAt' | 'retryCount' | 'activatedAt' | 'suspendedAt' | 'terminatedAt'>>;
+
+/** A service row found by a cross-tenant worker sweep: enough to build its tenant's context. */
+export interface ServiceKey {
+  id: string;
+  tenant_id: string;
+  mode: Mode;
+}
+
+/**
+ * Every query of the subscriptions module. Request-path queries are scoped by `ctx.tenant` and
+ * `ctx.mode`; the worker's sweeps (`due…`) are deliberately cross-tenant and return keys only, each
+ * row then being worked on with its own tenant's context.
+ */
+@Injectable()
+export class ServicesRepository {
+  constructor(private readonly tx: TransactionService) {}
+
+  private m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  private scope(ctx: RequestContext) {
+    return { tenantId: ctx.tenant, mode: ctx.mode };
+  }
+
+  // --- services
+  async insertService(ctx: RequestContext, service: Partial<ServiceEntity>): Promise<ServiceEntity> {
+    const m = this.m(ctx);
+    const entity = m.create(ServiceEntity, { ...service, ...this.scope(ctx) });
+    await m.insert(ServiceEntity, entity);
+    return (await this.findService(ctx, entity.id))!;
+  }
+
+  findService(ctx: RequestContext, id: string): Promise<ServiceEntity | null> {
+    return this.m(ctx).findOneBy(ServiceEntity, { id, ...this.scope(ctx) });
+  }
+
+  /** Inside a transaction: the row locked until commit. */
+  findServiceForUpdate(ctx: RequestContext, id: string): Promise<ServiceEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(ServiceEntity, 's')
+      .setLock('pessimistic_write')
+      .where('s.id = :id AND s.tenant_id = :tenant AND s.mode = :mode', { id, tenant: ctx.tenant, mode: ctx.mode })
+      .getOne();
+  }
+
+  /**
+   * Moves the status only if it is still one of `expected` (the database decides between
+   * concurrent transitions); the row as updated, or null when it was not in an expected status.
+   */
+  async transition(ctx: RequestContext, id: string, expected: readonly ServiceStatus[], next: ServiceStatus, changes: ServiceChanges = {}): Promise<ServiceEntity | null> {
+    const result = await this.m(ctx)
+      .createQueryBuilder()
+      .update(ServiceEntity)
+      .set({ ...changes, status: next, updatedAt: () => 'now()' } as never)
+      .where('id = :id AND tenant_id = :tenant AND mode = :mode AND status IN (:...expected)', {
+        id, tenant: ctx.tenant, mode: ctx.mode, expected: [...expected],
+      })
+      .execute();
+    if (!result.affected) return null;
+    return this.findService(ctx, id);
+  }
+
+  /** Changes fields without moving the status, only while the status is one of `expected`. */
+  async update(ctx: RequestContext, id: string, expected: readonly ServiceStatus[], changes: ServiceChanges): Promise<ServiceEntity | null> {
+    const result = await this.m(ctx)
+      .createQueryBuilder()
+      .update(ServiceEntity)
+      .set({ ...changes, updatedAt: () => 'now()' } as never)
+      .where('id = :id AND tenant_id = :tenant AND mode = :mode AND status IN (:...expected)', {
+        id, tenant: ctx.tenant, mode: ctx.mode, expected: [...expected],
+      })
+      .execute();
+    if (!result.affected) return null;
+    return this.findService(ctx, id);
+  }
+
+  listServices(ctx: RequestContext, page: PageQuery, sort: { sort: ServiceSort; order: SortOrder }, filters: ServiceFilters) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(ServiceEntity, 's')
+      .where('s.tenant_id = :tenant AND s.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (filters.status) qb.andWhere('s.status = :status', { status: filters.status });
+    if (filters.customerId !== undefined) qb.andWhere('s.customer_id = :customerId', { customerId: filters.customerId });
+    if (filters.productId !== undefined) qb.andWhere('s.product_id = :productId', { productId: filters.productId });
+    if (filters.tier !== undefined) qb.andWhere('s.tier = :tier', { tier: filters.tier });
+    if (filters.billingCycle) qb.andWhere('s.billing_cycle = :cycle', { cycle: filters.billingCycle });
+    if (filters.dateFrom) qb.andWhere('s.created_at >= :dateFrom', { dateFrom: filters.dateFrom });
+    if (filters.dateTo) qb.andWhere('s.created_at <= :dateTo', { dateTo: filters.dateTo });
+    const spec = SORT_COLUMNS[sort.sort];
+    return paginate(qb, page, {
+      name: sort.sort, column: spec.column, idColumn: 's.id', order: sort.order,
+      valueOf: spec.valueOf, idOf: (s) => s.id,
+    });
+  }
+
+  /** A customer's services (newest first), optionally of one product and tier. */
+  servicesOfCustomer(ctx: RequestContext, customerId: string, filter: { productId?: string; tier?: string } = {}): Promise<ServiceEntity[]> {
+    return this.m(ctx).find(ServiceEntity, {
+      where: { customerId, ...(filter.productId ? { productId: filter.productId } : {}), ...(filter.tier ? { tier: filter.tier } : {}), ...this.scope(ctx) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+    });
+  }
+
+  /** The service an invoice was issued for, through the periods billed or the latest invoice. */
+  async serviceOfInvoice(ctx: RequestContext, invoiceId: string): Promise<string | null> {
+    const [row]: { service_id: string }[] = await this.m(ctx).query(
+      `SELECT service_id FROM service_periods WHERE tenant_id = $1 AND mode = $2 AND invoice_id = $3
+       UNION ALL
+       SELECT id FROM services WHERE tenant_id = $1 AND mode = $2 AND latest_invoice_id = $3
+       LIMIT 1`,
+      [ctx.tenant, ctx.mode, invoiceId],
+    );
+    return row?.service_id ?? null;
+  }
+
+  // --- periods
+  /** Claims a period of a service; false when it was already claimed (its invoice exists). */
+  async claimPeriod(
+    ctx: RequestContext,
+    period: Pick<ServicePeriodEntity, 'serviceId' | 'periodStart' | 'periodEnd' | 'kind' | 'chargeState'>,
+  ): Promise<string | null> {
+    const id = randomUUID();
+    const rows: { id: string }[] = await this.m(ctx).query(
+      `INSERT INTO service_periods (id, tenant_id, mode, service_id, period_start, period_end, kind, charge_state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (service_id, period_start) DO NOTHING RETURNING id`,
+      [id, ctx.tenant, ctx.mode, period.serviceId, period.periodStart, period.periodEnd, period.kind, period.chargeState],
+    );
+    return rows.length > 0 ? rows[0].id : null;
+  }
+
+  async setPeriodInvoice(ctx: RequestContext, periodId: string, invoiceId: string | null, chargeState?: ServicePeriodEntity['chargeState']): Promise<void> {
+    await this.m(ctx).update(ServicePeriodEntity, { id: periodId, ...this.scope(ctx) }, { invoiceId, ...(chargeState ? { chargeState } : {}) });
+  }
+
+  /** Claims the first charge of a renewal invoice (pending → charging); false when another worker has it. */
+  async claimCharge(ctx: RequestContext, periodId: string): Promise<boolean> {
+    const result = await this.m(ctx)
+      .createQueryBuilder()
+      .update(ServicePeriodEntity)
+      .set({ chargeState: 'charging' })
+      .where("id = :id AND tenant_id = :tenant AND mode = :mode AND charge_state = 'pending'", { id: periodId, tenant: ctx.tenant, mode: ctx.mode })
+      .execute();
+    return !!result.affected;
+  }
+
+  async finishCharge(ctx: RequestContext, periodId: string, state: 'paid' | 'failed'): Promise<void> {
+    await this.m(ctx).update(ServicePeriodEntity, { id: periodId, ...this.scope(ctx) }, { chargeState: state });
+  }
+
+  periodsOf(ctx: RequestContext, serviceId: string): Promise<ServicePeriodEntity[]> {
+    return this.m(ctx).find(ServicePeriodEntity, { where: { serviceId, ...this.scope(ctx) }, order: { periodStart: 'ASC' } });
+  }
+
+  // --- worker sweeps (cross-tenant, keys only)
+  /** Active services whose period has ended. */
+  dueForRenewal(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
+    return this.m(ctx).query(
+      `SELECT id, tenant_id, mode FROM services WHERE status = 'active' AND current_period_end <= $1
+          AND ($3::text IS NULL OR tenant_id = $3)
+        ORDER BY current_period_end, id LIMIT $2`,
+      [now, limit, tenantId],
+    );
+  }
+
+  /** Locks one due service for its renewal; null when it is not due any more or another worker holds it. */
+  async lockDue(ctx: RequestContext, id: string, now: Date): Promise<ServiceEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(ServiceEntity, 's')
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .where("s.id = :id AND s.tenant_id = :tenant AND s.mode = :mode AND s.status = 'active' AND s.current_period_end <= :now", {
+        id, tenant: ctx.tenant, mode: ctx.mode, now,
+      })
+      .getOne();
+  }
+
+  /** Renewal invoices whose first charge has not been attempted yet (e.g. the process died in between). */
+  pendingCharges(ctx: RequestContext, limit: number, tenantId: string | null = null): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
+    return this.m(ctx).query(
+      `SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id
+         FROM service_periods p
+        WHERE p.charge_state = 'pending' AND p.invoice_id IS NOT NULL AND ($2::text IS NULL OR p.tenant_id = $2)
+        ORDER BY p.created_at LIMIT $1`,
+      [limit, tenantId],
+    );
+  }
+
+  /** Past-due services whose next retry is due. */
+  dueForRetry(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
+    return this.m(ctx).query(
+      `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND next_retry_at IS NOT NULL AND next_retry_at <= $1
+          AND ($3::text IS NULL OR tenant_id = $3)
+        ORDER BY next_retry_at, id LIMIT $2`,
+      [now, limit, tenantId],
+    );
+  }
+
+  /** Past-due services unpaid since before `cutoff`. */
+  dueForSuspension(ctx: RequestContext, cutoff: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
+    return this.m(ctx).query(
+      `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND past_due_since <= $1
+          AND ($3::text IS NULL OR tenant_id = $3)
+        ORDER BY past_due_since, id LIMIT $2`,
+      [cutoff, limit, tenantId],
+    );
+  }
+
+  // --- checkout links
+  async insertLink(ctx: RequestContext, link: Omit<CheckoutLinkEntity, 'id' | 'tenantId' | 'mode' | 'createdAt'>): Promise<void> {
+    await this.m(ctx).insert(CheckoutLinkEntity, { ...link, id: randomUUID(), ...this.scope(ctx) });
+  }
+
+  /** By token hash, across tenants: the token is the credential of the public page. */
+  findLinkByHash(ctx: RequestContext, tokenHash: string): Promise<CheckoutLinkEntity | null> {
+    return this.m(ctx).findOneBy(CheckoutLinkEntity, { tokenHash });
+  }
+}

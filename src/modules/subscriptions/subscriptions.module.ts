@@ -1,0 +1,42 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ClockModule } from '../../platform/clock/clock.module';
+import { BillingModule } from '../billing/billing.module';
+import { InvoicesService } from '../billing/invoices.service';
+import { CatalogModule } from '../catalog/catalog.module';
+import { CustomersModule } from '../customers/customers.module';
+import { EventsModule } from '../events/events.module';
+import { AccountStatusController } from './account-status.controller';
+import { AccountStatusService } from './account-status.service';
+import { INVOICES, type InvoicesPort } from './billing-port';
+import { CheckoutService } from './checkout.service';
+import { RenewalsService } from './renewals.processor';
+import { ServicesController } from './services.controller';
+import { ServicesRepository } from './services.repository';
+import { ServicesService } from './services.service';
+
+/**
+ * Services (subscriptions): CRUD with prorated changes and the status machine, the renewal and
+ * dunning job (`subscriptions:renew-due`), account status / fix / public-URL routes and the hosted
+ * checkout page `/r/{token}`. Talks to billing only through InvoicesService (the `INVOICES` port)
+ * and registers the invoice-paid listener that reactivates services.
+ */
+@Module({
+  imports: [ClockModule, EventsModule, CustomersModule, CatalogModule, BillingModule],
+  controllers: [ServicesController, AccountStatusController],
+  providers: [
+    { provide: INVOICES, useExisting: InvoicesService },
+    ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutService,
+  ],
+  exports: [ServicesService, RenewalsService],
+})
+export class SubscriptionsModule implements OnModuleInit {
+  constructor(
+    private readonly services: ServicesService,
+    private readonly invoices: InvoicesService,
+  ) {}
+
+  onModuleInit(): void {
+    const port: InvoicesPort = this.invoices;
+    port.onInvoicePaid((ctx, invoice) => this.services.onInvoicePaid(ctx, invoice));
+  }
+}
