@@ -6,12 +6,15 @@ import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 
 const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
+/** Sandbox card that succeeds when presented but, once saved, declines every off-session charge. */
+const DECLINES_LATER = { ...CARD, number: '4000000000000341' };
 const DAY = 86_400_000;
 
 /**
  * Services through HTTP in test mode (test cards), with the clock injected: renewals, dunning and
  * suspension are driven by calling the renewal job at chosen instants, never by sleeping.
- * Past due is produced by customers with NO saved card (payWithDefaultMethod → paid: false).
+ * Past due is produced by customers with NO saved card (payWithDefaultMethod → paid: false), and by
+ * customers whose saved card is the sandbox's 4000000000000341 (saved on-session, declined off-session).
  */
 describe('services (e2e)', () => {
   let t: TestApp;
@@ -59,14 +62,19 @@ describe('services (e2e)', () => {
     return res.body.data;
   }
 
-  function pay(invoiceId: string) {
-    return t.http.post(`/api/v1/invoices/${invoiceId}/pay`, { payment_method: 'card', card: CARD }, { token: key });
+  function pay(invoiceId: string, card = CARD) {
+    return t.http.post(`/api/v1/invoices/${invoiceId}/pay`, { payment_method: 'card', card }, { token: key });
   }
 
   async function events(type: string) {
     const res = await t.http.get('/api/v1/events', { token: key, query: { type, per_page: 200 } });
     expect(res.status).toBe(200);
     return res.body.data as { type: string; data: { object: Record<string, any> } }[];
+  }
+
+  async function savedCardRef(customerId: string): Promise<string | undefined> {
+    const [row] = await db.query('SELECT processor_ref FROM payment_methods WHERE customer_id = $1 AND is_default', [customerId]);
+    return row?.processor_ref;
   }
 
   async function invoicesOfService(serviceId: string): Promise<number> {
@@ -96,7 +104,7 @@ describe('services (e2e)', () => {
     }
     const single = await t.http.post('/api/v1/products', { name: 'Widget', sku: `W-${randomUUID().slice(0, 8)}`, price: 100 }, { token: key });
     singleProductId = single.body.data.id;
-    for (const name of ['alice', 'bob', 'dora', 'erin']) cus[name] = await customer(name);
+    for (const name of ['alice', 'bob', 'dora', 'erin', 'fay', 'gus']) cus[name] = await customer(name);
   });
 
   afterAll(async () => {
@@ -279,5 +287,48 @@ describe('services (e2e)', () => {
       expect((await t.http.post('/api/v1/services', { customer_id: cus.alice.id, product_id: productId, tier: 'basic' }, { token: tok })).status).toBe(404);
     }
     expect((await t.http.get(`/api/v1/services/${id}`)).status).toBe(401);
+  });
+
+  it('dunning with a saved card that declines off-session (4000000000000341): past_due, fix link, paying reactivates; unpaid past grace is suspended', async () => {
+    // Last, on its own dates: the earlier tests' services renew alongside and are not asserted here.
+    clock.set(new Date('2026-08-01T00:00:00Z'));
+    for (const name of ['fay', 'gus']) {
+      const res = await createService({ customer_id: cus[name].id });
+      expect(res.status).toBe(201);
+      svc[name] = res.body.data;
+      const paid = await pay(res.body.data.latest_invoice_id, DECLINES_LATER);
+      expect(paid.status).toBe(200);
+      expect(paid.body.data.status).toBe('paid'); // on-session: the card succeeds
+      expect(await get(res.body.data.id)).toMatchObject({ status: 'active', current_period_end: '2026-09-01T00:00:00.000Z' });
+      expect(await savedCardRef(cus[name].id)).toBe('test:declines_off_session');
+    }
+
+    clock.set(new Date('2026-09-01T00:00:01Z'));
+    await run();
+    const f = await get(svc.fay.id);
+    expect(f).toMatchObject({ status: 'past_due', past_due_since: '2026-09-01T00:00:01.000Z', next_retry_at: '2026-09-02T00:00:01.000Z', retry_count: 0 });
+    expect(f.latest_invoice_id).not.toBe(svc.fay.latest_invoice_id);
+    const open = await invoice(f.latest_invoice_id);
+    expect(open).toMatchObject({ status: 'open', total: 3000, service_id: f.id, last_payment_error: { code: 'card_declined' } });
+    expect(await invoicesOfService(f.id)).toBe(2);
+    expect((await events('invoice.payment_failed')).map((e) => e.data.object.id)).toContain(open.id);
+
+    const fix = await t.http.get('/api/v1/subscriptions/fix', { token: key, query: { account_ref_id: cus.fay.ref, subscription_name: label, tier_name: 'basic' } });
+    expect(fix.status).toBe(200);
+    expect(fix.body.data.url).toBe(open.hosted_invoice_url);
+
+    expect((await pay(open.id)).body.data.status).toBe('paid');
+    expect(await get(svc.fay.id)).toMatchObject({ status: 'active', past_due_since: null, next_retry_at: null, retry_count: 0 });
+    expect(await savedCardRef(cus.fay.id)).toBe('test:succeeds');
+
+    const g = await get(svc.gus.id);
+    expect(g).toMatchObject({ status: 'past_due', past_due_since: '2026-09-01T00:00:01.000Z' });
+    expect((await invoice(g.latest_invoice_id)).last_payment_error).toMatchObject({ code: 'card_declined' });
+    clock.set(new Date('2026-09-08T00:00:01Z'));
+    await run(); // the due retry charges the saved card again and is declined again; then the grace period is over
+    const suspended = await get(svc.gus.id);
+    expect(suspended).toMatchObject({ status: 'suspended', suspended_at: '2026-09-08T00:00:01.000Z', retry_count: 1 });
+    expect(await invoice(suspended.latest_invoice_id)).toMatchObject({ status: 'open', last_payment_error: { code: 'card_declined' } });
+    expect((await events('service.suspended')).map((e) => e.data.object.id)).toContain(suspended.id);
   });
 });

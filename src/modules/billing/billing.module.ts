@@ -5,7 +5,12 @@ import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentTargets } from '../payments/payment-targets';
 import { PaymentsModule } from '../payments/payments.module';
+import { HostedInvoicesService } from './hosted-invoices.service';
 import { HostedPayController } from './hosted-pay.controller';
+import { InvoiceCreationService } from './invoice-creation.service';
+import { InvoiceLinksService } from './invoice-links.service';
+import { InvoiceRecordsService } from './invoice-records.service';
+import { InvoiceSettlementService } from './invoice-settlement.service';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesRepository } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
@@ -18,7 +23,10 @@ import { InvoicesService } from './invoices.service';
 @Module({
   imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule],
   controllers: [InvoicesController],
-  providers: [InvoicesRepository, InvoicesService, HostedPayController],
+  providers: [
+    InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
+    HostedInvoicesService, InvoicesService, HostedPayController,
+  ],
   exports: [InvoicesService],
 })
 export class BillingModule implements OnModuleInit {

@@ -1,12 +1,17 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
+import { PaymentDisputesService } from './payment-disputes.service';
+import { PaymentIntentsService } from './payment-intents.service';
+import { PaymentLedgerService } from './payment-ledger.service';
+import { PaymentRefundsService } from './payment-refunds.service';
 import { PaymentTargets } from './payment-targets';
 import { DisputesController, PaymentsController, TransactionsController } from './payments.controller';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { PaymentProviders } from './providers/payment-providers';
 import { TestPaymentProvider } from './providers/test-payment-provider';
+import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
 /**
  * Payment intents behind a provider interface (the sandbox in test mode, an adapter selected by
@@ -16,7 +21,11 @@ import { TestPaymentProvider } from './providers/test-payment-provider';
 @Module({
   imports: [EventsModule, CustomersModule],
   controllers: [DisputesController, PaymentsController, TransactionsController],
-  providers: [PaymentTargets, PaymentsRepository, PaymentsService, TestPaymentProvider, PaymentProviders],
+  providers: [
+    PaymentTargets, PaymentsRepository, TestPaymentProvider, PaymentProviders,
+    PaymentLedgerService, SavedPaymentMethodsService, PaymentDisputesService, PaymentRefundsService, PaymentIntentsService,
+    PaymentsService,
+  ],
   exports: [PaymentTargets, PaymentsService, PaymentProviders],
 })
 export class PaymentsModule {}

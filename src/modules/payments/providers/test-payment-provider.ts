@@ -3,8 +3,11 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../../platform/context/request-context';
 import type { AuthorizeRequest, AuthorizeResult, AuthorizeSavedRequest, CaptureResult, CardInput, ConfirmResult, PaymentProvider } from './payment-provider';
 
-/** What a sandbox card does (seed 004's test cards, plus the dispute card and the usual network test cards). */
-type TestCardBehaviour = 'succeeds' | 'declined' | 'insufficient_funds' | 'three_d_secure' | 'dispute';
+/**
+ * What a sandbox card does (seed 004's test cards, plus the dispute card, the usual network test
+ * cards and Stripe's 4000000000000341, which lets a card be saved that later renewals cannot charge).
+ */
+type TestCardBehaviour = 'succeeds' | 'declined' | 'insufficient_funds' | 'three_d_secure' | 'dispute' | 'declines_off_session';
 
 export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
   '4242424242424242': 'succeeds',
@@ -15,12 +18,14 @@ export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
   '4000000000009995': 'insufficient_funds',
   '4000002760003184': 'three_d_secure',
   '4000000000000259': 'dispute',
+  // Succeeds when presented (so paying an invoice with it saves it), declines every later saved-card charge.
+  '4000000000000341': 'declines_off_session',
 };
 
 const REF_PREFIX = 'sandbox_';
 /** Reusable references of saved sandbox cards: `test:<behaviour>` — the behaviour only, never the number. */
 const SAVED_PREFIX = 'test:';
-const BEHAVIOURS: readonly TestCardBehaviour[] = ['succeeds', 'declined', 'insufficient_funds', 'three_d_secure', 'dispute'];
+const BEHAVIOURS: readonly TestCardBehaviour[] = ['succeeds', 'declined', 'insufficient_funds', 'three_d_secure', 'dispute', 'declines_off_session'];
 
 /**
  * The built-in provider of test mode: no network, behaviour chosen by the card number. The
@@ -36,7 +41,7 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   async authorize(_ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {
-    return TestPaymentProvider.outcome(TEST_CARDS[request.card.number]);
+    return TestPaymentProvider.outcome(TEST_CARDS[request.card.number], 'on_session');
   }
 
   /** `test:<behaviour>` of a test card (what it will do when charged again), never its number. */
@@ -48,14 +53,18 @@ export class TestPaymentProvider implements PaymentProvider {
   /** Charges a saved sandbox card: it behaves as the test card it was saved from. */
   async authorizeSaved(_ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult> {
     const tag = request.methodRef.startsWith(SAVED_PREFIX) ? request.methodRef.slice(SAVED_PREFIX.length) : '';
-    return TestPaymentProvider.outcome(BEHAVIOURS.find((b) => b === tag));
+    return TestPaymentProvider.outcome(BEHAVIOURS.find((b) => b === tag), 'off_session');
   }
 
-  private static outcome(behaviour: TestCardBehaviour | undefined): AuthorizeResult {
+  private static outcome(behaviour: TestCardBehaviour | undefined, session: 'on_session' | 'off_session'): AuthorizeResult {
     const ref = (tag: string) => `${REF_PREFIX}${tag}_${randomUUID()}`;
     switch (behaviour) {
       case 'succeeds':
         return { outcome: 'authorized', processorRef: ref('ok') };
+      case 'declines_off_session':
+        return session === 'on_session'
+          ? { outcome: 'authorized', processorRef: ref('ok') }
+          : { outcome: 'declined', code: 'card_declined', message: 'Your card was declined.' };
       case 'dispute':
         return { outcome: 'authorized', processorRef: ref('dispute') };
       case 'three_d_secure':

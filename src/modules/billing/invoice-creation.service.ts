@@ -1,0 +1,253 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { newId } from '../../platform/ids/ids';
+import { multiplyMinor, sumMinor } from '../../platform/money/money';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { Page } from '../../platform/pagination/page';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { ProductsService } from '../catalog/products.service';
+import { CustomersService } from '../customers/customers.service';
+import { EventsService } from '../events/events.service';
+import { MailService } from '../notifications/mail.service';
+import type { CreateInvoiceDto } from './dto/invoices.dto';
+import type { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity';
+import { amountDue, formatInvoiceNumber, isPayable, type InvoiceStatus } from './invoice-status';
+import { InvoiceLinksService } from './invoice-links.service';
+import { InvoiceRecordsService } from './invoice-records.service';
+import { InvoicesRepository, type InvoiceFilters, type InvoiceSort } from './invoices.repository';
+
+/** One line as callers give it: `quantity × unit_amount` in minor units. */
+export interface InvoiceLineInput {
+  description: string;
+  quantity: number;
+  unit_amount: number;
+  product_id?: string;
+}
+
+/** `createInvoice`'s input (the contract the subscriptions module codes against). */
+export interface CreateInvoiceInput {
+  customerId: string;
+  currency: string;
+  lines: InvoiceLineInput[];
+  dueDate?: Date;
+  sendToCustomer?: boolean;
+  returnUrl?: string | null;
+  serviceId?: string | null;
+  draft?: boolean;
+}
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
+}
+
+/**
+ * Issuing invoices: creation (gapless numbers per tenant and mode, exact totals, a hosted payment
+ * link, the invoice e-mail), finalizing drafts, sending, and the reads. Money on an invoice is
+ * InvoiceSettlementService's.
+ */
+@Injectable()
+export class InvoiceCreationService {
+  constructor(
+    private readonly repo: InvoicesRepository,
+    private readonly tx: TransactionService,
+    private readonly events: EventsService,
+    private readonly customers: CustomersService,
+    private readonly products: ProductsService,
+    private readonly mail: MailService,
+    private readonly records: InvoiceRecordsService,
+    private readonly links: InvoiceLinksService,
+  ) {}
+
+  /** Creates an invoice from lines, inside the caller's transaction when there is one; records `invoice.created`. */
+  async createInvoice(ctx: RequestContext, input: CreateInvoiceInput): Promise<Schemas['Invoice']> {
+    return this.create(ctx, input, null);
+  }
+
+  /** The newest open (or uncollectible) invoice of a service, or null. */
+  async findOpenInvoiceForService(ctx: RequestContext, serviceId: string): Promise<Schemas['Invoice'] | null> {
+    const invoice = await this.repo.findOpenForService(ctx, serviceId);
+    return invoice ? this.records.present(ctx, invoice) : null;
+  }
+
+  async list(
+    ctx: RequestContext,
+    page: PageQuery,
+    sort: { sort: InvoiceSort; order: SortOrder },
+    filters: InvoiceFilters,
+  ): Promise<Page<Schemas['Invoice']>> {
+    const scope = ctx.customerScope;
+    if (scope !== null) {
+      if (filters.customerId !== undefined && filters.customerId !== scope) filters = { ...filters, customerId: '' };
+      else filters = { ...filters, customerId: scope };
+    }
+    const rows = await this.repo.listInvoices(ctx, page, sort, filters);
+    return new Page(await this.records.presentMany(ctx, rows.items), rows.meta);
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
+    return this.records.present(ctx, await this.records.getOrThrow(ctx, id));
+  }
+
+  /** `POST /invoices`: resolves the customer (id, or e-mail + account_ref_id) and the lines (lines, or product_manage_id + amount). */
+  async createFromRequest(ctx: RequestContext, body: CreateInvoiceDto): Promise<Schemas['Invoice']> {
+    if (body.customer_id !== undefined && body.customer_email !== undefined) {
+      throw invalid('customer_email', 'give customer_id or customer_email (+ account_ref_id), not both');
+    }
+    if (body.customer_id === undefined && body.customer_email === undefined) {
+      throw invalid('customer_id', 'customer_id or customer_email (+ account_ref_id) is required');
+    }
+    if (body.lines !== undefined && (body.product_manage_id !== undefined || body.amount !== undefined)) {
+      throw invalid('lines', 'give lines or product_manage_id + amount, not both');
+    }
+    if (body.lines === undefined) {
+      if (body.product_manage_id === undefined) throw invalid('lines', 'lines or product_manage_id + amount is required');
+      if (body.amount === undefined) throw invalid('amount', 'amount is required with product_manage_id');
+    }
+    if (body.send_to_customer === true && body.draft === true) {
+      throw invalid('send_to_customer', 'a draft cannot be sent; finalize it first');
+    }
+    return this.tx.run(ctx, async (txCtx) => {
+      const customerId = body.customer_id !== undefined
+        ? (await this.customers.getOrThrow(txCtx, body.customer_id)).id
+        : (await this.customers.findOrCreateByEmailAndRef(txCtx, body.customer_email!, body.account_ref_id ?? null)).id;
+      let lines: InvoiceLineInput[];
+      let productManageId: string | null = null;
+      if (body.lines !== undefined) {
+        for (const [index, line] of body.lines.entries()) {
+          if (line.product_id !== undefined) await this.productOr404(txCtx, line.product_id, `lines[${index}].product_id`);
+        }
+        lines = body.lines;
+      } else {
+        const product = await this.productOr404(txCtx, body.product_manage_id!, 'product_manage_id');
+        productManageId = product.id;
+        lines = [{ description: body.description || product.name, quantity: 1, unit_amount: body.amount!, product_id: product.id }];
+      }
+      return this.create(txCtx, {
+        customerId,
+        currency: body.currency,
+        lines,
+        dueDate: body.due_date !== undefined ? new Date(body.due_date) : undefined,
+        sendToCustomer: body.send_to_customer,
+        returnUrl: body.return_url ?? null,
+        draft: body.draft,
+      }, productManageId);
+    });
+  }
+
+  private async create(ctx: RequestContext, input: CreateInvoiceInput, productManageId: string | null): Promise<Schemas['Invoice']> {
+    if (!/^[a-z]{3}$/.test(input.currency)) throw invalid('currency', 'must be a lower-case ISO 4217 code such as usd');
+    if (!Array.isArray(input.lines) || input.lines.length === 0) throw invalid('lines', 'at least one line is required');
+    for (const [index, line] of input.lines.entries()) {
+      if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) throw invalid(`lines[${index}].quantity`, 'must be a positive integer');
+      if (!Number.isSafeInteger(line.unit_amount) || line.unit_amount < 0) throw invalid(`lines[${index}].unit_amount`, 'must be a non-negative integer amount in minor units');
+      if (typeof line.description !== 'string' || line.description.length === 0) throw invalid(`lines[${index}].description`, 'is required');
+    }
+    if (input.dueDate !== undefined && Number.isNaN(input.dueDate.getTime())) throw invalid('due_date', 'must be a valid date');
+    const exact = input.lines.reduce((sum, l) => sum + BigInt(l.unit_amount) * BigInt(l.quantity), 0n);
+    if (exact > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid('lines', 'the invoice total exceeds the largest amount that can be represented exactly');
+    return this.tx.run(ctx, async (txCtx) => {
+      const customer = await this.customers.getOrThrow(txCtx, input.customerId);
+      const invoiceId = newId('inv');
+      const lines: Partial<InvoiceLineEntity>[] = input.lines.map((l, position) => ({
+        id: newId('line'),
+        invoiceId,
+        position,
+        description: l.description,
+        quantity: l.quantity,
+        unitAmount: l.unit_amount,
+        amount: multiplyMinor(l.unit_amount, l.quantity),
+        productId: l.product_id ?? null,
+      }));
+      const subtotal = sumMinor(lines.map((l) => l.amount!));
+      const total = subtotal;
+      const status: InvoiceStatus = input.draft ? 'draft' : total === 0 ? 'paid' : 'open';
+      // Last, so the counter row is locked for as short a time as possible; it stays locked until commit.
+      const number = formatInvoiceNumber(await this.repo.nextNumber(txCtx));
+      const invoice = await this.repo.insertInvoice(txCtx, {
+        id: invoiceId,
+        number,
+        status,
+        customerId: customer.id,
+        customerEmail: customer.email,
+        accountRefId: customer.accountRefId,
+        currency: input.currency,
+        subtotal,
+        total,
+        amountPaid: 0,
+        amountRefunded: 0,
+        dueDate: input.dueDate ?? null,
+        returnUrl: input.returnUrl ?? null,
+        emailSent: false,
+        serviceId: input.serviceId ?? null,
+        productManageId,
+        lastPaymentErrorCode: null,
+        lastPaymentErrorMessage: null,
+        paidAt: status === 'paid' ? new Date() : null,
+        voidedAt: null,
+      });
+      await this.repo.insertLines(txCtx, lines);
+      const token = await this.links.mint(txCtx, invoice.id);
+      if (input.sendToCustomer && status !== 'draft') {
+        await this.sendMail(txCtx, invoice, this.links.urlOf(token), `invoice:${invoice.id}:created`);
+      }
+      const result = await this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+      await this.events.record(txCtx, 'invoice.created', result);
+      if (status === 'paid') await this.records.paid(txCtx, result);
+      return result;
+    });
+  }
+
+  /** draft → open (a zero total is paid at once). */
+  async finalize(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      if (invoice.status !== 'draft') throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status}; only a draft can be finalized`, 'status');
+      const next: InvoiceStatus = invoice.total === 0 ? 'paid' : 'open';
+      await this.repo.updateInvoice(txCtx, invoice.id, { status: next, ...(next === 'paid' ? { paidAt: new Date() } : {}) });
+      const result = await this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+      if (next === 'paid') await this.records.paid(txCtx, result);
+      return result;
+    });
+  }
+
+  /** Queues the invoice e-mail (a fresh link when the current one is about to expire). */
+  async send(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      if (!isPayable(invoice.status)) throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status}; only an unpaid invoice can be sent`, 'status');
+      const token = await this.links.forSending(txCtx, invoice.id);
+      await this.sendMail(txCtx, invoice, this.links.urlOf(token), `invoice:${invoice.id}:send:${txCtx.requestId}`);
+      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+    });
+  }
+
+  private async sendMail(ctx: RequestContext, invoice: InvoiceEntity, url: string, dedupeKey: string): Promise<void> {
+    const customer = await this.customers.getOrThrow(ctx, invoice.customerId);
+    const name = `${customer.firstName} ${customer.lastName}`.trim();
+    await this.mail.enqueue(ctx, {
+      template: 'invoice',
+      to: [customer.email],
+      data: {
+        number: invoice.number,
+        amount: amountDue(invoice.status, invoice.total, invoice.amountPaid),
+        currency: invoice.currency,
+        hosted_invoice_url: url,
+        ...(invoice.dueDate ? { due_date: invoice.dueDate.toISOString().slice(0, 10) } : {}),
+        ...(name ? { customer_name: name } : {}),
+      },
+      dedupeKey,
+    });
+    if (!invoice.emailSent) await this.repo.updateInvoice(ctx, invoice.id, { emailSent: true });
+  }
+
+  private async productOr404(ctx: RequestContext, productId: string, field: string) {
+    try {
+      return await this.products.getForSale(ctx, productId);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'not_found') throw new NotFoundError(`product (${field})`, productId);
+      throw err;
+    }
+  }
+}

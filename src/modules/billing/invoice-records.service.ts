@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../platform/context/request-context';
+import { NotFoundError } from '../../platform/errors/domain-errors';
+import { parseIdOr404 } from '../../platform/ids/ids';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { EventsService } from '../events/events.service';
+import type { InvoiceEntity } from './entities/invoice.entity';
+import { InvoiceLinksService } from './invoice-links.service';
+import { toInvoice } from './invoices.mappers';
+import { InvoicesRepository } from './invoices.repository';
+
+export type InvoicePaidListener = (ctx: RequestContext, invoice: Schemas['Invoice']) => Promise<void>;
+
+/**
+ * What the invoice services share: loading an invoice within the caller's scope, showing it as
+ * the API does, and the one place an invoice becomes paid — an invoice is paid on creation (zero
+ * total), on finalize or by a payment, and all three must emit `invoice.paid` and run the listeners.
+ */
+@Injectable()
+export class InvoiceRecordsService {
+  private readonly paidListeners: InvoicePaidListener[] = [];
+
+  constructor(
+    private readonly repo: InvoicesRepository,
+    private readonly events: EventsService,
+    private readonly links: InvoiceLinksService,
+  ) {}
+
+  /** `listener` runs inside the transaction that marks an invoice paid; a throw rolls the payment back. */
+  onInvoicePaid(listener: InvoicePaidListener): void {
+    this.paidListeners.push(listener);
+  }
+
+  async paid(ctx: RequestContext, invoice: Schemas['Invoice']): Promise<void> {
+    await this.events.record(ctx, 'invoice.paid', invoice);
+    for (const listener of this.paidListeners) await listener(ctx, invoice);
+  }
+
+  async present(ctx: RequestContext, invoice: InvoiceEntity): Promise<Schemas['Invoice']> {
+    return (await this.presentMany(ctx, [invoice]))[0];
+  }
+
+  async presentMany(ctx: RequestContext, invoices: InvoiceEntity[]): Promise<Schemas['Invoice'][]> {
+    const ids = invoices.map((i) => i.id);
+    const lines = await this.repo.linesOf(ctx, ids);
+    const tokens = await this.repo.newestTokens(ctx, ids);
+    return invoices.map((i) => toInvoice(i, lines.get(i.id) ?? [], this.links.urlFor(tokens.get(i.id))));
+  }
+
+  /** The invoice of this tenant and mode (and, for a customer user, of its customer), or 404. */
+  async getOrThrow(ctx: RequestContext, id: string): Promise<InvoiceEntity> {
+    const invoice = await this.repo.findInvoice(ctx, parseIdOr404(id, 'inv', 'invoice'));
+    const scope = ctx.customerScope;
+    if (!invoice || (scope !== null && invoice.customerId !== scope)) throw new NotFoundError('invoice', id);
+    return invoice;
+  }
+
+  async lockOr404(ctx: RequestContext, id: string): Promise<InvoiceEntity> {
+    const invoice = await this.repo.lockInvoice(ctx, parseIdOr404(id, 'inv', 'invoice'));
+    const scope = ctx.customerScope;
+    if (!invoice || (scope !== null && invoice.customerId !== scope)) throw new NotFoundError('invoice', id);
+    return invoice;
+  }
+
+  async reload(ctx: RequestContext, id: string): Promise<InvoiceEntity> {
+    const invoice = await this.repo.findInvoice(ctx, id);
+    if (!invoice) throw new Error(`invoice ${id} vanished inside its transaction`);
+    return invoice;
+  }
+}

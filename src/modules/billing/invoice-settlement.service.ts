@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionService } from '../../database/transaction.service';
+import type { RequestContext } from '../../platform/context/request-context';
+import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { parseIdOr404 } from '../../platform/ids/ids';
+import type { Schemas } from '../../platform/openapi/schemas';
+import { EventsService } from '../events/events.service';
+import type { PaymentSummary } from '../payments/payment-targets';
+import { NO_SAVED_PAYMENT_METHOD, PaymentsService } from '../payments/payments.service';
+import type { CardInput } from '../payments/providers/payment-provider';
+import type { InvoiceEntity } from './entities/invoice.entity';
+import { amountDue, isPayable, isVoidable } from './invoice-status';
+import { InvoiceRecordsService } from './invoice-records.service';
+import { InvoicesRepository } from './invoices.repository';
+
+/**
+ * The money side of an invoice: paying (a card, or the saved default method), refunding, voiding
+ * and writing off, and the 'invoice' payment target through which payments keeps `amount_paid`
+ * and `amount_refunded` true. Money itself only ever moves through the payments module.
+ */
+@Injectable()
+export class InvoiceSettlementService {
+  constructor(
+    private readonly repo: InvoicesRepository,
+    private readonly tx: TransactionService,
+    private readonly events: EventsService,
+    private readonly payments: PaymentsService,
+    private readonly records: InvoiceRecordsService,
+  ) {}
+
+  /**
+   * Charges the customer's default saved method for what is due. `paid: false` (with
+   * `invoice.payment_failed` and `last_payment_error`) when declined, when there is no saved
+   * method, or in live mode without a payment provider. An invoice already paid answers `paid: true`;
+   * a draft or void one → 409. Joins the caller's transaction.
+   */
+  async payWithDefaultMethod(ctx: RequestContext, invoiceId: string): Promise<{ paid: boolean; invoice: Schemas['Invoice'] }> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, invoiceId);
+      if (invoice.status === 'paid') return { paid: true, invoice: await this.records.present(txCtx, invoice) };
+      this.assertChargeable(invoice);
+      try {
+        const intent = await this.payments.chargeSavedMethod(txCtx, 'invoice', invoice.id, {
+          customerId: invoice.customerId, amount: amountDue(invoice.status, invoice.total, invoice.amountPaid), currency: invoice.currency,
+        });
+        if (intent.status === 'failed') await this.recordFailure(txCtx, invoice.id, intent.failure_code ?? 'card_declined', intent.failure_message ?? 'The payment failed.');
+      } catch (err) {
+        // Both are raised before payments writes anything, so this transaction is still clean.
+        if (!(err instanceof ValidationError) || err.field !== 'payment_method') throw err;
+        const none = err.message.includes(NO_SAVED_PAYMENT_METHOD);
+        await this.recordFailure(txCtx, invoice.id, none ? 'no_payment_method' : 'payment_provider_unavailable', none ? 'The customer has no saved payment method.' : 'Online payment is not available.');
+      }
+      const now = await this.records.reload(txCtx, invoice.id);
+      return { paid: now.status === 'paid', invoice: await this.records.present(txCtx, now) };
+    });
+  }
+
+  /**
+   * `POST /invoices/{id}/pay`: charges what is due with `card`, or with the customer's default
+   * saved method when there is no card (422 when none). A decline is not an error: the invoice
+   * stays open with `last_payment_error` and `invoice.payment_failed` is recorded.
+   */
+  async pay(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      this.assertChargeable(invoice);
+      const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);
+      const intent = card
+        ? await this.payments.chargeTarget(txCtx, 'invoice', invoice.id, { amount, currency: invoice.currency, customer_id: invoice.customerId, payment_method: 'card', card })
+        : await this.payments.chargeSavedMethod(txCtx, 'invoice', invoice.id, { customerId: invoice.customerId, amount, currency: invoice.currency });
+      if (intent.status === 'failed') {
+        await this.recordFailure(txCtx, invoice.id, intent.failure_code ?? 'card_declined', intent.failure_message ?? 'The payment failed.');
+      }
+      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+    });
+  }
+
+  /** Refunds `amount` (default all that is left) of what was paid; never more (409). */
+  async refund(ctx: RequestContext, id: string, amount?: number, reason?: string): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      const refundable = invoice.amountPaid - invoice.amountRefunded;
+      if (refundable <= 0) throw new ConflictError(`Invoice ${invoice.id} has nothing left to refund`, 'amount');
+      const want = amount ?? refundable;
+      if (want > refundable) {
+        throw new ConflictError(`cannot refund ${want}: only ${refundable} ${invoice.currency} of invoice ${invoice.id} is left to refund`, 'amount');
+      }
+      const refunded = await this.payments.refundTarget(txCtx, 'invoice', invoice.id, reason, want);
+      if (refunded !== want) {
+        throw new ConflictError(`only ${refunded} of ${want} ${invoice.currency} could be refunded (disputed payments cannot be refunded)`, 'amount');
+      }
+      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+    });
+  }
+
+  /** Only while nothing was paid (409 otherwise). */
+  async void(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      if (!isVoidable(invoice.status, invoice.amountPaid)) {
+        const why = invoice.amountPaid > 0 ? `${invoice.amountPaid} ${invoice.currency} was paid on it` : `it is ${invoice.status}`;
+        throw new ConflictError(`Invoice ${invoice.id} cannot be voided: ${why}`, 'status');
+      }
+      await this.repo.updateInvoice(txCtx, invoice.id, { status: 'void', voidedAt: new Date() });
+      const result = await this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+      await this.events.record(txCtx, 'invoice.voided', result);
+      return result;
+    });
+  }
+
+  async markUncollectible(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
+    return this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.records.lockOr404(txCtx, id);
+      if (invoice.status !== 'open') throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status}; only an open invoice can be marked uncollectible`, 'status');
+      await this.repo.updateInvoice(txCtx, invoice.id, { status: 'uncollectible' });
+      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+    });
+  }
+
+  // --- the payment target ('invoice')
+
+  async assertPayable(ctx: RequestContext, invoiceId: string, amount: number, currency: string): Promise<{ customerId: string | null }> {
+    const invoice = await this.records.getOrThrow(ctx, invoiceId);
+    if (!isPayable(invoice.status)) throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status} and cannot be paid`, 'invoice_id');
+    if (invoice.currency !== currency) throw new ConflictError(`Invoice ${invoice.id} is in ${invoice.currency}, not ${currency}`, 'currency');
+    const due = amountDue(invoice.status, invoice.total, invoice.amountPaid);
+    if (amount > due) throw new ConflictError(`Invoice ${invoice.id} has ${due} ${invoice.currency} left to pay; ${amount} is more than that`, 'amount');
+    return { customerId: invoice.customerId };
+  }
+
+  /**
+   * Called by payments inside the payment's transaction after every money movement: keeps
+   * amount_paid and amount_refunded, marks the invoice paid once captured ≥ total (`invoice.paid`,
+   * then the paid listeners), and records `invoice.refunded` when more was refunded than before.
+   */
+  async onPaymentChanged(ctx: RequestContext, invoiceId: string, summary: PaymentSummary): Promise<void> {
+    await this.tx.run(ctx, async (txCtx) => {
+      const invoice = await this.repo.lockInvoice(txCtx, parseIdOr404(invoiceId, 'inv', 'invoice'));
+      if (!invoice) throw new NotFoundError('invoice', invoiceId);
+      const paidNow = isPayable(invoice.status) && summary.captured >= invoice.total;
+      const refundedMore = summary.refunded > invoice.amountRefunded;
+      if (!paidNow && summary.captured === invoice.amountPaid && summary.refunded === invoice.amountRefunded) return;
+      await this.repo.updateInvoice(txCtx, invoice.id, {
+        amountPaid: summary.captured,
+        amountRefunded: summary.refunded,
+        ...(paidNow ? { status: 'paid' as const, paidAt: new Date(), lastPaymentErrorCode: null, lastPaymentErrorMessage: null } : {}),
+      });
+      const result = await this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
+      if (paidNow) await this.records.paid(txCtx, result);
+      if (refundedMore) await this.events.record(txCtx, 'invoice.refunded', result);
+    });
+  }
+
+  private assertChargeable(invoice: InvoiceEntity): void {
+    if (invoice.status === 'draft') throw new ConflictError(`Invoice ${invoice.id} is a draft; finalize it before paying`, 'status');
+    if (!isPayable(invoice.status)) throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status} and cannot be paid`, 'status');
+  }
+
+  private async recordFailure(ctx: RequestContext, invoiceId: string, code: string, message: string): Promise<void> {
+    await this.repo.updateInvoice(ctx, invoiceId, { lastPaymentErrorCode: code, lastPaymentErrorMessage: message });
+    await this.events.record(ctx, 'invoice.payment_failed', await this.records.present(ctx, await this.records.reload(ctx, invoiceId)));
+  }
+}

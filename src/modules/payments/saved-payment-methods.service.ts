@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../platform/context/request-context';
+import { newId } from '../../platform/ids/ids';
+import { cardBrand } from './card';
+import type { PaymentIntentEntity } from './entities/payment-intent.entity';
+import type { PaymentMethodEntity } from './entities/payment-method.entity';
+import { PaymentsRepository } from './payments.repository';
+import type { CardInput, PaymentProvider } from './providers/payment-provider';
+
+/** The message (and field `payment_method`) of the 422 when a customer has no saved method to charge. */
+export const NO_SAVED_PAYMENT_METHOD = 'the customer has no saved payment method';
+
+/**
+ * Customers' saved cards: what renewals and empty-body invoice payments charge. Only the
+ * provider's reusable reference is kept, so nothing here can ever leak a card number.
+ */
+@Injectable()
+export class SavedPaymentMethodsService {
+  constructor(private readonly repo: PaymentsRepository) {}
+
+  /** The customer's default saved method, or null. */
+  async findDefault(ctx: RequestContext, customerId: string): Promise<PaymentMethodEntity | null> {
+    return this.repo.findDefaultMethod(ctx, customerId);
+  }
+
+  /** A card that paid an invoice becomes its customer's default saved method (never the number). */
+  async saveIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, provider: PaymentProvider): Promise<void> {
+    if (intent.targetKind !== 'invoice' || !intent.customerId || !provider.reusableRef) return;
+    const ref = await provider.reusableRef(ctx, card);
+    if (!ref) return;
+    await this.repo.saveDefaultMethod(ctx, {
+      id: newId('pm'), customerId: intent.customerId, brand: cardBrand(card.number), last4: card.number.slice(-4),
+      expMonth: card.exp_month, expYear: card.exp_year, processorRef: ref,
+    });
+  }
+}
