@@ -1777,7 +1777,21 @@ export interface paths {
          */
         get: operations["hostedCheckoutPage"];
         put?: never;
-        post?: never;
+        /**
+         * Check out from the hosted checkout page (form post)
+         * @description The page's form (`application/x-www-form-urlencoded`). The link already says what is bought and for
+         *     which account, so the body is empty unless the link carries no e-mail, in which case `email` is required.
+         *     Finds or creates the customer of the link's `account_ref_id` (with the link's e-mail, else the posted
+         *     one), then for a subscription link starts a `pending` service of the tier (its first invoice is issued),
+         *     or for a product link issues an open invoice for the product's price, and answers 303 to that invoice's
+         *     hosted page `/pay/{token}`; paying it there activates the service.
+         *     Idempotent: posting the same link again while that invoice is unpaid creates nothing and redirects to
+         *     the same invoice (for a subscription: the customer's service of this product and tier that has an
+         *     open invoice; for a product: the customer's unpaid invoice for that product alone).
+         *     A free tier needs no payment: the service is active at once and the answer is a confirmation page (200).
+         *     An unknown or expired token answers the same 404 page as `GET`.
+         */
+        post: operations["hostedCheckout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2011,6 +2025,10 @@ export interface components {
             /** @description Default all that is left to refund. */
             amount?: number;
             reason?: string;
+        };
+        /** @description The hosted checkout form; `email` is read only when the checkout link carries no e-mail. */
+        HostedCheckoutForm: {
+            email?: string;
         };
         HostedPayForm: {
             number: string;
@@ -6813,6 +6831,84 @@ export interface operations {
             };
             /** @description Unknown or expired link. */
             404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    hostedCheckout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The unguessable token of a resolver `url`. */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["HostedCheckoutForm"];
+            };
+        };
+        responses: {
+            /** @description A free subscription was started (nothing to pay); a confirmation page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Redirects to the hosted page of the invoice to pay (created now, or the unpaid one of an earlier post). */
+            303: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    /** @description The invoice's hosted page, `/pay/{token}` on this host. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The link has no e-mail and the form's `email` is missing or malformed; the page again with the message. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Unknown or expired link (or its product or tier no longer exists). */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The account already has this subscription and owes nothing on it; the page with the message and no form. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The offer cannot be bought now (product archived or not for sale, tier removed, nothing to pay); the page with the message and no form. */
+            422: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;

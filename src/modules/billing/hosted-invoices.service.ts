@@ -26,6 +26,11 @@ export class HostedInvoicesService {
     private readonly providers: PaymentProviders,
   ) {}
 
+  /** A hosted-page URL that stays live for a while: the current one, or a fresh one when it expired or is about to. */
+  async liveUrl(ctx: RequestContext, invoiceId: string): Promise<string> {
+    return this.links.urlOf(await this.links.forSending(ctx, invoiceId));
+  }
+
   /** The invoice behind a hosted-page token, or null when the token is malformed, unknown or expired. */
   async resolveToken(token: string, requestId: string): Promise<HostedInvoice | null> {
     const row = await this.links.findLive(token, requestId);

@@ -19,7 +19,8 @@ export type { InvoicePaidListener } from './invoice-records.service';
 /**
  * The billing module's single entry point, for its controllers and for other modules (the
  * subscriptions module binds its `INVOICES` port to this class): `createInvoice`,
- * `payWithDefaultMethod`, `hostedUrl`, `onInvoicePaid`, `findOpenInvoiceForService`. It only
+ * `payWithDefaultMethod`, `hostedUrl`, `liveHostedUrl`, `onInvoicePaid`,
+ * `findOpenInvoiceForService` (the hosted checkout also reads with `get` and `list`). It only
  * delegates, so callers never depend on how issuing, settlement and hosted links are split.
  */
 @Injectable()
@@ -41,6 +42,14 @@ export class InvoicesService {
   /** = `invoice.hosted_invoice_url`. */
   hostedUrl(invoice: Schemas['Invoice']): string {
     return invoice.hosted_invoice_url;
+  }
+
+  /**
+   * Like `hostedUrl`, but for a payer about to be sent there now (the hosted checkout reusing an
+   * older open invoice): mints a fresh link when the invoice's current one has expired or is about to.
+   */
+  liveHostedUrl(ctx: RequestContext, invoiceId: string): Promise<string> {
+    return this.hosted.liveUrl(ctx, invoiceId);
   }
 
   /** `listener` runs inside the transaction that marks an invoice paid; a throw rolls the payment back. */

@@ -5,6 +5,9 @@ import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { EventEntity } from './event.entity';
 
+/** Channel the outbox relay LISTENs on; PostgreSQL delivers the NOTIFY only when the event commits. */
+export const OUTBOX_CHANNEL = 'cbapi_outbox';
+
 export interface EventFilters {
   type?: string;
   from?: Date;
@@ -15,13 +18,19 @@ export interface EventFilters {
 export class EventsRepository {
   constructor(private readonly tx: TransactionService) {}
 
-  async insert(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data'>): Promise<EventEntity> {
-    const m = this.tx.managerFor(ctx);
-    return m.save(EventEntity, m.create(EventEntity, { ...event, tenantId: ctx.tenant, mode: ctx.mode, relayedAt: null }));
-  }
-
-  async notifyRelay(ctx: RequestContext): Promise<void> {
-    await this.tx.managerFor(ctx).query(`SELECT pg_notify('cbapi_outbox', '')`);
+  /**
+   * Inserts the event and wakes the outbox relay in ONE statement (one round trip inside the
+   * caller's transaction instead of save()'s existence SELECT + INSERT + a separate pg_notify).
+   * PostgreSQL still delivers the NOTIFY only when the transaction commits. `data` is stored the
+   * way TypeORM stores a jsonb column (JSON.stringify).
+   */
+  async insertAndNotify(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data'>): Promise<void> {
+    await this.tx.managerFor(ctx).query(
+      `WITH inserted AS (
+         INSERT INTO events (id, tenant_id, mode, type, data, relayed_at) VALUES ($1, $2, $3, $4, $5::jsonb, NULL) RETURNING id)
+       SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted`,
+      [event.id, ctx.tenant, ctx.mode, event.type, JSON.stringify(event.data)],
+    );
   }
 
   find(ctx: RequestContext, id: string): Promise<EventEntity | null> {

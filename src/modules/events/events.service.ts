@@ -24,8 +24,7 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number] | 'webhook.test';
 
-/** Channel the outbox relay LISTENs on; PostgreSQL delivers the NOTIFY only when the event commits. */
-export const OUTBOX_CHANNEL = 'cbapi_outbox';
+export { OUTBOX_CHANNEL } from './events.repository';
 
 export function toEvent(e: EventEntity): Schemas['Event'] {
   return { id: e.id, type: e.type, created_at: e.createdAt.toISOString(), livemode: e.mode === 'live', data: e.data };
@@ -41,9 +40,9 @@ export class EventsService {
    */
   async record(ctx: RequestContext, type: EventType, object: object): Promise<string> {
     if (!ctx.manager) throw new Error(`events.record(${type}) must run inside the change's transaction`);
-    const event = await this.repo.insert(ctx, { id: newId('evt'), type, data: { object: object as Record<string, unknown> } });
-    await this.repo.notifyRelay(ctx);
-    return event.id;
+    const id = newId('evt');
+    await this.repo.insertAndNotify(ctx, { id, type, data: { object: object as Record<string, unknown> } });
+    return id;
   }
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['Event']> {

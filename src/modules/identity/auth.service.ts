@@ -20,6 +20,8 @@ const TENANT_LIMITS_CACHE_MS = 30_000;
 @Injectable()
 export class AuthService {
   private readonly limitsCache = new Map<string, { limits: RateLimits; until: number }>();
+  /** Key id → until when this process knows the Redis "touched" marker of the key exists. */
+  private readonly touchedUntil = new Map<string, number>();
 
   constructor(
     private readonly repo: IdentityRepository,
@@ -107,11 +109,28 @@ export class AuthService {
       scopes: key.scopes,
       limits: await this.limitsFor(base, key.tenantId),
     });
-    // last_used_at is written at most once a minute per key, not on every request.
-    if (await this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX')) {
-      await this.repo.touchApiKey(ctx, key.id);
+    // last_used_at is written at most once a minute per key, not on every request. Once this
+    // process has set the Redis marker, the marker lives for the whole window and every SET NX in
+    // it would fail: remembering that locally saves a Redis round trip on each of those requests.
+    // (Only the marker is remembered; the key itself is still looked up on every request, so a
+    // revocation takes effect at once.)
+    const now = Date.now();
+    if ((this.touchedUntil.get(key.id) ?? 0) <= now) {
+      if (await this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX')) {
+        this.rememberTouched(key.id, now + LAST_USED_WRITE_EVERY_SECONDS * 1000);
+        await this.repo.touchApiKey(ctx, key.id);
+      }
     }
     return ctx;
+  }
+
+  private rememberTouched(keyId: string, until: number): void {
+    // Bounded: expired entries are dropped once the map grows, so idle keys do not accumulate.
+    if (this.touchedUntil.size >= 10_000) {
+      const now = Date.now();
+      for (const [id, t] of this.touchedUntil) if (t <= now) this.touchedUntil.delete(id);
+    }
+    this.touchedUntil.set(keyId, until);
   }
 
   /** The tenant's per-minute limits (plan overrides or the defaults), cached briefly per process. */

@@ -115,6 +115,44 @@ export class InventoryRepository {
     return rows[0] ?? null;
   }
 
+  /**
+   * The common case of a reservation in ONE statement: picks the level of this product/variant
+   * with the most available (at least `qty`; ties by location id, as `candidatesFor` orders them),
+   * reserves there with the same guard as `reserve`, records the 'reservation' movement, and says
+   * whether the product has any stock alert (so the caller can skip the alert evaluation). Null
+   * when nothing was reserved: no location has enough, or a concurrent change took the units after
+   * the pick (the guard is re-checked on the locked row); the caller then falls back to the
+   * candidate-by-candidate loop, which decides between the two.
+   */
+  async reserveAtBest(
+    ctx: RequestContext,
+    productId: string,
+    variantKey: string,
+    qty: number,
+    movement: { id: string; reference: string },
+  ): Promise<{ locationId: string; productHasAlerts: boolean } | null> {
+    const rows: { location_id: string; has_alerts: boolean }[] = await this.m(ctx).query(
+      `WITH pick AS (
+         SELECT location_id FROM stock_levels
+          WHERE tenant_id = $1 AND mode = $2 AND product_id = $3 AND variant_key = $4 AND on_hand - reserved >= $5
+          ORDER BY on_hand - reserved DESC, location_id ASC LIMIT 1),
+       changed AS (
+         UPDATE stock_levels s SET reserved = s.reserved + $5, updated_at = now() FROM pick
+          WHERE s.tenant_id = $1 AND s.mode = $2 AND s.product_id = $3 AND s.variant_key = $4
+            AND s.location_id = pick.location_id AND s.on_hand - s.reserved >= $5
+          RETURNING s.location_id),
+       moved AS (
+         INSERT INTO stock_movements (id, tenant_id, mode, product_id, variant_key, location_id, kind, reason,
+                                      quantity_on_hand_delta, quantity_reserved_delta, note, reference)
+         SELECT $6::text, $1, $2, $3, $4, location_id, 'reservation', NULL, 0, $5, NULL, $7::text FROM changed)
+       SELECT location_id,
+              EXISTS (SELECT 1 FROM stock_alerts WHERE tenant_id = $1 AND mode = $2 AND product_id = $3) AS has_alerts
+         FROM changed`,
+      [ctx.tenant, ctx.mode, productId, variantKey, qty, movement.id, movement.reference],
+    );
+    return rows[0] ? { locationId: rows[0].location_id, productHasAlerts: rows[0].has_alerts } : null;
+  }
+
   findLevel(ctx: RequestContext, key: LevelKey): Promise<StockLevelEntity | null> {
     return this.m(ctx).findOneBy(StockLevelEntity, { tenantId: ctx.tenant, mode: ctx.mode, ...key });
   }
@@ -172,7 +210,10 @@ export class InventoryRepository {
   // --- movements
   async insertMovement(ctx: RequestContext, movement: Omit<StockMovementEntity, 'tenantId' | 'mode' | 'createdAt'>): Promise<StockMovementEntity> {
     const m = this.m(ctx);
-    return m.save(StockMovementEntity, m.create(StockMovementEntity, { ...movement, tenantId: ctx.tenant, mode: ctx.mode }));
+    // insert(), not save(): the id is new, so save()'s "does it exist?" SELECT is a wasted round trip.
+    const entity = m.create(StockMovementEntity, { ...movement, tenantId: ctx.tenant, mode: ctx.mode });
+    await m.insert(StockMovementEntity, entity);
+    return entity;
   }
 
   listMovements(ctx: RequestContext, productId: string, page: PageQuery, order: SortOrder, filters: MovementFilters) {

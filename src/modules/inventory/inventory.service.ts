@@ -160,16 +160,24 @@ export class InventoryService {
    * the one with the most available units that has at least the line's quantity (a line is not
    * split across locations). Short → ConflictError naming the product (and variant), with
    * `field` `items[i].quantity` for the line's index; the caller's transaction then rolls back.
+   * `newReference`: the caller created the reference in this very transaction (a new order id), so
+   * no other transaction can see it, let alone release or commit it, before this one commits: the
+   * reference lock would guard against nobody and is skipped.
    */
-  async reserve(ctx: RequestContext, lines: StockLine[], reference: string): Promise<StockAllocation[]> {
+  async reserve(ctx: RequestContext, lines: StockLine[], reference: string, opts: { newReference?: boolean } = {}): Promise<StockAllocation[]> {
     assertLines(lines, reference);
     return this.tx.run(ctx, async (txCtx) => {
-      await this.repo.lockReference(txCtx, reference);
+      if (!opts.newReference) await this.repo.lockReference(txCtx, reference);
       const allocations: StockAllocation[] = [];
+      const withoutAlerts = new Set<string>();
       for (const { line, index } of inLockOrder(lines)) {
         const variantKey = line.variantId ?? '';
-        let reservedAt: string | null = null;
-        for (const candidate of await this.repo.candidatesFor(txCtx, line.productId, variantKey, line.quantity)) {
+        // One round trip in the common case (pick + guarded UPDATE + movement); the loop below only
+        // runs when that found nothing, to tell "raced on the best location" from "short".
+        const fast = await this.repo.reserveAtBest(txCtx, line.productId, variantKey, line.quantity, { id: newId('mov'), reference });
+        if (fast && !fast.productHasAlerts) withoutAlerts.add(line.productId);
+        let reservedAt: string | null = fast?.locationId ?? null;
+        for (const candidate of reservedAt ? [] : await this.repo.candidatesFor(txCtx, line.productId, variantKey, line.quantity)) {
           const key = { productId: line.productId, variantKey, locationId: candidate.locationId };
           // Another order may have taken the units since the candidates were read: the guard decides.
           if (await this.repo.reserve(txCtx, key, line.quantity)) {
@@ -185,7 +193,8 @@ export class InventoryService {
         }
         allocations.push({ productId: line.productId, variantId: line.variantId, locationId: reservedAt, quantity: line.quantity });
       }
-      await this.evaluateAlertsOf(txCtx, allocations);
+      // A product with no alert has nothing to evaluate: skip its alert read (checked in the reserving statement).
+      await this.evaluateAlertsOf(txCtx, allocations.filter((a) => !withoutAlerts.has(a.productId)));
       return allocations;
     });
   }

@@ -186,7 +186,8 @@ export class OrdersService {
         cancelledAt: null,
       });
       const saved = await this.repo.insertLines(txCtx, lines);
-      await this.inventory.reserve(txCtx, stockLines(saved), order.id);
+      // The order id was generated above and is visible to no one until this transaction commits.
+      await this.inventory.reserve(txCtx, stockLines(saved), order.id, { newReference: true });
       const created = await this.repo.insertHistory(txCtx, { orderId: order.id, fromStatus: null, toStatus: 'pending', actor: actorOf(txCtx), note: body.note ?? null });
       const result = toOrderDetail(order, saved, [created]);
       await this.events.record(txCtx, 'order.created', stripHistory(result));

@@ -35,6 +35,11 @@ export function textParam(query: Record<string, unknown>, name: string): string 
   return value === '' ? undefined : value;
 }
 
+/** The resolver's and the checkout form's e-mail check: one @, a dot in the domain, no spaces. */
+export function isEmailAddress(value: string): boolean {
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+}
+
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
@@ -113,7 +118,7 @@ export class AccountStatusService {
     if ((q.productName === undefined) === !bySubscription || (q.productName !== undefined && (q.subscriptionName !== undefined || q.tierName !== undefined))) {
       throw new ValidationError(RESOLVER_ERRORS.provide, [{ field: 'product_name', message: RESOLVER_ERRORS.provide }]);
     }
-    if (q.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(q.email)) {
+    if (q.email !== undefined && !isEmailAddress(q.email)) {
       throw new ValidationError('email must be an e-mail address', [{ field: 'email', message: 'not an e-mail address' }]);
     }
     let link: { kind: 'product' | 'subscription'; productId: string; tierId: string | null };

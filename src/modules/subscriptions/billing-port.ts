@@ -1,4 +1,6 @@
 import type { RequestContext } from '../../platform/context/request-context';
+import type { Schemas } from '../../platform/openapi/schemas';
+import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 
 /**
  * What this module needs of billing's InvoicesService (the contract in the issue). Kept as a port
@@ -10,6 +12,9 @@ export interface InvoiceRef {
   status: string;
   service_id?: string | null;
 }
+
+/** The whole invoice, for the hosted checkout, which redirects to its page and matches its lines. */
+export type CheckoutInvoice = Schemas['Invoice'];
 
 export interface CreateInvoiceInput {
   customerId: string;
@@ -28,6 +33,13 @@ export interface InvoicesPort {
   hostedUrl(invoice: any): string;
   onInvoicePaid(listener: (ctx: RequestContext, invoice: any) => Promise<void>): void;
   findOpenInvoiceForService(ctx: RequestContext, serviceId: string): Promise<InvoiceRef | null>;
+  /** The hosted page to send a payer to now: a fresh link when the invoice's current one expired. */
+  liveHostedUrl(ctx: RequestContext, invoiceId: string): Promise<string>;
+  /** The checkout reads an invoice it created or reuses, and a customer's unpaid invoices (idempotent product checkout). */
+  get(ctx: RequestContext, id: string): Promise<CheckoutInvoice>;
+  list(
+    ctx: RequestContext, page: PageQuery, sort: { sort: 'created_at'; order: SortOrder }, filters: { customerId?: string; status?: 'unpaid' },
+  ): Promise<{ items: CheckoutInvoice[] }>;
 }
 
 export const INVOICES = Symbol('INVOICES');

@@ -8,6 +8,7 @@ import { EventsModule } from '../events/events.module';
 import { AccountStatusController } from './account-status.controller';
 import { AccountStatusService } from './account-status.service';
 import { INVOICES, type InvoicesPort } from './billing-port';
+import { CheckoutPurchaseService } from './checkout-purchase.service';
 import { CheckoutService } from './checkout.service';
 import { RenewalsService } from './renewals.processor';
 import { ServicesController } from './services.controller';
@@ -17,15 +18,16 @@ import { ServicesService } from './services.service';
 /**
  * Services (subscriptions): CRUD with prorated changes and the status machine, the renewal and
  * dunning job (`subscriptions:renew-due`), account status / fix / public-URL routes and the hosted
- * checkout page `/r/{token}`. Talks to billing only through InvoicesService (the `INVOICES` port)
- * and registers the invoice-paid listener that reactivates services.
+ * checkout `/r/{token}` (the page, and its POST that starts the service or issues the invoice).
+ * Talks to billing only through InvoicesService (the `INVOICES` port) and registers the
+ * invoice-paid listener that reactivates services.
  */
 @Module({
   imports: [ClockModule, EventsModule, CustomersModule, CatalogModule, BillingModule],
   controllers: [ServicesController, AccountStatusController],
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
-    ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutService,
+    ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
   ],
   exports: [ServicesService, RenewalsService],
 })
