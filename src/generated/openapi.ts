@@ -554,7 +554,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a customer
-         * @description Deletes the customer and its addresses. A customer with orders cannot be deleted (409) once orders exist.
+         * @description Deletes the customer and its addresses. A customer with orders, or one that customer user logins are confined to, cannot be deleted (409).
          */
         delete: operations["deleteCustomer"];
         options?: never;

@@ -249,3 +249,30 @@ describe('identity and access (e2e)', () => {
     });
   });
 });
+
+describe('customer logins and customer records (e2e)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses to delete a customer that a customer login is confined to, until the login is gone', async () => {
+    const shop = await signUpTenant(t.http, 'Linked logins');
+    const token = shop.accessToken;
+    const customer = await t.http.post('/api/v1/customers', { email: 'cara@example.test', first_name: 'Cara', last_name: 'Linked' }, { token });
+    const user = await t.http.post(
+      '/api/v1/users',
+      { email: 'cara@example.test', password: 'customer-password', role: 'customer', customer_id: customer.body.data.id },
+      { token },
+    );
+    expect(user.status).toBe(201);
+    const refused = await t.http.delete(`/api/v1/customers/${customer.body.data.id}`, { token });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/user logins/);
+    expect((await t.http.delete(`/api/v1/users/${user.body.data.id}`, { token })).status).toBe(204);
+    expect((await t.http.delete(`/api/v1/customers/${customer.body.data.id}`, { token })).status).toBe(204);
+  });
+});

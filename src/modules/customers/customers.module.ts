@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '../identity/identity.module';
 import { EventsModule } from '../events/events.module';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
@@ -6,7 +7,7 @@ import { CustomersService } from './customers.service';
 
 /** Customers (the hosting API's clients) and their addresses. Other modules use CustomersService only. */
 @Module({
-  imports: [EventsModule],
+  imports: [EventsModule, IdentityModule],
   controllers: [CustomersController],
   providers: [CustomersRepository, CustomersService],
   exports: [CustomersService],

@@ -6,6 +6,7 @@ import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { EventsService } from '../events/events.service';
 import { CustomersRepository, type CustomerFilters, type CustomerSort } from './customers.repository';
 import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
@@ -41,6 +42,7 @@ export class CustomersService {
     private readonly repo: CustomersRepository,
     private readonly tx: TransactionService,
     private readonly events: EventsService,
+    private readonly contacts: TenantContactsService,
   ) {}
 
   // --- reads
@@ -189,10 +191,16 @@ export class CustomersService {
     });
   }
 
-  /** Like Shopify: a customer with orders cannot be deleted (409). */
+  /**
+   * Like Shopify: a customer with orders cannot be deleted (409); nor one that customer logins are
+   * confined to, which would be left pointing at nothing (delete or relink those users first).
+   */
   private async assertDeletable(ctx: RequestContext, customer: CustomerEntity): Promise<void> {
     const summary = await this.orderSummary(ctx, customer.id);
     if (summary.order_count > 0) throw new ConflictError('A customer with orders cannot be deleted');
+    if ((await this.contacts.customerLoginCount(ctx, customer.id)) > 0) {
+      throw new ConflictError('A customer with user logins cannot be deleted; delete or relink those users first');
+    }
   }
 
   // --- addresses

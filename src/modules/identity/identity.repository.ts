@@ -142,4 +142,9 @@ export class IdentityRepository {
       .getRawMany<{ email: string }>();
     return rows.map((r) => r.email);
   }
+
+  /** Logins confined to one customer record (customer users). */
+  countCustomerUsers(ctx: RequestContext, customerId: string): Promise<number> {
+    return this.m(ctx).countBy(UserEntity, { tenantId: ctx.tenant, role: 'customer', customerId });
+  }
 }

@@ -14,4 +14,9 @@ export class TenantContactsService {
   alertRecipients(ctx: RequestContext): Promise<string[]> {
     return this.repo.userEmailsByRoles(ctx, ALERT_RECIPIENT_ROLES);
   }
+
+  /** How many customer logins point at this customer record (they would be orphaned by its deletion). */
+  customerLoginCount(ctx: RequestContext, customerId: string): Promise<number> {
+    return this.repo.countCustomerUsers(ctx, customerId);
+  }
 }
