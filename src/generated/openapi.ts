@@ -2814,7 +2814,7 @@ export interface components {
             password: string;
             name?: string;
             role: components["schemas"]["Role"];
-            /** @description Required for `customer` users. */
+            /** @description Required for `customer` users; an existing customer of this tenant and mode (422 otherwise). */
             customer_id?: string;
         };
         UpdateUserRequest: {

@@ -194,7 +194,15 @@ describe('identity and access (e2e)', () => {
       const missing = await t.http.post('/api/v1/users', { email: 'c@example.test', password: 'customer-pass', role: 'customer' }, { token: shop.accessToken });
       expect(missing.status).toBe(422);
       expect(missing.body.error.details[0].field).toBe('customer_id');
-      const customerId = 'cus_01h2xcejqtf2nbrexx3vqjhp41';
+      const nowhere = await t.http.post(
+        '/api/v1/users',
+        { email: 'c@example.test', password: 'customer-pass', role: 'customer', customer_id: 'cus_01h2xcejqtf2nbrexx3vqjhp41' },
+        { token: shop.accessToken },
+      );
+      expect(nowhere.status).toBe(422);
+      expect(nowhere.body.error.field).toBe('customer_id');
+      const record = await t.http.post('/api/v1/customers', { email: 'c@example.test', first_name: 'Cee', last_name: 'User' }, { token: shop.accessToken });
+      const customerId = record.body.data.id;
       const created = await t.http.post('/api/v1/users', { email: 'c@example.test', password: 'customer-pass', role: 'customer', customer_id: customerId }, { token: shop.accessToken });
       expect(created.status).toBe(201);
       const login = await t.http.post('/api/v1/auth/login', { email: 'c@example.test', password: 'customer-pass', tenant_id: shop.tenantId });

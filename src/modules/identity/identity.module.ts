@@ -6,6 +6,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CustomerRecords } from './customer-records';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
 import { TenantContactsService } from './tenant-contacts.service';
@@ -26,7 +27,7 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService],
-  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords],
+  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, CustomerRecords],
 })
 export class IdentityModule {}

@@ -6,6 +6,7 @@ import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { CustomerRecords } from './customer-records';
 import { IdentityRepository } from './identity.repository';
 import { toUser } from './identity.mappers';
 import { hashPassword } from './password-hasher';
@@ -23,6 +24,7 @@ export class UsersService {
     private readonly repo: IdentityRepository,
     private readonly tx: TransactionService,
     private readonly tokens: TokensService,
+    private readonly customers: CustomerRecords,
   ) {}
 
   async list(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, role?: Role): Promise<Page<Schemas['User']>> {
@@ -36,6 +38,7 @@ export class UsersService {
   async create(ctx: RequestContext, body: CreateUserDto): Promise<Schemas['User']> {
     this.assertMayGrant(ctx, body.role);
     assertCustomerLink(body.role, body.customer_id ?? null);
+    await this.assertCustomerExists(ctx, body.customer_id ?? null);
     const user = await this.insertWithHash(ctx, body, await hashPassword(body.password));
     return toUser(user);
   }
@@ -77,6 +80,7 @@ export class UsersService {
       if (body.customer_id !== undefined) user.customerId = body.customer_id;
       if (passwordHash) user.passwordHash = passwordHash;
       assertCustomerLink(user.role, user.customerId);
+      if (body.customer_id !== undefined) await this.assertCustomerExists(txCtx, user.customerId);
       return toUser(await this.repo.saveUser(txCtx, user));
     });
   }
@@ -96,6 +100,12 @@ export class UsersService {
     const user = await this.repo.findUser(ctx, parseIdOr404(id, 'usr', 'user'));
     if (!user) throw new NotFoundError('user', id);
     return user;
+  }
+
+  private async assertCustomerExists(ctx: RequestContext, customerId: string | null): Promise<void> {
+    if (customerId && !(await this.customers.exists(ctx, customerId))) {
+      throw new ValidationError(`No such customer: '${customerId}'`, [{ field: 'customer_id', message: 'must be an existing customer of this tenant and mode' }]);
+    }
   }
 
   /** Only an owner hands out or takes away the owner role. */
