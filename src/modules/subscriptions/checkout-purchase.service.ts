@@ -8,6 +8,7 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { INVOICES, type CheckoutInvoice, type InvoicesPort } from './billing-port';
 import type { CheckoutLinkEntity } from './entities/service.entity';
+import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';
 
 /** What a checkout POST ended in: an invoice to pay on its hosted page, or a free subscription already active. */
@@ -50,6 +51,7 @@ export const CHECKOUT_MESSAGES = {
 export class CheckoutPurchaseService {
   constructor(
     private readonly tx: TransactionService,
+    private readonly repo: ServicesRepository,
     private readonly customers: CustomersService,
     private readonly services: ServicesService,
     private readonly products: ProductsService,
@@ -60,8 +62,7 @@ export class CheckoutPurchaseService {
   /** `ctx` is the link's tenant and mode; `email` is the link's, else the one the form gave (already validated). */
   async purchase(ctx: RequestContext, link: CheckoutLinkEntity, email: string): Promise<CheckoutOutcome> {
     return this.tx.run(ctx, async (txCtx) => {
-      const lockKey = `checkout:${txCtx.tenant}:${txCtx.mode}:${link.accountRefId}:${link.productId}:${link.tierId ?? '-'}`;
-      await txCtx.manager!.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lockKey]);
+      await this.repo.lockCheckoutOffer(txCtx, link.accountRefId, link.productId, link.tierId);
       const customer = await this.customers.findOrCreateByEmailAndRef(txCtx, email, link.accountRefId);
       const outcome = link.kind === 'subscription' && link.tierId
         ? await this.subscribe(txCtx, customer.id, link.productId, link.tierId)

@@ -52,6 +52,12 @@ export class ServicesRepository {
     return this.tx.managerFor(ctx);
   }
 
+  /** Serialises checkouts of one offer by one account until the caller's transaction ends. */
+  async lockCheckoutOffer(ctx: RequestContext, accountRefId: string | null, productId: string, tierId: string | null): Promise<void> {
+    const key = `checkout:${ctx.tenant}:${ctx.mode}:${accountRefId}:${productId}:${tierId ?? '-'}`;
+    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+
   private scope(ctx: RequestContext) {
     return { tenantId: ctx.tenant, mode: ctx.mode };
   }
