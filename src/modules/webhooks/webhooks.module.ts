@@ -12,6 +12,5 @@ import { WebhooksService } from './webhooks.service';
   imports: [EventsModule, NotificationsModule],
   controllers: [WebhooksController],
   providers: [WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, OutboxRelayService],
-  exports: [OutboxRelayService],
 })
 export class WebhooksModule {}

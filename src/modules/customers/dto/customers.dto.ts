@@ -3,6 +3,7 @@ import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy,
   ValidateIf, ValidateNested, type ValidationOptions,
 } from 'class-validator';
+import { COUNTRY_CODE, COUNTRY_MESSAGE, PostalAddressDto } from '../../../platform/http/postal-address.dto';
 import type { Schemas } from '../../../platform/openapi/schemas';
 
 type CreateCustomerRequest = Schemas['CreateCustomerRequest'];
@@ -11,8 +12,6 @@ type CreateCustomerAddressRequest = Schemas['CreateCustomerAddressRequest'];
 type UpdateCustomerAddressRequest = Schemas['UpdateCustomerAddressRequest'];
 
 const KINDS = ['shipping', 'billing'] as const;
-const COUNTRY = /^[A-Z]{2}$/;
-const COUNTRY_MESSAGE = 'country must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)';
 const ACCOUNT_REF = /^\S+$/;
 const MAX_METADATA_KEYS = 50;
 
@@ -38,19 +37,9 @@ const sent = (field: string) => (o: Record<string, unknown>) => o[field] !== und
 /** Sent and not null: for fields that may be cleared with null. */
 const setToValue = (field: string) => (o: Record<string, unknown>) => o[field] !== undefined && o[field] !== null;
 
-export class CustomerAddressDto implements CreateCustomerAddressRequest {
+export class CustomerAddressDto extends PostalAddressDto implements CreateCustomerAddressRequest {
   @IsOptional() @IsIn(KINDS) kind?: Schemas['AddressKind'];
   @IsOptional() @IsBoolean() is_default?: boolean;
-  @IsOptional() @IsString() @MaxLength(100) first_name?: string;
-  @IsOptional() @IsString() @MaxLength(100) last_name?: string;
-  @IsOptional() @IsString() @MaxLength(200) company?: string;
-  @IsString() @Length(1, 200) line1: string;
-  @IsOptional() @IsString() @MaxLength(200) line2?: string;
-  @IsString() @Length(1, 100) city: string;
-  @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @IsOptional() @IsString() @MaxLength(20) postal_code?: string;
-  @IsString() @Matches(COUNTRY, { message: COUNTRY_MESSAGE }) country: string;
-  @IsOptional() @IsString() @MaxLength(40) phone?: string;
 }
 
 export class UpdateCustomerAddressDto implements UpdateCustomerAddressRequest {
@@ -62,7 +51,7 @@ export class UpdateCustomerAddressDto implements UpdateCustomerAddressRequest {
   @ValidateIf(sent('city')) @IsString() @Length(1, 100) city?: string;
   @ValidateIf(setToValue('region')) @IsString() @MaxLength(100) region?: string | null;
   @ValidateIf(setToValue('postal_code')) @IsString() @MaxLength(20) postal_code?: string | null;
-  @ValidateIf(sent('country')) @IsString() @Matches(COUNTRY, { message: COUNTRY_MESSAGE }) country?: string;
+  @ValidateIf(sent('country')) @IsString() @Matches(COUNTRY_CODE, { message: COUNTRY_MESSAGE }) country?: string;
   @ValidateIf(setToValue('phone')) @IsString() @MaxLength(40) phone?: string | null;
 }
 

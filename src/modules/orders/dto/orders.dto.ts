@@ -3,6 +3,7 @@ import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
   ValidateIf, ValidateNested,
 } from 'class-validator';
+import { PostalAddressDto } from '../../../platform/http/postal-address.dto';
 import type { Schemas } from '../../../platform/openapi/schemas';
 import { ORDER_STATUSES, type OrderStatus } from '../order-status';
 
@@ -12,24 +13,11 @@ type CreateOrderRequest = Schemas['CreateOrderRequest'];
 type UpdateOrderStatusRequest = Schemas['UpdateOrderStatusRequest'];
 type CancelOrderRequest = Schemas['CancelOrderRequest'];
 
-const COUNTRY = /^[A-Z]{2}$/;
-const COUNTRY_MESSAGE = 'country must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)';
 const CURRENCY = /^[a-z]{3}$/;
 export const MAX_ITEMS = 100;
 export const MAX_QUANTITY = 100_000;
 
-export class OrderAddressDto implements OrderAddress {
-  @IsOptional() @IsString() @MaxLength(100) first_name?: string;
-  @IsOptional() @IsString() @MaxLength(100) last_name?: string;
-  @IsOptional() @IsString() @MaxLength(200) company?: string;
-  @IsString() @Length(1, 200) line1: string;
-  @IsOptional() @IsString() @MaxLength(200) line2?: string;
-  @IsString() @Length(1, 100) city: string;
-  @IsOptional() @IsString() @MaxLength(100) region?: string;
-  @IsOptional() @IsString() @MaxLength(20) postal_code?: string;
-  @IsString() @Matches(COUNTRY, { message: COUNTRY_MESSAGE }) country: string;
-  @IsOptional() @IsString() @MaxLength(40) phone?: string;
-}
+export class OrderAddressDto extends PostalAddressDto implements OrderAddress {}
 
 /**
  * One line to order. Prices come from the catalog: a `price` or `unit_price` sent by the client
