@@ -10,11 +10,13 @@ import { TEST_DATABASE_URL } from '../test/support/test-env-values';
  */
 async function main(): Promise<void> {
   const url = new URL(TEST_DATABASE_URL);
-  url.pathname = '/cbapi_migration_check';
+  // Named after the test database, so two checkouts with their own TEST_DATABASE_URL never collide.
+  const checkDb = `${url.pathname.slice(1)}_migration_check`;
+  url.pathname = `/${checkDb}`;
   const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS cbapi_migration_check WITH (FORCE)');
-  await admin.query('CREATE DATABASE cbapi_migration_check');
+  await admin.query(`DROP DATABASE IF EXISTS "${checkDb}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${checkDb}"`);
 
   const dataSource = new DataSource(dataSourceOptions({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 2 }));
   try {
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     console.log(`migrations check: ${reverted} migration(s) reverted cleanly`);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
-    await admin.query('DROP DATABASE IF EXISTS cbapi_migration_check WITH (FORCE)');
+    await admin.query(`DROP DATABASE IF EXISTS "${checkDb}" WITH (FORCE)`);
     await admin.end();
   }
 }
