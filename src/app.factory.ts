@@ -13,6 +13,7 @@ import { mountQueueDashboard } from './platform/queue/queue-dashboard';
 import { QueueService } from './platform/queue/queue.service';
 import { createValidationPipe } from './platform/http/validation.pipe';
 import { genRequestId } from './platform/http/request-id';
+import { clientErrorHandler, frameworkErrorHandler, installInputGuards } from './platform/http/framework-errors';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { loadSpec } from './platform/openapi/spec-file';
 
@@ -36,6 +37,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // Fastify takes a hop count; Nest's adapter types only list the boolean and string forms.
     trustProxy: (config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false) as boolean,
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   let root: new () => object = AppModule;
   if (options.extraModules?.length) {
@@ -49,6 +52,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
+  installInputGuards(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
