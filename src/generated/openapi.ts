@@ -1740,7 +1740,7 @@ export interface paths {
         };
         /**
          * Resolve a customer-facing checkout link
-         * @description `account_ref_id` with either `product_name` (a product's SKU or exact name) or both `subscription_name`
+         * @description `account_ref_id` with either `product_name` (a product's `label_name`, SKU or exact name) or both `subscription_name`
          *     (a subscription product's `label_name`) and `tier_name` (a tier's `label_name`) plus `email`. Answers
          *     `{type: "redirect", url}` where `url` opens the hosted checkout page `GET /r/{token}`; the token is
          *     unguessable (256 random bits, only its hash is stored) and expires after CHECKOUT_LINK_TTL_HOURS.
@@ -2652,7 +2652,7 @@ export interface components {
             status?: components["schemas"]["ProductStatus"];
             /** @description Defaults to `single`. */
             type?: components["schemas"]["ProductType"];
-            /** @description Only for `subscription` products (422 otherwise); unique per tenant and mode (409). */
+            /** @description A stable name for the product, unique per tenant and mode across all products (409). A subscription's label lists its tiers (`GET /tiers/{label}`); any product's label sells it through `GET /resolve/public-url?product_name=`. */
             label_name?: components["schemas"]["LabelName"] | null;
             categories?: string[];
             images?: components["schemas"]["ProductImage"][];

@@ -196,7 +196,6 @@ describe('catalog (e2e)', () => {
       [{ sku: 'V-1', name: 'x', price: 1, images: ['not a url'] }, 'images'],
       [{ sku: 'V-1', name: 'x', price: 1, attributes: { nested: { a: 1 } } }, 'attributes'],
       [{ sku: 'V-1', name: 'x', price: 1, stock: 5 }, 'stock'],
-      [{ sku: 'V-1', name: 'x', price: 1, label_name: 'plan' }, 'label_name'],
       [{ sku: 'V-1', name: 'x', price: 1, variants: [{ sku: 'ok', price: 1.5 }] }, 'variants.0.price'],
     ])('rejects %j with 422 naming %s', async (body, field) => {
       const res = await t.http.post(P, body, { token });

@@ -55,15 +55,6 @@ function cleanCategories(categories: string[]): string[] {
   return [...new Set(categories.map((c) => c.trim()).filter((c) => c.length > 0))];
 }
 
-/** A `label_name` names a subscription; other products cannot carry one. */
-function assertLabelFitsType(product: Pick<ProductEntity, 'type' | 'labelName'>): void {
-  if (product.labelName !== null && product.type !== 'subscription') {
-    throw new ValidationError('label_name is only for subscription products', [
-      { field: 'label_name', message: 'only allowed when type is subscription' },
-    ]);
-  }
-}
-
 @Injectable()
 export class ProductsService {
   constructor(
@@ -85,6 +76,12 @@ export class ProductsService {
   }
 
   /** By id when the value is a product id, else by SKU. */
+  /** The product whose `label_name` this is, or null. */
+  async findByLabel(ctx: RequestContext, labelName: string): Promise<Schemas['Product'] | null> {
+    const product = await this.repo.findProductByLabel(ctx, labelName);
+    return product ? toProduct(product, await this.repo.variantsOf(ctx, product.id)) : null;
+  }
+
   async get(ctx: RequestContext, idOrSku: string): Promise<Schemas['Product']> {
     const product = isId(idOrSku, 'prod') ? await this.repo.findProduct(ctx, idOrSku) : await this.repo.findProductBySku(ctx, idOrSku);
     if (!product) throw new NotFoundError('product', idOrSku);
@@ -108,7 +105,6 @@ export class ProductsService {
       metadata: body.metadata ?? {},
       stock: 0,
     };
-    assertLabelFitsType(product as ProductEntity);
     assertDistinctSkus(body.variants ?? []);
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
@@ -144,7 +140,6 @@ export class ProductsService {
           }
           product.type = body.type;
         }
-        assertLabelFitsType(product);
         const saved = await this.repo.saveProduct(txCtx, product);
         const result = toProduct(saved, await this.repo.variantsOf(txCtx, saved.id));
         await this.events.record(txCtx, 'product.updated', result);
@@ -238,7 +233,8 @@ export class ProductsService {
   /** The tiers of the subscription product whose `label_name` this is. */
   async listTiersByLabel(ctx: RequestContext, labelName: string): Promise<Schemas['ProductTier'][]> {
     const product = await this.repo.findProductByLabel(ctx, labelName);
-    if (!product) throw new NotFoundError('subscription', labelName);
+    // A single product may carry a label too (the resolver sells it by that name), but has no tiers.
+    if (!product || product.type !== 'subscription') throw new NotFoundError('subscription', labelName);
     return (await this.repo.tiersOf(ctx, product.id)).map(toTier);
   }
 

@@ -147,8 +147,10 @@ export class AccountStatusService {
     return { type: 'redirect', url: `${this.baseUrl()}/r/${token}` };
   }
 
-  /** A sellable (active) product by SKU, else by exact name (case-insensitive). */
+  /** A sellable (active) product by label_name (the SaaS seed's way), else SKU, else exact name (case-insensitive). */
   private async findProduct(ctx: RequestContext, name: string): Promise<Schemas['Product'] | null> {
+    const byLabel = await this.products.findByLabel(ctx, name);
+    if (byLabel?.status === 'active') return byLabel;
     try {
       const bySku = await this.products.get(ctx, name);
       if (bySku.status === 'active') return bySku;
