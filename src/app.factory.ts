@@ -63,6 +63,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // The hosted pages (HTML, the link's token is the credential) live at the site root.
+      { path: 'pay/:token', method: RequestMethod.GET },
+      { path: 'pay/:token', method: RequestMethod.POST },
+      { path: 'r/:token', method: RequestMethod.GET },
+      { path: 'r/:token', method: RequestMethod.POST },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -1,5 +1,5 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import { parseCardForm } from './hosted-pay.controller';
+import { parseCardForm } from './hosted-pay.service';
 import { escapeHtml, formatAmount, renderInvoicePage, renderNotFoundPage } from './hosted-page.html';
 import { amountDue, formatInvoiceNumber, isVoidable } from './invoice-status';
 
