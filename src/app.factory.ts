@@ -34,8 +34,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: genRequestId,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    // Fastify takes a hop count; Nest's adapter types only list the boolean and string forms.
-    trustProxy: (config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false) as boolean,
+    // A hop-count function, not the number: Fastify 5.12 treats a numeric trustProxy as "trust
+    // nobody", so every client behind the proxies would share the proxy's address (one per-IP bucket
+    // for all). Trusting the first N hops (the socket peer and the proxies before it) is the setting's meaning.
+    trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS : false,
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
@@ -67,6 +69,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       { path: 'health/live', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // The hosted pages (HTML, the link's token is the credential) live at the site root.
+      { path: 'pay/:token', method: RequestMethod.GET },
+      { path: 'pay/:token', method: RequestMethod.POST },
+      { path: 'r/:token', method: RequestMethod.GET },
+      { path: 'r/:token', method: RequestMethod.POST },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

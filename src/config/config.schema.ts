@@ -48,6 +48,12 @@ export const configSchema = z
     PAYMENT_PROVIDER: z.enum(['none']).default('none'),
     /** How long a hosted invoice payment link (`/pay/{token}`) stays valid; `POST /invoices/{id}/send` mints a fresh one. */
     HOSTED_PAGE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(720),
+    /** Requests per minute to one hosted-page token (`/pay/{token}`, `/r/{token}`), GET and POST together; bursts up to 2×. */
+    HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_TOKEN: z.coerce.number().int().min(1).default(30),
+    /** Requests per minute from one client IP to the hosted pages, all tokens together; bursts up to 2×. */
+    HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(60),
+    /** Card payments tried on one invoice's hosted page within 24 h (card testing); further tries answer 429. */
+    HOSTED_PAGE_CARD_ATTEMPTS_PER_DAY: z.coerce.number().int().min(1).default(10),
     /** Days after a service went past due on which its invoice is charged again (e.g. 1,3,5). */
     DUNNING_RETRY_DAYS: z
       .string()

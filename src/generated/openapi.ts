@@ -3070,6 +3070,23 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /**
+         * @description Over a hosted-page limit: too many requests to this link (`HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_TOKEN`) or
+         *     from this client IP (`HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP`), or, on the invoice page's form, too many
+         *     cards tried on this invoice within 24 h (`HOSTED_PAGE_CARD_ATTEMPTS_PER_DAY`). An HTML page saying how long
+         *     to wait, with the page's usual security headers.
+         */
+        HostedPageTooManyRequests: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                /** @description Seconds to wait before trying again. */
+                "Retry-After": number;
+                [name: string]: unknown;
+            };
+            content: {
+                "text/html": string;
+            };
+        };
         /** @description An unexpected failure (`server_error`); quote the request id. */
         ServerError: {
             headers: {
@@ -6394,6 +6411,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["HostedPageTooManyRequests"];
         };
     };
     hostedInvoicePay: {
@@ -6462,6 +6480,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["HostedPageTooManyRequests"];
         };
     };
     listServices: {
@@ -6839,6 +6858,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["HostedPageTooManyRequests"];
         };
     };
     hostedCheckout: {
@@ -6917,6 +6937,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            429: components["responses"]["HostedPageTooManyRequests"];
         };
     };
 }

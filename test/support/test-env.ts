@@ -11,3 +11,6 @@ process.env.DATABASE_POOL_SIZE ??= '20';
 // Tests make hundreds of calls per credential; the rate-limit tests set low per-tenant limits instead.
 process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000';
 process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000';
+// Hosted pages (/pay, /r) have their own per-link and per-IP limits; hosted-pages-limits sets low ones.
+process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_TOKEN ??= '100000';
+process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP ??= '100000';

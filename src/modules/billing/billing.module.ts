@@ -5,8 +5,11 @@ import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentTargets } from '../payments/payment-targets';
 import { PaymentsModule } from '../payments/payments.module';
+import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
+import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
 import { HostedPayController } from './hosted-pay.controller';
+import { HostedPayService } from './hosted-pay.service';
 import { InvoiceCreationService } from './invoice-creation.service';
 import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
@@ -21,11 +24,12 @@ import { InvoicesService } from './invoices.service';
  * target; other modules use InvoicesService only.
  */
 @Module({
-  imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule],
-  controllers: [InvoicesController],
+  // RateLimitModule: the hosted page's per-token and per-IP guard (@HostedPage) counts with it.
+  imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule, RateLimitModule],
+  controllers: [InvoicesController, HostedPayController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedPayController,
+    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService,
   ],
   exports: [InvoicesService],
 })
@@ -33,7 +37,6 @@ export class BillingModule implements OnModuleInit {
   constructor(
     private readonly invoices: InvoicesService,
     private readonly paymentTargets: PaymentTargets,
-    private readonly hostedPay: HostedPayController,
   ) {}
 
   onModuleInit(): void {
@@ -41,6 +44,5 @@ export class BillingModule implements OnModuleInit {
       assertPayable: (ctx, invoiceId, amount, currency) => this.invoices.assertPayable(ctx, invoiceId, amount, currency),
       onPaymentChanged: (ctx, invoiceId, summary) => this.invoices.onPaymentChanged(ctx, invoiceId, summary),
     });
-    this.hostedPay.mount();
   }
 }

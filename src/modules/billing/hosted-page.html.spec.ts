@@ -1,6 +1,6 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import { parseCardForm } from './hosted-pay.controller';
-import { escapeHtml, formatAmount, renderInvoicePage, renderNotFoundPage } from './hosted-page.html';
+import { parseCardForm } from './hosted-pay.service';
+import { escapeHtml, formatAmount, renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
 import { amountDue, formatInvoiceNumber, isVoidable } from './invoice-status';
 
 function invoice(overrides: Partial<Schemas['Invoice']> = {}): Schemas['Invoice'] {
@@ -79,5 +79,13 @@ describe('invoice rules', () => {
     expect(isVoidable('open', 1)).toBe(false);
     expect(isVoidable('paid', 1000)).toBe(false);
     expect(isVoidable('void', 0)).toBe(false);
+  });
+
+  it('the 429 page says how long to wait, escaped, and why (requests or card attempts)', () => {
+    expect(renderTooManyRequestsPage('<b>2 minutes</b>')).toContain('wait &lt;b&gt;2 minutes&lt;/b&gt; and try again');
+    const cards = renderTooManyRequestsPage('about 24 hours', 'card_attempts');
+    expect(cards).toContain('Too many cards were tried on this invoice');
+    expect(cards).toContain('about 24 hours');
+    expect(cards).not.toContain('<script');
   });
 });

@@ -116,3 +116,14 @@ export function renderNotFoundPage(): string {
 export function renderErrorPage(): string {
   return layout('Something went wrong', `<h1>Something went wrong</h1><p>Please try again later.</p>`);
 }
+
+/**
+ * Over a limit (429): too many requests to this page or from this address, or too many cards tried
+ * on this invoice. Says how long to wait; the number is ours, escaped anyway.
+ */
+export function renderTooManyRequestsPage(wait: string, reason: 'requests' | 'card_attempts' = 'requests'): string {
+  const text = reason === 'card_attempts'
+    ? `Too many cards were tried on this invoice. For your security, no further payment can be attempted here for ${escapeHtml(wait)}. If you need to pay sooner, contact the sender.`
+    : `This page received too many requests. Please wait ${escapeHtml(wait)} and try again.`;
+  return layout('Too many attempts', `<h1>Too many attempts</h1><p class="error" role="alert" id="message">${text}</p>`);
+}

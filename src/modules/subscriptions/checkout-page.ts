@@ -12,6 +12,15 @@ export function escapeHtml(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
+/** Security headers of the checkout page; the form posts to this page, which redirects to /pay on the same host: 'self' covers both. */
+export const CHECKOUT_PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+};
+
 const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
 
 /** Minor units as a decimal string with the currency code, in integers (no floats). */
@@ -101,4 +110,9 @@ export function renderCheckoutFailed(): string {
 
 export function renderLinkNotFound(): string {
   return page('Link not found', '<h1>This checkout link is invalid or has expired</h1><p>Ask the seller for a new link.</p>');
+}
+
+/** Over a limit (429): too many requests to this link or from this address. */
+export function renderCheckoutTooManyRequests(wait: string): string {
+  return page('Too many requests', `<h1>Too many requests</h1><p class="error" role="alert" id="message">This page received too many requests. Please wait ${escapeHtml(wait)} and try again.</p>`);
 }

@@ -1,23 +1,17 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import { RequestContext } from '../../platform/context/request-context';
 import { DomainError } from '../../platform/errors/domain-errors';
+import type { HostedAnswer } from '../../platform/hosted-page/hosted-page';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { ProductsService } from '../catalog/products.service';
 import { hashToken, isEmailAddress } from './account-status.service';
 import { CHECKOUT_MESSAGES, CheckoutPurchaseService } from './checkout-purchase.service';
-import { renderCheckoutFailed, renderCheckoutPage, renderLinkNotFound, renderSubscribed, type CheckoutView } from './checkout-page';
+import { renderCheckoutPage, renderLinkNotFound, renderSubscribed, type CheckoutView } from './checkout-page';
 import type { CheckoutLinkEntity } from './entities/service.entity';
 import { ServicesRepository } from './services.repository';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-type TokenRequest = FastifyRequest<{ Params: { token: string } }>;
-
-/** What a route answers: a page, or a redirect. */
-type Answer = { status: number; html: string } | { status: 303; location: string };
 
 /** A live link with the tenant context it acts in and what it sells, as the catalog has it now. */
 interface LiveLink {
@@ -27,59 +21,23 @@ interface LiveLink {
   tier: Schemas['ProductTier'] | undefined;
 }
 
-const HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'X-Content-Type-Options': 'nosniff',
-  // The form posts to this page, which redirects to /pay on the same host: 'self' covers both.
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-};
-
 /**
- * The hosted checkout page `GET /r/{token}` and its form `POST /r/{token}` (outside /api, public:
- * the token is the credential). Mounted straight on Fastify because the global `/api/v1` prefix
- * does not exclude it; in the worker (no HTTP server) nothing is mounted. Unknown, malformed and
- * expired tokens all answer the same 404 page, GET and POST alike, so a token's existence is not
- * revealed. The POST (CheckoutPurchaseService) ends in a 303 to the invoice's hosted page `/pay/…`.
+ * What the hosted checkout page `GET /r/{token}` and its form `POST /r/{token}` answer (served by
+ * CheckoutController; public: the token is the credential). Unknown, malformed and expired tokens
+ * all answer the same 404 page, GET and POST alike, so a token's existence is not revealed. The
+ * POST (CheckoutPurchaseService) ends in a 303 to the invoice's hosted page `/pay/…`.
  */
 @Injectable()
-export class CheckoutService implements OnModuleInit {
-  private readonly logger = new Logger('Checkout');
-
+export class CheckoutService {
   constructor(
     private readonly repo: ServicesRepository,
     private readonly products: ProductsService,
     private readonly purchases: CheckoutPurchaseService,
     private readonly clock: Clock,
-    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (!fastify || typeof fastify.get !== 'function') return;
-    fastify.get('/r/:token', (request: TokenRequest, reply) => this.answer(reply, 'page', () => this.render(String(request.id), request.params.token)));
-    fastify.post('/r/:token', (request: TokenRequest, reply) =>
-      this.answer(reply, 'checkout', () => this.checkout(String(request.id), request.params.token, request.body)));
-  }
-
-  private async answer(reply: FastifyReply, what: string, work: () => Promise<Answer>): Promise<void> {
-    let answer: Answer;
-    try {
-      answer = await work();
-    } catch (err) {
-      this.logger.error({ err: (err as Error).message, request_id: reply.request.id }, `checkout ${what} failed`);
-      answer = { status: 500, html: renderCheckoutFailed() };
-    }
-    if ('location' in answer) {
-      reply.code(303).header('Location', answer.location).header('Cache-Control', 'no-store').send();
-      return;
-    }
-    reply.code(answer.status).headers(HEADERS).send(answer.html);
-  }
-
   /** `GET /r/{token}`: the offer with its form. */
-  async render(requestId: string, token: string): Promise<Answer> {
+  async render(requestId: string, token: string): Promise<HostedAnswer> {
     const live = await this.load(requestId, token);
     if (!live) return { status: 404, html: renderLinkNotFound() };
     return { status: 200, html: renderCheckoutPage(this.view(live, token)) };
@@ -89,7 +47,7 @@ export class CheckoutService implements OnModuleInit {
    * `POST /r/{token}`: the link says what is bought and for which account; the form adds only an
    * e-mail, and only when the link has none (the link's own e-mail wins over anything posted).
    */
-  async checkout(requestId: string, token: string, body: unknown): Promise<Answer> {
+  async checkout(requestId: string, token: string, body: unknown): Promise<HostedAnswer> {
     const live = await this.load(requestId, token);
     if (!live) return { status: 404, html: renderLinkNotFound() };
     let email = live.link.email;

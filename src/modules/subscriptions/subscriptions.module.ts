@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { ClockModule } from '../../platform/clock/clock.module';
+import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { BillingModule } from '../billing/billing.module';
 import { InvoicesService } from '../billing/invoices.service';
 import { CatalogModule } from '../catalog/catalog.module';
@@ -8,6 +9,7 @@ import { EventsModule } from '../events/events.module';
 import { AccountStatusController } from './account-status.controller';
 import { AccountStatusService } from './account-status.service';
 import { INVOICES, type InvoicesPort } from './billing-port';
+import { CheckoutController } from './checkout.controller';
 import { CheckoutPurchaseService } from './checkout-purchase.service';
 import { CheckoutService } from './checkout.service';
 import { RenewalsService } from './renewals.processor';
@@ -23,8 +25,9 @@ import { ServicesService } from './services.service';
  * invoice-paid listener that reactivates services.
  */
 @Module({
-  imports: [ClockModule, EventsModule, CustomersModule, CatalogModule, BillingModule],
-  controllers: [ServicesController, AccountStatusController],
+  // RateLimitModule: the checkout page's per-token and per-IP guard (@HostedPage) counts with it.
+  imports: [ClockModule, EventsModule, CustomersModule, CatalogModule, BillingModule, RateLimitModule],
+  controllers: [ServicesController, AccountStatusController, CheckoutController],
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
     ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
