@@ -6,6 +6,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentTargets } from '../payments/payment-targets';
 import { PaymentsModule } from '../payments/payments.module';
 import { HostedInvoicesService } from './hosted-invoices.service';
+import { InvoiceCustomerReferences } from './invoice-customer-references';
 import { HostedPayController } from './hosted-pay.controller';
 import { InvoiceCreationService } from './invoice-creation.service';
 import { InvoiceLinksService } from './invoice-links.service';
@@ -25,9 +26,9 @@ import { InvoicesService } from './invoices.service';
   controllers: [InvoicesController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedPayController,
+    HostedInvoicesService, InvoicesService, HostedPayController, InvoiceCustomerReferences,
   ],
-  exports: [InvoicesService],
+  exports: [InvoicesService, InvoiceCustomerReferences],
 })
 export class BillingModule implements OnModuleInit {
   constructor(

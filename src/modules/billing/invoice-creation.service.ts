@@ -148,7 +148,7 @@ export class InvoiceCreationService {
     const exact = input.lines.reduce((sum, l) => sum + BigInt(l.unit_amount) * BigInt(l.quantity), 0n);
     if (exact > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid('lines', 'the invoice total exceeds the largest amount that can be represented exactly');
     return this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.customers.getOrThrow(txCtx, input.customerId);
+      const customer = await this.customers.lockForNewReference(txCtx, input.customerId);
       const invoiceId = newId('inv');
       const lines: Partial<InvoiceLineEntity>[] = input.lines.map((l, position) => ({
         id: newId('line'),

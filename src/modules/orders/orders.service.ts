@@ -128,7 +128,7 @@ export class OrdersService {
    */
   async create(ctx: RequestContext, body: CreateOrderDto): Promise<Schemas['OrderDetail']> {
     return this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.customers.getOrThrow(txCtx, body.customer_id);
+      const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const orderId = newId('ord');
       const lines: Partial<OrderLineEntity>[] = [];
       let currency: string | null = body.currency ?? null;

@@ -11,6 +11,7 @@ import { INVOICES, type InvoicesPort } from './billing-port';
 import { CheckoutPurchaseService } from './checkout-purchase.service';
 import { CheckoutService } from './checkout.service';
 import { RenewalsService } from './renewals.processor';
+import { ServiceCustomerReferences } from './service-customer-references';
 import { ServicesController } from './services.controller';
 import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';
@@ -28,8 +29,9 @@ import { ServicesService } from './services.service';
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
     ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
+    ServiceCustomerReferences,
   ],
-  exports: [ServicesService, RenewalsService],
+  exports: [ServicesService, RenewalsService, ServiceCustomerReferences],
 })
 export class SubscriptionsModule implements OnModuleInit {
   constructor(
