@@ -516,7 +516,7 @@ export interface paths {
         };
         /**
          * List customers
-         * @description The customers of this tenant and mode (the hosting API's "clients"). Staff users or keys with `customers:read`.
+         * @description The customers of this tenant and mode (the hosting API's "clients"), archived ones included unless filtered by `status`. Staff users or keys with `customers:read`.
          */
         get: operations["listCustomers"];
         put?: never;
@@ -554,14 +554,21 @@ export interface paths {
         post?: never;
         /**
          * Delete a customer
-         * @description Deletes the customer and its addresses. A customer with orders, or one that customer user logins are confined to, cannot be deleted (409).
+         * @description Deletes the customer and its addresses. A customer that something still depends on cannot be deleted:
+         *     services not terminated, unpaid (`open`) or `draft` invoices, orders in progress (not `delivered`,
+         *     `cancelled` or `refunded`), or customer user logins confined to it. Then 409 `conflict` whose message
+         *     counts each blocker (e.g. "2 active services, 1 unpaid invoice") and suggests archiving the customer
+         *     instead (`PATCH` with `status: archived`); `details` has one entry per kind, `field` naming it
+         *     (`services`, `invoices`, `orders`, `users`). Settled history (terminated services, paid or void
+         *     invoices, finished orders) does not block. A service, invoice or order created concurrently either
+         *     commits first (the delete then answers 409) or finds the customer gone (404).
          */
         delete: operations["deleteCustomer"];
         options?: never;
         head?: never;
         /**
          * Update a customer
-         * @description Partial update; only the fields sent change. Emits `customer.updated`.
+         * @description Partial update; only the fields sent change. `status` archives a customer (`archived`) or restores it (`active`); archiving is what to do with a customer that cannot be deleted. Emits `customer.updated`.
          */
         patch: operations["updateCustomer"];
         trace?: never;
@@ -1748,7 +1755,9 @@ export interface paths {
          *     422 `validation_error` "account_ref_id is required", "Provide product_name or both subscription_name and
          *     tier_name", "email is required when using subscription_name and tier_name", "email is required when
          *     using a saas_only product"; 404 `not_found` "Product not found", "Subscription product not found",
-         *     "Subscription tier not found". Scope `services:read`.
+         *     "Subscription tier not found". Every call creates a checkout link, so it is a write despite the GET:
+         *     it needs a read_write credential with scope `services:write`; a read-only API key or a key without
+         *     that scope → 403 `authorization_error`.
          */
         get: operations["resolvePublicUrl"];
         put?: never;
@@ -2494,6 +2503,7 @@ export interface components {
             company: string | null;
             /** @description External account reference, unique per tenant and mode. */
             account_ref_id: string | null;
+            status: components["schemas"]["CustomerStatus"];
             tags: string[];
             metadata: components["schemas"]["Metadata"];
             addresses: components["schemas"]["CustomerAddress"][];
@@ -2563,7 +2573,13 @@ export interface components {
             account_ref_id?: string | null;
             tags?: components["schemas"]["CustomerTags"];
             metadata?: components["schemas"]["Metadata"];
+            status?: components["schemas"]["CustomerStatus"];
         };
+        /**
+         * @description `archived`: no longer a current customer, kept with its history (what to do instead of deleting one that services, invoices or orders still depend on). Archiving changes nothing else; `active` restores it.
+         * @enum {string}
+         */
+        CustomerStatus: "active" | "archived";
         /** @enum {string} */
         ProductStatus: "active" | "draft" | "archived";
         /**
@@ -4310,6 +4326,8 @@ export interface operations {
                 tags?: string;
                 /** @description Exact external account reference. */
                 account_ref_id?: string;
+                /** @description Only `active` or only `archived` customers; another value → 400 naming `status`. */
+                status?: components["schemas"]["CustomerStatus"];
                 /** @description Only customers created at or after this ISO 8601 date or date-time. */
                 created_from?: string;
                 /** @description Only customers created at or before this ISO 8601 date or date-time. */

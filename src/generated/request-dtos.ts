@@ -113,6 +113,8 @@ export class ListCustomersQueryDto {
   tags?: Q<"listCustomers">["tags"];
   @IfPresent() @IsString()
   account_ref_id?: Q<"listCustomers">["account_ref_id"];
+  @IfPresent() @IsIn(["active","archived"])
+  status?: Q<"listCustomers">["status"];
   @IfPresent() @IsString()
   created_from?: Q<"listCustomers">["created_from"];
   @IfPresent() @IsString()
@@ -888,6 +890,8 @@ export class UpdateCustomerRequestDto implements Schema<"UpdateCustomerRequest">
   tags?: S["UpdateCustomerRequest"]["tags"];
   @IfPresent() @IsSpecMap({"valueTypes":["string"]})
   metadata?: S["UpdateCustomerRequest"]["metadata"];
+  @IfPresent() @IsIn(["active","archived"])
+  status?: S["UpdateCustomerRequest"]["status"];
 }
 
 export class UpdateOrderStatusRequestDto implements Schema<"UpdateOrderStatusRequest"> {

@@ -8,6 +8,7 @@ import { PaymentsModule } from '../payments/payments.module';
 import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
+import { InvoiceCustomerReferences } from './invoice-customer-references';
 import { HostedPayController } from './hosted-pay.controller';
 import { HostedPayService } from './hosted-pay.service';
 import { InvoiceCreationService } from './invoice-creation.service';
@@ -29,9 +30,9 @@ import { InvoicesService } from './invoices.service';
   controllers: [InvoicesController, HostedPayController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService,
+    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences,
   ],
-  exports: [InvoicesService],
+  exports: [InvoicesService, InvoiceCustomerReferences],
 })
 export class BillingModule implements OnModuleInit {
   constructor(

@@ -3,6 +3,7 @@ import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
+import { checkedMultiply, checkedSum } from '../../platform/money/checked-arithmetic';
 import { multiplyMinor, sumMinor } from '../../platform/money/money';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
@@ -145,10 +146,10 @@ export class InvoiceCreationService {
       if (typeof line.description !== 'string' || line.description.length === 0) throw invalid(`lines[${index}].description`, 'is required');
     }
     if (input.dueDate !== undefined && Number.isNaN(input.dueDate.getTime())) throw invalid('due_date', 'must be a valid date');
-    const exact = input.lines.reduce((sum, l) => sum + BigInt(l.unit_amount) * BigInt(l.quantity), 0n);
-    if (exact > BigInt(Number.MAX_SAFE_INTEGER)) throw invalid('lines', 'the invoice total exceeds the largest amount that can be represented exactly');
+    // Range-checked before any SQL: each line's amount (422 naming the line), then their sum (naming `lines`).
+    checkedSum(input.lines.map((l, index) => checkedMultiply(l.unit_amount, l.quantity, `lines[${index}].quantity`)), 'lines', undefined, 'the invoice total');
     return this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.customers.getOrThrow(txCtx, input.customerId);
+      const customer = await this.customers.lockForNewReference(txCtx, input.customerId);
       const invoiceId = newId('inv');
       const lines: Partial<InvoiceLineEntity>[] = input.lines.map((l, position) => ({
         id: newId('line'),

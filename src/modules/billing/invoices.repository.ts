@@ -91,6 +91,11 @@ export class InvoicesRepository {
     });
   }
 
+  /** Invoices of the customer with these statuses (the customers module's deletion check). */
+  countOfCustomerInStatuses(ctx: RequestContext, customerId: string, statuses: readonly InvoiceStatus[]): Promise<number> {
+    return this.m(ctx).countBy(InvoiceEntity, { ...this.scope(ctx), customerId, status: In([...statuses]) });
+  }
+
   listInvoices(ctx: RequestContext, page: PageQuery, sort: { sort: InvoiceSort; order: SortOrder }, filters: InvoiceFilters) {
     const qb = this.m(ctx)
       .createQueryBuilder(InvoiceEntity, 'i')

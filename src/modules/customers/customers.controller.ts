@@ -6,6 +6,7 @@ import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { dateParam } from '../../platform/http/query-params';
 import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
 import { CUSTOMER_SORTS, type CustomerFilters } from './customers.repository';
+import { CUSTOMER_STATUSES, type CustomerStatus } from './entities/customer.entity';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto, CustomerAddressDto, UpdateCustomerAddressDto, UpdateCustomerDto } from './dto/customers.dto';
 
@@ -25,8 +26,13 @@ function parseFilters(query: Record<string, unknown>): CustomerFilters {
   if (tags && (tags.length > 20 || tags.some((t) => t.length > 50))) {
     throw new InvalidRequestError('tags must be at most 20 comma-separated tags of at most 50 characters', 'tags');
   }
+  const status = textParam(query, 'status', 20);
+  if (status !== undefined && !(CUSTOMER_STATUSES as readonly string[]).includes(status)) {
+    throw new InvalidRequestError(`status must be one of: ${CUSTOMER_STATUSES.join(', ')}`, 'status');
+  }
   return {
     email: textParam(query, 'email'),
+    status: status as CustomerStatus | undefined,
     name: textParam(query, 'name', 100),
     tags: tags && tags.length > 0 ? tags : undefined,
     accountRefId: textParam(query, 'account_ref_id', 128),

@@ -32,6 +32,7 @@ export function toCustomer(c: CustomerEntity, addresses: CustomerAddressEntity[]
     phone: c.phone,
     company: c.company,
     account_ref_id: c.accountRefId,
+    status: c.status,
     tags: c.tags,
     metadata: c.metadata,
     addresses: addresses.map(toCustomerAddress),

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { CustomerAddressEntity, type AddressKind } from './entities/customer-address.entity';
-import { CustomerEntity } from './entities/customer.entity';
+import { CustomerEntity, type CustomerStatus } from './entities/customer.entity';
 
 export const CUSTOMER_SORTS = ['created_at', 'updated_at', 'email', 'last_name'] as const;
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
@@ -15,6 +15,7 @@ export interface CustomerFilters {
   name?: string;
   tags?: string[];
   accountRefId?: string;
+  status?: CustomerStatus;
   createdFrom?: Date;
   createdTo?: Date;
 }
@@ -82,6 +83,18 @@ export class CustomersRepository {
       .getOne();
   }
 
+  /**
+   * Inside a transaction: the customer locked FOR KEY SHARE (what a foreign-key check takes), so it
+   * cannot be deleted until the caller commits, while ordinary updates of the row still proceed.
+   */
+  findCustomerForKeyShare(ctx: RequestContext, id: string): Promise<CustomerEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(CustomerEntity, 'c')
+      .setLock('for_key_share')
+      .where('c.id = :id AND c.tenant_id = :tenant AND c.mode = :mode', { id, tenant: ctx.tenant, mode: ctx.mode })
+      .getOne();
+  }
+
   findCustomerByAccountRef(ctx: RequestContext, accountRefId: string): Promise<CustomerEntity | null> {
     return this.m(ctx).findOneBy(CustomerEntity, { accountRefId, ...this.scope(ctx) });
   }
@@ -111,6 +124,7 @@ export class CustomersRepository {
       .where('c.tenant_id = :tenant AND c.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
     if (filters.email) qb.andWhere('c.email = :email', { email: filters.email.toLowerCase() });
     if (filters.accountRefId) qb.andWhere('c.account_ref_id = :ref', { ref: filters.accountRefId });
+    if (filters.status) qb.andWhere('c.status = :status', { status: filters.status });
     if (filters.name) {
       qb.andWhere(
         "(lower(c.first_name) LIKE :name ESCAPE '\\' OR lower(c.last_name) LIKE :name ESCAPE '\\' OR lower(c.first_name || ' ' || c.last_name) LIKE :name ESCAPE '\\')",

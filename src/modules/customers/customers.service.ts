@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
@@ -8,6 +8,7 @@ import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { EventsService } from '../events/events.service';
+import { CUSTOMER_REFERENCES, describeBlocker, type CustomerBlocker, type CustomerReferences } from './customer-deletion-guard';
 import { CustomersRepository, type CustomerFilters, type CustomerSort } from './customers.repository';
 import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
@@ -43,6 +44,7 @@ export class CustomersService {
     private readonly tx: TransactionService,
     private readonly events: EventsService,
     private readonly contacts: TenantContactsService,
+    @Inject(CUSTOMER_REFERENCES) private readonly references: CustomerReferences[],
   ) {}
 
   // --- reads
@@ -69,6 +71,20 @@ export class CustomersService {
   /** The customer of this tenant and mode, or 404 (malformed ids too). For other modules. */
   async getOrThrow(ctx: RequestContext, id: string): Promise<CustomerEntity> {
     const customer = await this.repo.findCustomer(ctx, parseIdOr404(id, 'cus', 'customer'));
+    if (!customer) throw new NotFoundError('customer', id);
+    return customer;
+  }
+
+  /**
+   * For modules that create rows referencing a customer (services, invoices, orders): the customer,
+   * locked FOR KEY SHARE until the caller's transaction ends. A concurrent delete (which locks the
+   * row FOR UPDATE) therefore either waits and then counts the new row (409), or ran first and the
+   * creation finds no customer (404): no service, invoice or order is ever left without its customer.
+   * KEY SHARE, like a foreign-key check, does not block ordinary customer updates.
+   */
+  async lockForNewReference(ctx: RequestContext, id: string): Promise<CustomerEntity> {
+    if (!ctx.manager?.queryRunner?.isTransactionActive) throw new Error('lockForNewReference must run inside the creating transaction');
+    const customer = await this.repo.findCustomerForKeyShare(ctx, parseIdOr404(id, 'cus', 'customer'));
     if (!customer) throw new NotFoundError('customer', id);
     return customer;
   }
@@ -107,6 +123,7 @@ export class CustomersService {
             phone: body.phone ?? null,
             company: body.company ?? null,
             accountRefId: body.account_ref_id ?? null,
+            status: 'active',
             tags: normalizeTags(body.tags),
             metadata: body.metadata ?? {},
           }),
@@ -138,7 +155,7 @@ export class CustomersService {
       // Names are unknown here; they stay empty until the customer or staff fill them in.
       const fresh = this.repo.newCustomer(txCtx, {
         id: newId('cus'), email: lower, firstName: '', lastName: '', phone: null, company: null,
-        accountRefId, tags: [], metadata: {},
+        accountRefId, status: 'active', tags: [], metadata: {},
       });
       const inserted = await this.repo.insertCustomerIfAbsent(txCtx, fresh);
       const customer = inserted
@@ -167,6 +184,7 @@ export class CustomersService {
         if (body.account_ref_id !== undefined) customer.accountRefId = body.account_ref_id;
         if (body.tags !== undefined) customer.tags = normalizeTags(body.tags);
         if (body.metadata !== undefined) customer.metadata = body.metadata;
+        if (body.status !== undefined) customer.status = body.status;
         const saved = await this.repo.saveCustomer(txCtx, customer);
         const result = toCustomer(saved, await this.addressesFor(txCtx, saved.id));
         await this.events.record(txCtx, 'customer.updated', result);
@@ -180,27 +198,38 @@ export class CustomersService {
 
   /**
    * Hard delete (with its addresses): a deleted customer leaves nothing behind to leak or to
-   * collide with a new account_ref_id. The rule for when a customer may not be deleted lives in
-   * `assertDeletable` alone.
+   * collide with a new account_ref_id. The row is locked FOR UPDATE first, so creations that
+   * reference it (`lockForNewReference`) are serialised against the check below. The rule for
+   * when a customer may not be deleted lives in `assertDeletable` alone.
    */
   async remove(ctx: RequestContext, id: string): Promise<void> {
     await this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.getOrThrow(txCtx, id);
+      const customer = await this.lockCustomer(txCtx, id);
       await this.assertDeletable(txCtx, customer);
       await this.repo.deleteCustomer(txCtx, customer.id);
     });
   }
 
   /**
-   * Like Shopify: a customer with orders cannot be deleted (409); nor one that customer logins are
-   * confined to, which would be left pointing at nothing (delete or relink those users first).
+   * A customer that something still depends on cannot be deleted (409 naming every blocker with
+   * its count): services, unpaid invoices and orders in progress (counted by the modules that own
+   * them, through CUSTOMER_REFERENCES), and customer logins confined to it, which would be left
+   * pointing at nothing. Archiving is the way out for a customer that should no longer be current.
    */
   private async assertDeletable(ctx: RequestContext, customer: CustomerEntity): Promise<void> {
-    const summary = await this.orderSummary(ctx, customer.id);
-    if (summary.order_count > 0) throw new ConflictError('A customer with orders cannot be deleted');
-    if ((await this.contacts.customerLoginCount(ctx, customer.id)) > 0) {
-      throw new ConflictError('A customer with user logins cannot be deleted; delete or relink those users first');
-    }
+    const blockers: CustomerBlocker[] = [];
+    for (const source of this.references) blockers.push(...(await source.blockersOf(ctx, customer.id)));
+    const logins = await this.contacts.customerLoginCount(ctx, customer.id);
+    if (logins > 0) blockers.push({ field: 'users', count: logins, one: 'user login', many: 'user logins' });
+    if (blockers.length === 0) return;
+    const phrases = blockers.map(describeBlocker);
+    const settle = logins > 0 ? 'settle those first (delete or relink its user logins)' : 'settle those first';
+    throw new ConflictError(
+      `This customer cannot be deleted while it has ${phrases.join(', ')}; ${settle}, ` +
+        `or archive the customer instead (PATCH with status: archived)`,
+      undefined,
+      blockers.map((b, i) => ({ field: b.field, message: phrases[i] })),
+    );
   }
 
   // --- addresses

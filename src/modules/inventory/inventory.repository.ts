@@ -85,7 +85,10 @@ export class InventoryRepository {
 
   /** on_hand += delta unless that would leave on_hand below reserved (or below zero); null when refused. */
   async addOnHand(ctx: RequestContext, key: LevelKey, delta: number): Promise<LevelRow | null> {
-    return this.guardedUpdate(ctx, key, 'on_hand = on_hand + $6', 'on_hand + $6 >= reserved AND on_hand + $6 >= 0', delta);
+    // The guard adds in bigint, so a result past the integer column refuses the row (null) instead
+    // of failing the statement; the caller tells that apart from "not enough stock".
+    return this.guardedUpdate(ctx, key, 'on_hand = on_hand + $6',
+      'on_hand::bigint + $6 >= reserved AND on_hand::bigint + $6 >= 0 AND on_hand::bigint + $6 <= 2147483647', delta);
   }
 
   /** reserved += qty when at least qty is available at this location; null when refused. */

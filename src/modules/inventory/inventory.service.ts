@@ -3,6 +3,7 @@ import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
+import { checkedAdd, INT4_RANGE } from '../../platform/money/checked-arithmetic';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -100,6 +101,8 @@ export class InventoryService {
       const level = await this.repo.addOnHand(txCtx, key, body.quantity);
       if (!level) {
         const current = await this.repo.findLevel(txCtx, key);
+        // Too much is bad input (422 naming quantity); too little is a conflict with the stock (409).
+        checkedAdd(current?.onHand ?? 0, body.quantity, 'quantity', INT4_RANGE, 'the resulting on_hand');
         const available = current ? current.onHand - current.reserved : 0;
         throw new ConflictError(
           `Not enough stock at location ${location.id}: cannot remove ${-body.quantity} ` +

@@ -6,6 +6,7 @@ import { EventsModule } from '../events/events.module';
 import { InventoryModule } from '../inventory/inventory.module';
 import { PaymentTargets } from '../payments/payment-targets';
 import { PaymentsModule } from '../payments/payments.module';
+import { OrderCustomerReferences } from './order-customer-references';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -17,8 +18,8 @@ import { OrdersService } from './orders.service';
 @Module({
   imports: [EventsModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, OrdersService],
-  exports: [OrdersService],
+  providers: [OrdersRepository, OrdersService, OrderCustomerReferences],
+  exports: [OrdersService, OrderCustomerReferences],
 })
 export class OrdersModule implements OnModuleInit {
   constructor(

@@ -131,6 +131,11 @@ export class OrdersRepository {
     return { count: row.count, spent: Number(BigInt(money.spent)), currency: row.currency, lastAt: new Date(row.last_at!) };
   }
 
+  /** Orders of the customer with these statuses (the customers module's deletion check). */
+  countOfCustomerInStatuses(ctx: RequestContext, customerId: string, statuses: readonly OrderStatus[]): Promise<number> {
+    return this.m(ctx).countBy(OrderEntity, { tenantId: ctx.tenant, mode: ctx.mode, customerId, status: In([...statuses]) });
+  }
+
   // --- lines
   async linesOf(ctx: RequestContext, orderIds: string[]): Promise<Map<string, OrderLineEntity[]>> {
     const byOrder = new Map<string, OrderLineEntity[]>(orderIds.map((id) => [id, []]));

@@ -3,7 +3,8 @@ import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
-import { multiplyMinor, sumMinor } from '../../platform/money/money';
+import { checkedMultiply, checkedSum } from '../../platform/money/checked-arithmetic';
+import { sumMinor } from '../../platform/money/money';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -128,7 +129,7 @@ export class OrdersService {
    */
   async create(ctx: RequestContext, body: CreateOrderDto): Promise<Schemas['OrderDetail']> {
     return this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.customers.getOrThrow(txCtx, body.customer_id);
+      const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const orderId = newId('ord');
       const lines: Partial<OrderLineEntity>[] = [];
       let currency: string | null = body.currency ?? null;
@@ -156,10 +157,11 @@ export class OrdersService {
           name: product.name,
           unitPrice,
           quantity: item.quantity,
-          lineTotal: multiplyMinor(unitPrice, item.quantity),
+          // Range-checked before any write: past the largest exact amount → 422 naming the line.
+          lineTotal: checkedMultiply(unitPrice, item.quantity, `items[${index}].quantity`),
         });
       }
-      const subtotal = sumMinor(lines.map((l) => l.lineTotal!));
+      const subtotal = checkedSum(lines.map((l) => l.lineTotal!), 'items');
       const shippingTotal = 0;
       const taxTotal = 0;
       const shipping = addressValue(body.shipping_address);

@@ -34,7 +34,8 @@ export class AccountStatusController {
     return link;
   }
 
-  @Auth('services', 'read')
+  /** A GET that writes: every call mints a checkout link, so read-only credentials are refused (403). */
+  @Auth('services', 'write')
   @Get('resolve/public-url')
   resolve(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
     return this.accounts.resolve(ctx, {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, Not, type EntityManager } from 'typeorm';
 import { TransactionService } from '../../database/transaction.service';
 import type { Mode, RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
@@ -141,6 +141,11 @@ export class ServicesRepository {
   }
 
   /** The service an invoice was issued for, through the periods billed or the latest invoice. */
+  /** Services of the customer not in these statuses (the customers module's deletion check). */
+  countOfCustomerNotIn(ctx: RequestContext, customerId: string, statuses: readonly ServiceStatus[]): Promise<number> {
+    return this.m(ctx).countBy(ServiceEntity, { ...this.scope(ctx), customerId, status: Not(In([...statuses])) });
+  }
+
   async serviceOfInvoice(ctx: RequestContext, invoiceId: string): Promise<string | null> {
     const [row]: { service_id: string }[] = await this.m(ctx).query(
       `SELECT service_id FROM service_periods WHERE tenant_id = $1 AND mode = $2 AND invoice_id = $3

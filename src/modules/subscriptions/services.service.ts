@@ -79,7 +79,7 @@ export class ServicesService {
    */
   async create(ctx: RequestContext, body: CreateServiceDto): Promise<Schemas['Service']> {
     return this.tx.run(ctx, async (txCtx) => {
-      const customer = await this.customers.getOrThrow(txCtx, body.customer_id);
+      const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const { tier } = await this.resolveTier(txCtx, body.product_id, body.tier, 'tier');
       const cycle: BillingCycle = body.billing_cycle ?? tier.billing_cycle;
       const now = this.clock.now();

@@ -13,6 +13,7 @@ import { CheckoutController } from './checkout.controller';
 import { CheckoutPurchaseService } from './checkout-purchase.service';
 import { CheckoutService } from './checkout.service';
 import { RenewalsService } from './renewals.processor';
+import { ServiceCustomerReferences } from './service-customer-references';
 import { ServicesController } from './services.controller';
 import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';
@@ -31,8 +32,9 @@ import { ServicesService } from './services.service';
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
     ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
+    ServiceCustomerReferences,
   ],
-  exports: [ServicesService, RenewalsService],
+  exports: [ServicesService, RenewalsService, ServiceCustomerReferences],
 })
 export class SubscriptionsModule implements OnModuleInit {
   constructor(

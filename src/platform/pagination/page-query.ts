@@ -30,17 +30,40 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.id])).toString('base64url');
 }
 
+/** Longer than any cursor this API hands out (sort values are ids, names, e-mails, timestamps, amounts). */
+const MAX_CURSOR_LENGTH = 2048;
+const MAX_CURSOR_TEXT = 1000;
+/** PostgreSQL refuses NUL in text; ids and sort names never hold any control character. */
+const NUL = /\u0000/;
+const CONTROL = /[\u0000-\u001f]/;
+
+function isCursorText(value: unknown, max: number, forbidden = CONTROL): value is string {
+  return typeof value === 'string' && value.length <= max && !forbidden.test(value);
+}
+
+export function invalidCursor(why = 'cursor is not a cursor this API returned'): InvalidRequestError {
+  return new InvalidRequestError(why, 'cursor');
+}
+
+/**
+ * The shape of a cursor this API could have returned, checked before it goes near SQL: a tampered
+ * one → 400 naming `cursor`. Whether the value fits the sort column is checked by `paginate`.
+ */
 export function decodeCursor(raw: string): Cursor {
+  if (raw.length > MAX_CURSOR_LENGTH) throw invalidCursor();
+  let parsed: unknown;
   try {
-    const [sort, order, value, id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (typeof sort === 'string' && (order === 'asc' || order === 'desc') && typeof id === 'string' &&
-        (typeof value === 'string' || typeof value === 'number')) {
-      return { sort, order, value, id };
-    }
+    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
   } catch {
-    // falls through to the error below
+    throw invalidCursor();
   }
-  throw new InvalidRequestError('cursor is not a cursor this API returned', 'cursor');
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw invalidCursor();
+  const [sort, order, value, id] = parsed as unknown[];
+  if (isCursorText(sort, 100) && (order === 'asc' || order === 'desc') && isCursorText(id, 200) && id.length > 0 &&
+      (isCursorText(value, MAX_CURSOR_TEXT, NUL) || Number.isSafeInteger(value))) {
+    return { sort, order, value: value as string | number, id };
+  }
+  throw invalidCursor();
 }
 
 /** Reads `page`, `per_page` (alias `limit`) and `cursor` from a query string; out of range → 400. */

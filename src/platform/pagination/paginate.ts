@@ -1,6 +1,7 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { InvalidRequestError } from '../errors/domain-errors';
 import { Page } from './page';
+import { assertCursorFitsColumn } from './cursor-column';
 import { encodeCursor, type PageQuery, type SortOrder } from './page-query';
 
 export interface SortSpec<E> {
@@ -33,6 +34,7 @@ export async function paginate<E extends ObjectLiteral>(
     if (cursor.sort !== sort.name || cursor.order !== sort.order) {
       throw new InvalidRequestError('cursor belongs to a different sort or order; pass the same sort and order', 'cursor');
     }
+    assertCursorFitsColumn(qb, sort.column, cursor.value);
     const op = sort.order === 'asc' ? '>' : '<';
     qb.andWhere(`(${sort.column}, ${sort.idColumn}) ${op} (:cursorValue, :cursorId)`, {
       cursorValue: cursor.value,

@@ -5,6 +5,7 @@ import {
 } from 'class-validator';
 import { COUNTRY_CODE, COUNTRY_MESSAGE, PostalAddressDto } from '../../../platform/http/postal-address.dto';
 import type { Schemas } from '../../../platform/openapi/schemas';
+import { CUSTOMER_STATUSES } from '../entities/customer.entity';
 
 type CreateCustomerRequest = Schemas['CreateCustomerRequest'];
 type UpdateCustomerRequest = Schemas['UpdateCustomerRequest'];
@@ -81,4 +82,5 @@ export class UpdateCustomerDto implements UpdateCustomerRequest {
   @ValidateIf(sent('tags')) @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @Length(1, 50, { each: true })
   tags?: string[];
   @ValidateIf(sent('metadata')) @IsStringMap() metadata?: Record<string, string>;
+  @ValidateIf(sent('status')) @IsIn(CUSTOMER_STATUSES) status?: Schemas['CustomerStatus'];
 }

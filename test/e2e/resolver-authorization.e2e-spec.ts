@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from '../support/app';
+import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
+
+/**
+ * `GET /resolve/public-url` mints a checkout link on every call: a write behind a GET. A read-only
+ * credential (or one scoped to `services:read` only) is refused with 403 and no link is created.
+ */
+describe('public-URL resolver needs a read_write credential (e2e)', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let shop: TenantFixture;
+  let writeKey: string;
+  let readOnlyKey: string;
+  let readScopedKey: string;
+  const sku = `RES-${randomUUID().slice(0, 8)}`;
+  const ref = `acc-${randomUUID().slice(0, 8)}`;
+
+  const resolve = (tok: string) => t.http.get('/api/v1/resolve/public-url', { token: tok, query: { account_ref_id: ref, product_name: sku } });
+  const links = async (): Promise<number> =>
+    (await db.query('SELECT count(*)::int AS n FROM checkout_links WHERE tenant_id = $1', [shop.tenantId]))[0].n;
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.app.get(DataSource);
+    shop = await signUpTenant(t.http, 'Resolver shop');
+    writeKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
+    readOnlyKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', access: 'read_only' })).secret;
+    readScopedKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', scopes: ['services:read'] })).secret;
+    expect((await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900 }, { token: writeKey })).status).toBe(201);
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses a read-only API key with 403 and creates no link', async () => {
+    const before = await links();
+    const res = await resolve(readOnlyKey);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('authorization_error');
+    expect(await links()).toBe(before);
+  });
+
+  it('refuses a key scoped to services:read only', async () => {
+    const res = await resolve(readScopedKey);
+    expect(res.status).toBe(403);
+    expect(res.body.error.code).toBe('authorization_error');
+  });
+
+  it('still answers a read_write key with a link', async () => {
+    const before = await links();
+    const res = await resolve(writeKey);
+    expect(res.status).toBe(200);
+    expect(res.body.data.type).toBe('redirect');
+    expect(await links()).toBe(before + 1);
+  });
+});
