@@ -50,7 +50,8 @@ export class OutboxRelayService {
 
   /** Every binding of EVENT_SUBSCRIBER across modules, found once all providers exist. */
   subscribers(): EventSubscriber[] {
-    this.bound ??= [
+    if (this.bound) return this.bound;
+    const found = [
       ...new Set(
         this.discovery
           .getProviders()
@@ -58,7 +59,8 @@ export class OutboxRelayService {
           .map((wrapper) => wrapper.instance as EventSubscriber),
       ),
     ];
-    return this.bound;
+    if (found.length > 0) this.bound = found; // asked before the app finished booting: look again next time
+    return found;
   }
 
   /** Relays one batch; returns how many events it claimed and how they fared. */
@@ -90,18 +92,16 @@ export class OutboxRelayService {
     const event: RelayedEvent = {
       id: row.id, tenantId: row.tenant_id, mode: row.mode, type: row.type, data: row.data, createdAt: new Date(row.created_at),
     };
-    const ctx = RequestContext.system('outbox-relay', row.tenant_id, row.mode, `relay_${row.id}`).withManager(manager);
+    const ctx = RequestContext.system('outbox-relay', row.tenant_id, row.mode, `relay_${row.id}`);
     const failures: { name: string; error: string }[] = [];
     for (const subscriber of this.subscribers()) {
       if (!subscriber.wants(row.type)) continue;
       if (row.relay_pending && !row.relay_pending.includes(subscriber.subscriberName)) continue;
-      await manager.query('SAVEPOINT relay_subscriber');
       try {
-        const after = await subscriber.handle(ctx, event);
-        await manager.query('RELEASE SAVEPOINT relay_subscriber');
+        // Inside the open transaction TypeORM makes this a savepoint: a failure undoes this subscriber's work only.
+        const after = await manager.transaction((savepoint) => subscriber.handle(ctx.withManager(savepoint), event));
         if (after) afterCommit.push(after);
       } catch (err) {
-        await manager.query('ROLLBACK TO SAVEPOINT relay_subscriber');
         failures.push({ name: subscriber.subscriberName, error: describe(err) });
       }
     }
