@@ -44,6 +44,14 @@ export const configSchema = z
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),
     /** How often the relay looks for committed events when no notification woke it. */
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
+    /** Tries of one event whose subscriber fails (an alert mail refused, a bug) before it is dead-lettered. */
+    EVENT_RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    /** Wait before the 2nd try of a failed event; doubles each try (capped at 6 h). */
+    EVENT_RELAY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /** Deliveries of one tenant in flight at once (per worker fleet): one slow endpoint cannot take every slot. */
+    WEBHOOK_MAX_IN_FLIGHT_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(5),
+    /** Webhook endpoints per tenant and mode; creating one more answers 422. */
+    WEBHOOK_MAX_ENDPOINTS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(20),
     /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
     PAYMENT_PROVIDER: z.enum(['none']).default('none'),
     /** How long a hosted invoice payment link (`/pay/{token}`) stays valid; `POST /invoices/{id}/send` mints a fresh one. */

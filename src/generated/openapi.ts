@@ -2739,6 +2739,34 @@ export interface components {
                     [key: string]: unknown;
                 };
             };
+            /**
+             * @description How the event reached its subscribers (the webhook fan-out and alert e-mail): `pending` until the relay takes it, `relayed` once every subscriber did, `retrying` after a subscriber failed (retried with exponential backoff), `dead_lettered` when the relay gave up after `EVENT_RELAY_MAX_ATTEMPTS` tries. Present on `/events` responses, not in webhook payloads.
+             * @enum {string}
+             */
+            delivery_status?: "pending" | "relayed" | "retrying" | "dead_lettered";
+            /** @description The failures of an event that is `retrying` or `dead_lettered`; null otherwise. */
+            dead_letter?: components["schemas"]["EventDeadLetter"] | null;
+        };
+        EventDeadLetter: {
+            /** @description Failed tries so far. */
+            attempts: number;
+            /**
+             * @description The last failure as `<subscriber>: <message>`, credentials redacted.
+             * @example inventory-alerts: to must hold at least one valid e-mail address
+             */
+            last_error: string;
+            /** @description The subscribers that still owe this event their work; a retry runs only these. */
+            failed_subscribers: string[];
+            /**
+             * Format: date-time
+             * @description When the next try is due; null once dead-lettered.
+             */
+            next_retry_at: string | null;
+            /**
+             * Format: date-time
+             * @description When the relay gave up; null while it is still retrying.
+             */
+            dead_lettered_at: string | null;
         };
         /** @enum {string} */
         Mode: "live" | "test";

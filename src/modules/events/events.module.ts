@@ -1,12 +1,20 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
+import { OutboxRelayService } from './outbox-relay.service';
+import { OutboxRepository } from './outbox.repository';
 
-/** The outbox and the events API. Other modules call EventsService.record inside their transactions. */
+/**
+ * The outbox, its relay and the events API. Other modules call EventsService.record inside their
+ * transactions, and take committed events by binding the EVENT_SUBSCRIBER port (event-subscriber.ts);
+ * the relay loop runs in the worker process only.
+ */
 @Module({
+  imports: [DiscoveryModule],
   controllers: [EventsController],
-  providers: [EventsRepository, EventsService],
+  providers: [EventsRepository, EventsService, OutboxRepository, OutboxRelayService],
   exports: [EventsService],
 })
 export class EventsModule {}

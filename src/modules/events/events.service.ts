@@ -27,7 +27,25 @@ export type EventType = (typeof EVENT_TYPES)[number] | 'webhook.test';
 export { OUTBOX_CHANNEL } from './events.repository';
 
 export function toEvent(e: EventEntity): Schemas['Event'] {
-  return { id: e.id, type: e.type, created_at: e.createdAt.toISOString(), livemode: e.mode === 'live', data: e.data };
+  return {
+    id: e.id, type: e.type, created_at: e.createdAt.toISOString(), livemode: e.mode === 'live', data: e.data,
+    delivery_status: deliveryStatus(e),
+    dead_letter: !e.relayedAt && e.relayAttempts > 0
+      ? {
+          attempts: e.relayAttempts,
+          last_error: e.relayError ?? '',
+          failed_subscribers: e.relayPending ?? [],
+          next_retry_at: e.deadLetteredAt ? null : e.relayRetryAt?.toISOString() ?? null,
+          dead_lettered_at: e.deadLetteredAt?.toISOString() ?? null,
+        }
+      : null,
+  };
+}
+
+function deliveryStatus(e: EventEntity): NonNullable<Schemas['Event']['delivery_status']> {
+  if (e.relayedAt) return 'relayed';
+  if (e.deadLetteredAt) return 'dead_lettered';
+  return e.relayAttempts > 0 ? 'retrying' : 'pending';
 }
 
 @Injectable()

@@ -4,6 +4,7 @@ import { typeid } from 'typeid-js';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ValidationError } from '../../platform/errors/domain-errors';
 import { QueueService } from '../../platform/queue/queue.service';
+import { isDeliverableEmail } from '../../platform/validation/email';
 import { NotificationsRepository } from './notifications.repository';
 import { isMailTemplate, renderMail, TemplateDataError, type MailTemplate } from './templates';
 
@@ -33,8 +34,6 @@ export interface MailJobData {
 export const MAIL_JOB_OPTIONS: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2000 } };
 /** A queued row older than this with no live job is queued again by `mail:requeue-stale`. */
 export const STALE_AFTER_SECONDS = 60;
-
-const EMAIL = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
 
 /** The BullMQ job id of a row: one job per row, so two jobs never race for the same e-mail. */
 export function mailJobId(emailId: string): string {
@@ -121,7 +120,7 @@ function normaliseRecipients(to: unknown): string[] {
   // The domain is case-insensitive, the local part in principle is not: only the domain is folded.
   const fold = (a: string) => { const at = a.lastIndexOf('@'); return at < 0 ? a : a.slice(0, at) + a.slice(at).toLowerCase(); };
   const unique = [...new Set(to.map((a) => (typeof a === 'string' ? fold(a.trim()) : '')))];
-  const bad = unique.filter((a) => !EMAIL.test(a));
+  const bad = unique.filter((a) => !isDeliverableEmail(a));
   if (unique.length === 0 || bad.length > 0) {
     throw new ValidationError('to must hold at least one valid e-mail address', [{ field: 'to', message: bad.length ? `invalid: ${bad.join(', ')}` : 'empty' }]);
   }

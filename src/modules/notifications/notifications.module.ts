@@ -1,15 +1,20 @@
 import { Module } from '@nestjs/common';
+import { EVENT_SUBSCRIBER } from '../events/event-subscriber';
 import { IdentityModule } from '../identity/identity.module';
 import { AlertsService } from './alerts.service';
+import { InventoryAlertSubscriber } from './inventory-alert.subscriber';
 import { MailProcessor } from './mail.processor';
 import { MailService } from './mail.service';
 import { MailTransportService } from './mail-transport.service';
 import { NotificationsRepository } from './notifications.repository';
 
-/** E-mail: the outbound_emails outbox, the mail queue's handlers, templates, and inventory alerts. */
+/** E-mail: the outbound_emails outbox, the mail queue's handlers, templates, and inventory alerts (an events subscriber). */
 @Module({
   imports: [IdentityModule],
-  providers: [NotificationsRepository, MailService, MailTransportService, MailProcessor, AlertsService],
+  providers: [
+    NotificationsRepository, MailService, MailTransportService, MailProcessor, AlertsService, InventoryAlertSubscriber,
+    { provide: EVENT_SUBSCRIBER, useExisting: InventoryAlertSubscriber },
+  ],
   exports: [MailService, AlertsService],
 })
 export class NotificationsModule {}

@@ -5,6 +5,7 @@ import { Clock } from '../../platform/clock/clock';
 import type { RequestContext } from '../../platform/context/request-context';
 import { DomainError, InvalidRequestError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import type { Schemas } from '../../platform/openapi/schemas';
+import { isDeliverableEmail } from '../../platform/validation/email';
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { INVOICES, type InvoicesPort } from './billing-port';
@@ -35,9 +36,9 @@ export function textParam(query: Record<string, unknown>, name: string): string 
   return value === '' ? undefined : value;
 }
 
-/** The resolver's and the checkout form's e-mail check: one @, a dot in the domain, no spaces. */
+/** The resolver's and the checkout form's e-mail check: the platform's one e-mail validator. */
 export function isEmailAddress(value: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value);
+  return isDeliverableEmail(value);
 }
 
 export function hashToken(token: string): string {

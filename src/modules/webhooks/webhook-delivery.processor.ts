@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { QueueService } from '../../platform/queue/queue.service';
+import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { sendWebhook } from './webhook-sender';
 import { signatureHeaders } from './webhook-signature';
 import { WebhooksRepository } from './webhooks.repository';
@@ -11,7 +13,19 @@ import { WebhooksRepository } from './webhooks.repository';
 export interface DeliverJob {
   deliveryId: string;
   attempt: number;
+  /** The delivery's tenant, for its share of the delivery slots (jobs queued before it existed lack it). */
+  tenantId?: string;
 }
+
+export interface EnqueueOptions {
+  tenantId?: string;
+  delayMs?: number;
+  /** A tag that makes a fresh job id (recovery, or a job put back because its tenant was at its cap). */
+  retry?: string;
+}
+
+/** How long a job waits when its tenant has every one of its slots busy (randomised so retries spread). */
+const TENANT_BUSY_DELAY_MS = { min: 200, max: 800 };
 
 /**
  * The job id of one attempt. The database claim (attempts moves from n-1 to n once) is what makes
@@ -35,6 +49,7 @@ export class WebhookDeliveryProcessor {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repo: WebhooksRepository,
     private readonly queues: QueueService,
+    private readonly slots: TenantDeliverySlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -42,15 +57,40 @@ export class WebhookDeliveryProcessor {
     return this.config.WEBHOOK_RETRY_DELAYS_MS.length + 1;
   }
 
-  async enqueueAttempt(deliveryId: string, attempt: number, delayMs = 0, retry?: string): Promise<void> {
-    await this.queues.enqueue('webhooks', 'deliver', { deliveryId, attempt } satisfies DeliverJob, {
-      jobId: attemptJobId(deliveryId, attempt, retry),
-      delay: delayMs,
+  async enqueueAttempt(deliveryId: string, attempt: number, options: EnqueueOptions = {}): Promise<void> {
+    const data: DeliverJob = { deliveryId, attempt, ...(options.tenantId ? { tenantId: options.tenantId } : {}) };
+    await this.queues.enqueue('webhooks', 'deliver', data, {
+      jobId: attemptJobId(deliveryId, attempt, options.retry),
+      delay: options.delayMs ?? 0,
     });
   }
 
+  /**
+   * Takes one of the tenant's delivery slots before the attempt; when the tenant has all of its
+   * slots busy (a slow endpoint), the job goes back with a short delay instead of holding a
+   * worker slot, so other tenants' deliveries go first. The claim in the database still decides
+   * which job makes the attempt.
+   */
   @JobHandler('webhooks', 'deliver')
   async deliver(job: DeliverJob): Promise<string> {
+    const tenantId = job.tenantId ?? (await this.repo.tenantOfDelivery(this.dataSource.manager, job.deliveryId));
+    if (!tenantId) return 'nothing to do';
+    const holder = `${job.deliveryId}:${job.attempt}:${randomUUID()}`;
+    if (!(await this.slots.take(tenantId, holder))) {
+      const delayMs = TENANT_BUSY_DELAY_MS.min + Math.floor(Math.random() * (TENANT_BUSY_DELAY_MS.max - TENANT_BUSY_DELAY_MS.min));
+      // Moving next_attempt_at keeps the overdue sweep from taking a waiting delivery for a lost one.
+      await this.repo.postponePending(this.dataSource.manager, job.deliveryId, job.attempt, delayMs);
+      await this.enqueueAttempt(job.deliveryId, job.attempt, { tenantId, delayMs, retry: `busy${Date.now()}` });
+      return 'tenant at its delivery cap; put back';
+    }
+    try {
+      return await this.attempt(job);
+    } finally {
+      await this.slots.release(tenantId, holder);
+    }
+  }
+
+  private async attempt(job: DeliverJob): Promise<string> {
     const claimed = await this.repo.claimAttempt(this.dataSource.manager, job.deliveryId, job.attempt);
     if (!claimed) return 'nothing to do';
     const m = this.dataSource.manager;
@@ -103,7 +143,7 @@ export class WebhookDeliveryProcessor {
       statusCode: result.statusCode,
       error,
     });
-    await this.enqueueAttempt(claimed.id, claimed.attempts + 1, delay);
+    await this.enqueueAttempt(claimed.id, claimed.attempts + 1, { tenantId: claimed.tenant_id, delayMs: delay });
     return `retry in ${delay} ms`;
   }
 }

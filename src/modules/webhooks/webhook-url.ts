@@ -2,8 +2,8 @@ import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
 import type { Mode } from '../../platform/context/request-context';
 
-/** Why a webhook URL is refused, or null when it may be called. */
-export async function webhookUrlProblem(raw: string, mode: Mode, allowPrivate: boolean): Promise<string | null> {
+/** Why a webhook URL is refused on its face (no network I/O), or null. */
+export function webhookUrlSyntaxProblem(raw: string, mode: Mode, allowPrivate: boolean): string | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -13,8 +13,14 @@ export async function webhookUrlProblem(raw: string, mode: Mode, allowPrivate: b
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use https';
   if (mode === 'live' && url.protocol !== 'https:' && !allowPrivate) return 'must use https in live mode';
   if (url.username || url.password) return 'must not contain credentials';
-  if (allowPrivate) return null;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return null;
+}
+
+/** Why a webhook URL is refused, or null when it may be called. Resolves the host: call it outside any transaction. */
+export async function webhookUrlProblem(raw: string, mode: Mode, allowPrivate: boolean): Promise<string | null> {
+  const syntax = webhookUrlSyntaxProblem(raw, mode, allowPrivate);
+  if (syntax || allowPrivate) return syntax;
+  const host = new URL(raw).hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
   if (ipaddr.isValid(host)) addresses = [host];
   else {

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
 import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhooks.dto';
+import { CheckedUrl, WebhookUrlPreflight, type CheckedWebhookUrl } from './webhook-url.preflight';
 import { WebhooksService } from './webhooks.service';
 
 @Controller('webhooks')
@@ -19,8 +20,9 @@ export class WebhooksController {
 
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateWebhookDto) {
-    return this.webhooks.create(ctx, body);
+  @UseGuards(WebhookUrlPreflight)
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateWebhookDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
+    return this.webhooks.create(ctx, body, url);
   }
 
   @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
@@ -31,8 +33,9 @@ export class WebhooksController {
 
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
   @Patch(':id')
-  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateWebhookDto) {
-    return this.webhooks.update(ctx, id, body);
+  @UseGuards(WebhookUrlPreflight)
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateWebhookDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
+    return this.webhooks.update(ctx, id, body, url);
   }
 
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })

@@ -1,16 +1,23 @@
 import { Module } from '@nestjs/common';
+import { EVENT_SUBSCRIBER } from '../events/event-subscriber';
 import { EventsModule } from '../events/events.module';
-import { NotificationsModule } from '../notifications/notifications.module';
-import { OutboxRelayService } from './outbox-relay.service';
+import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
+import { WebhookFanOutSubscriber } from './webhook-fan-out.subscriber';
+import { WebhookSweepService } from './webhook-sweep.service';
+import { WebhookUrlPreflight } from './webhook-url.preflight';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-/** Endpoints API (API process); relay loop and delivery jobs (worker process). */
+/** Endpoints API (API process); the events relay's fan-out subscriber, delivery jobs and the overdue sweep (worker process). */
 @Module({
-  imports: [EventsModule, NotificationsModule],
+  imports: [EventsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, OutboxRelayService],
+  providers: [
+    WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, TenantDeliverySlots, WebhookSweepService, WebhookUrlPreflight,
+    WebhookFanOutSubscriber,
+    { provide: EVENT_SUBSCRIBER, useExisting: WebhookFanOutSubscriber },
+  ],
 })
 export class WebhooksModule {}

@@ -7,14 +7,6 @@ import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
 
-export interface RelayEvent {
-  id: string;
-  tenant_id: string;
-  mode: 'live' | 'test';
-  type: string;
-  data: { object: Record<string, unknown> };
-}
-
 export interface ClaimedAttempt {
   id: string;
   tenant_id: string;
@@ -102,54 +94,59 @@ export class WebhooksRepository {
     return (await this.m(ctx).findOneBy(WebhookDeliveryEntity, { id, tenantId: ctx.tenant, mode: ctx.mode }))!;
   }
 
-  // --- relay (the worker, across tenants: each row carries its own tenant and mode)
+  // --- fan-out (the worker's event subscriber, under the event's tenant and mode)
 
-  /** Claims committed, unrelayed events; SKIP LOCKED lets several relays run without taking the same rows. */
-  claimUnrelayedEvents(manager: EntityManager, limit: number): Promise<RelayEvent[]> {
-    return manager.query(
-      `SELECT id, tenant_id, mode, type, data FROM events WHERE relayed_at IS NULL
-        ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [limit],
+  /**
+   * Creates the deliveries of one committed event for every active endpoint of its tenant and
+   * mode subscribed to its type, in the caller's transaction. Returns only deliveries created now:
+   * relaying the event again creates nothing twice (unique endpoint + event).
+   */
+  async fanOutEvent(ctx: RequestContext, event: { id: string; type: string }, maxAttempts: number): Promise<{ id: string }[]> {
+    const m = this.m(ctx);
+    const endpoints: { id: string }[] = await m.query(
+      `SELECT id FROM webhook_endpoints
+        WHERE tenant_id = $1 AND mode = $2 AND active AND deleted_at IS NULL AND ($3 = ANY(events) OR '*' = ANY(events))`,
+      [ctx.tenant, ctx.mode, event.type],
     );
+    if (endpoints.length === 0) return [];
+    const rows = endpoints.map((e) => ({ id: newId('whd'), endpoint_id: e.id }));
+    return m.query(
+      `INSERT INTO webhook_deliveries (id, tenant_id, mode, endpoint_id, event_id, event_type, status, attempts, max_attempts, next_attempt_at)
+       SELECT r.id, $2, $3, r.endpoint_id, $4, $5, 'pending', 0, $6, now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id text)
+       ON CONFLICT (endpoint_id, event_id) DO NOTHING
+       RETURNING id`,
+      [JSON.stringify(rows), ctx.tenant, ctx.mode, event.id, event.type, maxAttempts],
+    );
+  }
+
+  /** Endpoints of ctx's tenant and mode that are not deleted. */
+  async countEndpoints(ctx: RequestContext): Promise<number> {
+    const [row]: { n: number }[] = await this.m(ctx).query(
+      `SELECT count(*)::int AS n FROM webhook_endpoints WHERE tenant_id = $1 AND mode = $2 AND deleted_at IS NULL`,
+      [ctx.tenant, ctx.mode],
+    );
+    return row.n;
   }
 
   /**
-   * Creates the deliveries of claimed events for every active endpoint subscribed to them and
-   * marks the events relayed, in the caller's transaction. Returns only deliveries created now.
+   * Serialises endpoint creation per tenant and mode until the transaction ends, so two parallel
+   * creations cannot both pass the endpoint cap.
    */
-  async fanOut(manager: EntityManager, events: RelayEvent[], maxAttempts: number): Promise<{ id: string }[]> {
-    if (events.length === 0) return [];
-    const eventIds = events.map((e) => e.id);
-    const pairs: { event_id: string; endpoint_id: string; tenant_id: string; mode: string; type: string }[] = await manager.query(
-      `SELECT e.id AS event_id, w.id AS endpoint_id, e.tenant_id, e.mode, e.type
-         FROM events e
-         JOIN webhook_endpoints w ON w.tenant_id = e.tenant_id AND w.mode = e.mode AND w.active AND w.deleted_at IS NULL
-          AND (e.type = ANY(w.events) OR '*' = ANY(w.events))
-        WHERE e.id = ANY($1::text[]) AND e.type <> 'webhook.test'`,
-      [eventIds],
-    );
-    let created: { id: string }[] = [];
-    if (pairs.length > 0) {
-      const rows = pairs.map((p) => ({
-        id: newId('whd'), tenant_id: p.tenant_id, mode: p.mode, endpoint_id: p.endpoint_id, event_id: p.event_id, event_type: p.type,
-      }));
-      created = await manager.query(
-        `INSERT INTO webhook_deliveries (id, tenant_id, mode, endpoint_id, event_id, event_type, status, attempts, max_attempts, next_attempt_at)
-         SELECT r.id, r.tenant_id, r.mode, r.endpoint_id, r.event_id, r.event_type, 'pending', 0, $2, now()
-           FROM jsonb_to_recordset($1::jsonb) AS r(id text, tenant_id text, mode text, endpoint_id text, event_id text, event_type text)
-         ON CONFLICT (endpoint_id, event_id) DO NOTHING
-         RETURNING id`,
-        [JSON.stringify(rows), maxAttempts],
-      );
-    }
-    await manager.query(`UPDATE events SET relayed_at = now() WHERE id = ANY($1::text[])`, [eventIds]);
-    return created;
+  async lockEndpointCreation(ctx: RequestContext): Promise<void> {
+    await this.m(ctx).query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || $1 || ':' || $2, 0))`, [ctx.tenant, ctx.mode]);
+  }
+
+  /** The tenant of a delivery, for a job enqueued before jobs carried it (maintenance lookup by id). */
+  async tenantOfDelivery(manager: EntityManager, deliveryId: string): Promise<string | null> {
+    const [row]: { tenant_id: string }[] = await manager.query(`SELECT tenant_id FROM webhook_deliveries WHERE id = $1`, [deliveryId]);
+    return row?.tenant_id ?? null;
   }
 
   /** Pending deliveries whose attempt is overdue: their job was lost (crash between commit and enqueue). */
-  overdueDeliveries(manager: EntityManager, olderThanMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
+  overdueDeliveries(manager: EntityManager, olderThanMs: number, limit: number): Promise<{ id: string; tenant_id: string; attempts: number }[]> {
     return manager.query(
-      `SELECT id, attempts FROM webhook_deliveries
+      `SELECT id, tenant_id, attempts FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at < now() - ($1 || ' milliseconds')::interval
         ORDER BY next_attempt_at LIMIT $2`,
       [String(olderThanMs), limit],
@@ -157,6 +154,15 @@ export class WebhooksRepository {
   }
 
   // --- delivery attempts (the worker)
+
+  /** Moves a pending delivery's due time while its job waits for a free tenant slot. */
+  async postponePending(manager: EntityManager, deliveryId: string, attempt: number, delayMs: number): Promise<void> {
+    await manager.query(
+      `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
+        WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
+      [deliveryId, attempt, delayMs],
+    );
+  }
 
   /**
    * Claims attempt number `attempt` of a delivery: only one job can move `attempts` from

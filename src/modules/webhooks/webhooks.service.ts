@@ -11,7 +11,8 @@ import { EVENT_TYPES, EventsService } from '../events/events.service';
 import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhooks.dto';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { newWebhookSecret } from './webhook-signature';
-import { webhookUrlProblem } from './webhook-url';
+import { webhookUrlSyntaxProblem } from './webhook-url';
+import type { CheckedWebhookUrl } from './webhook-url.preflight';
 import { toDelivery, toWebhook } from './webhooks.mappers';
 import { WebhooksRepository } from './webhooks.repository';
 import type { WebhookEndpointEntity } from './webhook.entities';
@@ -26,19 +27,29 @@ export class WebhooksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async create(ctx: RequestContext, body: CreateWebhookDto): Promise<Schemas['WebhookEndpointWithSecret']> {
-    await this.assertUrl(ctx, body.url);
+  /** `url` is the preflight's proof that body.url was resolved and checked before any transaction opened. */
+  async create(ctx: RequestContext, body: CreateWebhookDto, url: CheckedWebhookUrl | undefined): Promise<Schemas['WebhookEndpointWithSecret']> {
+    this.assertChecked(ctx, body.url, url);
     assertEvents(body.events);
     const secret = body.secret ?? newWebhookSecret();
-    const endpoint = await this.repo.insertEndpoint(ctx, {
-      id: newId('we'),
-      url: body.url,
-      description: body.description ?? null,
-      events: [...new Set(body.events)],
-      secret,
-      active: body.active ?? true,
-      disabledReason: null,
-      deletedAt: null,
+    const endpoint = await this.tx.run(ctx, async (txCtx) => {
+      await this.repo.lockEndpointCreation(txCtx);
+      const cap = this.config.WEBHOOK_MAX_ENDPOINTS_PER_TENANT;
+      if ((await this.repo.countEndpoints(txCtx)) >= cap) {
+        throw new ValidationError(`At most ${cap} webhook endpoints per tenant and mode; delete one first`, [
+          { field: 'url', message: `endpoint limit of ${cap} reached` },
+        ]);
+      }
+      return this.repo.insertEndpoint(txCtx, {
+        id: newId('we'),
+        url: body.url,
+        description: body.description ?? null,
+        events: [...new Set(body.events)],
+        secret,
+        active: body.active ?? true,
+        disabledReason: null,
+        deletedAt: null,
+      });
     });
     return { ...toWebhook(endpoint), secret };
   }
@@ -51,10 +62,10 @@ export class WebhooksService {
     return toWebhook(await this.find(ctx, id));
   }
 
-  async update(ctx: RequestContext, id: string, body: UpdateWebhookDto): Promise<Schemas['WebhookEndpoint']> {
+  async update(ctx: RequestContext, id: string, body: UpdateWebhookDto, url?: CheckedWebhookUrl): Promise<Schemas['WebhookEndpoint']> {
     const endpoint = await this.find(ctx, id);
     if (body.url !== undefined) {
-      await this.assertUrl(ctx, body.url);
+      this.assertChecked(ctx, body.url, url);
       endpoint.url = body.url;
     }
     if (body.events !== undefined) {
@@ -90,7 +101,7 @@ export class WebhooksService {
     const delivery = await this.repo.findDelivery(ctx, endpoint.id, parseIdOr404(deliveryId, 'whd', 'delivery'));
     if (!delivery) throw new NotFoundError('delivery', deliveryId);
     const reopened = await this.repo.reopenDelivery(ctx, delivery.id);
-    await this.deliveries.enqueueAttempt(reopened.id, reopened.attempts + 1);
+    await this.deliveries.enqueueAttempt(reopened.id, reopened.attempts + 1, { tenantId: ctx.tenant });
     return toDelivery(reopened, await this.repo.attemptsOf(ctx, [reopened.id]));
   }
 
@@ -101,7 +112,7 @@ export class WebhooksService {
       const eventId = await this.events.record(txCtx, 'webhook.test', { id: endpoint.id, object: 'webhook_endpoint', url: endpoint.url });
       return this.repo.insertDelivery(txCtx, { endpointId: endpoint.id, eventId, eventType: 'webhook.test', maxAttempts: 1 });
     });
-    await this.deliveries.enqueueAttempt(delivery.id, 1);
+    await this.deliveries.enqueueAttempt(delivery.id, 1, { tenantId: ctx.tenant });
     return toDelivery(delivery, []);
   }
 
@@ -111,9 +122,11 @@ export class WebhooksService {
     return endpoint;
   }
 
-  private async assertUrl(ctx: RequestContext, url: string): Promise<void> {
-    const problem = await webhookUrlProblem(url, ctx.mode, this.config.WEBHOOK_ALLOW_PRIVATE_URLS);
+  /** No network I/O here (this may run in the request's transaction): the preflight resolved the URL. */
+  private assertChecked(ctx: RequestContext, raw: string, checked: CheckedWebhookUrl | undefined): void {
+    const problem = webhookUrlSyntaxProblem(raw, ctx.mode, this.config.WEBHOOK_ALLOW_PRIVATE_URLS);
     if (problem) throw new ValidationError(`url ${problem}`, [{ field: 'url', message: problem }]);
+    if (!checked || checked.url !== raw || checked.mode !== ctx.mode) throw new Error('webhook url was not checked by WebhookUrlPreflight');
   }
 }
 

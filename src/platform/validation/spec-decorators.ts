@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { isEmail, isURL, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isURL, registerDecorator, ValidateIf, type ValidationOptions } from 'class-validator';
+import { isDeliverableEmail } from './email';
 
 /**
  * The few validators the DTO generator (scripts/generate-dtos.ts) needs beyond class-validator's
@@ -14,9 +15,9 @@ function rule(name: string, message: string, check: (value: unknown) => boolean,
     registerDecorator({ name, target: target.constructor, propertyName, options: { message, ...options }, validator: { validate: check } });
 }
 
-/** `format: email`. */
+/** `format: email`: the one e-mail rule of the platform (an address the mailer delivers as it is). */
 export const IsEmailAddress = (options?: ValidationOptions) =>
-  rule('isEmailAddress', '$property must be an e-mail address', (v) => typeof v === 'string' && isEmail(v), options);
+  rule('isEmailAddress', '$property must be an e-mail address', (v) => typeof v === 'string' && isDeliverableEmail(v), options);
 
 /** `format: uri`: an absolute http(s) URL, the only kind the API stores or calls. */
 export const IsHttpUrl = (options?: ValidationOptions) =>

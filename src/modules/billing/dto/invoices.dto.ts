@@ -1,9 +1,10 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max,
+  ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUrl, Length, Matches, Max,
   MaxLength, Min, ValidateNested,
 } from 'class-validator';
 import type { Schemas } from '../../../platform/openapi/schemas';
+import { IsDeliverableEmail } from '../../../platform/validation/email';
 import { CardDto } from '../../payments/dto/payments.dto';
 
 type CreateInvoiceLine = Schemas['CreateInvoiceLine'];
@@ -25,7 +26,7 @@ export class CreateInvoiceLineDto implements CreateInvoiceLine {
 
 export class CreateInvoiceDto implements CreateInvoiceRequest {
   @IsOptional() @IsString() @Length(1, 64) customer_id?: string;
-  @IsOptional() @IsEmail() @MaxLength(254) customer_email?: string;
+  @IsOptional() @IsDeliverableEmail() @MaxLength(254) customer_email?: string;
   @IsOptional() @IsString() @Length(1, 100) account_ref_id?: string;
   @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(MAX_LINES) @ValidateNested({ each: true }) @Type(() => CreateInvoiceLineDto)
   lines?: CreateInvoiceLineDto[];

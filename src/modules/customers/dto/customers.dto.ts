@@ -1,11 +1,12 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy,
+  ArrayMaxSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateBy,
   ValidateIf, ValidateNested, type ValidationOptions,
 } from 'class-validator';
 import { COUNTRY_CODE, COUNTRY_MESSAGE, PostalAddressDto } from '../../../platform/http/postal-address.dto';
 import type { Schemas } from '../../../platform/openapi/schemas';
 import { CUSTOMER_STATUSES } from '../entities/customer.entity';
+import { IsDeliverableEmail } from '../../../platform/validation/email';
 
 type CreateCustomerRequest = Schemas['CreateCustomerRequest'];
 type UpdateCustomerRequest = Schemas['UpdateCustomerRequest'];
@@ -57,7 +58,7 @@ export class UpdateCustomerAddressDto implements UpdateCustomerAddressRequest {
 }
 
 export class CreateCustomerDto implements CreateCustomerRequest {
-  @IsEmail() @MaxLength(320) email: string;
+  @IsDeliverableEmail() @MaxLength(320) email: string;
   @IsString() @Length(1, 100) first_name: string;
   @IsString() @Length(1, 100) last_name: string;
   @IsOptional() @IsString() @MaxLength(40) phone?: string;
@@ -72,7 +73,7 @@ export class CreateCustomerDto implements CreateCustomerRequest {
 }
 
 export class UpdateCustomerDto implements UpdateCustomerRequest {
-  @ValidateIf(sent('email')) @IsEmail() @MaxLength(320) email?: string;
+  @ValidateIf(sent('email')) @IsDeliverableEmail() @MaxLength(320) email?: string;
   @ValidateIf(sent('first_name')) @IsString() @Length(1, 100) first_name?: string;
   @ValidateIf(sent('last_name')) @IsString() @Length(1, 100) last_name?: string;
   @ValidateIf(setToValue('phone')) @IsString() @MaxLength(40) phone?: string | null;

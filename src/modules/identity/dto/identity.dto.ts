@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import type { Schemas } from '../../../platform/openapi/schemas';
+import { IsDeliverableEmail } from '../../../platform/validation/email';
 
 type CreateTenantRequest = Schemas['CreateTenantRequest'];
 type LoginRequest = Schemas['LoginRequest'];
@@ -14,7 +15,7 @@ const MODES = ['live', 'test'] as const;
 
 export class CreateTenantDto implements CreateTenantRequest {
   @IsString() @Length(1, 200) name: string;
-  @IsEmail() @MaxLength(320) email: string;
+  @IsDeliverableEmail() @MaxLength(320) email: string;
   @IsString() @Length(10, 200) password: string;
   @IsOptional() @IsString() @MaxLength(200) owner_name?: string;
 }
@@ -31,7 +32,7 @@ export class RefreshDto implements RefreshRequest {
 }
 
 export class CreateUserDto implements CreateUserRequest {
-  @IsEmail() @MaxLength(320) email: string;
+  @IsDeliverableEmail() @MaxLength(320) email: string;
   @IsString() @Length(10, 200) password: string;
   @IsOptional() @IsString() @MaxLength(200) name?: string;
   @IsIn(ROLES) role: Schemas['Role'];

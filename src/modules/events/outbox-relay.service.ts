@@ -1,0 +1,159 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Client } from 'pg';
+import { DataSource, type EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { RequestContext } from '../../platform/context/request-context';
+import { BackgroundLoop } from '../../platform/queue/background-loop.decorator';
+import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber';
+import { OUTBOX_CHANNEL } from './events.repository';
+import { OutboxRepository, type ClaimedEvent } from './outbox.repository';
+import { redactSecrets } from './redact-secrets';
+
+const BATCH_SIZE = 500;
+const MAX_RETRY_DELAY_MS = 6 * 60 * 60_000;
+const MAX_ERROR_LENGTH = 500;
+
+export interface BatchResult {
+  claimed: number;
+  relayed: number;
+  failed: number;
+}
+
+/** Wait before try `attempts + 1` of a failed event: base, 2×base, 4×base… capped at 6 h. */
+export function relayRetryDelayMs(baseMs: number, attempts: number): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempts - 1), MAX_RETRY_DELAY_MS);
+}
+
+/**
+ * Hands committed outbox events to the subscribers bound to EVENT_SUBSCRIBER (webhook fan-out,
+ * inventory alert mail). Claiming with FOR UPDATE SKIP LOCKED and marking in the same transaction
+ * means two relays never take the same event and a relay that dies mid-batch leaves its events
+ * for the next one. Each subscriber runs each event in a savepoint of its own: a failure rolls
+ * back only that piece, records the failure on the event (retried with backoff, dead-lettered
+ * after EVENT_RELAY_MAX_ATTEMPTS), and the batch goes on — one tenant's bad data cannot stop the
+ * others' webhooks and mail. A NOTIFY sent with each event wakes the relay at commit; polling
+ * covers missed notifications.
+ */
+@Injectable()
+export class OutboxRelayService {
+  private readonly logger = new Logger('OutboxRelay');
+  private bound?: EventSubscriber[];
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+    private readonly discovery: DiscoveryService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Every binding of EVENT_SUBSCRIBER across modules, found once all providers exist. */
+  subscribers(): EventSubscriber[] {
+    if (this.bound) return this.bound;
+    const found = [
+      ...new Set(
+        this.discovery
+          .getProviders()
+          .filter((wrapper) => wrapper.token === EVENT_SUBSCRIBER && wrapper.instance)
+          .map((wrapper) => wrapper.instance as EventSubscriber),
+      ),
+    ];
+    if (found.length > 0) this.bound = found; // asked before the app finished booting: look again next time
+    return found;
+  }
+
+  /** Relays one batch; returns how many events it claimed and how they fared. */
+  async relayBatch(): Promise<BatchResult> {
+    const afterCommit: AfterCommit[] = [];
+    const result = await this.dataSource.transaction(async (manager) => {
+      const claimed = await this.outbox.claimDue(manager, BATCH_SIZE);
+      const relayed: string[] = [];
+      let failed = 0;
+      for (const event of claimed) {
+        const failures = await this.relayOne(manager, event, afterCommit);
+        if (failures.length === 0) relayed.push(event.id);
+        else {
+          failed++;
+          await this.recordFailure(manager, event, failures);
+        }
+      }
+      await this.outbox.markRelayed(manager, relayed);
+      return { claimed: claimed.length, relayed: relayed.length, failed };
+    });
+    // A lost after-commit step (Redis down, crash) is recovered by its module's sweep.
+    for (const step of afterCommit) {
+      await step().catch((err) => this.logger.warn({ err: (err as Error).message }, 'after-commit step of a relayed event failed'));
+    }
+    return result;
+  }
+
+  private async relayOne(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
+    const event: RelayedEvent = {
+      id: row.id, tenantId: row.tenant_id, mode: row.mode, type: row.type, data: row.data, createdAt: new Date(row.created_at),
+    };
+    const ctx = RequestContext.system('outbox-relay', row.tenant_id, row.mode, `relay_${row.id}`);
+    const failures: { name: string; error: string }[] = [];
+    for (const subscriber of this.subscribers()) {
+      if (!subscriber.wants(row.type)) continue;
+      if (row.relay_pending && !row.relay_pending.includes(subscriber.subscriberName)) continue;
+      try {
+        // Inside the open transaction TypeORM makes this a savepoint: a failure undoes this subscriber's work only.
+        const after = await manager.transaction((savepoint) => subscriber.handle(ctx.withManager(savepoint), event));
+        if (after) afterCommit.push(after);
+      } catch (err) {
+        failures.push({ name: subscriber.subscriberName, error: describe(err) });
+      }
+    }
+    return failures;
+  }
+
+  private async recordFailure(manager: EntityManager, event: ClaimedEvent, failures: { name: string; error: string }[]): Promise<void> {
+    const attempts = event.relay_attempts + 1;
+    const giveUp = attempts >= this.config.EVENT_RELAY_MAX_ATTEMPTS;
+    const retryAt = giveUp ? null : new Date(Date.now() + relayRetryDelayMs(this.config.EVENT_RELAY_RETRY_BASE_MS, attempts));
+    const error = failures.map((f) => `${f.name}: ${f.error}`).join('; ').slice(0, MAX_ERROR_LENGTH);
+    await this.outbox.markFailed(manager, event.id, { attempts, error, pending: failures.map((f) => f.name), retryAt });
+    this.logger.warn(
+      { event: event.id, tenant: event.tenant_id, type: event.type, attempts, dead_lettered: giveUp, error },
+      giveUp ? 'event dead-lettered: a subscriber kept failing' : 'a subscriber failed on an event; retrying later',
+    );
+  }
+
+  @BackgroundLoop('outbox-relay')
+  async run(signal: AbortSignal): Promise<void> {
+    const listener = new Client({ connectionString: this.config.DATABASE_URL });
+    let wake: (() => void) | undefined;
+    listener.on('notification', () => wake?.());
+    listener.on('error', (err) => this.logger.warn({ err: err.message }, 'outbox listener connection error; polling continues'));
+    await listener.connect().then(() => listener.query(`LISTEN ${OUTBOX_CHANNEL}`)).catch((err) => {
+      this.logger.warn({ err: err.message }, 'cannot LISTEN for outbox events; polling only');
+    });
+    try {
+      while (!signal.aborted) {
+        let taken = 0;
+        try {
+          taken = (await this.relayBatch()).claimed;
+        } catch (err) {
+          this.logger.error({ err }, 'outbox relay batch failed; retrying');
+        }
+        if (taken === BATCH_SIZE || signal.aborted) continue;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.config.OUTBOX_POLL_MS);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          signal.addEventListener('abort', wake, { once: true });
+        });
+      }
+    } finally {
+      await listener.end().catch(() => undefined);
+    }
+  }
+}
+
+function describe(err: unknown): string {
+  const message = err instanceof Error ? `${err.name === 'Error' ? '' : `${err.name}: `}${err.message}` : String(err);
+  return redactSecrets(message);
+}

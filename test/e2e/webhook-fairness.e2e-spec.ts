@@ -1,0 +1,115 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, resetConfigCache } from '../../src/config/config';
+import { TransactionService } from '../../src/database/transaction.service';
+import { EventsService } from '../../src/modules/events/events.service';
+import { RequestContext } from '../../src/platform/context/request-context';
+import { WorkerModule } from '../../src/worker.module';
+import { startTestApp, type TestApp } from '../support/app';
+import { signUpTenant, type TenantFixture } from '../support/factories';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const SLOW_MS = 3000;
+const SLOW_EVENTS = 60;
+
+/** A real receiver that answers after SLOW_MS and counts how many requests it holds at once. */
+class SlowReceiver {
+  private server?: Server;
+  inFlight = 0;
+  maxInFlight = 0;
+  answered = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.inFlight++;
+      this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+      req.resume();
+      setTimeout(() => {
+        this.inFlight--;
+        this.answered++;
+        res.end('ok');
+      }, SLOW_MS);
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/slow`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+/**
+ * Tenant A's endpoint takes 3 s per delivery and A has 60 events queued; every tenant shares the
+ * worker's 20 delivery slots. Before, A's backlog took all 20 and B's webhook waited ~9 s behind
+ * it; now A holds at most WEBHOOK_MAX_IN_FLIGHT_PER_TENANT (default 5) and B's goes straight out.
+ */
+describe('webhook delivery slots are shared fairly between tenants (e2e)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let slowTenant: TenantFixture;
+  let quickTenant: TenantFixture;
+  const slow = new SlowReceiver();
+  const quick = new WebhookReceiver();
+
+  beforeAll(async () => {
+    process.env.OUTBOX_POLL_MS = '100';
+    process.env.QUEUE_PREFIX = `cbapifair${process.pid}`;
+    t = await startTestApp();
+    resetConfigCache();
+    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
+    await worker.init();
+    slowTenant = await signUpTenant(t.http, 'Slow endpoint shop');
+    quickTenant = await signUpTenant(t.http, 'Quick endpoint shop');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+    await slow.stop();
+    await quick.stop();
+    delete process.env.OUTBOX_POLL_MS;
+  });
+
+  async function emit(tenant: TenantFixture, count: number): Promise<string[]> {
+    const ctx = RequestContext.system('test', tenant.tenantId, 'live');
+    return t.app.get(TransactionService).run(ctx, async (tx) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i++) ids.push(await t.app.get(EventsService).record(tx, 'customer.created', { id: `cus_${i}` }));
+      return ids;
+    });
+  }
+
+  it("delivers tenant B's webhook promptly while tenant A's slow endpoint has a backlog", async () => {
+    const cap = loadConfig().WEBHOOK_MAX_IN_FLIGHT_PER_TENANT;
+    const slowUrl = await slow.start();
+    const quickUrl = await quick.start();
+    expect((await t.http.post('/api/v1/webhooks', { url: slowUrl, events: ['customer.created'] }, { token: slowTenant.accessToken })).status).toBe(201);
+    expect((await t.http.post('/api/v1/webhooks', { url: quickUrl, events: ['customer.created'] }, { token: quickTenant.accessToken })).status).toBe(201);
+
+    await emit(slowTenant, SLOW_EVENTS);
+    const until = Date.now() + 10000;
+    while (slow.inFlight < cap) {
+      if (Date.now() > until) throw new Error(`slow endpoint never got busy (${slow.inFlight} in flight)`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+
+    const started = Date.now();
+    const [quickEvent] = await emit(quickTenant, 1);
+    await quick.waitFor(() => quick.eventIds().has(quickEvent), 15000);
+    const latency = Date.now() - started;
+    console.log(
+      `fairness: tenant B's webhook arrived in ${latency} ms while tenant A had ${SLOW_EVENTS} deliveries to a ${SLOW_MS} ms endpoint ` +
+        `(A in flight at most ${slow.maxInFlight}, cap ${cap}, A answered so far ${slow.answered})`,
+    );
+    expect(latency).toBeLessThan(2000);
+    expect(slow.maxInFlight).toBeLessThanOrEqual(cap);
+
+    // A's backlog still drains, at its share of the slots.
+    await new Promise((r) => setTimeout(r, 2 * SLOW_MS));
+    expect(slow.answered).toBeGreaterThanOrEqual(cap);
+    expect(slow.maxInFlight).toBeLessThanOrEqual(cap);
+  }, 60000);
+});
