@@ -1,4 +1,4 @@
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { isDatabaseUnavailable } from './database-unavailable';
 import { mapError } from './error-mapping';
 
@@ -13,6 +13,8 @@ describe('database unavailable → 503 service_unavailable with Retry-After', ()
     ['idle-in-transaction termination (25P03)', pgError('25P03', 'terminating connection due to idle-in-transaction timeout')],
     ['pool acquire timeout (pg-pool, no code)', new Error('timeout exceeded when trying to connect')],
     ['connection ended under a query', new QueryFailedError('SELECT 1', [], new Error('Connection terminated unexpectedly'))],
+    ['the next statement of a transaction whose session was ended', new QueryRunnerAlreadyReleasedError()],
+    ['the same, through the transaction\'s manager', new QueryRunnerProviderAlreadyReleasedError()],
     ['a dead client used again', new Error('Client has encountered a connection error and is not queryable')],
     ['server out of connections (53300)', pgError('53300', 'sorry, too many clients already')],
     ['server shutting down (57P01)', pgError('57P01', 'terminating connection due to administrator command')],

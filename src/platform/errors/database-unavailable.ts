@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /**
  * PostgreSQL SQLSTATEs that mean "the database cannot serve this right now", not "the request
  * is wrong": the request may succeed when retried a moment later.
@@ -43,6 +45,9 @@ interface MaybeDatabaseError {
  */
 export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   if (err === null || typeof err !== 'object' || depth > 3) return false;
+  // TypeORM releases a transaction's runner when PostgreSQL ends its session (idle-in-transaction
+  // timeout, server restart); the request's next statement then meets one of these errors.
+  if (err instanceof QueryRunnerAlreadyReleasedError || err instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   const e = err as MaybeDatabaseError;
   const code = typeof e.code === 'string' ? e.code : undefined;
   if (code && (UNAVAILABLE_SQLSTATES.has(code) || code.startsWith('08') || NETWORK_CODES.has(code))) return true;
