@@ -14,6 +14,7 @@ import { InvoiceSettlementService } from './invoice-settlement.service';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesRepository } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
+import { PayLinkTokensRetention } from './pay-link-tokens.retention';
 
 /**
  * Billing: invoices (numbers, totals, the status machine, payment and refunds through payments,
@@ -25,7 +26,7 @@ import { InvoicesService } from './invoices.service';
   controllers: [InvoicesController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedPayController,
+    HostedInvoicesService, InvoicesService, HostedPayController, PayLinkTokensRetention,
   ],
   exports: [InvoicesService],
 })

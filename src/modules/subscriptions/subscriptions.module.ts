@@ -14,6 +14,7 @@ import { RenewalsService } from './renewals.processor';
 import { ServicesController } from './services.controller';
 import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';
+import { CheckoutLinksRetention } from './checkout-links.retention';
 
 /**
  * Services (subscriptions): CRUD with prorated changes and the status machine, the renewal and
@@ -27,7 +28,7 @@ import { ServicesService } from './services.service';
   controllers: [ServicesController, AccountStatusController],
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
-    ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
+    ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService, CheckoutLinksRetention,
   ],
   exports: [ServicesService, RenewalsService],
 })

@@ -6,11 +6,12 @@ import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
+import { WebhookAttemptsRetention, WebhookDeliveriesRetention } from './webhooks.retention';
 
 /** Endpoints API (API process); relay loop and delivery jobs (worker process). */
 @Module({
   imports: [EventsModule, NotificationsModule],
   controllers: [WebhooksController],
-  providers: [WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, OutboxRelayService],
+  providers: [WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, OutboxRelayService, WebhookDeliveriesRetention, WebhookAttemptsRetention],
 })
 export class WebhooksModule {}
