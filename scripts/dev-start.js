@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 
 const ROOT = path.resolve(__dirname, '..');
 const DATA = path.join(ROOT, '.data');
@@ -163,6 +164,33 @@ async function startRedis() {
   where.push(`Redis       private redis-server on port ${port}, in memory only (log ${path.relative(ROOT, logFile)})`);
 }
 
+// Outside production, secrets nobody set are generated once per data directory and kept in
+// .data/secrets.json (owner-only), so a dev server never signs tokens with a value published in
+// the source, and its pay links and sessions survive a restart. Production must set its own:
+// the config refuses the development defaults there.
+function ensureDevSecrets() {
+  if (process.env.NODE_ENV === 'production') return;
+  const file = path.join(DATA, 'secrets.json');
+  let stored = {};
+  try {
+    stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if (err.code !== 'ENOENT') throw new Error(`${path.relative(ROOT, file)} is unreadable (${err.message}); delete it to generate new secrets`);
+  }
+  let changed = false;
+  const missing = ['JWT_SECRET', 'HASH_SECRET'].filter((name) => !process.env[name]);
+  if (missing.length === 0) return;
+  for (const name of missing) {
+    if (typeof stored[name] !== 'string' || stored[name].length < 32) {
+      stored[name] = crypto.randomBytes(32).toString('hex');
+      changed = true;
+    }
+    process.env[name] = stored[name];
+  }
+  if (changed) fs.writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  where.push(`Secrets     ${path.relative(ROOT, file)} (${missing.join(', ')}: generated once for this data directory)`);
+}
+
 // The banner must not print a password someone put in their own DATABASE_URL / REDIS_URL.
 function redact(url) {
   try { const u = new URL(url); if (u.password) u.password = '***'; return u.toString(); } catch { return '(unparseable URL)'; }
@@ -190,6 +218,7 @@ async function runMigrations() {
 async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist/src/main.js'))) throw new Error('dist/ is missing: run `npm run build` (npm start does it)');
   fs.mkdirSync(DATA, { recursive: true });
+  ensureDevSecrets();
 
   if (process.env.DATABASE_URL) where.push(`PostgreSQL  ${redact(process.env.DATABASE_URL)} (from DATABASE_URL)`);
   else await startPostgres();

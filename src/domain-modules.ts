@@ -10,6 +10,7 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { OrdersModule } from './modules/orders/orders.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { RetentionModule } from './modules/retention/retention.module';
 
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, CustomerReferencesModule];
+export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, CustomerReferencesModule, RetentionModule];

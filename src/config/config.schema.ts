@@ -4,7 +4,10 @@ const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
 
-const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-only-secret-change-me']);
+const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-only-secret-change-me', 'dev-only-hash-secret-change-me']);
+
+/** A retention in whole days (1 day to 10 years). */
+const retentionDays = (fallback: number) => z.coerce.number().int().min(1).max(3660).default(fallback);
 
 /** Every setting the processes read, with its default. Nothing outside src/config reads process.env. */
 export const configSchema = z
@@ -17,12 +20,24 @@ export const configSchema = z
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /** How long a request waits for a free pool connection before it answers 503 (pg-pool connectionTimeoutMillis). */
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),
+    /** Server-side cap on one SQL statement (PostgreSQL statement_timeout); 0 = none. A request that hits it answers 503. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    /** A session idle inside an open transaction this long is ended by PostgreSQL (idle_in_transaction_session_timeout); 0 = never. */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'a redis:// URL'),
     QUEUE_PREFIX: z.string().min(1).default('cbapi'),
     /** The tenant whose owners and admins run this deployment: they alone see /admin/queues. Unset = no dashboard. */
     OPERATOR_TENANT_ID: z.string().regex(/^ten_[0-9a-z]{26}$/, 'a tenant id (ten_…)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     JWT_SECRET: z.string().min(32, 'at least 32 characters').default('dev-only-secret-change-me-0123456789abcdef'),
+    /**
+     * Keys the HMACs of hosted pay-link tokens and idempotency request fingerprints, and (derived)
+     * the encryption of stored idempotent responses. Separate from JWT_SECRET so that rotating the
+     * signing key does not break every pay link, and the other way round.
+     */
+    HASH_SECRET: z.string().min(32, 'at least 32 characters').default('dev-only-hash-secret-change-me-0123456789ab'),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
     REFRESH_TTL_DAYS: z.coerce.number().int().min(1).default(30),
     SIGNUP_ENABLED: bool.default(true),
@@ -74,10 +89,26 @@ export const configSchema = z
     CHECKOUT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
     /** Services handled per renewal job run (per sweep: renewals, retries, suspensions). */
     RENEWAL_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(200),
+    /** Retention (daily job): events older than this many days are deleted once relayed. */
+    RETENTION_EVENTS_DAYS: retentionDays(30),
+    /** Retention: finished webhook deliveries and their HTTP attempts older than this many days. */
+    RETENTION_WEBHOOK_DELIVERIES_DAYS: retentionDays(30),
+    /** Retention: outbound e-mails (no longer queued) older than this many days. */
+    RETENTION_OUTBOUND_EMAILS_DAYS: retentionDays(90),
+    /** Retention: refresh tokens, checkout links and superseded pay-link tokens this many days after they expired. */
+    RETENTION_EXPIRED_TOKENS_GRACE_DAYS: retentionDays(7),
+    /** Rows deleted per retention statement; each batch is its own short transaction. */
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
   })
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {
       issue.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a real secret in production, not the development default' });
+    }
+    if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.HASH_SECRET.startsWith(p))) {
+      issue.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'a real secret in production, not the development default' });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.HASH_SECRET === cfg.JWT_SECRET) {
+      issue.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'a secret distinct from JWT_SECRET' });
     }
     if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
       issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });

@@ -21,6 +21,24 @@ describe('parseConfig', () => {
 
   it('refuses the development JWT secret in production', () => {
     expect(() => parseConfig({ ...base, NODE_ENV: 'production' })).toThrow(/JWT_SECRET/);
-    expect(parseConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }).NODE_ENV).toBe('production');
+    expect(parseConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), HASH_SECRET: 'y'.repeat(40) }).NODE_ENV).toBe(
+      'production',
+    );
+  });
+
+  it('refuses the development hash secret, or one equal to the JWT secret, in production', () => {
+    expect(() => parseConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) })).toThrow(/HASH_SECRET/);
+    expect(() => parseConfig({ ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), HASH_SECRET: 'x'.repeat(40) })).toThrow(
+      /HASH_SECRET is invalid: expected a secret distinct from JWT_SECRET/,
+    );
+  });
+
+  it('has bounded database timeouts and documented retention defaults', () => {
+    const cfg = parseConfig(base);
+    expect([cfg.DATABASE_ACQUIRE_TIMEOUT_MS, cfg.DATABASE_STATEMENT_TIMEOUT_MS, cfg.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS]).toEqual([
+      5000, 30000, 15000,
+    ]);
+    expect([cfg.RETENTION_EVENTS_DAYS, cfg.RETENTION_WEBHOOK_DELIVERIES_DAYS, cfg.RETENTION_OUTBOUND_EMAILS_DAYS]).toEqual([30, 30, 90]);
+    expect(cfg.RETENTION_EXPIRED_TOKENS_GRACE_DAYS).toBe(7);
   });
 });

@@ -3131,6 +3131,20 @@ export interface components {
                 "text/html": string;
             };
         };
+        /** @description The database could not serve the request in time (connection pool exhausted, statement or idle-in-transaction timeout); nothing was changed. Retry after `Retry-After` seconds (`service_unavailable`). */
+        ServiceUnavailable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An unexpected failure (`server_error`); quote the request id. */
         ServerError: {
             headers: {
@@ -3791,6 +3805,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["ServiceUnavailable"];
         };
     };
     createProduct: {

@@ -18,6 +18,7 @@ import { InvoiceSettlementService } from './invoice-settlement.service';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesRepository } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
+import { PayLinkTokensRetention } from './pay-link-tokens.retention';
 
 /**
  * Billing: invoices (numbers, totals, the status machine, payment and refunds through payments,
@@ -30,7 +31,7 @@ import { InvoicesService } from './invoices.service';
   controllers: [InvoicesController, HostedPayController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences,
+    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences, PayLinkTokensRetention,
   ],
   exports: [InvoicesService, InvoiceCustomerReferences],
 })

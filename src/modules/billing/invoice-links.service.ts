@@ -22,7 +22,7 @@ export class InvoiceLinksService {
     private readonly repo: InvoicesRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.tokenKey = createHash('sha256').update(`invoice-page-token\0${config.JWT_SECRET}`).digest();
+    this.tokenKey = createHash('sha256').update(`invoice-page-token\0${config.HASH_SECRET}`).digest();
   }
 
   async mint(ctx: RequestContext, invoiceId: string): Promise<string> {

@@ -5,6 +5,7 @@ import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
 import { OutboxRelayService } from './outbox-relay.service';
 import { OutboxRepository } from './outbox.repository';
+import { EventsRetention } from './events.retention';
 
 /**
  * The outbox, its relay and the events API. Other modules call EventsService.record inside their
@@ -14,7 +15,7 @@ import { OutboxRepository } from './outbox.repository';
 @Module({
   imports: [DiscoveryModule],
   controllers: [EventsController],
-  providers: [EventsRepository, EventsService, OutboxRepository, OutboxRelayService],
+  providers: [EventsRepository, EventsService, OutboxRepository, OutboxRelayService, EventsRetention],
   exports: [EventsService],
 })
 export class EventsModule {}

@@ -14,6 +14,7 @@ import { TenantsService } from './tenants.service';
 import { TokensService } from './tokens.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { RefreshTokensRetention } from './refresh-tokens.retention';
 
 @Module({
   imports: [
@@ -27,7 +28,7 @@ import { UsersService } from './users.service';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention],
   exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, CustomerRecords],
 })
 export class IdentityModule {}

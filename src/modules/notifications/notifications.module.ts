@@ -7,12 +7,13 @@ import { MailProcessor } from './mail.processor';
 import { MailService } from './mail.service';
 import { MailTransportService } from './mail-transport.service';
 import { NotificationsRepository } from './notifications.repository';
+import { OutboundEmailsRetention } from './outbound-emails.retention';
 
 /** E-mail: the outbound_emails outbox, the mail queue's handlers, templates, and inventory alerts (an events subscriber). */
 @Module({
   imports: [IdentityModule],
   providers: [
-    NotificationsRepository, MailService, MailTransportService, MailProcessor, AlertsService, InventoryAlertSubscriber,
+    NotificationsRepository, MailService, MailTransportService, MailProcessor, AlertsService, InventoryAlertSubscriber, OutboundEmailsRetention,
     { provide: EVENT_SUBSCRIBER, useExisting: InventoryAlertSubscriber },
   ],
   exports: [MailService, AlertsService],

@@ -17,6 +17,7 @@ import { ServiceCustomerReferences } from './service-customer-references';
 import { ServicesController } from './services.controller';
 import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';
+import { CheckoutLinksRetention } from './checkout-links.retention';
 
 /**
  * Services (subscriptions): CRUD with prorated changes and the status machine, the renewal and
@@ -32,7 +33,7 @@ import { ServicesService } from './services.service';
   providers: [
     { provide: INVOICES, useExisting: InvoicesService },
     ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
-    ServiceCustomerReferences,
+    ServiceCustomerReferences, CheckoutLinksRetention,
   ],
   exports: [ServicesService, RenewalsService, ServiceCustomerReferences],
 })

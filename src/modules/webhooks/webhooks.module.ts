@@ -9,6 +9,7 @@ import { WebhookUrlPreflight } from './webhook-url.preflight';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
+import { WebhookAttemptsRetention, WebhookDeliveriesRetention } from './webhooks.retention';
 
 /** Endpoints API (API process); the events relay's fan-out subscriber, delivery jobs and the overdue sweep (worker process). */
 @Module({
@@ -16,7 +17,7 @@ import { WebhooksService } from './webhooks.service';
   controllers: [WebhooksController],
   providers: [
     WebhooksRepository, WebhooksService, WebhookDeliveryProcessor, TenantDeliverySlots, WebhookSweepService, WebhookUrlPreflight,
-    WebhookFanOutSubscriber,
+    WebhookFanOutSubscriber, WebhookDeliveriesRetention, WebhookAttemptsRetention,
     { provide: EVENT_SUBSCRIBER, useExisting: WebhookFanOutSubscriber },
   ],
 })

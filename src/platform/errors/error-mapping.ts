@@ -1,6 +1,10 @@
 import { HttpException } from '@nestjs/common';
 import { DomainError, ERROR_STATUS, type ErrorCode } from './domain-errors';
 import { errorEnvelope, type ErrorBody } from '../http/envelope';
+import { isDatabaseUnavailable } from './database-unavailable';
+
+/** Seconds a client is told to wait after the database turned a request away (pool, timeouts). */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export interface MappedError {
   status: number;
@@ -8,6 +12,8 @@ export interface MappedError {
   headers: Record<string, string>;
   /** true when the failure is ours (5xx): log it with its stack. */
   unexpected: boolean;
+  /** true when the database turned the request away (pool exhausted, timeout): worth a warning, not a stack. */
+  overloaded?: boolean;
 }
 
 const CODE_BY_STATUS: Record<number, ErrorCode> = {
@@ -65,6 +71,19 @@ export function mapError(err: unknown, requestId: string, route?: string): Mappe
   }
   if (status === 503) {
     return { status, body: errorEnvelope(requestId, 'service_unavailable', 'Service temporarily unavailable'), headers: {}, unexpected: false };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: ERROR_STATUS.service_unavailable,
+      body: errorEnvelope(
+        requestId,
+        'service_unavailable',
+        `The service is busy and could not complete the request in time; retry after ${DATABASE_RETRY_AFTER_SECONDS} s`,
+      ),
+      headers: { 'Retry-After': String(DATABASE_RETRY_AFTER_SECONDS) },
+      unexpected: false,
+      overloaded: true,
+    };
   }
   return {
     status: ERROR_STATUS.server_error,

@@ -2,6 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../context/request-context';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
+import { ResponseCipher, SealedBodyError } from './response-cipher';
+
+/** Not a hex digest, so it never equals a request's hash. */
+const UNREADABLE_ROW_HASH = 'unreadable';
 
 /** How long a stored response answers for its key. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -18,6 +22,8 @@ export type NewIdempotencyKey = Pick<
  */
 @Injectable()
 export class IdempotencyRepository {
+  constructor(private readonly cipher: ResponseCipher) {}
+
   /** Claims the key for this transaction; false when another transaction holds it (in flight). */
   async tryLock(ctx: RequestContext, key: string): Promise<boolean> {
     const rows: { locked: boolean }[] = await this.managerOf(ctx).query(
@@ -37,11 +43,24 @@ export class IdempotencyRepository {
     );
   }
 
-  find(ctx: RequestContext, key: string): Promise<IdempotencyKeyEntity | null> {
-    return this.managerOf(ctx).findOneBy(IdempotencyKeyEntity, { tenantId: ctx.tenant, mode: ctx.mode, key });
+  /**
+   * The stored row, its response body decrypted. A body sealed under an earlier HASH_SECRET
+   * cannot be opened; its request hash was keyed by that secret too, so the row can no longer
+   * match any request: it is returned with an unmatchable hash (→ 422, as for any other request).
+   */
+  async find(ctx: RequestContext, key: string): Promise<IdempotencyKeyEntity | null> {
+    const row = await this.managerOf(ctx).findOneBy(IdempotencyKeyEntity, { tenantId: ctx.tenant, mode: ctx.mode, key });
+    if (!row) return null;
+    try {
+      row.responseBody = this.cipher.open(row.responseBody, sealContext(ctx, key));
+    } catch (err) {
+      if (!(err instanceof SealedBodyError)) throw err;
+      return Object.assign(row, { requestHash: UNREADABLE_ROW_HASH, responseBody: null });
+    }
+    return row;
   }
 
-  /** The body is stored as JSON (jsonb); an empty body (undefined) as NULL. */
+  /** The body is stored encrypted (ResponseCipher) in the jsonb column; an empty body (undefined) as NULL. */
   async insert(ctx: RequestContext, row: NewIdempotencyKey): Promise<void> {
     await this.managerOf(ctx).query(
       `INSERT INTO idempotency_keys
@@ -55,7 +74,7 @@ export class IdempotencyRepository {
         row.method,
         row.path,
         row.responseStatus,
-        row.responseBody === undefined ? null : JSON.stringify(row.responseBody),
+        row.responseBody === undefined ? null : JSON.stringify(this.cipher.seal(row.responseBody, sealContext(ctx, row.key))),
       ],
     );
   }
@@ -88,4 +107,9 @@ export class IdempotencyRepository {
     }
     return manager;
   }
+}
+
+/** Binds a sealed body to its row: it decrypts only under the same tenant, mode and key. */
+function sealContext(ctx: RequestContext, key: string): string {
+  return `${ctx.tenant}\u0000${ctx.mode}\u0000${key}`;
 }

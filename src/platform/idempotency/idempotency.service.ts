@@ -60,7 +60,7 @@ export class IdempotencyService {
     run: (txCtx: RequestContext) => Promise<IdempotentResponse>,
   ): Promise<IdempotentResult> {
     assertIdempotencyKey(key);
-    const hash = requestHash(fingerprint, `idempotency:${this.config.JWT_SECRET}`);
+    const hash = requestHash(fingerprint, `idempotency:${this.config.HASH_SECRET}`);
     return this.dataSource.transaction(async (manager) => {
       const txCtx = ctx.withManager(manager);
       if (!(await this.repository.tryLock(txCtx, key))) {

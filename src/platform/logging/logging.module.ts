@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ConfigModule } from '../../config/config.module';
+import { redactUrl } from './redact-url';
 
 /** Paths pino blanks in every log line, so secrets and card data never reach the logs. */
 export const REDACTED_PATHS = [
@@ -18,14 +20,24 @@ export const REDACTED_PATHS = [
   '*.cvc',
 ];
 
-/** JSON logs through pino; every line logged while serving a request carries its request_id. */
+/**
+ * Optional provider (from a global module) of the stream log lines are written to; unset =
+ * stdout. Tests capture the logs through it.
+ */
+export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
+
+/**
+ * JSON logs through pino; every line logged while serving a request carries its request_id.
+ * URLs are logged through `redactUrl`: hosted-page tokens (`/pay/{token}`, `/r/{token}`) and
+ * credential-like query values (`/admin/queues?token=…`) never reach a log line.
+ */
 @Module({
   imports: [
     LoggerModule.forRootAsync({
       imports: [ConfigModule],
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+      inject: [APP_CONFIG, { token: LOG_DESTINATION, optional: true }],
+      useFactory: (config: AppConfig, destination?: DestinationStream) => {
+        const options = {
           level: config.LOG_LEVEL,
           genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? 'unknown',
           customAttributeKeys: { reqId: 'request_id' },
@@ -33,11 +45,22 @@ export const REDACTED_PATHS = [
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
           serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+            req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+            res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
+              statusCode: res.statusCode,
+              headers: redactLocation(res.headers),
+            }),
           },
-        },
-      }),
+        };
+        return { pinoHttp: destination ? ([options, destination] as const) : options } as any;
+      },
     }),
   ],
 })
 export class LoggingModule {}
+
+/** A redirect may point at a hosted page (`Location: /pay/{token}`): log it redacted too. */
+function redactLocation(headers: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!headers || typeof headers.location !== 'string') return headers;
+  return { ...headers, location: redactUrl(headers.location) };
+}

@@ -5,7 +5,7 @@
  */
 export const QUEUES = {
   system: ['heartbeat'],
-  maintenance: ['purge-idempotency-keys'],
+  maintenance: ['purge-idempotency-keys', 'purge-retention'],
   webhooks: ['deliver'],
   mail: ['send', 'requeue-stale'],
   subscriptions: ['renew-due'],
@@ -20,6 +20,7 @@ export const WORKER_HEARTBEAT_KEY = 'worker:heartbeat';
 export const SCHEDULED_JOBS: { queue: QueueName; name: string; everyMs: number }[] = [
   { queue: 'system', name: 'heartbeat', everyMs: 10_000 },
   { queue: 'maintenance', name: 'purge-idempotency-keys', everyMs: 60 * 60_000 },
+  { queue: 'maintenance', name: 'purge-retention', everyMs: 24 * 60 * 60_000 },
   { queue: 'mail', name: 'requeue-stale', everyMs: 60_000 },
   { queue: 'subscriptions', name: 'renew-due', everyMs: 60_000 },
 ];

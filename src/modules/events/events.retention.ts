@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
+
+/**
+ * Events (they carry customer data) are deleted RETENTION_EVENTS_DAYS after they happened, once
+ * relayed: an event the relay has not handed on yet is never lost to retention. Crosses tenants:
+ * the worker's cleanup.
+ */
+@Injectable()
+@RetentionPolicyProvider()
+export class EventsRetention implements RetentionPolicy {
+  readonly kind = 'events';
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  retentionDays(): number {
+    return this.config.RETENTION_EVENTS_DAYS;
+  }
+
+  async purgeBatch(before: Date, limit: number): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM events WHERE id IN (
+            SELECT id FROM events WHERE created_at < $1 AND relayed_at IS NOT NULL LIMIT $2
+          ) RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [before, limit],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}

@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
+
+/**
+ * Hosted checkout links (`/r/{token}`; they carry an e-mail address) are deleted
+ * RETENTION_EXPIRED_TOKENS_GRACE_DAYS after they expired. Crosses tenants: the worker's cleanup.
+ */
+@Injectable()
+@RetentionPolicyProvider()
+export class CheckoutLinksRetention implements RetentionPolicy {
+  readonly kind = 'checkout_links';
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  retentionDays(): number {
+    return this.config.RETENTION_EXPIRED_TOKENS_GRACE_DAYS;
+  }
+
+  async purgeBatch(before: Date, limit: number): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM checkout_links WHERE id IN (
+            SELECT id FROM checkout_links WHERE expires_at < $1 LIMIT $2
+          ) RETURNING 1
+       )
+       SELECT count(*)::int AS n FROM gone`,
+      [before, limit],
+    );
+    return rows[0]?.n ?? 0;
+  }
+}
