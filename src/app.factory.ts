@@ -33,8 +33,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     genReqId: genRequestId,
     requestIdHeader: false,
     bodyLimit: 1024 * 1024,
-    // Fastify takes a hop count; Nest's adapter types only list the boolean and string forms.
-    trustProxy: (config.TRUST_PROXY_HOPS > 0 ? config.TRUST_PROXY_HOPS : false) as boolean,
+    // A hop count as a trust function: Fastify 5.12 treats a numeric trustProxy as "trust nothing"
+    // (it cannot vet the peer), which would put every client behind the proxy into one per-IP
+    // bucket. The socket peer and the next hops − 1 addresses are the trusted proxies.
+    trustProxy: (config.TRUST_PROXY_HOPS > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS : false) as boolean,
     routerOptions: { ignoreTrailingSlash: true },
   });
   let root: new () => object = AppModule;

@@ -11,3 +11,5 @@ process.env.DATABASE_POOL_SIZE ??= '20';
 // Tests make hundreds of calls per credential; the rate-limit tests set low per-tenant limits instead.
 process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000';
 process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000';
+// Every test file calls from 127.0.0.1; the brute-force test lowers this for its own app and addresses.
+process.env.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE ??= '100000';
