@@ -43,6 +43,14 @@ export const configSchema = z
     SIGNUP_ENABLED: bool.default(true),
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** Per client IP: requests that fail authentication (missing, invalid or revoked credentials). */
+    RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+    /** Failed logins per account (tenant + user) in one window before 429. */
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    /** Failed logins per client IP in one window before 429. */
+    LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().min(1).default(30),
+    /** The window of the failed-login counters, from the first failure. */
+    LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
     WORKER_IN_PROCESS: bool.default(false),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
     SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),

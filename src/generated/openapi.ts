@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description Exchanges e-mail and password for an access token (1 h) and a refresh token. `mode` picks live data or the sandbox. Failures are throttled per account and per IP (429).
+         * @description Exchanges e-mail and password for an access token (1 h) and a refresh token. `mode` picks live data or the sandbox. A wrong password, an unknown e-mail and an e-mail used in several tenants without `tenant_id` all answer the same 401. Each attempt is counted before the password is checked; failures are throttled per account (tenant and user) and per client IP (429 with `Retry-After`).
          */
         post: operations["login"];
         delete?: never;
@@ -173,13 +173,13 @@ export interface paths {
         };
         /**
          * List users
-         * @description The tenant's users, newest first. Owners and admins (or keys with `users:read`).
+         * @description The tenant's users, newest first. User and API-key management takes only a live-mode user access token of an owner or admin; API keys (live or test) and test-mode tokens get 403.
          */
         get: operations["listUsers"];
         put?: never;
         /**
          * Create a user
-         * @description Only an owner may create another owner. A `customer` user needs `customer_id` and sees only that customer's records.
+         * @description Only an owner may create another owner. A `customer` user needs `customer_id` and sees only that customer's records. Live-mode user tokens of owners and admins only (403 otherwise).
          */
         post: operations["createUser"];
         delete?: never;
@@ -198,18 +198,24 @@ export interface paths {
             };
             cookie?: never;
         };
-        /** Get a user */
+        /**
+         * Get a user
+         * @description Live-mode user tokens of owners and admins only (403 otherwise).
+         */
         get: operations["getUser"];
         put?: never;
         post?: never;
         /**
          * Delete a user
-         * @description Ends the user's sessions at once. The last owner cannot be deleted (409).
+         * @description Ends the user's sessions at once. Only an owner deletes an owner (403); the last owner cannot be deleted (409). Live-mode user tokens of owners and admins only.
          */
         delete: operations["deleteUser"];
         options?: never;
         head?: never;
-        /** Update a user */
+        /**
+         * Update a user
+         * @description Only an owner changes an owner's account (403 otherwise); the last owner cannot be demoted (409). A password, role or `customer_id` change ends the user's sessions at once (refresh tokens revoked, access tokens rejected with 401). Live-mode user tokens of owners and admins only.
+         */
         patch: operations["updateUser"];
         trace?: never;
     };
@@ -222,13 +228,13 @@ export interface paths {
         };
         /**
          * List API keys
-         * @description The tenant's keys, newest first, without secrets. Owners and admins logged in with a user token.
+         * @description The tenant's keys, newest first, without secrets. Owners and admins with a live-mode user access token; API keys and test-mode tokens get 403.
          */
         get: operations["listApiKeys"];
         put?: never;
         /**
          * Create an API key
-         * @description The secret is in this response only; it is stored as a hash.
+         * @description The secret is in this response only; it is stored as a hash. Owners and admins with a live-mode user access token (403 otherwise).
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -252,7 +258,7 @@ export interface paths {
         post?: never;
         /**
          * Revoke an API key
-         * @description Takes effect on the key's next request.
+         * @description Takes effect on the key's next request. Owners and admins with a live-mode user access token (403 otherwise).
          */
         delete: operations["revokeApiKey"];
         options?: never;
@@ -2846,7 +2852,7 @@ export interface components {
             email: string;
             password: string;
             mode?: components["schemas"]["Mode"];
-            /** @description Needed only when the e-mail belongs to users of several tenants. */
+            /** @description Needed only when the e-mail belongs to users of several tenants (without it such a login answers 401, like a wrong password). */
             tenant_id?: string;
         };
         RefreshRequest: {
@@ -3035,7 +3041,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Missing, invalid, expired or revoked credentials (`authentication_error`). */
+        /** @description Missing, invalid, expired or revoked credentials (`authentication_error`). These failures draw from a per-client-IP bucket; once it is empty the address gets 429 before any credential is looked up. */
         Unauthorized: {
             headers: {
                 "X-Request-Id": components["headers"]["X-Request-Id"];

@@ -92,11 +92,14 @@ describe('identity and access (e2e)', () => {
     });
 
     it('refuses writes to a read-only key with 403', async () => {
+      // API.md: user management takes only live-mode user tokens, so the read-only key reads and
+      // writes customers here (it used to read /users).
       const key = await createApiKey(t.http, shop.accessToken, { access: 'read_only' });
-      expect((await t.http.get('/api/v1/users', { token: key.secret })).status).toBe(200);
-      const write = await t.http.post('/api/v1/users', { email: 'x@example.test', password: 'long-enough-pw', role: 'staff' }, { token: key.secret });
+      expect((await t.http.get('/api/v1/customers', { token: key.secret })).status).toBe(200);
+      const write = await t.http.post('/api/v1/customers', { email: 'x@example.test', first_name: 'X', last_name: 'Y' }, { token: key.secret });
       expect(write.status).toBe(403);
       expect(write.body.error.code).toBe('authorization_error');
+      expect((await t.http.get('/api/v1/users', { token: key.secret })).status).toBe(403);
     });
 
     it('enforces scopes and keeps key management to people', async () => {
@@ -178,13 +181,16 @@ describe('identity and access (e2e)', () => {
       expect((await t.http.post('/api/v1/auth/refresh', { refresh_token: staffLogin.body.data.refresh_token })).status).toBe(401);
     });
 
-    it('asks for tenant_id when an e-mail exists in several tenants', async () => {
+    it('needs tenant_id when an e-mail exists in several tenants', async () => {
       const body = { email: 'shared@example.test', password: 'shared-password', role: 'staff' };
       expect((await t.http.post('/api/v1/users', body, { token: shop.accessToken })).status).toBe(201);
       expect((await t.http.post('/api/v1/users', body, { token: other.accessToken })).status).toBe(201);
+      // Answered like a wrong password (issue 10: no telling an ambiguous e-mail from a bad guess);
+      // the one message names tenant_id for everyone.
       const ambiguous = await t.http.post('/api/v1/auth/login', { email: body.email, password: body.password });
-      expect(ambiguous.status).toBe(422);
-      expect(ambiguous.body.error.field).toBe('tenant_id');
+      expect(ambiguous.status).toBe(401);
+      expect(ambiguous.body.error.code).toBe('authentication_error');
+      expect(ambiguous.body.error.message).toContain('tenant_id');
       const chosen = await t.http.post('/api/v1/auth/login', { email: body.email, password: body.password, tenant_id: other.tenantId });
       const me = await t.http.get('/api/v1/auth/me', { token: chosen.body.data.access_token });
       expect(me.body.data.tenant.id).toBe(other.tenantId);

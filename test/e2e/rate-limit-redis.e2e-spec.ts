@@ -116,6 +116,17 @@ describe('rate limits in Redis (e2e)', () => {
       expect(allowed).toBeLessThanOrEqual(Math.ceil(perMs * (burstDoneAt - lastBatchSentAt)) + 1);
     });
 
+    it('peeks at a bucket without taking a token, and sees it empty once drained', async () => {
+      const key = `test:${run}:peek`;
+      for (let i = 0; i < 5; i++) expect(await replicaB.peek(key, 2)).toMatchObject({ allowed: true, remaining: 4 });
+      for (let i = 0; i < 4; i++) expect((await consumeOn(i, key, 2)).allowed).toBe(true);
+      const empty = await replicaA.peek(key, 2);
+      expect(empty).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
+      expect(empty.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(empty.retryAfterSeconds).toBeLessThanOrEqual(30);
+      expect((await replicaB.consume(key, 2)).allowed).toBe(false);
+    });
+
     it('rejects a non-positive rate', async () => {
       await expect(replicaA.consume(`test:${run}:bad`, 0)).rejects.toThrow(RangeError);
     });

@@ -14,3 +14,5 @@ process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000';
 // Hosted pages (/pay, /r) have their own per-link and per-IP limits; hosted-pages-limits sets low ones.
 process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_TOKEN ??= '100000';
 process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP ??= '100000';
+// Every test file calls from 127.0.0.1; the brute-force test lowers this for its own app and addresses.
+process.env.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE ??= '100000';

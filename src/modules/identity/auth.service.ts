@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext, type RateLimits } from '../../platform/context/request-context';
-import { AuthenticationError, ValidationError } from '../../platform/errors/domain-errors';
+import { AuthenticationError } from '../../platform/errors/domain-errors';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { REDIS } from '../../platform/redis/redis.module';
 import { IdentityRepository } from './identity.repository';
 import { toApiKey, toTenant, toUser } from './identity.mappers';
-import { LoginThrottleService } from './login-throttle.service';
+import { LoginThrottleService, type LoginAccount } from './login-throttle.service';
 import { decoyHash, verifyPassword } from './password-hasher';
 import { looksLikeApiKey, parseApiKey, sha256 } from './secrets';
 import { TokensService } from './tokens.service';
@@ -31,22 +31,22 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A wrong password, an unknown e-mail and an e-mail shared by several tenants (without tenant_id)
+   * get the same answer at the same cost (a password check against a decoy hash), and each attempt
+   * is counted before the check, so parallel guesses cannot outrun the counter.
+   */
   async login(ctx: RequestContext, body: LoginDto, ip: string): Promise<Schemas['TokenPair']> {
     const email = body.email.toLowerCase();
-    await this.throttle.assertAllowed(email, ip);
     const candidates = await this.repo.findUsersByEmail(ctx, email, body.tenant_id);
-    if (candidates.length > 1) {
-      throw new ValidationError('This e-mail belongs to users of several tenants; pass tenant_id', [
-        { field: 'tenant_id', message: 'required when the e-mail is used in several tenants' },
-      ]);
-    }
-    const user = candidates[0];
+    const user = candidates.length === 1 ? candidates[0] : undefined;
+    const account: LoginAccount = user ? { tenantId: user.tenantId, userId: user.id } : { email };
+    await this.throttle.claimAttempt(account, ip);
     const ok = await verifyPassword(body.password, user?.passwordHash ?? (await decoyHash()));
     if (!user || !ok) {
-      await this.throttle.recordFailure(email, ip);
-      throw new AuthenticationError('E-mail or password is incorrect');
+      throw new AuthenticationError('E-mail or password is incorrect (an e-mail used in several tenants also needs tenant_id)');
     }
-    await this.throttle.recordSuccess(email, ip);
+    await this.throttle.recordSuccess(account, ip);
     return this.tokens.issue(ctx.with({ tenantId: user.tenantId }), user, body.mode ?? 'live');
   }
 
@@ -83,7 +83,7 @@ export class AuthService {
   /** Builds the caller's context from `Authorization: Bearer …` (a JWT or an API key, told apart by shape). */
   async authenticate(base: RequestContext, bearer: string): Promise<RequestContext> {
     if (looksLikeApiKey(bearer)) return this.authenticateApiKey(base, bearer);
-    const claims = await this.tokens.verifyAccess(bearer);
+    const claims = await this.tokens.verifyAccess(base, bearer);
     return base.with({
       tenantId: claims.tid,
       mode: claims.mode,

@@ -40,6 +40,15 @@ export class IdentityRepository {
     return this.m(ctx).findOneBy(UserEntity, { id, tenantId: ctx.tenant });
   }
 
+  /** Inside a transaction, after lockOwners (always that order, so changes never deadlock). */
+  findUserForUpdate(ctx: RequestContext, id: string): Promise<UserEntity | null> {
+    return this.m(ctx)
+      .createQueryBuilder(UserEntity, 'u')
+      .setLock('pessimistic_write')
+      .where('u.id = :id AND u.tenant_id = :tenant', { id, tenant: ctx.tenant })
+      .getOne();
+  }
+
   /** Login only: the same e-mail may exist in several tenants. */
   findUsersByEmail(ctx: RequestContext, email: string, tenantId?: string): Promise<UserEntity[]> {
     return this.m(ctx).find(UserEntity, { where: tenantId ? { email, tenantId } : { email }, take: 10 });
@@ -62,8 +71,26 @@ export class IdentityRepository {
     await this.m(ctx).delete(UserEntity, { id, tenantId: ctx.tenant });
   }
 
-  countOwners(ctx: RequestContext): Promise<number> {
-    return this.m(ctx).countBy(UserEntity, { tenantId: ctx.tenant, role: 'owner' });
+  /**
+   * Inside a transaction: locks the tenant's owner rows, always in id order (so two callers never
+   * deadlock), and returns their ids. A concurrent demotion waits here, and once it commits a
+   * demoted row no longer matches, so two owners demoting each other can never leave none.
+   */
+  async lockOwners(ctx: RequestContext): Promise<string[]> {
+    const rows = await this.m(ctx)
+      .createQueryBuilder(UserEntity, 'u')
+      .select('u.id', 'id')
+      .where("u.tenant_id = :tenant AND u.role = 'owner'", { tenant: ctx.tenant })
+      .orderBy('u.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getRawMany<{ id: string }>();
+    return rows.map((r) => r.id);
+  }
+
+  /** Authentication only: the user's current token version, or null when the user is gone. */
+  async findUserTokenVersion(ctx: RequestContext, userId: string): Promise<number | null> {
+    const row = await this.m(ctx).findOne(UserEntity, { where: { id: userId, tenantId: ctx.tenant }, select: { id: true, tokenVersion: true } });
+    return row ? row.tokenVersion : null;
   }
 
   // --- API keys

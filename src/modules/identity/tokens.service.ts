@@ -23,10 +23,24 @@ export interface AccessClaims {
   fam: string;
   jti: string;
   exp: number;
+  /** The user's token version when issued; absent in tokens minted before versions existed (= 0). */
+  ver?: number;
 }
 
 const deniedToken = (jti: string) => `auth:denied:jti:${jti}`;
 const deniedFamily = (familyId: string) => `auth:denied:fam:${familyId}`;
+/**
+ * The user's current token version, cached in Redis. Why Redis and not an in-process cache: every
+ * JWT request already makes one Redis round trip (the denylist MGET), and the version rides in that
+ * same MGET, so the hot path costs nothing more; and it is correct across API replicas at once —
+ * an in-process cache invalidated over pub/sub would accept revoked tokens on any replica that
+ * missed a message (reconnects drop them). The change is written through after its commit; a miss
+ * falls back to the database and fills the key only if absent (SET NX), so a reader that loaded the
+ * old version before the commit can never overwrite the new one.
+ */
+const userVersion = (userId: string) => `auth:user-ver:${userId}`;
+/** Cached for a deleted user: matches no token's version. */
+const DELETED = 'deleted';
 
 /** Access JWTs (1 h, HS256 pinned) and rotating refresh-token families. */
 @Injectable()
@@ -50,22 +64,51 @@ export class TokensService {
       tokenHash: sha256(refreshToken),
       expiresAt: new Date(Date.now() + this.config.REFRESH_TTL_DAYS * 86_400_000),
     });
-    const claims = { sub: user.id, tid: user.tenantId, mode, role: user.role, cid: user.customerId, fam: familyId, jti: newId('req').slice(4) };
+    const claims = {
+      sub: user.id, tid: user.tenantId, mode, role: user.role, cid: user.customerId, fam: familyId, jti: newId('req').slice(4), ver: user.tokenVersion ?? 0,
+    };
     const accessToken = await this.jwt.signAsync(claims, { algorithm: JWT_ALGORITHM, expiresIn: this.config.JWT_ACCESS_TTL_SECONDS });
     return { access_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: this.config.JWT_ACCESS_TTL_SECONDS };
   }
 
-  /** Verifies signature, algorithm and expiry, then the denylist (logout and revoked families take effect at once). */
-  async verifyAccess(token: string): Promise<AccessClaims> {
+  /**
+   * Verifies signature, algorithm and expiry, then the denylist (logout and revoked families take
+   * effect at once) and the user's token version (a password, role or customer change, or the
+   * user's deletion, rejects every older token at once).
+   */
+  async verifyAccess(base: RequestContext, token: string): Promise<AccessClaims> {
     let claims: AccessClaims;
     try {
       claims = await this.jwt.verifyAsync<AccessClaims>(token, { algorithms: [JWT_ALGORITHM] });
     } catch {
       throw new AuthenticationError('Access token is invalid or expired');
     }
-    const [tokenDenied, familyDenied] = await this.redis.mget(deniedToken(claims.jti), deniedFamily(claims.fam));
+    const [tokenDenied, familyDenied, cachedVersion] = await this.redis.mget(deniedToken(claims.jti), deniedFamily(claims.fam), userVersion(claims.sub));
     if (tokenDenied || familyDenied) throw new AuthenticationError('Access token has been revoked');
+    const current = cachedVersion ?? (await this.loadVersion(base.with({ tenantId: claims.tid }), claims.sub));
+    if (current !== String(claims.ver ?? 0)) throw new AuthenticationError('Access token has been revoked');
     return claims;
+  }
+
+  /** Cache miss: the version from the database, remembered unless a change got there first. */
+  private async loadVersion(ctx: RequestContext, userId: string): Promise<string> {
+    const version = await this.repo.findUserTokenVersion(ctx, userId);
+    const value = version === null ? DELETED : String(version);
+    await this.redis.set(userVersion(userId), value, 'EX', this.config.JWT_ACCESS_TTL_SECONDS, 'NX');
+    return value;
+  }
+
+  /**
+   * Inside the transaction that raises a user's token version (or deletes the user): drops the
+   * cached version, so no replica keeps serving the old one from the cache once the change commits.
+   */
+  async forgetTokenVersion(userId: string): Promise<void> {
+    await this.redis.del(userVersion(userId));
+  }
+
+  /** After that transaction commits: writes the new version (null = deleted) through to every replica. */
+  async publishTokenVersion(userId: string, version: number | null): Promise<void> {
+    await this.redis.set(userVersion(userId), version === null ? DELETED : String(version), 'EX', this.config.JWT_ACCESS_TTL_SECONDS);
   }
 
   /**

@@ -13,32 +13,32 @@ const ROLES = ['owner', 'admin', 'staff', 'customer'] as const;
 export class UsersController {
   constructor(private readonly users: UsersService) {}
 
-  @Auth('users', 'read', { roles: ADMIN_ROLES })
+  @Auth('users', 'read', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
     const sort = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
     return this.users.list(ctx, parsePageQuery(query), sort, enumParam(query, 'role', ROLES));
   }
 
-  @Auth('users', 'write', { roles: ADMIN_ROLES })
+  @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Post()
   create(@Ctx() ctx: RequestContext, @Body() body: CreateUserDto) {
     return this.users.create(ctx, body);
   }
 
-  @Auth('users', 'read', { roles: ADMIN_ROLES })
+  @Auth('users', 'read', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.users.get(ctx, id);
   }
 
-  @Auth('users', 'write', { roles: ADMIN_ROLES })
+  @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateUserDto) {
     return this.users.update(ctx, id, body);
   }
 
-  @Auth('users', 'write', { roles: ADMIN_ROLES })
+  @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Delete(':id')
   @HttpCode(204)
   async remove(@Ctx() ctx: RequestContext, @Param('id') id: string): Promise<void> {

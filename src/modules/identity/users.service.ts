@@ -66,14 +66,21 @@ export class UsersService {
     }
   }
 
+  /**
+   * A password, role or customer change ends the user's sessions: its refresh families are revoked
+   * and its token version goes up, so every access token it holds fails on its next request.
+   */
   async update(ctx: RequestContext, id: string, body: UpdateUserDto): Promise<Schemas['User']> {
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
-    return this.tx.run(ctx, async (txCtx) => {
-      const user = await this.find(txCtx, id);
-      if (body.role && body.role !== user.role) {
+    const { updated, endedVersion } = await this.tx.run(ctx, async (txCtx) => {
+      const owners = await this.repo.lockOwners(txCtx);
+      const user = await this.findForUpdate(txCtx, id);
+      this.assertMayManage(txCtx, user);
+      const roleChanges = body.role !== undefined && body.role !== user.role;
+      const customerChanges = body.customer_id !== undefined && body.customer_id !== user.customerId;
+      if (roleChanges && body.role) {
         this.assertMayGrant(txCtx, body.role);
-        this.assertMayGrant(txCtx, user.role);
-        if (user.role === 'owner') await this.assertNotLastOwner(txCtx);
+        if (user.role === 'owner' && owners.length <= 1) throw new ConflictError('A tenant must keep at least one owner');
         user.role = body.role;
       }
       if (body.name !== undefined) user.name = body.name;
@@ -81,19 +88,42 @@ export class UsersService {
       if (passwordHash) user.passwordHash = passwordHash;
       assertCustomerLink(user.role, user.customerId);
       if (body.customer_id !== undefined) await this.assertCustomerExists(txCtx, user.customerId);
-      return toUser(await this.repo.saveUser(txCtx, user));
+      const endsSessions = Boolean(passwordHash) || roleChanges || customerChanges;
+      if (endsSessions) {
+        user.tokenVersion = (user.tokenVersion ?? 0) + 1;
+        await this.endSessions(txCtx, user.id);
+      }
+      const saved = await this.repo.saveUser(txCtx, user);
+      return { updated: toUser(saved), endedVersion: endsSessions ? saved.tokenVersion : null };
     });
+    if (endedVersion !== null) await this.tokens.publishTokenVersion(updated.id, endedVersion);
+    return updated;
   }
 
   /** Deletes the user and ends every session it has, at once. */
   async remove(ctx: RequestContext, id: string): Promise<void> {
-    await this.tx.run(ctx, async (txCtx) => {
-      const user = await this.find(txCtx, id);
-      this.assertMayGrant(txCtx, user.role);
-      if (user.role === 'owner') await this.assertNotLastOwner(txCtx);
-      for (const familyId of await this.repo.familiesOfUser(txCtx, user.id)) await this.tokens.revokeFamily(txCtx, familyId);
+    const userId = await this.tx.run(ctx, async (txCtx) => {
+      const owners = await this.repo.lockOwners(txCtx);
+      const user = await this.findForUpdate(txCtx, id);
+      this.assertMayManage(txCtx, user);
+      if (user.role === 'owner' && owners.length <= 1) throw new ConflictError('A tenant must keep at least one owner');
+      await this.endSessions(txCtx, user.id);
       await this.repo.deleteUser(txCtx, user.id);
+      return user.id;
     });
+    await this.tokens.publishTokenVersion(userId, null);
+  }
+
+  /** Inside the changing transaction: revokes every refresh family and drops the cached token version. */
+  private async endSessions(ctx: RequestContext, userId: string): Promise<void> {
+    for (const familyId of await this.repo.familiesOfUser(ctx, userId)) await this.tokens.revokeFamily(ctx, familyId);
+    await this.tokens.forgetTokenVersion(userId);
+  }
+
+  private async findForUpdate(ctx: RequestContext, id: string): Promise<UserEntity> {
+    const user = await this.repo.findUserForUpdate(ctx, parseIdOr404(id, 'usr', 'user'));
+    if (!user) throw new NotFoundError('user', id);
+    return user;
   }
 
   private async find(ctx: RequestContext, id: string): Promise<UserEntity> {
@@ -114,8 +144,10 @@ export class UsersService {
     if (role === 'owner' && !callerIsOwner) throw new AuthorizationError('Only an owner can grant or change the owner role');
   }
 
-  private async assertNotLastOwner(ctx: RequestContext): Promise<void> {
-    if ((await this.repo.countOwners(ctx)) <= 1) throw new ConflictError('A tenant must keep at least one owner');
+  /** An owner's account (password, role, anything, or its deletion) is managed only by owners. */
+  private assertMayManage(ctx: RequestContext, target: UserEntity): void {
+    const callerIsOwner = ctx.actor.kind === 'user' && ctx.actor.role === 'owner';
+    if (target.role === 'owner' && !callerIsOwner) throw new AuthorizationError("Only an owner can change or delete an owner's account");
   }
 }
 

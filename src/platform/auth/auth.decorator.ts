@@ -17,6 +17,11 @@ export type AuthPolicy =
       roles?: readonly Role[];
       /** API keys are refused (e.g. managing keys): only people may call. */
       usersOnly?: boolean;
+      /**
+       * Managing users and keys: only a user access token issued for live mode may call — never an
+       * API key (live or test), never a sandbox token, since users and keys span both modes.
+       */
+      liveUsersOnly?: boolean;
       /** Any authenticated credential may call, whatever its scopes (e.g. "who am I"). */
       selfService?: boolean;
     };
@@ -28,7 +33,7 @@ export const ADMIN_ROLES: readonly Role[] = ['owner', 'admin'];
 export function Auth(
   resource: string,
   access: 'read' | 'write',
-  options: { roles?: readonly Role[]; usersOnly?: boolean; selfService?: boolean } = {},
+  options: { roles?: readonly Role[]; usersOnly?: boolean; liveUsersOnly?: boolean; selfService?: boolean } = {},
 ) {
   return SetMetadata(AUTH_POLICY, { resource, access, ...options, roles: options.roles ?? STAFF_ROLES } satisfies AuthPolicy);
 }

@@ -5,8 +5,8 @@ import { authorize } from './authorize';
 
 const key = (access: 'read_only' | 'read_write', scopes: string[] | null) =>
   new RequestContext('r', 'ten_1', 'live', { kind: 'api_key', keyId: 'key_1', access }, scopes);
-const user = (role: 'owner' | 'admin' | 'staff' | 'customer') =>
-  new RequestContext('r', 'ten_1', 'live', { kind: 'user', userId: 'u', role, customerId: null, tokenId: 't', familyId: 'f', expiresAt: 0 } as Actor, null);
+const user = (role: 'owner' | 'admin' | 'staff' | 'customer', mode: 'live' | 'test' = 'live') =>
+  new RequestContext('r', 'ten_1', mode, { kind: 'user', userId: 'u', role, customerId: null, tokenId: 't', familyId: 'f', expiresAt: 0 } as Actor, null);
 
 const read = { resource: 'products', access: 'read' as const, roles: STAFF_ROLES };
 const write = { resource: 'products', access: 'write' as const, roles: STAFF_ROLES };
@@ -34,5 +34,17 @@ describe('authorize', () => {
     expect(() => authorize(user('staff'), read)).not.toThrow();
     expect(() => authorize(user('customer'), read)).toThrow('customer role');
     expect(() => authorize(user('customer'), { ...read, roles: ['customer'] })).not.toThrow();
+  });
+
+  it('keeps user and key management to live-mode user tokens', () => {
+    const manage = { resource: 'users', access: 'read' as const, roles: ['owner', 'admin'] as const, liveUsersOnly: true };
+    expect(() => authorize(user('owner'), manage)).not.toThrow();
+    expect(() => authorize(user('admin'), manage)).not.toThrow();
+    expect(() => authorize(user('owner', 'test'), manage)).toThrow('test-mode');
+    expect(() => authorize(user('staff'), manage)).toThrow('staff role');
+    expect(() => authorize(key('read_write', null), manage)).toThrow('API keys cannot');
+    expect(() => authorize(key('read_write', ['users:write']), manage)).toThrow(AuthorizationError);
+    const testKey = new RequestContext('r', 'ten_1', 'test', { kind: 'api_key', keyId: 'key_2', access: 'read_write' }, null);
+    expect(() => authorize(testKey, manage)).toThrow('API keys cannot');
   });
 });

@@ -7,6 +7,12 @@ type PrivatePolicy = Exclude<AuthPolicy, { public: true }>;
 /** Throws 403 when an authenticated caller may not use a route with this policy. */
 export function authorize(ctx: RequestContext, policy: PrivatePolicy): void {
   const { actor } = ctx;
+  if (policy.liveUsersOnly && actor.kind !== 'user') {
+    throw new AuthorizationError('User and API-key management needs a live-mode user access token; API keys cannot call it');
+  }
+  if (policy.liveUsersOnly && ctx.mode !== 'live') {
+    throw new AuthorizationError('User and API-key management needs a live-mode user access token, not a test-mode one');
+  }
   if (actor.kind === 'api_key') {
     if (policy.usersOnly) throw new AuthorizationError('This route needs a user token; API keys cannot call it');
     if (policy.access === 'write' && actor.access === 'read_only') {

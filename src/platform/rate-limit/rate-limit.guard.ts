@@ -5,6 +5,7 @@ import { AUTH_POLICY, type AuthPolicy } from '../auth/auth.decorator';
 import { contextOf } from '../context/ctx.decorator';
 import { RateLimitError } from '../errors/domain-errors';
 import { RateLimitService, type RateLimitKind, type RateLimitResult } from './rate-limit.service';
+import { withTimeout } from './with-timeout';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -68,13 +69,4 @@ export class RateLimitGuard implements CanActivate {
     const message = err instanceof Error ? err.message : String(err);
     this.logger.warn(`Rate limiting skipped, Redis unavailable: ${message}`);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuthFailureLimiter } from './auth-failure-limiter';
 import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitService } from './rate-limit.service';
 
@@ -7,7 +8,7 @@ import { RateLimitService } from './rate-limit.service';
  * registers the guard globally after the auth guard: `{ provide: APP_GUARD, useExisting: RateLimitGuard }`.
  */
 @Module({
-  providers: [RateLimitService, RateLimitGuard],
-  exports: [RateLimitService, RateLimitGuard],
+  providers: [RateLimitService, RateLimitGuard, AuthFailureLimiter],
+  exports: [RateLimitService, RateLimitGuard, AuthFailureLimiter],
 })
 export class RateLimitModule {}

@@ -66,7 +66,31 @@ local full_ms = math.ceil((capacity - tokens) / per_ms)
 return {allowed, math.floor(tokens), retry_ms, full_ms, now}
 `;
 
+/**
+ * The same bucket, read without taking a token: {1 when a token is there, whole tokens, ms until one
+ * token, ms until full, server ms}. Writes nothing, so a refused caller never moves the bucket.
+ */
+export const TOKEN_BUCKET_PEEK_LUA = `
+local per_ms = tonumber(ARGV[1]) / 60000
+local capacity = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+local tokens = tonumber(state[1])
+local ts = tonumber(state[2])
+if tokens == nil or ts == nil then
+  tokens = capacity
+  ts = now
+end
+if now > ts then tokens = math.min(capacity, tokens + (now - ts) * per_ms) end
+local available = 0
+local retry_ms = 0
+if tokens >= 1 then available = 1 else retry_ms = math.ceil((1 - tokens) / per_ms) end
+return {available, math.floor(tokens), retry_ms, math.ceil((capacity - tokens) / per_ms), now}
+`;
+
 const COMMAND = 'cbapiRateLimitConsume';
+const PEEK_COMMAND = 'cbapiRateLimitPeek';
 
 type ConsumeCommand = (key: string, perMinute: number, capacity: number, cost: number) => Promise<[number, number, number, number, number]>;
 
@@ -83,6 +107,12 @@ export class RateLimitService {
   ) {
     // defineCommand sends EVALSHA and falls back to EVAL (loading the script) on NOSCRIPT.
     if (!(COMMAND in redis)) redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: TOKEN_BUCKET_LUA });
+    if (!(PEEK_COMMAND in redis)) redis.defineCommand(PEEK_COMMAND, { numberOfKeys: 1, lua: TOKEN_BUCKET_PEEK_LUA });
+  }
+
+  /** Per client IP, for requests whose credential is missing or fails (see AuthFailureLimiter). */
+  unauthenticatedPerMinute(): number {
+    return this.config.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE;
   }
 
   /** The configured per-minute default for a kind of request, used when the credential's plan sets none. */
@@ -96,10 +126,22 @@ export class RateLimitService {
    * the caller decides whether to fail open.
    */
   async consume(bucketKey: string, perMinute: number): Promise<RateLimitResult> {
+    return this.run(COMMAND, bucketKey, perMinute);
+  }
+
+  /**
+   * Whether the bucket `rl:<bucketKey>` holds a token, without taking it: `allowed` false means the
+   * next consume() would be refused. For checks that must come before costly work.
+   */
+  async peek(bucketKey: string, perMinute: number): Promise<RateLimitResult> {
+    return this.run(PEEK_COMMAND, bucketKey, perMinute);
+  }
+
+  private async run(command: string, bucketKey: string, perMinute: number): Promise<RateLimitResult> {
     if (!Number.isFinite(perMinute) || perMinute <= 0) throw new RangeError(`perMinute must be positive, got ${perMinute}`);
     const capacity = Math.max(1, Math.floor(BURST_FACTOR * perMinute));
-    const run = (this.redis as unknown as Record<string, ConsumeCommand>)[COMMAND];
-    const [allowed, remaining, retryMs, fullMs, nowMs] = await run.call(this.redis, KEY_PREFIX + bucketKey, perMinute, capacity, 1);
+    const script = (this.redis as unknown as Record<string, ConsumeCommand>)[command];
+    const [allowed, remaining, retryMs, fullMs, nowMs] = await script.call(this.redis, KEY_PREFIX + bucketKey, perMinute, capacity, 1);
     return {
       allowed: allowed === 1,
       limit: perMinute,

@@ -15,6 +15,11 @@ export class UserEntity {
   @Column({ type: 'text' }) role: Role;
   /** The customer record a `customer` user is confined to (owned by the customers module). */
   @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId: string | null;
+  /**
+   * Embedded in every access token (`ver`) and compared on each request: raising it (password,
+   * role or customer change) rejects every outstanding access token of the user at once.
+   */
+  @Column({ name: 'token_version', type: 'integer', default: 0 }) tokenVersion: number;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }
