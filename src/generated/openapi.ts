@@ -2461,16 +2461,16 @@ export interface components {
         CreateWebhookRequest: {
             url: string;
             events: string[];
-            /** @description Your own `whsec_…` secret; generated when absent. */
+            /** @description Your own `whsec_…` secret (base64, at least 18 bytes); generated when absent. */
             secret?: string;
             active?: boolean;
-            description?: string;
+            description?: string | null;
         };
         UpdateWebhookRequest: {
             url?: string;
             events?: string[];
             active?: boolean;
-            description?: string;
+            description?: string | null;
         };
         /**
          * @description What an address is used for; each kind has exactly one default once it has any address.

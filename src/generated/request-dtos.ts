@@ -797,13 +797,13 @@ export class CreateUserRequestDto implements Schema<"CreateUserRequest"> {
 export class CreateWebhookRequestDto implements Schema<"CreateWebhookRequest"> {
   @IsString() @MaxLength(2048)
   url: S["CreateWebhookRequest"]["url"];
-  @IsArray() @ArrayMinSize(1) @IsString({ each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(new RegExp("^(\\*|[a-z_]+\\.[a-z_*]+)$"), { each: true })
   events: S["CreateWebhookRequest"]["events"];
-  @IfPresent() @IsString()
+  @IfPresent() @IsString() @MaxLength(200) @Matches(new RegExp("^whsec_[A-Za-z0-9+/=]{24,}$"))
   secret?: S["CreateWebhookRequest"]["secret"];
   @IfPresent() @IsBoolean()
   active?: S["CreateWebhookRequest"]["active"];
-  @IfPresent() @IsString() @MaxLength(500)
+  @IsOptional() @IsString() @MaxLength(500)
   description?: S["CreateWebhookRequest"]["description"];
 }
 
@@ -980,10 +980,10 @@ export class UpdateVariantRequestDto implements Schema<"UpdateVariantRequest"> {
 export class UpdateWebhookRequestDto implements Schema<"UpdateWebhookRequest"> {
   @IfPresent() @IsString() @MaxLength(2048)
   url?: S["UpdateWebhookRequest"]["url"];
-  @IfPresent() @IsArray() @ArrayMinSize(1) @IsString({ each: true })
+  @IfPresent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(new RegExp("^(\\*|[a-z_]+\\.[a-z_*]+)$"), { each: true })
   events?: S["UpdateWebhookRequest"]["events"];
   @IfPresent() @IsBoolean()
   active?: S["UpdateWebhookRequest"]["active"];
-  @IfPresent() @IsString() @MaxLength(500)
+  @IsOptional() @IsString() @MaxLength(500)
   description?: S["UpdateWebhookRequest"]["description"];
 }

@@ -3,7 +3,7 @@ import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateWebhookDto, UpdateWebhookDto } from './dto/webhooks.dto';
+import { CreateWebhookRequestDto, UpdateWebhookRequestDto } from '../../generated/request-dtos';
 import { CheckedUrl, WebhookUrlPreflight, type CheckedWebhookUrl } from './webhook-url.preflight';
 import { WebhooksService } from './webhooks.service';
 
@@ -21,7 +21,7 @@ export class WebhooksController {
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
   @Post()
   @UseGuards(WebhookUrlPreflight)
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateWebhookDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateWebhookRequestDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
     return this.webhooks.create(ctx, body, url);
   }
 
@@ -34,7 +34,7 @@ export class WebhooksController {
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
   @Patch(':id')
   @UseGuards(WebhookUrlPreflight)
-  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateWebhookDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateWebhookRequestDto, @CheckedUrl() url: CheckedWebhookUrl | undefined) {
     return this.webhooks.update(ctx, id, body, url);
   }
 

@@ -8,7 +8,6 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { EVENT_TYPES, EventsService } from '../events/events.service';
-import type { CreateWebhookDto, UpdateWebhookDto } from './dto/webhooks.dto';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { newWebhookSecret } from './webhook-signature';
 import { webhookUrlSyntaxProblem } from './webhook-url';
@@ -28,7 +27,7 @@ export class WebhooksService {
   ) {}
 
   /** `url` is the preflight's proof that body.url was resolved and checked before any transaction opened. */
-  async create(ctx: RequestContext, body: CreateWebhookDto, url: CheckedWebhookUrl | undefined): Promise<Schemas['WebhookEndpointWithSecret']> {
+  async create(ctx: RequestContext, body: Schemas['CreateWebhookRequest'], url: CheckedWebhookUrl | undefined): Promise<Schemas['WebhookEndpointWithSecret']> {
     this.assertChecked(ctx, body.url, url);
     assertEvents(body.events);
     const secret = body.secret ?? newWebhookSecret();
@@ -62,7 +61,7 @@ export class WebhooksService {
     return toWebhook(await this.find(ctx, id));
   }
 
-  async update(ctx: RequestContext, id: string, body: UpdateWebhookDto, url?: CheckedWebhookUrl): Promise<Schemas['WebhookEndpoint']> {
+  async update(ctx: RequestContext, id: string, body: Schemas['UpdateWebhookRequest'], url?: CheckedWebhookUrl): Promise<Schemas['WebhookEndpoint']> {
     const endpoint = await this.find(ctx, id);
     if (body.url !== undefined) {
       this.assertChecked(ctx, body.url, url);
