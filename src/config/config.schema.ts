@@ -46,6 +46,10 @@ export const configSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
     /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
     PAYMENT_PROVIDER: z.enum(['none']).default('none'),
+    /** Test-only: the sandbox processor fails or hangs right AFTER it charged (capture) or refunded, to test crash recovery. Refused in production. */
+    SANDBOX_PROVIDER_FAULT: z.enum(['none', 'fail_after_charge', 'hang_after_charge', 'fail_after_refund', 'hang_after_refund']).default('none'),
+    /** A payment left in `processing` (or a refund in `pending`, a renewal charge claim in `charging`) this long is settled by asking the processor. */
+    PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(300),
     /** How long a hosted invoice payment link (`/pay/{token}`) stays valid; `POST /invoices/{id}/send` mints a fresh one. */
     HOSTED_PAGE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(720),
     /** Days after a service went past due on which its invoice is charged again (e.g. 1,3,5). */
@@ -64,6 +68,9 @@ export const configSchema = z
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {
       issue.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a real secret in production, not the development default' });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.SANDBOX_PROVIDER_FAULT !== 'none') {
+      issue.addIssue({ code: 'custom', path: ['SANDBOX_PROVIDER_FAULT'], message: 'none in production (a test-only switch)' });
     }
     if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
       issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });

@@ -2171,8 +2171,11 @@ export interface components {
             refund?: boolean;
             note?: string;
         };
-        /** @enum {string} */
-        PaymentIntentStatus: "requires_payment_method" | "requires_action" | "requires_capture" | "succeeded" | "failed" | "canceled";
+        /**
+         * @description `processing`: the card processor has been asked and its answer is not recorded yet. A payment stays there only when the answer was lost (a timeout, a crash); the reconciliation job then asks the processor by the payment's idempotency key and moves it on. Processing money counts against what an invoice or order still owes.
+         * @enum {string}
+         */
+        PaymentIntentStatus: "requires_payment_method" | "requires_action" | "processing" | "requires_capture" | "succeeded" | "failed" | "canceled";
         /**
          * @description `automatic` captures on authorization; `manual` waits in `requires_capture` for `POST /payments/{id}/capture`.
          * @enum {string}
@@ -2199,8 +2202,11 @@ export interface components {
             amount: components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"];
             reason: string | null;
-            /** @enum {string} */
-            status: "succeeded";
+            /**
+             * @description `pending` while the processor has not confirmed the refund yet (the amount is already reserved); `failed` when it never happened.
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
             created_at: components["schemas"]["Timestamp"];
         };
         PaymentIntent: {
