@@ -83,6 +83,8 @@ export class RenewalsService {
         const claimed = await this.tx.run(ctx, (txCtx) => this.repo.claimCharge(txCtx, row.period_id));
         if (!claimed) return;
         const paid = await this.charge(ctx, row.invoice_id);
+        // The processor's answer was lost: the claim stays `charging` until the payment is reconciled.
+        if (!paid && (await this.invoices.paymentStateOf(ctx, row.invoice_id)) === 'processing') return;
         const stillOpen = paid ? null : await this.invoices.findOpenInvoiceForService(ctx, row.service_id);
         await this.tx.run(ctx, async (txCtx) => {
           const finished = await this.repo.finishCharge(txCtx, row.period_id, paid || !stillOpen ? 'paid' : 'failed');
