@@ -943,7 +943,11 @@ export interface paths {
          *     Without `card` the intent waits in `requires_payment_method` for `POST /payments/{id}/confirm` with a card.
          *     In live mode a processor adapter must be configured (`PAYMENT_PROVIDER`), else 422 and nothing is created.
          *     `order_id` or `invoice_id` (not both) ties the payment to what it pays: 404 when it does not exist,
-         *     409 when it cannot take this payment. The card number and CVC are never stored or logged.
+         *     409 when it cannot take this payment. Payments of one invoice or order never exceed its total: money
+         *     captured, authorized (`requires_capture`) or `processing` counts against it, so a second full-amount
+         *     payment answers 409 (at creation with a card, or at confirmation), however many requests race.
+         *     When the processor's answer is lost the intent answers `processing` and is settled later by the
+         *     reconciliation job. The card number and CVC are never stored or logged.
          *     Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
          */
         post: operations["createPaymentIntent"];
@@ -1106,7 +1110,8 @@ export interface paths {
          * Capture a payment
          * @description Captures an authorized payment (`requires_capture`, from `capture_method: manual`), in full or, with
          *     `amount`, in part (at most the authorized amount, 409 above it); the rest is released. 409 when the
-         *     payment is not awaiting capture, so a retry without the same Idempotency-Key never charges twice.
+         *     payment is not awaiting capture, so a retry without the same Idempotency-Key never charges twice,
+         *     and 409 when what it pays can no longer be paid (a void invoice, a cancelled order): nothing is captured.
          *     Emits `payment.succeeded`. Scope `payments:write`.
          */
         post: operations["capturePayment"];
