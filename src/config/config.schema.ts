@@ -77,6 +77,10 @@ export const configSchema = z
     WEBHOOK_MAX_ENDPOINTS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(20),
     /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
     PAYMENT_PROVIDER: z.enum(['none']).default('none'),
+    /** Test-only: the sandbox processor fails or hangs right AFTER it charged (capture) or refunded, to test crash recovery. Refused in production. */
+    SANDBOX_PROVIDER_FAULT: z.enum(['none', 'fail_after_charge', 'hang_after_charge', 'fail_after_refund', 'hang_after_refund']).default('none'),
+    /** A payment left in `processing` (or a refund in `pending`, a renewal charge claim in `charging`) this long is settled by asking the processor. */
+    PAYMENT_RECONCILE_AFTER_SECONDS: z.coerce.number().int().min(1).max(7 * 86400).default(300),
     /** How long a hosted invoice payment link (`/pay/{token}`) stays valid; `POST /invoices/{id}/send` mints a fresh one. */
     HOSTED_PAGE_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(720),
     /** Requests per minute to one hosted-page token (`/pay/{token}`, `/r/{token}`), GET and POST together; bursts up to 2×. */
@@ -117,6 +121,9 @@ export const configSchema = z
     }
     if (cfg.NODE_ENV === 'production' && cfg.HASH_SECRET === cfg.JWT_SECRET) {
       issue.addIssue({ code: 'custom', path: ['HASH_SECRET'], message: 'a secret distinct from JWT_SECRET' });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.SANDBOX_PROVIDER_FAULT !== 'none') {
+      issue.addIssue({ code: 'custom', path: ['SANDBOX_PROVIDER_FAULT'], message: 'none in production (a test-only switch)' });
     }
     if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
       issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });

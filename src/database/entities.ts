@@ -26,6 +26,7 @@ import { PaymentIntentEntity } from '../modules/payments/entities/payment-intent
 import { PaymentMethodEntity } from '../modules/payments/entities/payment-method.entity';
 import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
+import { SandboxProcessorCallEntity } from '../modules/payments/providers/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
 
 export const ENTITIES: Function[] = [
@@ -56,6 +57,7 @@ export const ENTITIES: Function[] = [
   DisputeEntity,
   TransactionEntity,
   PaymentMethodEntity,
+  SandboxProcessorCallEntity,
   InvoiceEntity,
   InvoiceLineEntity,
   InvoiceCounterEntity,

@@ -956,7 +956,11 @@ export interface paths {
          *     Without `card` the intent waits in `requires_payment_method` for `POST /payments/{id}/confirm` with a card.
          *     In live mode a processor adapter must be configured (`PAYMENT_PROVIDER`), else 422 and nothing is created.
          *     `order_id` or `invoice_id` (not both) ties the payment to what it pays: 404 when it does not exist,
-         *     409 when it cannot take this payment. The card number and CVC are never stored or logged.
+         *     409 when it cannot take this payment. Payments of one invoice or order never exceed its total: money
+         *     captured, authorized (`requires_capture`) or `processing` counts against it, so a second full-amount
+         *     payment answers 409 (at creation with a card, or at confirmation), however many requests race.
+         *     When the processor's answer is lost the intent answers `processing` and is settled later by the
+         *     reconciliation job. The card number and CVC are never stored or logged.
          *     Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
          */
         post: operations["createPaymentIntent"];
@@ -1119,7 +1123,8 @@ export interface paths {
          * Capture a payment
          * @description Captures an authorized payment (`requires_capture`, from `capture_method: manual`), in full or, with
          *     `amount`, in part (at most the authorized amount, 409 above it); the rest is released. 409 when the
-         *     payment is not awaiting capture, so a retry without the same Idempotency-Key never charges twice.
+         *     payment is not awaiting capture, so a retry without the same Idempotency-Key never charges twice,
+         *     and 409 when what it pays can no longer be paid (a void invoice, a cancelled order): nothing is captured.
          *     Emits `payment.succeeded`. Scope `payments:write`.
          */
         post: operations["capturePayment"];
@@ -2186,8 +2191,11 @@ export interface components {
             refund?: boolean;
             note?: string;
         };
-        /** @enum {string} */
-        PaymentIntentStatus: "requires_payment_method" | "requires_action" | "requires_capture" | "succeeded" | "failed" | "canceled";
+        /**
+         * @description `processing`: the card processor has been asked and its answer is not recorded yet. A payment stays there only when the answer was lost (a timeout, a crash); the reconciliation job then asks the processor by the payment's idempotency key and moves it on. Processing money counts against what an invoice or order still owes.
+         * @enum {string}
+         */
+        PaymentIntentStatus: "requires_payment_method" | "requires_action" | "processing" | "requires_capture" | "succeeded" | "failed" | "canceled";
         /**
          * @description `automatic` captures on authorization; `manual` waits in `requires_capture` for `POST /payments/{id}/capture`.
          * @enum {string}
@@ -2214,8 +2222,11 @@ export interface components {
             amount: components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"];
             reason: string | null;
-            /** @enum {string} */
-            status: "succeeded";
+            /**
+             * @description `pending` while the processor has not confirmed the refund yet (the amount is already reserved); `failed` when it never happened.
+             * @enum {string}
+             */
+            status: "pending" | "succeeded" | "failed";
             created_at: components["schemas"]["Timestamp"];
         };
         PaymentIntent: {

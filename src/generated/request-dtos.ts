@@ -209,7 +209,7 @@ export class ListPaymentsQueryDto {
   sort?: Q<"listPayments">["sort"];
   @IfPresent() @IsIn(["asc","desc"])
   order?: Q<"listPayments">["order"];
-  @IfPresent() @IsIn(["requires_payment_method","requires_action","requires_capture","succeeded","failed","canceled"])
+  @IfPresent() @IsIn(["requires_payment_method","requires_action","processing","requires_capture","succeeded","failed","canceled"])
   status?: Q<"listPayments">["status"];
   @IfPresent() @IsString()
   customer_id?: Q<"listPayments">["customer_id"];

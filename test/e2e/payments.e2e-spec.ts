@@ -439,14 +439,14 @@ describe('payments (e2e)', () => {
       expect(listed.body.data.map((p: any) => p.id)).toEqual([held.id, failed.body.data.id]);
     });
 
-    it('chargeTarget and refundTarget (newest first, up to an amount) join the caller transaction', async () => {
+    it('chargeTarget and refundTarget (newest first, up to an amount) run outside any transaction, never inside a caller\'s', async () => {
       const id = await invoice(5000);
       const first = await service.chargeTarget(ctx, 'invoice', id, { amount: 3000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
       expect(first).toMatchObject({ status: 'succeeded', invoice_id: id, amount_captured: 3000 });
       const second = await service.chargeTarget(ctx, 'invoice', id, { amount: 2000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
       expect(await invoiceState(id)).toMatchObject({ status: 'paid', amount_paid: 5000 });
 
-      const refunded = await tx.run(ctx, (txCtx) => service.refundTarget(txCtx, 'invoice', id, 'invoice_refund', 2500));
+      const refunded = await service.refundTarget(ctx, 'invoice', id, 'invoice_refund', 2500);
       expect(refunded).toBe(2500);
       expect((await service.get(ctx, second.id)).amount_refunded).toBe(2000);
       expect((await service.get(ctx, first.id)).amount_refunded).toBe(500);
@@ -456,14 +456,15 @@ describe('payments (e2e)', () => {
       expect(rest).toBe(2500);
       expect(await service.refundTarget(ctx, 'invoice', id)).toBe(0);
 
-      // A rolled-back caller transaction takes the refund with it.
+      // Issue 10: the processor is never called inside a database transaction, so a caller's
+      // transaction is refused before anything is reserved or refunded.
       const third = await service.chargeTarget(ctx, 'invoice', await invoice(100), {
         amount: 100, currency: 'usd', payment_method: 'card', card: card(CARDS.ok),
       });
-      await expect(tx.run(ctx, async (txCtx) => {
-        await service.refundTarget(txCtx, 'invoice', third.invoice_id!);
-        throw new Error('caller aborts');
-      })).rejects.toThrow('caller aborts');
+      await expect(tx.run(ctx, (txCtx) => service.refundTarget(txCtx, 'invoice', third.invoice_id!)))
+        .rejects.toThrow(/must not run inside a database transaction/);
+      await expect(tx.run(ctx, (txCtx) => service.chargeTarget(txCtx, 'invoice', id, { amount: 1, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) })))
+        .rejects.toThrow(/must not run inside a database transaction/);
       expect((await service.get(ctx, third.id)).amount_refunded).toBe(0);
       expect((await invoiceState(third.invoice_id!)).amount_refunded).toBe(0);
     });

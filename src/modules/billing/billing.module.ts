@@ -43,8 +43,9 @@ export class BillingModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.paymentTargets.register('invoice', {
-      assertPayable: (ctx, invoiceId, amount, currency) => this.invoices.assertPayable(ctx, invoiceId, amount, currency),
-      onPaymentChanged: (ctx, invoiceId, summary) => this.invoices.onPaymentChanged(ctx, invoiceId, summary),
+      lockPayable: (ctx, invoiceId, currency) => this.invoices.lockPayable(ctx, invoiceId, currency),
+      lock: (ctx, invoiceId) => this.invoices.lockForPayment(ctx, invoiceId),
+      onPaymentChanged: (ctx, invoiceId, summary, failure) => this.invoices.onPaymentChanged(ctx, invoiceId, summary, failure),
     });
   }
 }

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import { parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { EventsService } from '../events/events.service';
-import type { PaymentSummary } from '../payments/payment-targets';
+import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
 import { NO_SAVED_PAYMENT_METHOD, PaymentsService } from '../payments/payments.service';
 import type { CardInput } from '../payments/providers/payment-provider';
 import type { InvoiceEntity } from './entities/invoice.entity';
@@ -16,7 +16,9 @@ import { InvoicesRepository } from './invoices.repository';
 /**
  * The money side of an invoice: paying (a card, or the saved default method), refunding, voiding
  * and writing off, and the 'invoice' payment target through which payments keeps `amount_paid`
- * and `amount_refunded` true. Money itself only ever moves through the payments module.
+ * and `amount_refunded` true. Money itself only ever moves through the payments module, which
+ * calls the card processor outside any transaction: so do pay and refund here (they hold no
+ * transaction or lock of their own while payments works; payments locks the invoice itself).
  */
 @Injectable()
 export class InvoiceSettlementService {
@@ -32,65 +34,66 @@ export class InvoiceSettlementService {
    * Charges the customer's default saved method for what is due. `paid: false` (with
    * `invoice.payment_failed` and `last_payment_error`) when declined, when there is no saved
    * method, or in live mode without a payment provider. An invoice already paid answers `paid: true`;
-   * a draft or void one → 409. Joins the caller's transaction.
+   * a draft or void one → 409. Outside any transaction.
    */
   async payWithDefaultMethod(ctx: RequestContext, invoiceId: string): Promise<{ paid: boolean; invoice: Schemas['Invoice'] }> {
-    return this.tx.run(ctx, async (txCtx) => {
-      const invoice = await this.records.lockOr404(txCtx, invoiceId);
-      if (invoice.status === 'paid') return { paid: true, invoice: await this.records.present(txCtx, invoice) };
-      this.assertChargeable(invoice);
-      try {
-        const intent = await this.payments.chargeSavedMethod(txCtx, 'invoice', invoice.id, {
-          customerId: invoice.customerId, amount: amountDue(invoice.status, invoice.total, invoice.amountPaid), currency: invoice.currency,
-        });
-        if (intent.status === 'failed') await this.recordFailure(txCtx, invoice.id, intent.failure_code ?? 'card_declined', intent.failure_message ?? 'The payment failed.');
-      } catch (err) {
-        // Both are raised before payments writes anything, so this transaction is still clean.
-        if (!(err instanceof ValidationError) || err.field !== 'payment_method') throw err;
-        const none = err.message.includes(NO_SAVED_PAYMENT_METHOD);
-        await this.recordFailure(txCtx, invoice.id, none ? 'no_payment_method' : 'payment_provider_unavailable', none ? 'The customer has no saved payment method.' : 'Online payment is not available.');
-      }
-      const now = await this.records.reload(txCtx, invoice.id);
-      return { paid: now.status === 'paid', invoice: await this.records.present(txCtx, now) };
-    });
+    const invoice = await this.records.getOrThrow(ctx, invoiceId);
+    if (invoice.status === 'paid') return { paid: true, invoice: await this.records.present(ctx, invoice) };
+    this.assertChargeable(invoice);
+    try {
+      // A decline is recorded on the invoice by onPaymentChanged, in the payment's own transaction.
+      await this.payments.chargeSavedMethod(ctx, 'invoice', invoice.id, {
+        customerId: invoice.customerId, amount: amountDue(invoice.status, invoice.total, invoice.amountPaid), currency: invoice.currency,
+      });
+    } catch (err) {
+      // Both are raised before payments writes anything.
+      if (!(err instanceof ValidationError) || err.field !== 'payment_method') throw err;
+      const none = err.message.includes(NO_SAVED_PAYMENT_METHOD);
+      await this.tx.run(ctx, (txCtx) =>
+        this.recordFailure(txCtx, invoice.id, none ? 'no_payment_method' : 'payment_provider_unavailable', none ? 'The customer has no saved payment method.' : 'Online payment is not available.'),
+      );
+    }
+    const now = await this.records.reload(ctx, invoice.id);
+    return { paid: now.status === 'paid', invoice: await this.records.present(ctx, now) };
   }
 
   /**
    * `POST /invoices/{id}/pay`: charges what is due with `card`, or with the customer's default
    * saved method when there is no card (422 when none). A decline is not an error: the invoice
-   * stays open with `last_payment_error` and `invoice.payment_failed` is recorded.
+   * stays open with `last_payment_error` and `invoice.payment_failed` is recorded. A payment
+   * already holding what is due (paid, authorized or in progress) → 409.
    */
   async pay(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['Invoice']> {
-    return this.tx.run(ctx, async (txCtx) => {
-      const invoice = await this.records.lockOr404(txCtx, id);
-      this.assertChargeable(invoice);
-      const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);
-      const intent = card
-        ? await this.payments.chargeTarget(txCtx, 'invoice', invoice.id, { amount, currency: invoice.currency, customer_id: invoice.customerId, payment_method: 'card', card })
-        : await this.payments.chargeSavedMethod(txCtx, 'invoice', invoice.id, { customerId: invoice.customerId, amount, currency: invoice.currency });
-      if (intent.status === 'failed') {
-        await this.recordFailure(txCtx, invoice.id, intent.failure_code ?? 'card_declined', intent.failure_message ?? 'The payment failed.');
-      }
-      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
-    });
+    const invoice = await this.records.getOrThrow(ctx, id);
+    this.assertChargeable(invoice);
+    const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);
+    if (card) await this.payments.chargeTarget(ctx, 'invoice', invoice.id, { amount, currency: invoice.currency, customer_id: invoice.customerId, payment_method: 'card', card });
+    else await this.payments.chargeSavedMethod(ctx, 'invoice', invoice.id, { customerId: invoice.customerId, amount, currency: invoice.currency });
+    return this.records.present(ctx, await this.records.reload(ctx, invoice.id));
   }
 
-  /** Refunds `amount` (default all that is left) of what was paid; never more (409). */
+  /**
+   * Refunds `amount` (default all that is left) of what was paid; never more (409). All of it or
+   * nothing: when disputes hold part of it, 409 before any money moves.
+   */
   async refund(ctx: RequestContext, id: string, amount?: number, reason?: string): Promise<Schemas['Invoice']> {
-    return this.tx.run(ctx, async (txCtx) => {
-      const invoice = await this.records.lockOr404(txCtx, id);
-      const refundable = invoice.amountPaid - invoice.amountRefunded;
-      if (refundable <= 0) throw new ConflictError(`Invoice ${invoice.id} has nothing left to refund`, 'amount');
-      const want = amount ?? refundable;
-      if (want > refundable) {
-        throw new ConflictError(`cannot refund ${want}: only ${refundable} ${invoice.currency} of invoice ${invoice.id} is left to refund`, 'amount');
-      }
-      const refunded = await this.payments.refundTarget(txCtx, 'invoice', invoice.id, reason, want);
-      if (refunded !== want) {
-        throw new ConflictError(`only ${refunded} of ${want} ${invoice.currency} could be refunded (disputed payments cannot be refunded)`, 'amount');
-      }
-      return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
-    });
+    const invoice = await this.records.getOrThrow(ctx, id);
+    const refundable = invoice.amountPaid - invoice.amountRefunded;
+    if (refundable <= 0) throw new ConflictError(`Invoice ${invoice.id} has nothing left to refund`, 'amount');
+    const want = amount ?? refundable;
+    if (want > refundable) {
+      throw new ConflictError(`cannot refund ${want}: only ${refundable} ${invoice.currency} of invoice ${invoice.id} is left to refund`, 'amount');
+    }
+    await this.payments.refundTarget(ctx, 'invoice', invoice.id, reason, want, true);
+    return this.records.present(ctx, await this.records.reload(ctx, invoice.id));
+  }
+
+  async paymentStateOf(ctx: RequestContext, invoiceId: string): Promise<'paid' | 'processing' | 'failed' | 'none'> {
+    const invoice = await this.records.getOrThrow(ctx, invoiceId);
+    if (invoice.status === 'paid') return 'paid';
+    const summary = await this.payments.summaryOf(ctx, 'invoice', invoice.id);
+    if (summary.processing > 0) return 'processing';
+    return summary.lastAttempt === 'failed' ? 'failed' : 'none';
   }
 
   /** Only while nothing was paid (409 otherwise). */
@@ -100,6 +103,10 @@ export class InvoiceSettlementService {
       if (!isVoidable(invoice.status, invoice.amountPaid)) {
         const why = invoice.amountPaid > 0 ? `${invoice.amountPaid} ${invoice.currency} was paid on it` : `it is ${invoice.status}`;
         throw new ConflictError(`Invoice ${invoice.id} cannot be voided: ${why}`, 'status');
+      }
+      // A payment at the processor right now may still capture: its outcome must be recorded first.
+      if ((await this.payments.summaryOf(txCtx, 'invoice', invoice.id)).processing > 0) {
+        throw new ConflictError(`Invoice ${invoice.id} cannot be voided while a payment of it is processing`, 'status');
       }
       await this.repo.updateInvoice(txCtx, invoice.id, { status: 'void', voidedAt: new Date() });
       const result = await this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
@@ -119,24 +126,29 @@ export class InvoiceSettlementService {
 
   // --- the payment target ('invoice')
 
-  async assertPayable(ctx: RequestContext, invoiceId: string, amount: number, currency: string): Promise<{ customerId: string | null }> {
-    const invoice = await this.records.getOrThrow(ctx, invoiceId);
+  /** Locks the invoice for a payment's transaction; 409 when it cannot be paid now (draft, paid, void) or in another currency. */
+  async lockPayable(ctx: RequestContext, invoiceId: string, currency: string): Promise<PayableTarget> {
+    const invoice = await this.records.lockOr404(ctx, invoiceId);
     if (!isPayable(invoice.status)) throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status} and cannot be paid`, 'invoice_id');
     if (invoice.currency !== currency) throw new ConflictError(`Invoice ${invoice.id} is in ${invoice.currency}, not ${currency}`, 'currency');
-    const due = amountDue(invoice.status, invoice.total, invoice.amountPaid);
-    if (amount > due) throw new ConflictError(`Invoice ${invoice.id} has ${due} ${invoice.currency} left to pay; ${amount} is more than that`, 'amount');
-    return { customerId: invoice.customerId };
+    return { customerId: invoice.customerId, total: invoice.total, label: `Invoice ${invoice.id}` };
+  }
+
+  async lock(ctx: RequestContext, invoiceId: string): Promise<void> {
+    await this.records.lockOr404(ctx, invoiceId);
   }
 
   /**
    * Called by payments inside the payment's transaction after every money movement: keeps
    * amount_paid and amount_refunded, marks the invoice paid once captured ≥ total (`invoice.paid`,
-   * then the paid listeners), and records `invoice.refunded` when more was refunded than before.
+   * then the paid listeners), records `invoice.refunded` when more was refunded than before, and a
+   * failed payment as `last_payment_error` with `invoice.payment_failed`.
    */
-  async onPaymentChanged(ctx: RequestContext, invoiceId: string, summary: PaymentSummary): Promise<void> {
+  async onPaymentChanged(ctx: RequestContext, invoiceId: string, summary: PaymentSummary, failure?: PaymentFailure): Promise<void> {
     await this.tx.run(ctx, async (txCtx) => {
       const invoice = await this.repo.lockInvoice(txCtx, parseIdOr404(invoiceId, 'inv', 'invoice'));
       if (!invoice) throw new NotFoundError('invoice', invoiceId);
+      if (failure) await this.recordFailure(txCtx, invoice.id, failure.code, failure.message);
       const paidNow = isPayable(invoice.status) && summary.captured >= invoice.total;
       const refundedMore = summary.refunded > invoice.amountRefunded;
       if (!paidNow && summary.captured === invoice.amountPaid && summary.refunded === invoice.amountRefunded) return;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
+import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { dateParam, enumParam } from '../../platform/http/query-params';
@@ -62,6 +63,7 @@ export class InvoicesController {
   }
 
   @Auth('invoices', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/pay')
   @HttpCode(200)
   pay(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: PayInvoiceDto) {
@@ -69,6 +71,7 @@ export class InvoicesController {
   }
 
   @Auth('invoices', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/refund')
   @HttpCode(200)
   refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundInvoiceDto) {

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../platform/context/request-context';
 import type { Schemas } from '../../platform/openapi/schemas';
 import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import type { PaymentSummary } from '../payments/payment-targets';
+import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
 import type { CardInput } from '../payments/providers/payment-provider';
 import type { CreateInvoiceDto } from './dto/invoices.dto';
 import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
@@ -62,9 +62,14 @@ export class InvoicesService {
     return this.creation.findOpenInvoiceForService(ctx, serviceId);
   }
 
-  /** See `InvoiceSettlementService.payWithDefaultMethod`: a failed charge is `paid: false`, not an error. Joins the caller's transaction. */
+  /** See `InvoiceSettlementService.payWithDefaultMethod`: a failed charge is `paid: false`, not an error. Outside any transaction. */
   payWithDefaultMethod(ctx: RequestContext, invoiceId: string): Promise<{ paid: boolean; invoice: Schemas['Invoice'] }> {
     return this.settlement.payWithDefaultMethod(ctx, invoiceId);
+  }
+
+  /** For the renewal job's stuck charge claims: paid, a payment at the processor, the last attempt failed, or none tried. */
+  paymentStateOf(ctx: RequestContext, invoiceId: string): Promise<'paid' | 'processing' | 'failed' | 'none'> {
+    return this.settlement.paymentStateOf(ctx, invoiceId);
   }
 
   // --- reads and issuing
@@ -111,12 +116,16 @@ export class InvoicesService {
 
   // --- the payment target ('invoice') and the hosted page
 
-  assertPayable(ctx: RequestContext, invoiceId: string, amount: number, currency: string): Promise<{ customerId: string | null }> {
-    return this.settlement.assertPayable(ctx, invoiceId, amount, currency);
+  lockPayable(ctx: RequestContext, invoiceId: string, currency: string): Promise<PayableTarget> {
+    return this.settlement.lockPayable(ctx, invoiceId, currency);
   }
 
-  onPaymentChanged(ctx: RequestContext, invoiceId: string, summary: PaymentSummary): Promise<void> {
-    return this.settlement.onPaymentChanged(ctx, invoiceId, summary);
+  lockForPayment(ctx: RequestContext, invoiceId: string): Promise<void> {
+    return this.settlement.lock(ctx, invoiceId);
+  }
+
+  onPaymentChanged(ctx: RequestContext, invoiceId: string, summary: PaymentSummary, failure?: PaymentFailure): Promise<void> {
+    return this.settlement.onPaymentChanged(ctx, invoiceId, summary, failure);
   }
 
   resolveToken(token: string, requestId: string): Promise<HostedInvoice | null> {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
 import type { Mode } from '../../platform/context/request-context';
 import type { FulfillmentStatus, OrderStatus, PaymentStatus, StockState } from './order-status';
@@ -24,6 +24,8 @@ export interface OrderAddressValue {
  * `stock_state` says what the order's stock reservation (reference = order id) is doing.
  */
 @Entity('orders')
+// The last line of defence against overpayment: payments lock the order and count what is owed first.
+@Check('chk_orders_amount_paid_within_total', '"amount_paid" <= "total"')
 @Index('idx_orders_created', ['tenantId', 'mode', 'createdAt', 'id'])
 @Index('idx_orders_updated', ['tenantId', 'mode', 'updatedAt', 'id'])
 @Index('idx_orders_total', ['tenantId', 'mode', 'total', 'id'])

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
+import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { dateParam, enumParam } from '../../platform/http/query-params';
@@ -55,12 +56,14 @@ export class OrdersController {
   }
 
   @Auth('orders', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Patch(':id/status')
   updateStatus(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateOrderStatusDto) {
     return this.orders.updateStatus(ctx, id, body);
   }
 
   @Auth('orders', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/cancel')
   @HttpCode(200)
   cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CancelOrderDto) {

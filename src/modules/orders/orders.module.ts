@@ -31,7 +31,8 @@ export class OrdersModule implements OnModuleInit {
   onModuleInit(): void {
     this.customers.registerOrderSummaryProvider((ctx, customerId) => this.orders.summaryOfCustomer(ctx, customerId));
     this.paymentTargets.register('order', {
-      assertPayable: (ctx, orderId, amount, currency) => this.orders.assertPayable(ctx, orderId, amount, currency),
+      lockPayable: (ctx, orderId, currency) => this.orders.lockPayable(ctx, orderId, currency),
+      lock: async (ctx, orderId) => void (await this.orders.lockForPayment(ctx, orderId)),
       onPaymentChanged: (ctx, orderId, summary) => this.orders.onPaymentChanged(ctx, orderId, summary),
     });
   }

@@ -12,7 +12,7 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
-import type { PaymentSummary } from '../payments/payment-targets';
+import type { PayableTarget, PaymentSummary } from '../payments/payment-targets';
 import { PaymentsService } from '../payments/payments.service';
 import type { CancelOrderDto, CreateOrderDto, OrderAddressDto, UpdateOrderStatusDto } from './dto/orders.dto';
 import type { OrderAddressValue, OrderEntity, OrderLineEntity } from './order.entity';
@@ -201,28 +201,36 @@ export class OrdersService {
 
   /** `PATCH /orders/{id}/status`: only the transitions of `order-status.ts` (409 listing the allowed ones). */
   async updateStatus(ctx: RequestContext, id: string, body: UpdateOrderStatusDto): Promise<Schemas['OrderDetail']> {
-    return this.tx.run(ctx, (txCtx) => this.transition(txCtx, id, body.status, body.note ?? null, {}));
+    const result = await this.tx.run(ctx, (txCtx) => this.transition(txCtx, id, body.status, body.note ?? null, {}));
+    if (!EFFECTS[body.status].refund) return result;
+    // After the transition committed: the refund calls the card processor, never inside a transaction.
+    await this.refundAll(ctx, result.id, body.note ?? undefined);
+    return this.detail(ctx, await this.getOrThrow(ctx, id));
   }
 
   /**
    * `POST /orders/{id}/cancel`: from pending, confirmed or processing only. Releases the
-   * reservation and, with `refund: true`, refunds what was captured on the order (in the same
-   * transaction: a failed refund cancels nothing).
+   * reservation and, with `refund: true`, refunds what was captured on the order — after the
+   * cancellation committed, since a refund calls the card processor (record, commit, call, record).
+   * 409 while a payment of the order is at the processor: its outcome must be recorded first.
    */
   async cancel(ctx: RequestContext, id: string, body: CancelOrderDto): Promise<Schemas['OrderDetail']> {
-    return this.tx.run(ctx, async (txCtx) => {
+    const { result, refund } = await this.tx.run(ctx, async (txCtx) => {
       const order = await this.getOrThrow(txCtx, id);
       if (!CANCELLABLE.includes(order.status)) {
         throw invalidTransition(order, 'cancelled', allowedNext(order.status));
       }
-      const note = body.note ? `${body.reason}: ${body.note}` : body.reason;
-      const result = await this.transition(txCtx, id, 'cancelled', note, { cancelReason: body.reason }, order);
-      if (body.refund === true && order.amountPaid - order.amountRefunded > 0) {
-        await this.refundAll(txCtx, order.id, body.reason);
-        return this.detail(txCtx, await this.getOrThrow(txCtx, id));
+      await this.repo.findOrderForUpdate(txCtx, order.id);
+      if ((await this.payments.summaryOf(txCtx, 'order', order.id)).processing > 0) {
+        throw new ConflictError(`Order ${order.id} cannot be cancelled while a payment of it is processing`, 'status');
       }
-      return result;
+      const note = body.note ? `${body.reason}: ${body.note}` : body.reason;
+      const cancelled = await this.transition(txCtx, id, 'cancelled', note, { cancelReason: body.reason }, order);
+      return { result: cancelled, refund: body.refund === true && order.amountPaid - order.amountRefunded > 0 };
     });
+    if (!refund) return result;
+    await this.refundAll(ctx, result.id, body.reason);
+    return this.detail(ctx, await this.getOrThrow(ctx, id));
   }
 
   /**
@@ -271,7 +279,7 @@ export class OrdersService {
       else await this.inventory.release(ctx, stockLines(lines), order.id);
     }
     await this.repo.insertHistory(ctx, { orderId: order.id, fromStatus: order.status, toStatus: next, actor: actorOf(ctx), note });
-    if (effect.refund) await this.refundAll(ctx, order.id, note ?? undefined);
+    // `effect.refund`: the caller refunds after this transaction commits (updateStatus).
     const current = (await this.repo.findOrder(ctx, order.id))!;
     const result = await this.detail(ctx, current);
     // A refund records `order.refunded` from the payment hook; the transition itself is an update then.
@@ -280,7 +288,7 @@ export class OrdersService {
     return result;
   }
 
-  /** Refunds everything still captured on the order, in the caller's transaction (payments calls `onPaymentChanged` back). */
+  /** Refunds everything still captured on the order, outside any transaction (payments calls `onPaymentChanged` back). */
   private async refundAll(ctx: RequestContext, orderId: string, reason?: string): Promise<number> {
     return this.payments.refundTarget(ctx, 'order', orderId, reason);
   }
@@ -288,22 +296,26 @@ export class OrdersService {
   // --- the payment target ('order')
 
   /**
-   * Whether an order can take a payment of `amount` in `currency`: it exists (404), is not
-   * cancelled or refunded, is in that currency, and the amount fits in what is left to pay (409).
+   * Locks the order for a payment's transaction (404 when missing, or not the customer user's own);
+   * 409 when it is cancelled or refunded, or in another currency. Payments counts what it owes.
    */
-  async assertPayable(ctx: RequestContext, orderId: string, amount: number, currency: string): Promise<{ customerId: string | null }> {
-    const order = await this.getOrThrow(ctx, orderId);
+  async lockPayable(ctx: RequestContext, orderId: string, currency: string): Promise<PayableTarget> {
+    const order = await this.lockForPayment(ctx, orderId);
     if (order.status === 'cancelled' || order.status === 'refunded') {
       throw new ConflictError(`Order ${order.id} is ${order.status} and cannot be paid`, 'order_id');
     }
     if (order.currency !== currency) {
       throw new ConflictError(`Order ${order.id} is in ${order.currency}, not ${currency}`, 'currency');
     }
-    const due = order.total - order.amountPaid;
-    if (amount > due) {
-      throw new ConflictError(`Order ${order.id} has ${due} ${order.currency} left to pay; ${amount} is more than that`, 'amount');
-    }
-    return { customerId: order.customerId };
+    return { customerId: order.customerId, total: order.total, label: `Order ${order.id}` };
+  }
+
+  /** Inside a transaction: locks the order row until commit (the payments' lock order: order, then its payments). */
+  async lockForPayment(ctx: RequestContext, orderId: string): Promise<OrderEntity> {
+    const order = await this.repo.findOrderForUpdate(ctx, parseIdOr404(orderId, 'ord', 'order'));
+    const scope = ctx.customerScope;
+    if (!order || (scope !== null && order.customerId !== scope)) throw new NotFoundError('order', orderId);
+    return order;
   }
 
   /**

@@ -7,12 +7,11 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { CustomersService } from '../customers/customers.service';
-import { EventsService } from '../events/events.service';
 import { cardBrand, isExpired, isLuhnValid } from './card';
 import type { CaptureMethod, PaymentIntentEntity } from './entities/payment-intent.entity';
 import type { PaymentMethodEntity } from './entities/payment-method.entity';
-import { PaymentDisputesService } from './payment-disputes.service';
 import { PaymentLedgerService } from './payment-ledger.service';
+import { assertOutsideTransaction, PaymentProcessingService } from './payment-processing.service';
 import { PaymentTargets, type PaymentTargetKind } from './payment-targets';
 import { toPaymentIntent } from './payments.mappers';
 import { PaymentsRepository, type PaymentFilters, type PaymentSort } from './payments.repository';
@@ -58,21 +57,22 @@ function invalid(field: string, message: string): ValidationError {
 
 /**
  * The charge path: creating an intent (with a card, a saved method, or neither yet), 3-D Secure
- * confirmation, authorization and capture. Every step runs in one transaction with its ledger row,
- * its event and the target's `onPaymentChanged`.
+ * confirmation, authorization and capture. Each runs as record → commit → processor call (outside
+ * any transaction) → record (PaymentProcessingService). The first transaction locks the target
+ * (invoice or order) and counts what its payments already hold, so a target is never paid beyond
+ * its total, however many requests race; the loser gets 409 before anything reaches the processor.
  */
 @Injectable()
 export class PaymentIntentsService {
   constructor(
     private readonly repo: PaymentsRepository,
     private readonly tx: TransactionService,
-    private readonly events: EventsService,
     private readonly targets: PaymentTargets,
     private readonly providers: PaymentProviders,
     private readonly customers: CustomersService,
     private readonly ledger: PaymentLedgerService,
     private readonly savedMethods: SavedPaymentMethodsService,
-    private readonly disputes: PaymentDisputesService,
+    private readonly processing: PaymentProcessingService,
   ) {}
 
   async list(
@@ -97,7 +97,8 @@ export class PaymentIntentsService {
 
   /**
    * For orders and billing: charges a target through the same path as `POST /payments/intents`
-   * (assertPayable, ledger, events, onPaymentChanged). Joins the caller's transaction.
+   * (owed check, ledger, events, onPaymentChanged). Must be called outside any transaction: it
+   * commits its own, around the processor call.
    */
   async chargeTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeTargetInput): Promise<Schemas['PaymentIntent']> {
     return this.create(ctx, { ...input, [TARGET_FIELD[kind]]: targetId });
@@ -107,7 +108,7 @@ export class PaymentIntentsService {
    * For billing (renewals, `POST /invoices/{id}/pay` with an empty body): charges the customer's
    * default saved payment method through the provider by its reusable reference, on the same path
    * as `chargeTarget`. 422 (field `payment_method`) when the customer has none, or in live mode
-   * without a provider; both are checked before anything is written. Joins the caller's transaction.
+   * without a provider; both are checked before anything is written. Outside any transaction.
    */
   async chargeSavedMethod(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeSavedInput): Promise<Schemas['PaymentIntent']> {
     const provider = this.providers.for(ctx);
@@ -116,33 +117,38 @@ export class PaymentIntentsService {
     return this.createWith(ctx, { amount: input.amount, currency: input.currency, customer_id: input.customerId, payment_method: 'card', [TARGET_FIELD[kind]]: targetId }, method);
   }
 
-  /** `create`, or (with `saved`) a charge of a saved method instead of a card. */
+  /**
+   * `create`, or (with `saved`) a charge of a saved method instead of a card. Step 1 (one
+   * transaction): lock the target, count what it still owes, insert the intent — `processing` with
+   * a pending ledger row when there is something to charge — and commit. Then the processor is
+   * called outside any transaction and its answer recorded (PaymentProcessingService).
+   */
   private async createWith(ctx: RequestContext, input: CreateIntentInput, saved: PaymentMethodEntity | null): Promise<Schemas['PaymentIntent']> {
+    assertOutsideTransaction(ctx, 'creating a payment');
     if (input.order_id !== undefined && input.invoice_id !== undefined) {
       throw invalid('invoice_id', 'a payment pays either an order or an invoice, not both');
     }
     // Live mode without a processor answers 422 before anything is written.
     const provider = this.providers.for(ctx);
     if (input.card) this.assertUsableCard(ctx, input.card);
-    return this.tx.run(ctx, async (txCtx) => {
+    const charging = saved !== null || input.card !== undefined;
+    const intent = await this.tx.run(ctx, async (txCtx) => {
       const kind: PaymentTargetKind | null = input.order_id !== undefined ? 'order' : input.invoice_id !== undefined ? 'invoice' : null;
       const targetId = kind === 'order' ? input.order_id! : kind === 'invoice' ? input.invoice_id! : null;
       let customerId = input.customer_id ?? null;
       if (kind && targetId !== null) {
-        const target = this.targets.find(kind);
-        if (!target) throw invalid(TARGET_FIELD[kind], `${kind}s cannot be paid through payments yet`);
-        const payable = await target.assertPayable(txCtx, targetId, input.amount, input.currency);
+        const payable = await this.lockOwed(txCtx, kind, targetId, input.amount, input.currency, null);
         if (customerId && payable.customerId && customerId !== payable.customerId) {
           throw invalid('customer_id', `does not match the ${kind}'s customer`);
         }
         customerId = customerId ?? payable.customerId;
       }
       const customer = customerId ? await this.customers.getOrThrow(txCtx, customerId) : null;
-      const intent = await this.repo.insertIntent(txCtx, {
+      const inserted = await this.repo.insertIntent(txCtx, {
         id: newId('pi'),
         amount: input.amount,
         currency: input.currency,
-        status: 'requires_payment_method',
+        status: charging ? 'processing' : 'requires_payment_method',
         captureMethod: input.capture_method ?? 'automatic',
         paymentMethod: 'card',
         amountCaptured: 0,
@@ -161,51 +167,117 @@ export class PaymentIntentsService {
           ? { cardBrand: saved.brand, cardLast4: saved.last4, cardExpMonth: saved.expMonth, cardExpYear: saved.expYear }
           : this.cardColumns(input.card)),
       });
-      if (saved) await this.authorizeSaved(txCtx, intent, saved, provider);
-      else if (input.card) await this.authorize(txCtx, intent, input.card, provider);
-      else await this.ledger.notifyTarget(txCtx, intent.id);
-      return this.ledger.present(txCtx, await this.ledger.reload(txCtx, intent.id));
+      if (charging) await this.ledger.record(txCtx, inserted, 'charge', inserted.amount, {}, 'pending');
+      await this.ledger.notifyTarget(txCtx, inserted.id);
+      return inserted;
     });
+    if (saved) await this.charge(ctx, intent, provider, { methodRef: saved.processorRef });
+    else if (input.card) await this.charge(ctx, intent, provider, { card: input.card });
+    return this.get(ctx, intent.id);
+  }
+
+  /** Steps 2 and 3 of an authorization (the intent is `processing` and committed). */
+  private async charge(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, source: { card: CardInput } | { methodRef: string }): Promise<void> {
+    const outcome = await this.processing.authorize(ctx, intent, provider, source);
+    if (!outcome) return;
+    const save = 'card' in source && (outcome.kind === 'authorized' || outcome.kind === 'captured')
+      ? { card: source.card, ref: await this.savedMethods.reusableRefFor(ctx, intent, source.card, provider).catch(() => null) }
+      : undefined;
+    await this.processing.record(ctx, intent.id, outcome, save);
   }
 
   /** `POST /payments/{id}/confirm`: completes 3-D Secure, or attaches a card to an intent waiting for one. */
   async confirm(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['PaymentIntent']> {
+    assertOutsideTransaction(ctx, 'confirming a payment');
     const provider = this.providers.for(ctx);
-    return this.tx.run(ctx, async (txCtx) => {
-      const intent = await this.ledger.lockOr404(txCtx, id);
-      if (intent.status === 'requires_action') {
-        const result = await provider.confirm(txCtx, intent.processorRef ?? '');
-        if (result.outcome === 'declined') await this.fail(txCtx, intent.id, result.code, result.message);
-        else await this.authorized(txCtx, intent, provider);
-      } else if (intent.status === 'requires_payment_method') {
+    const intent = await this.tx.run(ctx, async (txCtx) => {
+      const current = await this.lockWithTarget(txCtx, id, true);
+      if (current.status === 'requires_action') {
+        await this.repo.moveStatus(txCtx, current.id, ['requires_action'], 'processing');
+      } else if (current.status === 'requires_payment_method') {
         if (!card) throw invalid('card', 'a card is required to confirm a payment that has none');
         this.assertUsableCard(txCtx, card);
-        await this.repo.updateIntent(txCtx, intent.id, this.cardColumns(card));
-        await this.authorize(txCtx, await this.ledger.reload(txCtx, intent.id), card, provider);
+        await this.repo.updateIntent(txCtx, current.id, { ...this.cardColumns(card), status: 'processing' });
+        await this.ledger.record(txCtx, current, 'charge', current.amount, {}, 'pending');
       } else {
-        throw new ConflictError(`payment ${intent.id} cannot be confirmed in status ${intent.status}`, 'status');
+        throw new ConflictError(`payment ${current.id} cannot be confirmed in status ${current.status}`, 'status');
       }
-      return this.ledger.present(txCtx, await this.ledger.reload(txCtx, intent.id));
+      await this.ledger.notifyTarget(txCtx, current.id);
+      return this.ledger.reload(txCtx, current.id);
     });
+    if (intent.processorRef) {
+      const outcome = await this.processing.confirm(ctx, intent, provider);
+      if (outcome) await this.processing.record(ctx, intent.id, outcome);
+    } else {
+      await this.charge(ctx, intent, provider, { card: card! });
+    }
+    return this.get(ctx, intent.id);
   }
 
-  /** `POST /payments/{id}/capture`: all of the authorization, or `amount` of it. */
+  /** `POST /payments/{id}/capture`: all of the authorization, or `amount` of it; the target is checked again (void, cancelled → 409). */
   async capture(ctx: RequestContext, id: string, amount?: number): Promise<Schemas['PaymentIntent']> {
+    assertOutsideTransaction(ctx, 'capturing a payment');
     const provider = this.providers.for(ctx);
-    return this.tx.run(ctx, async (txCtx) => {
-      const intent = await this.ledger.lockOr404(txCtx, id);
-      if (intent.status !== 'requires_capture') {
-        throw new ConflictError(`payment ${intent.id} is not awaiting capture (status ${intent.status})`, 'status');
+    const intent = await this.tx.run(ctx, async (txCtx) => {
+      // The authorization already counts against the target: only whether it can still be paid is checked.
+      const current = await this.lockWithTarget(txCtx, id, false);
+      if (current.status !== 'requires_capture') {
+        throw new ConflictError(`payment ${current.id} is not awaiting capture (status ${current.status})`, 'status');
       }
-      if (amount !== undefined && amount > intent.amount) {
-        throw new ConflictError(`cannot capture ${amount}: only ${intent.amount} is authorized`, 'amount');
+      if (amount !== undefined && amount > current.amount) {
+        throw new ConflictError(`cannot capture ${amount}: only ${current.amount} is authorized`, 'amount');
       }
-      await this.captureAuthorized(txCtx, intent, amount ?? intent.amount, provider);
-      return this.ledger.present(txCtx, await this.ledger.reload(txCtx, intent.id));
+      // Claim first: a concurrent or repeated capture finds the status changed and gets 409.
+      if (!(await this.repo.moveStatus(txCtx, current.id, ['requires_capture'], 'processing'))) {
+        throw new ConflictError(`payment ${current.id} is not awaiting capture`, 'status');
+      }
+      await this.ledger.notifyTarget(txCtx, current.id);
+      return current;
     });
+    const outcome = await this.processing.capture(ctx, intent, provider, amount ?? intent.amount);
+    if (outcome) await this.processing.record(ctx, intent.id, outcome);
+    return this.get(ctx, intent.id);
   }
 
-  // --- the money path (inside a transaction)
+  // --- step 1 helpers (inside the first transaction)
+
+  /**
+   * Locks the target and checks that `amount` fits in what it still owes: its total minus what its
+   * other payments hold (captured, authorized, processing). 409 when it does not, or when the target
+   * cannot be paid now.
+   */
+  private async lockOwed(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, amount: number, currency: string, except: string | null) {
+    const target = this.targets.find(kind);
+    if (!target) throw invalid(TARGET_FIELD[kind], `${kind}s cannot be paid through payments yet`);
+    const payable = await target.lockPayable(ctx, targetId, currency);
+    const left = payable.total - (await this.repo.committedToTarget(ctx, kind, targetId, except));
+    if (amount > left) {
+      throw new ConflictError(
+        `${payable.label} has ${Math.max(0, left)} ${currency} left to pay (payments captured, authorized or in progress count); ${amount} is more than that`,
+        'amount',
+      );
+    }
+    return payable;
+  }
+
+  /**
+   * Locks an intent the way every money step does: its target first, then the intent. A target of
+   * an intent still waiting for money is checked again (void, cancelled → 409) and, with
+   * `countOwed`, the intent's amount is counted against what it still owes.
+   */
+  private async lockWithTarget(ctx: RequestContext, id: string, countOwed: boolean): Promise<PaymentIntentEntity> {
+    const peek = await this.ledger.intentOr404(ctx, id);
+    const waiting = ['requires_payment_method', 'requires_action', 'requires_capture'].includes(peek.status);
+    if (peek.targetKind && peek.targetId && waiting) {
+      if (countOwed) await this.lockOwed(ctx, peek.targetKind, peek.targetId, peek.amount, peek.currency, peek.id);
+      else await this.targets.get(peek.targetKind).lockPayable(ctx, peek.targetId, peek.currency);
+    } else {
+      await this.ledger.lockTargetOf(ctx, peek);
+    }
+    return this.ledger.lockOr404(ctx, id);
+  }
+
+  // --- cards
 
   /** Rejects a card that cannot be charged: malformed, expired, or (sandbox) not a test card. Never echoes the number. */
   private assertUsableCard(ctx: RequestContext, card: CardInput): void {
@@ -221,69 +293,5 @@ export class PaymentIntentsService {
   private cardColumns(card: CardInput | undefined) {
     if (!card) return { cardBrand: null, cardLast4: null, cardExpMonth: null, cardExpYear: null };
     return { cardBrand: cardBrand(card.number), cardLast4: card.number.slice(-4), cardExpMonth: card.exp_month, cardExpYear: card.exp_year };
-  }
-
-  private async authorize(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, provider: PaymentProvider): Promise<void> {
-    const result = await provider.authorize(ctx, { intentId: intent.id, amount: intent.amount, currency: intent.currency, card });
-    await this.ledger.record(ctx, intent, 'charge', intent.amount, {}, 'pending');
-    if (result.outcome === 'declined') {
-      await this.fail(ctx, intent.id, result.code, result.message);
-      return;
-    }
-    await this.repo.updateIntent(ctx, intent.id, { processorRef: result.processorRef });
-    if (result.outcome === 'authorized') await this.savedMethods.saveIfInvoice(ctx, intent, card, provider);
-    if (result.outcome === 'requires_action') {
-      await this.repo.updateIntent(ctx, intent.id, { status: 'requires_action' });
-      await this.ledger.notifyTarget(ctx, intent.id);
-      return;
-    }
-    await this.authorized(ctx, await this.ledger.reload(ctx, intent.id), provider);
-  }
-
-  /** Like `authorize`, for a saved method (no card in hand). */
-  private async authorizeSaved(ctx: RequestContext, intent: PaymentIntentEntity, method: PaymentMethodEntity, provider: PaymentProvider): Promise<void> {
-    const result = await provider.authorizeSaved!(ctx, { intentId: intent.id, amount: intent.amount, currency: intent.currency, methodRef: method.processorRef });
-    await this.ledger.record(ctx, intent, 'charge', intent.amount, {}, 'pending');
-    if (result.outcome === 'declined') {
-      await this.fail(ctx, intent.id, result.code, result.message);
-      return;
-    }
-    await this.repo.updateIntent(ctx, intent.id, { processorRef: result.processorRef });
-    if (result.outcome === 'requires_action') {
-      // An off-session charge cannot take a customer challenge: it fails like a decline.
-      await this.fail(ctx, intent.id, 'authentication_required', 'The card needs the customer to authenticate the payment.');
-      return;
-    }
-    await this.authorized(ctx, await this.ledger.reload(ctx, intent.id), provider);
-  }
-
-  /** An authorization stands: wait for capture (manual) or capture now (automatic). */
-  private async authorized(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider): Promise<void> {
-    await this.repo.updateIntent(ctx, intent.id, { status: 'requires_capture' });
-    if (intent.captureMethod === 'manual') {
-      await this.ledger.notifyTarget(ctx, intent.id);
-      return;
-    }
-    await this.captureAuthorized(ctx, await this.ledger.reload(ctx, intent.id), intent.amount, provider);
-  }
-
-  private async captureAuthorized(ctx: RequestContext, intent: PaymentIntentEntity, amount: number, provider: PaymentProvider): Promise<void> {
-    // Claim first: a concurrent or repeated capture finds the status changed and gets 409.
-    if (!(await this.repo.captureGuarded(ctx, intent.id, amount))) {
-      throw new ConflictError(`payment ${intent.id} is not awaiting capture`, 'status');
-    }
-    const result = await provider.capture(ctx, intent.processorRef ?? '', amount, intent.currency);
-    await this.repo.settleCharge(ctx, intent.id, 'completed', amount);
-    const captured = await this.ledger.reload(ctx, intent.id);
-    await this.events.record(ctx, 'payment.succeeded', await this.ledger.present(ctx, captured));
-    if (result.dispute) await this.disputes.open(ctx, captured, result.dispute.reason);
-    await this.ledger.notifyTarget(ctx, intent.id);
-  }
-
-  private async fail(ctx: RequestContext, intentId: string, code: string, message: string): Promise<void> {
-    await this.repo.updateIntent(ctx, intentId, { status: 'failed', failureCode: code, failureMessage: message });
-    await this.repo.settleCharge(ctx, intentId, 'failed');
-    await this.events.record(ctx, 'payment.failed', await this.ledger.present(ctx, await this.ledger.reload(ctx, intentId)));
-    await this.ledger.notifyTarget(ctx, intentId);
   }
 }

@@ -9,7 +9,7 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import { toPaymentIntent, toTransaction } from './payments.mappers';
 import { PaymentsRepository, type TransactionFilters } from './payments.repository';
-import { PaymentTargets, type PaymentSummary, type PaymentTargetKind } from './payment-targets';
+import { PaymentTargets, type PaymentFailure, type PaymentSummary, type PaymentTargetKind } from './payment-targets';
 
 export type LedgerEntryType = 'charge' | 'refund' | 'dispute' | 'dispute_reversal';
 
@@ -44,22 +44,29 @@ export class PaymentLedgerService {
   }
 
   /** After every change of an intent with a target: its summary over all its payments, in the same transaction. */
-  async notifyTarget(ctx: RequestContext, intentId: string): Promise<void> {
+  async notifyTarget(ctx: RequestContext, intentId: string, failure?: PaymentFailure): Promise<void> {
     const intent = await this.reload(ctx, intentId);
     if (!intent.targetKind || !intent.targetId) return;
     const target = this.targets.find(intent.targetKind);
     if (!target) return;
-    await target.onPaymentChanged(ctx, intent.targetId, await this.summaryOf(ctx, intent.targetKind, intent.targetId));
+    await target.onPaymentChanged(ctx, intent.targetId, await this.summaryOf(ctx, intent.targetKind, intent.targetId), failure);
+  }
+
+  /** Inside a transaction, before the intent itself is locked: the lock order is target, then intent (see PaymentTargets). */
+  async lockTargetOf(ctx: RequestContext, intent: Pick<PaymentIntentEntity, 'targetKind' | 'targetId'>): Promise<void> {
+    if (!intent.targetKind || !intent.targetId) return;
+    await this.targets.find(intent.targetKind)?.lock(ctx, intent.targetId);
   }
 
   async summaryOf(ctx: RequestContext, kind: PaymentTargetKind, targetId: string): Promise<PaymentSummary> {
     const intents = await this.repo.intentsOfTarget(ctx, kind, targetId);
-    const attempted = intents.find((i) => ['succeeded', 'failed', 'requires_action', 'requires_capture'].includes(i.status));
+    const attempted = intents.find((i) => ['succeeded', 'failed', 'requires_action', 'requires_capture', 'processing'].includes(i.status));
     return {
       currency: intents[0]?.currency ?? '',
       captured: sumMinor(intents.map((i) => i.amountCaptured)),
       refunded: sumMinor(intents.flatMap((i) => [i.amountRefunded, i.amountDisputed])),
       authorized: sumMinor(intents.filter((i) => i.status === 'requires_capture').map((i) => i.amount)),
+      processing: sumMinor(intents.filter((i) => i.status === 'processing').map((i) => i.amount)),
       lastAttempt: (attempted?.status ?? null) as PaymentSummary['lastAttempt'],
     };
   }

@@ -13,22 +13,46 @@ export interface PaymentSummary {
   refunded: number;
   /** Authorized but not captured yet (manual capture). */
   authorized: number;
+  /** Sent to the processor, outcome not recorded yet (`processing`). */
+  processing: number;
   /** Outcome of the most recent payment attempt on the target. */
-  lastAttempt: 'succeeded' | 'failed' | 'requires_action' | 'requires_capture' | null;
+  lastAttempt: 'succeeded' | 'failed' | 'requires_action' | 'requires_capture' | 'processing' | null;
+}
+
+/** What a locked, payable target tells payments. */
+export interface PayableTarget {
+  customerId: string | null;
+  /** What all of the target's payments together may reach, in minor units of its currency. */
+  total: number;
+  /** How messages name it, e.g. `Invoice inv_…`. */
+  label: string;
+}
+
+/** The payment whose change triggered `onPaymentChanged`, when it just failed. */
+export interface PaymentFailure {
+  intentId: string;
+  code: string;
+  message: string;
 }
 
 export interface PaymentTarget {
   /**
-   * Throws NotFoundError (404) when the target does not exist for ctx's tenant and mode, or
-   * ConflictError (409) when it cannot take this payment (wrong currency, already paid, cancelled).
-   * Returns the customer the target belongs to, if any.
+   * Inside the payment's transaction: locks the target row (SELECT … FOR UPDATE) until commit, so
+   * payments of one target are counted against its total one at a time. Throws NotFoundError (404)
+   * when it does not exist for ctx's tenant and mode, or ConflictError (409) when it cannot take a
+   * payment now (void, cancelled, already paid, another currency).
    */
-  assertPayable(ctx: RequestContext, targetId: string, amount: number, currency: string): Promise<{ customerId: string | null }>;
+  lockPayable(ctx: RequestContext, targetId: string, currency: string): Promise<PayableTarget>;
+  /** Inside a transaction: locks the target row only (refunds, recording an outcome), 404 when missing. */
+  lock(ctx: RequestContext, targetId: string): Promise<void>;
   /** Called inside the payment's transaction after every money movement on the target. */
-  onPaymentChanged(ctx: RequestContext, targetId: string, summary: PaymentSummary): Promise<void>;
+  onPaymentChanged(ctx: RequestContext, targetId: string, summary: PaymentSummary, failure?: PaymentFailure): Promise<void>;
 }
 
 /**
+ * Lock order, everywhere money moves: the target row first, then its payment intents. Every
+ * transaction that touches both follows it, so two of them never wait on each other in a cycle.
+ *
  * Registry through which orders and invoices (which import the payments module) hook into it
  * without payments importing them: dependencies keep pointing one way.
  */

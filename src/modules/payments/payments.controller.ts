@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
+import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { dateParam, enumParam } from '../../platform/http/query-params';
@@ -11,7 +12,7 @@ import {
 import { PAYMENT_SORTS, type PaymentFilters } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
-const INTENT_STATUSES = ['requires_payment_method', 'requires_action', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const;
+const INTENT_STATUSES = ['requires_payment_method', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const;
 const DISPUTE_STATUSES = ['needs_response', 'under_review', 'won', 'lost'] as const;
 const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled'] as const;
 const TRANSACTION_TYPES = ['charge', 'refund', 'dispute', 'dispute_reversal'] as const;
@@ -75,6 +76,7 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Auth('payments', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post('intents')
   create(@Ctx() ctx: RequestContext, @Body() body: CreatePaymentIntentDto) {
     return this.payments.create(ctx, body);
@@ -94,6 +96,7 @@ export class PaymentsController {
   }
 
   @Auth('payments', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/confirm')
   @HttpCode(200)
   confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ConfirmPaymentDto) {
@@ -101,6 +104,7 @@ export class PaymentsController {
   }
 
   @Auth('payments', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/capture')
   @HttpCode(200)
   capture(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CapturePaymentDto) {
@@ -108,6 +112,7 @@ export class PaymentsController {
   }
 
   @Auth('payments', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/refund')
   @HttpCode(200)
   refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundPaymentDto) {

@@ -7,7 +7,7 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import { DisputeEntity, type DisputeStatus } from './entities/dispute.entity';
 import { PaymentIntentEntity, type PaymentIntentStatus } from './entities/payment-intent.entity';
 import { PaymentMethodEntity } from './entities/payment-method.entity';
-import { RefundEntity } from './entities/refund.entity';
+import { RefundEntity, type RefundStatus } from './entities/refund.entity';
 import { TransactionEntity, type TransactionStatus, type TransactionType } from './entities/transaction.entity';
 import type { PaymentTargetKind } from './payment-targets';
 
@@ -81,9 +81,41 @@ export class PaymentsRepository {
     await this.m(ctx).update(PaymentIntentEntity, { id, ...this.scope(ctx) }, { ...changes, updatedAt: () => 'now()' });
   }
 
-  /** requires_capture → succeeded with `amount` captured, when `amount` ≤ the authorized amount; false when refused. */
+  /** processing → succeeded with `amount` captured, when `amount` ≤ the authorized amount; false when refused. */
   captureGuarded(ctx: RequestContext, id: string, amount: number): Promise<boolean> {
-    return this.guarded(ctx, id, "status = 'succeeded', amount_captured = $4", "status = 'requires_capture' AND $4 <= amount", amount);
+    return this.guarded(ctx, id, "status = 'succeeded', amount_captured = $4", "status = 'processing' AND $4 <= amount", amount);
+  }
+
+  /** Moves the status only from one of `from`; false when the intent was elsewhere (another request or the reconciliation got there first). */
+  async moveStatus(ctx: RequestContext, id: string, from: PaymentIntentStatus[], to: PaymentIntentStatus): Promise<boolean> {
+    const result = await this.m(ctx)
+      .createQueryBuilder()
+      .update(PaymentIntentEntity)
+      .set({ status: to, updatedAt: () => 'now()' })
+      .where('id = :id AND tenant_id = :tenant AND mode = :mode AND status IN (:...from)', { id, tenant: ctx.tenant, mode: ctx.mode, from })
+      .execute();
+    return !!result.affected;
+  }
+
+  /**
+   * The money a target's payments hold against its total: captured, authorized (requires_capture)
+   * and in flight at the processor (processing). Read under the target's row lock, so concurrent
+   * payments of one target are counted one after the other.
+   */
+  async committedToTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, exceptIntentId: string | null): Promise<number> {
+    const rows: { committed: string }[] = await this.m(ctx).query(
+      `SELECT COALESCE(SUM(CASE WHEN status = 'succeeded' THEN amount_captured
+                                WHEN status IN ('requires_capture', 'processing') THEN amount ELSE 0 END), 0) AS committed
+         FROM payment_intents
+        WHERE tenant_id = $1 AND mode = $2 AND target_kind = $3 AND target_id = $4 AND ($5::text IS NULL OR id <> $5)`,
+      [ctx.tenant, ctx.mode, kind, targetId, exceptIntentId],
+    );
+    return Number(rows[0].committed);
+  }
+
+  /** Gives back a refund reservation that never reached the processor. */
+  unreserveRefund(ctx: RequestContext, id: string, amount: number): Promise<boolean> {
+    return this.guarded(ctx, id, 'amount_refunded = amount_refunded - $4', 'amount_refunded >= $4', amount);
   }
 
   /** amount_refunded += amount when refunds and lost disputes stay within what was captured; false when refused. */
@@ -137,9 +169,24 @@ export class PaymentsRepository {
   }
 
   // --- refunds
-  insertRefund(ctx: RequestContext, fields: Pick<RefundEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason'>): Promise<RefundEntity> {
+  insertRefund(ctx: RequestContext, fields: Pick<RefundEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason' | 'status'>): Promise<RefundEntity> {
     const m = this.m(ctx);
-    return m.save(RefundEntity, m.create(RefundEntity, { ...fields, status: 'succeeded', ...this.scope(ctx) }));
+    return m.save(RefundEntity, m.create(RefundEntity, { ...fields, ...this.scope(ctx) }));
+  }
+
+  findRefund(ctx: RequestContext, id: string): Promise<RefundEntity | null> {
+    return this.m(ctx).findOneBy(RefundEntity, { id, ...this.scope(ctx) });
+  }
+
+  /** pending → `outcome`; false when it was settled already (by the request or the reconciliation). */
+  async settleRefund(ctx: RequestContext, id: string, outcome: Exclude<RefundStatus, 'pending'>): Promise<boolean> {
+    const result = await this.m(ctx)
+      .createQueryBuilder()
+      .update(RefundEntity)
+      .set({ status: outcome })
+      .where("id = :id AND tenant_id = :tenant AND mode = :mode AND status = 'pending'", { id, tenant: ctx.tenant, mode: ctx.mode })
+      .execute();
+    return !!result.affected;
   }
 
   /** Refunds of several intents, oldest first within each. */
@@ -221,6 +268,27 @@ export class PaymentsRepository {
     if (filters.customerEmail) qb.andWhere('t.customer_email = :email', { email: filters.customerEmail.toLowerCase() });
     if (filters.paymentId) qb.andWhere('t.intent_id = :paymentId', { paymentId: filters.paymentId });
     return paginate(qb, page, { name: 'created_at', column: 't.created_at', idColumn: 't.id', order, valueOf: (t) => t.createdAt, idOf: (t) => t.id });
+  }
+
+  // --- reconciliation sweeps (cross-tenant, keys only: each row is then handled in its own tenant's context)
+  /** Intents in `processing` for more than `olderThanSeconds` (by the database clock). */
+  stuckIntents(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null): Promise<{ id: string; tenant_id: string; mode: 'live' | 'test' }[]> {
+    return this.m(ctx).query(
+      `SELECT id, tenant_id, mode FROM payment_intents
+        WHERE status = 'processing' AND updated_at <= now() - make_interval(secs => $1) AND ($3::text IS NULL OR tenant_id = $3)
+        ORDER BY updated_at LIMIT $2`,
+      [olderThanSeconds, limit, tenantId],
+    );
+  }
+
+  /** Refunds `pending` for more than `olderThanSeconds` (by the database clock). */
+  stuckRefunds(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null): Promise<{ id: string; tenant_id: string; mode: 'live' | 'test' }[]> {
+    return this.m(ctx).query(
+      `SELECT id, tenant_id, mode FROM refunds
+        WHERE status = 'pending' AND created_at <= now() - make_interval(secs => $1) AND ($3::text IS NULL OR tenant_id = $3)
+        ORDER BY created_at LIMIT $2`,
+      [olderThanSeconds, limit, tenantId],
+    );
   }
 
   // --- saved payment methods

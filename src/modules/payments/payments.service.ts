@@ -72,7 +72,7 @@ export class PaymentsService {
     return this.refunds.refund(ctx, id, amount, reason);
   }
 
-  /** See `PaymentIntentsService.chargeTarget`. Joins the caller's transaction. */
+  /** See `PaymentIntentsService.chargeTarget`. Outside any transaction (it commits its own around the processor call). */
   chargeTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeTargetInput): Promise<Schemas['PaymentIntent']> {
     return this.intents.chargeTarget(ctx, kind, targetId, input);
   }
@@ -87,9 +87,9 @@ export class PaymentsService {
     return this.savedMethods.findDefault(ctx, customerId);
   }
 
-  /** See `PaymentRefundsService.refundTarget`. Joins the caller's transaction. */
-  refundTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, reason?: string, amount?: number): Promise<number> {
-    return this.refunds.refundTarget(ctx, kind, targetId, reason, amount);
+  /** See `PaymentRefundsService.refundTarget`: with `exact`, anything short of `amount` → 409 before money moves. Outside any transaction. */
+  refundTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, reason?: string, amount?: number, exact = false): Promise<number> {
+    return this.refunds.refundTarget(ctx, kind, targetId, reason, amount, exact);
   }
 
   summaryOf(ctx: RequestContext, kind: PaymentTargetKind, targetId: string): Promise<PaymentSummary> {

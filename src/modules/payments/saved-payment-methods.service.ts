@@ -23,11 +23,18 @@ export class SavedPaymentMethodsService {
     return this.repo.findDefaultMethod(ctx, customerId);
   }
 
-  /** A card that paid an invoice becomes its customer's default saved method (never the number). */
-  async saveIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, provider: PaymentProvider): Promise<void> {
-    if (intent.targetKind !== 'invoice' || !intent.customerId || !provider.reusableRef) return;
-    const ref = await provider.reusableRef(ctx, card);
-    if (!ref) return;
+  /**
+   * Outside any transaction (it may ask the processor): the reusable reference of a card that is
+   * about to pay an invoice of a known customer, or null when it will not be saved.
+   */
+  async reusableRefFor(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, provider: PaymentProvider): Promise<string | null> {
+    if (intent.targetKind !== 'invoice' || !intent.customerId || !provider.reusableRef) return null;
+    return provider.reusableRef(ctx, card);
+  }
+
+  /** A card that paid an invoice becomes its customer's default saved method (never the number), by the reference from `reusableRefFor`. */
+  async saveIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, ref: string | null): Promise<void> {
+    if (intent.targetKind !== 'invoice' || !intent.customerId || !ref) return;
     await this.repo.saveDefaultMethod(ctx, {
       id: newId('pm'), customerId: intent.customerId, brand: cardBrand(card.number), last4: card.number.slice(-4),
       expMonth: card.exp_month, expYear: card.exp_year, processorRef: ref,

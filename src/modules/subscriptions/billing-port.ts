@@ -27,9 +27,13 @@ export interface CreateInvoiceInput {
   draft?: boolean;
 }
 
+export type InvoicePaymentState = 'paid' | 'processing' | 'failed' | 'none';
+
 export interface InvoicesPort {
   createInvoice(ctx: RequestContext, input: CreateInvoiceInput): Promise<InvoiceRef>;
   payWithDefaultMethod(ctx: RequestContext, invoiceId: string): Promise<{ paid: boolean; invoice: InvoiceRef }>;
+  /** Where the payments of an invoice stand: paid, a payment at the processor, the last attempt failed, or none tried. */
+  paymentStateOf(ctx: RequestContext, invoiceId: string): Promise<InvoicePaymentState>;
   hostedUrl(invoice: any): string;
   onInvoicePaid(listener: (ctx: RequestContext, invoice: any) => Promise<void>): void;
   findOpenInvoiceForService(ctx: RequestContext, serviceId: string): Promise<InvoiceRef | null>;

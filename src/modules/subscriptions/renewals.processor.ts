@@ -10,6 +10,8 @@ import { ServicesRepository, type ServiceKey } from './services.repository';
 import { ServicesService } from './services.service';
 
 export interface RenewalRun {
+  /** Charge claims left `charging` by a dead worker, settled from what payments recorded. */
+  reconciled: number;
   renewed: number;
   charged: number;
   failed: number;
@@ -30,6 +32,12 @@ export interface RenewalRun {
  *     committed) before its open invoice is charged again; paying reactivates it (invoice-paid listener);
  *  4. suspend: past due for SUSPEND_AFTER_DAYS_PAST_DUE days → `suspended` (`service.suspended`).
  * A service behind by several periods catches up one period per run.
+ *
+ * Before step 2, claims left `charging` for PAYMENT_RECONCILE_AFTER_SECONDS (the worker died
+ * between claim and outcome) are settled from the invoice's payments: paid → paid; failed → failed
+ * and past due; a payment still at the processor → left for the payments reconciliation job; no
+ * payment at all (it died before charging) → released to `pending` and charged in step 2. The
+ * charge itself runs outside any transaction (payments records, commits, calls the processor).
  */
 @Injectable()
 export class RenewalsService {
@@ -56,11 +64,17 @@ export class RenewalsService {
   async renewDue(now: Date = this.clock.now(), onlyTenant: string | null = null): Promise<RenewalRun> {
     const sweep = new RequestContext('job_subscriptions_renew', null, 'live', { kind: 'system', name: 'subscriptions-renew' }, null);
     const batch = this.config.RENEWAL_BATCH_SIZE;
-    const run: RenewalRun = { renewed: 0, charged: 0, failed: 0, retried: 0, suspended: 0 };
+    const run: RenewalRun = { reconciled: 0, renewed: 0, charged: 0, failed: 0, retried: 0, suspended: 0 };
 
     for (const key of await this.repo.dueForRenewal(sweep, now, batch, onlyTenant)) {
       await this.guard(key, 'renew', async (ctx) => {
         if (await this.renewOne(ctx, key.id, now)) run.renewed += 1;
+      });
+    }
+
+    for (const row of await this.repo.stuckCharges(sweep, this.config.PAYMENT_RECONCILE_AFTER_SECONDS, batch, onlyTenant)) {
+      await this.guard(row, 'reconcile-charge', async (ctx) => {
+        if (await this.settleStuckCharge(ctx, row, now)) run.reconciled += 1;
       });
     }
 
@@ -69,10 +83,12 @@ export class RenewalsService {
         const claimed = await this.tx.run(ctx, (txCtx) => this.repo.claimCharge(txCtx, row.period_id));
         if (!claimed) return;
         const paid = await this.charge(ctx, row.invoice_id);
+        // The processor's answer was lost: the claim stays `charging` until the payment is reconciled.
+        if (!paid && (await this.invoices.paymentStateOf(ctx, row.invoice_id)) === 'processing') return;
         const stillOpen = paid ? null : await this.invoices.findOpenInvoiceForService(ctx, row.service_id);
         await this.tx.run(ctx, async (txCtx) => {
-          await this.repo.finishCharge(txCtx, row.period_id, paid || !stillOpen ? 'paid' : 'failed');
-          if (!paid && stillOpen) await this.services.markPastDue(txCtx, row.service_id, now);
+          const finished = await this.repo.finishCharge(txCtx, row.period_id, paid || !stillOpen ? 'paid' : 'failed');
+          if (finished && !paid && stillOpen) await this.services.markPastDue(txCtx, row.service_id, now);
         });
         if (paid) run.charged += 1;
         else run.failed += 1;
@@ -117,6 +133,20 @@ export class RenewalsService {
         currentPeriodStart: start, currentPeriodEnd: end, latestInvoiceId: issued?.invoice.id ?? s.latestInvoiceId,
       });
       return true;
+    });
+  }
+
+  /** A claim left `charging`: settled from the invoice's payments (see the class comment); false when left as it is. */
+  private async settleStuckCharge(ctx: RequestContext, row: { period_id: string; service_id: string; invoice_id: string }, now: Date): Promise<boolean> {
+    const state = await this.invoices.paymentStateOf(ctx, row.invoice_id);
+    if (state === 'processing') return false;
+    return this.tx.run(ctx, async (txCtx) => {
+      if (state === 'none') return this.repo.releaseCharge(txCtx, row.period_id);
+      const finished = await this.repo.finishCharge(txCtx, row.period_id, state === 'paid' ? 'paid' : 'failed');
+      if (finished && state === 'failed' && (await this.invoices.findOpenInvoiceForService(txCtx, row.service_id))) {
+        await this.services.markPastDue(txCtx, row.service_id, now);
+      }
+      return finished;
     });
   }
 

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
+import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
 import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { dateParam, enumParam } from '../../platform/http/query-params';
@@ -56,6 +57,7 @@ export class ServicesController {
   }
 
   @Auth('services', 'write')
+  @IdempotencyOutsideTransaction() // calls the card processor
   @Patch(':id')
   update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateServiceDto) {
     return this.services.update(ctx, id, body);

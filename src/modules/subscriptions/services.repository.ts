@@ -177,19 +177,29 @@ export class ServicesRepository {
     await this.m(ctx).update(ServicePeriodEntity, { id: periodId, ...this.scope(ctx) }, { invoiceId, ...(chargeState ? { chargeState } : {}) });
   }
 
-  /** Claims the first charge of a renewal invoice (pending → charging); false when another worker has it. */
+  /** Claims the first charge of a renewal invoice (pending → charging, with the claim's time); false when another worker has it. */
   async claimCharge(ctx: RequestContext, periodId: string): Promise<boolean> {
+    return this.moveCharge(ctx, periodId, 'pending', 'charging');
+  }
+
+  /** charging → paid | failed; false when the claim was settled already (by its worker or the reconciliation). */
+  async finishCharge(ctx: RequestContext, periodId: string, state: 'paid' | 'failed'): Promise<boolean> {
+    return this.moveCharge(ctx, periodId, 'charging', state);
+  }
+
+  /** charging → pending: the claimed charge never reached payments, so it may be claimed and charged again. */
+  async releaseCharge(ctx: RequestContext, periodId: string): Promise<boolean> {
+    return this.moveCharge(ctx, periodId, 'charging', 'pending');
+  }
+
+  private async moveCharge(ctx: RequestContext, periodId: string, from: ServicePeriodEntity['chargeState'], to: ServicePeriodEntity['chargeState']): Promise<boolean> {
     const result = await this.m(ctx)
       .createQueryBuilder()
       .update(ServicePeriodEntity)
-      .set({ chargeState: 'charging' })
-      .where("id = :id AND tenant_id = :tenant AND mode = :mode AND charge_state = 'pending'", { id: periodId, tenant: ctx.tenant, mode: ctx.mode })
+      .set({ chargeState: to, ...(to === 'charging' ? { chargeClaimedAt: () => 'now()' } : {}) })
+      .where('id = :id AND tenant_id = :tenant AND mode = :mode AND charge_state = :from', { id: periodId, tenant: ctx.tenant, mode: ctx.mode, from })
       .execute();
     return !!result.affected;
-  }
-
-  async finishCharge(ctx: RequestContext, periodId: string, state: 'paid' | 'failed'): Promise<void> {
-    await this.m(ctx).update(ServicePeriodEntity, { id: periodId, ...this.scope(ctx) }, { chargeState: state });
   }
 
   periodsOf(ctx: RequestContext, serviceId: string): Promise<ServicePeriodEntity[]> {
@@ -227,6 +237,19 @@ export class ServicesRepository {
         WHERE p.charge_state = 'pending' AND p.invoice_id IS NOT NULL AND ($2::text IS NULL OR p.tenant_id = $2)
         ORDER BY p.created_at LIMIT $1`,
       [limit, tenantId],
+    );
+  }
+
+  /** Charge claims left `charging` for more than `olderThanSeconds` (a worker died around the charge). */
+  stuckCharges(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null = null): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
+    return this.m(ctx).query(
+      `SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id
+         FROM service_periods p
+        WHERE p.charge_state = 'charging' AND p.invoice_id IS NOT NULL
+          AND (p.charge_claimed_at IS NULL OR p.charge_claimed_at <= now() - make_interval(secs => $3))
+          AND ($2::text IS NULL OR p.tenant_id = $2)
+        ORDER BY p.created_at LIMIT $1`,
+      [limit, tenantId, olderThanSeconds],
     );
   }
 

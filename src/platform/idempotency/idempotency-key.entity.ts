@@ -29,8 +29,9 @@ export class IdempotencyKeyEntity {
   @Column({ type: 'text' })
   path: string;
 
-  @Column({ name: 'response_status', type: 'int' })
-  responseStatus: number;
+  /** NULL while a route that calls out (`@IdempotencyOutsideTransaction`) still runs: the key is claimed, not answered yet. */
+  @Column({ name: 'response_status', type: 'int', nullable: true })
+  responseStatus: number | null;
 
   /** The full response body as sent (the success envelope); NULL for an empty body (204). */
   @Column({ name: 'response_body', type: 'jsonb', nullable: true })

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defer, lastValueFrom, type Observable } from 'rxjs';
 import { contextOf, setContext } from '../context/ctx.decorator';
+import { IDEMPOTENCY_OUTSIDE_TRANSACTION } from './idempotency-outside-transaction.decorator';
 import { IdempotencyService } from './idempotency.service';
 import { fingerprintPath } from './request-fingerprint';
 
@@ -19,7 +20,9 @@ const APPLIED = Symbol('cbapi.idempotencyApplied');
  * OUTERMOST global interceptor, before EnvelopeInterceptor: the body it stores and replays is
  * then the full enveloped response, and a replay never reaches the inner interceptors or the
  * handler. The route runs inside the idempotency transaction: the request's ctx is swapped for
- * one carrying that transaction's manager, so `@Ctx()` services join it.
+ * one carrying that transaction's manager, so `@Ctx()` services join it — except routes marked
+ * `@IdempotencyOutsideTransaction()` (they call a card processor): those run outside it, between
+ * a committed claim of the key and the storing of their response (see executeOutsideTransaction).
  *
  * The fingerprint is method + URL path + query string sorted by parameter name + canonical JSON
  * body (as received, before validation pipes).
@@ -46,6 +49,20 @@ export class IdempotencyInterceptor implements NestInterceptor {
       this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? (method === 'POST' ? 201 : 200);
     const fingerprint = { method, path: fingerprintPath(request.url), body: request.body };
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+
+    if (this.reflector.get<boolean | undefined>(IDEMPOTENCY_OUTSIDE_TRANSACTION, context.getHandler())) {
+      return defer(async () => {
+        const result = await this.idempotency.executeOutsideTransaction(ctx, key, fingerprint, async () => {
+          const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          return { status, body };
+        });
+        if (result.replayed) {
+          reply.header(IDEMPOTENT_REPLAYED_HEADER, 'true');
+          reply.status(result.status);
+        }
+        return result.body;
+      });
+    }
 
     // defer: nothing runs until Nest subscribes; the promise is the whole transaction.
     return defer(async () => {

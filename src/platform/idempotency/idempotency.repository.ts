@@ -10,6 +10,13 @@ const UNREADABLE_ROW_HASH = 'unreadable';
 /** How long a stored response answers for its key. */
 export const IDEMPOTENCY_TTL_HOURS = 24;
 
+/**
+ * How long a claim of a route that calls out (response not stored yet) holds its key. A retry
+ * meanwhile gets 409; after this, the claimant is taken for dead (killed process) and a retry may
+ * run the route again, relying on the route's own guards (e.g. a payment never exceeds what is owed).
+ */
+export const IDEMPOTENCY_CLAIM_LEASE_SECONDS = 600;
+
 export type NewIdempotencyKey = Pick<
   IdempotencyKeyEntity,
   'key' | 'requestHash' | 'method' | 'path' | 'responseStatus' | 'responseBody'
@@ -76,6 +83,46 @@ export class IdempotencyRepository {
         row.responseStatus,
         row.responseBody === undefined ? null : JSON.stringify(this.cipher.seal(row.responseBody, sealContext(ctx, row.key))),
       ],
+    );
+  }
+
+  /** A claim without a response (a route that calls out is running); returns its claim time, the claim's token. */
+  async claim(ctx: RequestContext, row: Omit<NewIdempotencyKey, 'responseStatus' | 'responseBody'>): Promise<Date> {
+    const rows: { created_at: Date }[] = await this.managerOf(ctx).query(
+      `INSERT INTO idempotency_keys (tenant_id, mode, key, request_hash, method, path, response_status, response_body)
+       VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL)
+       RETURNING created_at`,
+      [ctx.tenant, ctx.mode, row.key, row.requestHash, row.method, row.path],
+    );
+    return rows[0].created_at;
+  }
+
+  /** Takes over a claim older than the lease (its claimant died); its new claim time, or null while the lease runs. */
+  async takeOverStale(ctx: RequestContext, key: string): Promise<Date | null> {
+    const rows: { created_at: Date }[] = await this.managerOf(ctx).query(
+      `UPDATE idempotency_keys SET created_at = now()
+        WHERE tenant_id = $1 AND mode = $2 AND key = $3 AND response_status IS NULL
+          AND created_at < now() - make_interval(secs => $4)
+       RETURNING created_at`,
+      [ctx.tenant, ctx.mode, key, IDEMPOTENCY_CLAIM_LEASE_SECONDS],
+    );
+    return rows[0]?.created_at ?? null;
+  }
+
+  /** Stores the response on this claim (still ours: same claim time, no response yet). */
+  async complete(ctx: RequestContext, key: string, claimedAt: Date, status: number, body: unknown): Promise<void> {
+    await this.managerOf(ctx).query(
+      `UPDATE idempotency_keys SET response_status = $5, response_body = $6::jsonb
+        WHERE tenant_id = $1 AND mode = $2 AND key = $3 AND created_at = $4 AND response_status IS NULL`,
+      [ctx.tenant, ctx.mode, key, claimedAt, status, body === undefined ? null : JSON.stringify(body)],
+    );
+  }
+
+  /** Drops this claim (the route failed): the key may be used again. */
+  async release(ctx: RequestContext, key: string, claimedAt: Date): Promise<void> {
+    await this.managerOf(ctx).query(
+      `DELETE FROM idempotency_keys WHERE tenant_id = $1 AND mode = $2 AND key = $3 AND created_at = $4 AND response_status IS NULL`,
+      [ctx.tenant, ctx.mode, key, claimedAt],
     );
   }
 

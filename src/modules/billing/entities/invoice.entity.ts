@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
 import type { Mode } from '../../../platform/context/request-context';
 import type { InvoiceStatus } from '../invoice-status';
@@ -10,6 +10,8 @@ import type { InvoiceStatus } from '../invoice-status';
  * per tenant and mode and handed out gaplessly by `invoice_counters`.
  */
 @Entity('invoices')
+// The last line of defence against overpayment: payments lock the invoice and count what is owed first.
+@Check('chk_invoices_amount_paid_within_total', '"amount_paid" <= "total"')
 @Index('uq_invoices_number', ['tenantId', 'mode', 'number'], { unique: true })
 @Index('idx_invoices_created', ['tenantId', 'mode', 'createdAt', 'id'])
 @Index('idx_invoices_total', ['tenantId', 'mode', 'total', 'id'])

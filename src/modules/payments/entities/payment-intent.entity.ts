@@ -4,7 +4,7 @@ import type { Mode } from '../../../platform/context/request-context';
 import type { PaymentTargetKind } from '../payment-targets';
 
 export type PaymentIntentStatus =
-  | 'requires_payment_method' | 'requires_action' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled';
+  | 'requires_payment_method' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled';
 export type CaptureMethod = 'automatic' | 'manual';
 
 /**
@@ -15,6 +15,8 @@ export type CaptureMethod = 'automatic' | 'manual';
 @Entity('payment_intents')
 @Index('idx_payment_intents_tenant_created', ['tenantId', 'mode', 'createdAt', 'id'])
 @Index('idx_payment_intents_target', ['tenantId', 'mode', 'targetKind', 'targetId'], { where: '"target_id" IS NOT NULL' })
+// The reconciliation job's sweep: intents left in `processing` by a crash between the processor call and its record.
+@Index('idx_payment_intents_processing', ['updatedAt'], { where: "\"status\" = 'processing'" })
 @Index('idx_payment_intents_customer', ['tenantId', 'mode', 'customerId'], { where: '"customer_id" IS NOT NULL' })
 export class PaymentIntentEntity {
   @IdColumn() id: string;

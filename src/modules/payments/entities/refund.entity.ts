@@ -2,9 +2,17 @@ import { Column, Entity, Index } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn } from '../../../database/columns';
 import type { Mode } from '../../../platform/context/request-context';
 
-/** A refund of (part of) a captured payment. Never updated: refunds of an intent add up. */
+/**
+ * pending: the amount is reserved on the intent and committed before the processor is called
+ * (the refund id is the processor's idempotency key); succeeded or failed once the outcome is
+ * recorded, by the request or by the reconciliation job after a crash.
+ */
+export type RefundStatus = 'pending' | 'succeeded' | 'failed';
+
+/** A refund of (part of) a captured payment. Refunds of an intent add up. */
 @Entity('refunds')
 @Index('idx_refunds_intent', ['tenantId', 'mode', 'intentId', 'createdAt'])
+@Index('idx_refunds_pending', ['createdAt'], { where: "\"status\" = 'pending'" })
 export class RefundEntity {
   @IdColumn() id: string;
   @TenantColumn() tenantId: string;
@@ -13,6 +21,6 @@ export class RefundEntity {
   @MoneyColumn() amount: number;
   @Column({ type: 'text' }) currency: string;
   @Column({ type: 'text', nullable: true }) reason: string | null;
-  @Column({ type: 'text', default: 'succeeded' }) status: 'succeeded';
+  @Column({ type: 'text', default: 'succeeded' }) status: RefundStatus;
   @CreatedAt() createdAt: Date;
 }

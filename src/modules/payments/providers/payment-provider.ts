@@ -9,6 +9,7 @@ export interface CardInput {
 }
 
 export interface AuthorizeRequest {
+  /** The payment intent's id: also the processor-side idempotency key of the authorization. */
   intentId: string;
   amount: number;
   currency: string;
@@ -36,17 +37,43 @@ export interface CaptureResult {
 }
 
 /**
+ * What the processor remembers about one idempotency key: the answer it gave (or would give
+ * again). `amount` is set for captures and refunds.
+ */
+export type ProcessorRecord =
+  | { operation: 'authorize'; result: AuthorizeResult }
+  | { operation: 'confirm'; result: ConfirmResult }
+  | { operation: 'capture'; amount: number; result: CaptureResult }
+  | { operation: 'refund'; amount: number };
+
+/**
+ * Processor-side idempotency keys, derived from our own ids so that a restart reuses them:
+ * the intent id for its authorization, suffixed for the 3-D Secure confirmation and the capture,
+ * the refund id for a refund.
+ */
+export const processorKeys = {
+  authorize: (intentId: string) => intentId,
+  confirm: (intentId: string) => `${intentId}:confirm`,
+  capture: (intentId: string) => `${intentId}:capture`,
+  refund: (refundId: string) => refundId,
+};
+
+/**
  * A card processor. The sandbox provider serves test mode; a live adapter (Stripe, Adyen, …)
- * implements the same interface and is selected by `PAYMENT_PROVIDER`. Throwing a DomainError
- * aborts the payment's transaction, so nothing half-done is committed.
+ * implements the same interface and is selected by `PAYMENT_PROVIDER`. It is only ever called
+ * OUTSIDE a database transaction, with an idempotency key from `processorKeys`: a repeated call
+ * with the same key must not move money twice, and `lookup` must answer what a key did, so the
+ * reconciliation job can settle a payment whose outcome a crash left unrecorded.
  */
 export interface PaymentProvider {
   readonly name: string;
   authorize(ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult>;
   /** Completes a pending customer action (3-D Secure) on an authorization. */
-  confirm(ctx: RequestContext, processorRef: string): Promise<ConfirmResult>;
-  capture(ctx: RequestContext, processorRef: string, amount: number, currency: string): Promise<CaptureResult>;
-  refund(ctx: RequestContext, processorRef: string, amount: number, currency: string): Promise<void>;
+  confirm(ctx: RequestContext, idempotencyKey: string, processorRef: string): Promise<ConfirmResult>;
+  capture(ctx: RequestContext, idempotencyKey: string, processorRef: string, amount: number, currency: string): Promise<CaptureResult>;
+  refund(ctx: RequestContext, idempotencyKey: string, processorRef: string, amount: number, currency: string): Promise<void>;
+  /** What the processor did for an idempotency key, or null when it never saw the key. */
+  lookup(ctx: RequestContext, idempotencyKey: string): Promise<ProcessorRecord | null>;
   /**
    * Optional (saved payment methods): a reusable reference for a card that was just authorized,
    * to charge it later without the number. Providers without it cannot save cards.

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../../config/config';
 import type { RequestContext } from '../../../platform/context/request-context';
-import type { AuthorizeRequest, AuthorizeResult, AuthorizeSavedRequest, CaptureResult, CardInput, ConfirmResult, PaymentProvider } from './payment-provider';
+import {
+  processorKeys, type AuthorizeRequest, type AuthorizeResult, type AuthorizeSavedRequest, type CaptureResult, type CardInput, type ConfirmResult,
+  type PaymentProvider, type ProcessorRecord,
+} from './payment-provider';
+import { SandboxProcessorRepository } from './sandbox-processor.repository';
 
 /**
  * What a sandbox card does (seed 004's test cards, plus the dispute card, the usual network test
@@ -30,18 +35,28 @@ const BEHAVIOURS: readonly TestCardBehaviour[] = ['succeeds', 'declined', 'insuf
 /**
  * The built-in provider of test mode: no network, behaviour chosen by the card number. The
  * behaviour that matters after authorization (a dispute on capture) travels in the processor
- * reference, since the card number is never kept.
+ * reference, since the card number is never kept. Like a real processor it remembers every call
+ * by its idempotency key (in PostgreSQL, outside the API's transactions): a repeated key gets the
+ * first answer and moves no money again, and `lookup` tells the reconciliation job what happened.
+ * `SANDBOX_PROVIDER_FAULT` (tests only) makes it fail or hang right after it captured or refunded.
  */
 @Injectable()
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'sandbox';
+  private readonly logger = new Logger('SandboxProcessor');
+
+  constructor(
+    private readonly calls: SandboxProcessorRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   static isTestCard(number: string): boolean {
     return TEST_CARDS[number] !== undefined;
   }
 
-  async authorize(_ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {
-    return TestPaymentProvider.outcome(TEST_CARDS[request.card.number], 'on_session');
+  async authorize(ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const result = TestPaymentProvider.outcome(TEST_CARDS[request.card.number], 'on_session');
+    return this.authorizeOnce(ctx, request.intentId, result);
   }
 
   /** `test:<behaviour>` of a test card (what it will do when charged again), never its number. */
@@ -51,9 +66,15 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   /** Charges a saved sandbox card: it behaves as the test card it was saved from. */
-  async authorizeSaved(_ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult> {
+  async authorizeSaved(ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult> {
     const tag = request.methodRef.startsWith(SAVED_PREFIX) ? request.methodRef.slice(SAVED_PREFIX.length) : '';
-    return TestPaymentProvider.outcome(BEHAVIOURS.find((b) => b === tag), 'off_session');
+    return this.authorizeOnce(ctx, request.intentId, TestPaymentProvider.outcome(BEHAVIOURS.find((b) => b === tag), 'off_session'));
+  }
+
+  private async authorizeOnce(ctx: RequestContext, intentId: string, result: AuthorizeResult): Promise<AuthorizeResult> {
+    const stored = await this.calls.remember(ctx, processorKeys.authorize(intentId), { operation: 'authorize', result });
+    if (stored.operation !== 'authorize') throw new Error(`sandbox processor: key ${intentId} was used for a ${stored.operation}`);
+    return stored.result;
   }
 
   private static outcome(behaviour: TestCardBehaviour | undefined, session: 'on_session' | 'off_session'): AuthorizeResult {
@@ -80,15 +101,35 @@ export class TestPaymentProvider implements PaymentProvider {
   }
 
   /** The sandbox's 3-D Secure challenge always passes. */
-  async confirm(_ctx: RequestContext, _processorRef: string): Promise<ConfirmResult> {
-    return { outcome: 'authorized' };
+  async confirm(ctx: RequestContext, idempotencyKey: string): Promise<ConfirmResult> {
+    const stored = await this.calls.remember(ctx, idempotencyKey, { operation: 'confirm', result: { outcome: 'authorized' } });
+    return stored.operation === 'confirm' ? stored.result : { outcome: 'authorized' };
   }
 
-  async capture(_ctx: RequestContext, processorRef: string): Promise<CaptureResult> {
-    return processorRef.startsWith(`${REF_PREFIX}dispute_`) ? { dispute: { reason: 'fraudulent' } } : {};
+  async capture(ctx: RequestContext, idempotencyKey: string, processorRef: string, amount: number): Promise<CaptureResult> {
+    const result: CaptureResult = processorRef.startsWith(`${REF_PREFIX}dispute_`) ? { dispute: { reason: 'fraudulent' } } : {};
+    const stored = await this.calls.remember(ctx, idempotencyKey, { operation: 'capture', amount, result });
+    await this.faultAfter('charge');
+    return stored.operation === 'capture' ? stored.result : result;
   }
 
-  async refund(): Promise<void> {
-    // Nothing to do: sandbox refunds always succeed.
+  /** Sandbox refunds always succeed (once per key). */
+  async refund(ctx: RequestContext, idempotencyKey: string, _processorRef: string, amount: number): Promise<void> {
+    await this.calls.remember(ctx, idempotencyKey, { operation: 'refund', amount });
+    await this.faultAfter('refund');
+  }
+
+  lookup(ctx: RequestContext, idempotencyKey: string): Promise<ProcessorRecord | null> {
+    return this.calls.find(ctx, idempotencyKey);
+  }
+
+  /** The test switch: the money has moved, and the answer is lost (fail) or never comes (hang). */
+  private async faultAfter(step: 'charge' | 'refund'): Promise<void> {
+    const fault = this.config.SANDBOX_PROVIDER_FAULT;
+    if (fault === `fail_after_${step}`) throw new Error(`sandbox processor failed after the ${step} (SANDBOX_PROVIDER_FAULT)`);
+    if (fault === `hang_after_${step}`) {
+      this.logger.warn(`sandbox processor hangs after the ${step} (SANDBOX_PROVIDER_FAULT)`);
+      await new Promise<never>(() => undefined);
+    }
   }
 }

@@ -79,6 +79,8 @@ export class ServicePeriodEntity {
   @Column({ type: 'text' }) kind: 'first' | 'renewal';
   /** none (first invoice, paid by the customer) | pending → charging → paid | failed */
   @Column({ name: 'charge_state', type: 'text' }) chargeState: 'none' | 'pending' | 'charging' | 'paid' | 'failed';
+  /** When the charge was claimed (pending → charging): a claim older than PAYMENT_RECONCILE_AFTER_SECONDS is reconciled. */
+  @Column({ name: 'charge_claimed_at', type: 'timestamptz', precision: 3, nullable: true }) chargeClaimedAt: Date | null;
   @CreatedAt() createdAt: Date;
 }
 
