@@ -3201,11 +3201,15 @@ export interface components {
     headers: {
         /** @description The request id; echoed when the request carried a safe one, else minted (`req_…`). */
         "X-Request-Id": string;
-        /** @description Requests allowed per minute for this credential and kind (read or write). */
+        /**
+         * @description The bucket's capacity for this credential and kind (read or write): requests that may be sent at once
+         *     after a quiet spell. It is twice the per-minute rate the bucket refills at (reads 120/min → 240,
+         *     writes 30/min → 60 by default), so `X-RateLimit-Remaining` never exceeds it.
+         */
         "X-RateLimit-Limit": number;
-        /** @description Requests left before the limit applies. */
+        /** @description Requests that may still be sent right now (0 … `X-RateLimit-Limit`); one more comes back every 60/rate seconds. */
         "X-RateLimit-Remaining": number;
-        /** @description Unix time (seconds) when the allowance is full again. */
+        /** @description Unix time (seconds) when the bucket is full again (`X-RateLimit-Limit` requests) if none are sent meanwhile. */
         "X-RateLimit-Reset": number;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;

@@ -55,10 +55,10 @@ describe('rate limits in Redis (e2e)', () => {
       const first60 = results.slice(0, 60);
       expect(first60.every((r) => r.allowed)).toBe(true);
       expect(first60.map((r) => r.remaining)).toEqual(Array.from({ length: 60 }, (_, i) => 59 - i));
-      expect(first60.every((r) => r.limit === 30 && r.retryAfterSeconds === 0)).toBe(true);
+      expect(first60.every((r) => r.limit === 60 && r.perMinute === 30 && r.retryAfterSeconds === 0)).toBe(true);
 
       const refused = results[60];
-      expect(refused).toMatchObject({ allowed: false, limit: 30, remaining: 0 });
+      expect(refused).toMatchObject({ allowed: false, limit: 60, perMinute: 30, remaining: 0 });
       expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(refused.retryAfterSeconds).toBeLessThanOrEqual(2);
       expect(refused.resetAt).toBeGreaterThan(now / 1000);
@@ -121,7 +121,7 @@ describe('rate limits in Redis (e2e)', () => {
       for (let i = 0; i < 5; i++) expect(await replicaB.peek(key, 2)).toMatchObject({ allowed: true, remaining: 4 });
       for (let i = 0; i < 4; i++) expect((await consumeOn(i, key, 2)).allowed).toBe(true);
       const empty = await replicaA.peek(key, 2);
-      expect(empty).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
+      expect(empty).toMatchObject({ allowed: false, limit: 4, perMinute: 2, remaining: 0 });
       expect(empty.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       expect(empty.retryAfterSeconds).toBeLessThanOrEqual(30);
       expect((await replicaB.consume(key, 2)).allowed).toBe(false);
@@ -181,7 +181,7 @@ describe('rate limits in Redis (e2e)', () => {
       for (const expected of [3, 2, 1, 0]) {
         const { result, headers } = call(g, { method: 'POST', policy, ctx });
         await expect(result).resolves.toBe(true);
-        expect(headers['X-RateLimit-Limit']).toBe('2');
+        expect(headers['X-RateLimit-Limit']).toBe('4'); // the capacity: 2 × 2 a minute
         expect(headers['X-RateLimit-Remaining']).toBe(String(expected));
         expect(Number(headers['X-RateLimit-Reset'])).toBeGreaterThan(Date.now() / 1000 - 5);
       }
@@ -195,7 +195,7 @@ describe('rate limits in Redis (e2e)', () => {
       // Reads have their own bucket: 2 × 5 capacity, one used.
       const read = call(g, { method: 'GET', policy: { resource: 'products', access: 'read' }, ctx });
       await expect(read.result).resolves.toBe(true);
-      expect(read.headers).toMatchObject({ 'X-RateLimit-Limit': '5', 'X-RateLimit-Remaining': '9' });
+      expect(read.headers).toMatchObject({ 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '9' });
       expect(await redisA.exists(`rl:write:key_${run}`, `rl:read:key_${run}`)).toBe(2);
     });
 
@@ -205,7 +205,7 @@ describe('rate limits in Redis (e2e)', () => {
       }, null);
       const { result, headers } = call(guard(), { method: 'GET', policy: { resource: 'orders', access: 'read' }, ctx });
       await expect(result).resolves.toBe(true);
-      expect(headers['X-RateLimit-Limit']).toBe(String(config.RATE_LIMIT_READS_PER_MINUTE));
+      expect(headers['X-RateLimit-Limit']).toBe(String(2 * config.RATE_LIMIT_READS_PER_MINUTE));
       expect(headers['X-RateLimit-Remaining']).toBe(String(2 * config.RATE_LIMIT_READS_PER_MINUTE - 1));
       expect(await redisA.exists(`rl:read:usr_${run}`)).toBe(1);
     });
@@ -214,7 +214,7 @@ describe('rate limits in Redis (e2e)', () => {
       const ip = `192.0.2.${run}`; // not a real address, unique to this run
       const { result, headers } = call(guard(), { method: 'POST', policy: { public: true }, ip });
       await expect(result).resolves.toBe(true);
-      expect(headers['X-RateLimit-Limit']).toBe(String(config.RATE_LIMIT_WRITES_PER_MINUTE));
+      expect(headers['X-RateLimit-Limit']).toBe(String(2 * config.RATE_LIMIT_WRITES_PER_MINUTE));
       expect(await redisA.exists(`rl:write:ip:${ip}`)).toBe(1);
     });
 
@@ -225,7 +225,7 @@ describe('rate limits in Redis (e2e)', () => {
         const g = new RateLimitGuard(new Reflector(), new RateLimitService(dead, config));
         const { result, headers } = call(g, { method: 'POST', policy: { resource: 'orders', access: 'write' }, ctx: apiKey(`key_dead_${run}`) });
         await expect(result).resolves.toBe(true);
-        expect(headers['X-RateLimit-Limit']).toBe(String(config.RATE_LIMIT_WRITES_PER_MINUTE));
+        expect(headers['X-RateLimit-Limit']).toBe(String(2 * config.RATE_LIMIT_WRITES_PER_MINUTE));
         expect(warn).toHaveBeenCalledWith(expect.stringContaining('Redis unavailable'));
       } finally {
         dead.disconnect();

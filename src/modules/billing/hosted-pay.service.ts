@@ -64,7 +64,12 @@ export class HostedPayService {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       const fresh = (await this.invoices.resolveToken(token, requestId)) ?? hosted;
-      if (err.code === 'conflict') return { status: 409, html: this.render(token, fresh, { kind: 'error', text: 'This invoice cannot be paid any more.' }) };
+      if (err.code === 'conflict') {
+        // Still open: another payment of this invoice is being processed (it holds what is owed).
+        const stillOwed = fresh.invoice.status === 'open' || fresh.invoice.status === 'uncollectible';
+        const text = stillOwed ? 'Another payment for this invoice is in progress. Reload this page in a moment.' : 'This invoice cannot be paid any more.';
+        return { status: 409, html: this.render(token, fresh, { kind: 'error', text }) };
+      }
       const text = err.code === 'validation_error' ? (err.details?.[0]?.message ?? 'The card was not accepted.') : 'The payment could not be completed.';
       return { status: 400, html: this.render(token, fresh, { kind: 'error', text: `Payment not accepted: ${text}` }) };
     }

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_POLICY, type AuthPolicy } from '../auth/auth.decorator';
 import { contextOf } from '../context/ctx.decorator';
 import { RateLimitError } from '../errors/domain-errors';
-import { RateLimitService, type RateLimitKind, type RateLimitResult } from './rate-limit.service';
+import { BURST_FACTOR, RateLimitService, type RateLimitKind, type RateLimitResult } from './rate-limit.service';
 import { withTimeout } from './with-timeout';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -52,7 +52,8 @@ export class RateLimitGuard implements CanActivate {
       // refusing every request of every tenant. The counters resume as soon as Redis answers again.
       // The headers then advertise the nominal limit with nothing counted.
       this.warn(err);
-      result = { allowed: true, limit: perMinute, remaining: perMinute, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 };
+      const capacity = Math.max(1, Math.floor(BURST_FACTOR * perMinute));
+      result = { allowed: true, limit: capacity, perMinute, remaining: capacity, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 };
     }
 
     reply.header('X-RateLimit-Limit', String(result.limit));

@@ -8,13 +8,15 @@ export type RateLimitKind = 'read' | 'write';
 export interface RateLimitResult {
   allowed: boolean;
   /**
-   * The sustained rate, in requests per minute. The bucket holds 2× this many tokens, so a
-   * credential that has been idle may burst up to twice the limit before being held to the rate.
+   * The bucket's capacity: what an idle credential may send at once (2× the per-minute rate). This
+   * is what `X-RateLimit-Limit` states, so that `remaining ≤ limit` always holds for a client.
    */
   limit: number;
+  /** The sustained rate the bucket refills at, in requests per minute. */
+  perMinute: number;
   /** Whole tokens left after this request (what the client may still send right now). */
   remaining: number;
-  /** Unix seconds when the bucket is full again (2 × limit tokens) if no further request is made. */
+  /** Unix seconds when the bucket is full again (`limit` tokens) if no further request is made. */
   resetAt: number;
   /** 0 when allowed; otherwise whole seconds (≥ 1) until one token is available. */
   retryAfterSeconds: number;
@@ -144,7 +146,8 @@ export class RateLimitService {
     const [allowed, remaining, retryMs, fullMs, nowMs] = await script.call(this.redis, KEY_PREFIX + bucketKey, perMinute, capacity, 1);
     return {
       allowed: allowed === 1,
-      limit: perMinute,
+      limit: capacity,
+      perMinute,
       remaining: Math.max(0, remaining),
       resetAt: Math.ceil((nowMs + fullMs) / 1000),
       retryAfterSeconds: allowed === 1 ? 0 : Math.max(1, Math.ceil(retryMs / 1000)),
