@@ -16,3 +16,10 @@ export function dataSourceOptions(config: Pick<AppConfig, 'DATABASE_URL' | 'DATA
     extra: { max: config.DATABASE_POOL_SIZE, application_name: 'cbapi' },
   };
 }
+
+/** The owner's connection, for running migrations (MIGRATION_DATABASE_URL, else DATABASE_URL). */
+export function migrationDataSourceOptions(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+): DataSourceOptions {
+  return dataSourceOptions({ DATABASE_URL: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, DATABASE_POOL_SIZE: 2 });
+}

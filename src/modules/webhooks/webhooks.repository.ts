@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
+import { withCrossTenant } from '../../database/tenant-scope';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { newId } from '../../platform/ids/ids';
@@ -106,11 +107,11 @@ export class WebhooksRepository {
 
   /** Claims committed, unrelayed events; SKIP LOCKED lets several relays run without taking the same rows. */
   claimUnrelayedEvents(manager: EntityManager, limit: number): Promise<RelayEvent[]> {
-    return manager.query(
+    return withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `SELECT id, tenant_id, mode, type, data FROM events WHERE relayed_at IS NULL
         ORDER BY created_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
       [limit],
-    );
+    ));
   }
 
   /**
@@ -119,6 +120,10 @@ export class WebhooksRepository {
    */
   async fanOut(manager: EntityManager, events: RelayEvent[], maxAttempts: number): Promise<{ id: string }[]> {
     if (events.length === 0) return [];
+    return withCrossTenant(manager, 'outbox_relay', (manager) => this.fanOutAcrossTenants(manager, events, maxAttempts));
+  }
+
+  private async fanOutAcrossTenants(manager: EntityManager, events: RelayEvent[], maxAttempts: number): Promise<{ id: string }[]> {
     const eventIds = events.map((e) => e.id);
     const pairs: { event_id: string; endpoint_id: string; tenant_id: string; mode: string; type: string }[] = await manager.query(
       `SELECT e.id AS event_id, w.id AS endpoint_id, e.tenant_id, e.mode, e.type
@@ -148,12 +153,12 @@ export class WebhooksRepository {
 
   /** Pending deliveries whose attempt is overdue: their job was lost (crash between commit and enqueue). */
   overdueDeliveries(manager: EntityManager, olderThanMs: number, limit: number): Promise<{ id: string; attempts: number }[]> {
-    return manager.query(
+    return withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `SELECT id, attempts FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at < now() - ($1 || ' milliseconds')::interval
         ORDER BY next_attempt_at LIMIT $2`,
       [String(olderThanMs), limit],
-    );
+    ));
   }
 
   // --- delivery attempts (the worker)
@@ -164,7 +169,7 @@ export class WebhooksRepository {
    */
   async claimAttempt(manager: EntityManager, deliveryId: string, attempt: number): Promise<ClaimedAttempt | undefined> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows] = await manager.query(
+    const [rows] = await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.query(
       `UPDATE webhook_deliveries d SET attempts = attempts + 1, updated_at = now()
          FROM webhook_endpoints w, events e
         WHERE d.id = $1 AND d.attempts = $2 - 1 AND d.status = 'pending' AND d.attempts < d.max_attempts
@@ -173,12 +178,12 @@ export class WebhooksRepository {
                   w.id AS endpoint_id, w.url, w.secret, w.active, w.deleted_at,
                   e.type, e.created_at, e.data`,
       [deliveryId, attempt],
-    );
+    ));
     return (rows as ClaimedAttempt[])[0];
   }
 
   async recordAttempt(manager: EntityManager, attempt: Omit<WebhookAttemptEntity, 'id' | 'createdAt'>): Promise<void> {
-    await manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') });
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') }));
   }
 
   async finishDelivery(
@@ -186,14 +191,14 @@ export class WebhooksRepository {
     id: string,
     fields: { status: 'pending' | 'succeeded' | 'failed'; nextAttemptAt: Date | null; statusCode: number | null; error: string | null },
   ): Promise<void> {
-    await manager.update(
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.update(
       WebhookDeliveryEntity,
       { id },
       { status: fields.status, nextAttemptAt: fields.nextAttemptAt, lastStatusCode: fields.statusCode, lastError: fields.error },
-    );
+    ));
   }
 
   async disableEndpoint(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
-    await manager.update(WebhookEndpointEntity, { id: endpointId }, { active: false, disabledReason: reason });
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.update(WebhookEndpointEntity, { id: endpointId }, { active: false, disabledReason: reason }));
   }
 }
