@@ -103,6 +103,19 @@ describe('row-level security (e2e)', () => {
     });
   });
 
+  it('a reference to a row of another tenant is refused by the composite (tenant_id, mode, id) foreign key', async () => {
+    const [bProduct] = await (await ownerDb()).query(`SELECT id FROM products WHERE tenant_id = $1`, [b.tenantId]);
+    const [aTestProduct] = await (await ownerDb()).query(`SELECT id FROM products WHERE tenant_id = $1 AND mode = 'test'`, [a.tenantId]);
+    const insertVariant = (productId: string) =>
+      tx.run(ctxOf(a.tenantId), (txCtx) =>
+        txCtx.manager!.query(`INSERT INTO product_variants (id, tenant_id, mode, product_id, sku) VALUES (gen_random_uuid()::text, $1, 'live', $2, $3)`, [
+          a.tenantId, productId, `V-${productId}`,
+        ]),
+      );
+    await expect(insertVariant(bProduct.id)).rejects.toThrow(/foreign key/);
+    await expect(insertVariant(aTestProduct.id)).rejects.toThrow(/foreign key/); // same tenant, other mode
+  });
+
   it('over HTTP, one tenant still cannot read the other', async () => {
     const list = await t.http.get('/api/v1/products', { token: b.accessToken });
     expect(list.status).toBe(200);
