@@ -47,6 +47,9 @@ function setScopeLiteral(s: DbScope): string {
 // applied right after START, and an aborted transaction accepts nothing but ROLLBACK).
 const TRANSACTION_CONTROL = /^\s*(START TRANSACTION|SET TRANSACTION|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT)\b/i;
 
+// A SELECT that takes no row locks: it writes nothing, so its own transaction has nothing to commit.
+const PLAIN_READ = /^\s*SELECT\b(?![\s\S]*\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b)/i;
+
 /**
  * Every query runner of the app's data source (installTenantScope). It carries the scope its
  * next statement must run under and applies it lazily inside the transaction:
@@ -54,8 +57,9 @@ const TRANSACTION_CONTROL = /^\s*(START TRANSACTION|SET TRANSACTION|COMMIT|ROLLB
  *   changed later (sign-up switching to the new tenant, a cross-tenant lookup inside a tenant
  *   transaction), just before the next statement;
  * - outside a transaction, a scoped statement runs in its own short transaction on a fresh
- *   pooled connection ([START + settings], statement, COMMIT), so concurrent statements through
- *   one manager stay independent, as they were with TypeORM's default manager;
+ *   pooled connection ([START + settings], statement, COMMIT — not waited for after a plain
+ *   SELECT), so concurrent statements through one manager stay independent, as they were with
+ *   TypeORM's default manager;
  * - an unscoped statement outside a transaction runs as is (it sees no tenant rows).
  */
 export class ScopedQueryRunner extends PostgresQueryRunner {
@@ -149,16 +153,24 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
 
   private async inOwnTransaction(scope: DbScope, query: string, parameters: unknown[] | undefined, structured: boolean): Promise<any> {
     const runner = (this.dataSource.createQueryRunner() as ScopedQueryRunner).scopeTo(scope);
+    let released = false;
     try {
       await runner.startTransaction();
       const result = await runner.query(query, parameters, structured);
+      if (PLAIN_READ.test(query)) {
+        // A plain read has nothing to commit: its answer is final, so the caller does not wait for
+        // COMMIT; the connection goes back to the pool only once the COMMIT is through.
+        released = true;
+        void runner.commitTransaction().catch(() => undefined).finally(() => runner.release());
+        return result;
+      }
       await runner.commitTransaction();
       return result;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       throw err;
     } finally {
-      await runner.release();
+      if (!released) await runner.release();
     }
   }
 
