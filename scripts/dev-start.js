@@ -103,7 +103,10 @@ async function startPostgres() {
     await client.end();
   }
   say(`PostgreSQL ${fresh ? 'initialised and started' : 'started'} in ${Date.now() - started} ms`);
-  process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/cbapi`;
+  // Migrations run as the owner; the app connects as the runtime role (row-level security binds it),
+  // with a password made for this run (runMigrations lets the role log in with it).
+  process.env.MIGRATION_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/cbapi`;
+  process.env.DATABASE_URL = `postgres://cbapi_app:${require('node:crypto').randomBytes(18).toString('hex')}@127.0.0.1:${port}/cbapi`;
   where.push(`PostgreSQL  ${path.relative(ROOT, dir)}/ (port ${port}, log ${path.relative(ROOT, logFile)}), kept between runs`);
 }
 
@@ -201,15 +204,19 @@ async function runMigrations() {
   const { DataSource } = require('typeorm');
   // dataSourceOptions resolves its migrations glob relative to itself: dist/migrations/*.js here.
   const { dataSourceOptions } = require(path.join(ROOT, 'dist/src/database/data-source-options.js'));
-  const dataSource = new DataSource(dataSourceOptions({ DATABASE_URL: process.env.DATABASE_URL, DATABASE_POOL_SIZE: 2 }));
+  const { allowRuntimeLogin } = require(path.join(ROOT, 'dist/src/database/row-level-security.js'));
+  const ownerUrl = process.env.MIGRATION_DATABASE_URL || process.env.DATABASE_URL;
+  const dataSource = new DataSource(dataSourceOptions({ DATABASE_URL: ownerUrl, DATABASE_POOL_SIZE: 2 }));
   try {
     await dataSource.initialize();
   } catch (err) {
-    throw new Error(`cannot connect to PostgreSQL at ${redact(process.env.DATABASE_URL)}: ${err.message}`);
+    throw new Error(`cannot connect to PostgreSQL at ${redact(ownerUrl)}: ${err.message}`);
   }
   try {
     const ran = await dataSource.runMigrations();
     say(ran.length ? `Migrations applied: ${ran.map((m) => m.name).join(', ')}` : 'Migrations: up to date');
+    // When DATABASE_URL names the runtime role (cbapi_app), it may now log in with its password.
+    await allowRuntimeLogin(dataSource, process.env.DATABASE_URL);
   } finally {
     await dataSource.destroy();
   }

@@ -2,11 +2,15 @@ import 'reflect-metadata';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { isTenantKeyStatement } from '../src/database/tenant-keys';
+import { allowRuntimeLogin, describeCurrentRole, RUNTIME_ROLE, tenantTablesWithoutRls } from '../src/database/row-level-security';
 import { TEST_DATABASE_URL } from '../test/support/test-env-values';
 
 /**
  * Fails when the entities and the migrations disagree: on a fresh database with every migration
- * applied, TypeORM's schema diff (what `migration:generate` would write) must be empty.
+ * applied, TypeORM's schema diff (what `migration:generate` would write) must be empty. Also
+ * fails when a table with a tenant_id lacks row-level security (enabled, forced, a policy), or
+ * when the runtime role owns a table or bypasses row-level security.
  */
 async function main(): Promise<void> {
   const url = new URL(TEST_DATABASE_URL);
@@ -22,7 +26,8 @@ async function main(): Promise<void> {
   try {
     await dataSource.initialize();
     const applied = await dataSource.runMigrations({ transaction: 'each' });
-    const pending = await dataSource.driver.createSchemaBuilder().log();
+    // The composite tenant keys (src/database/tenant-keys.ts) live in migrations only.
+    const pending = { upQueries: (await dataSource.driver.createSchemaBuilder().log()).upQueries.filter((q) => !isTenantKeyStatement(q.query)) };
     if (pending.upQueries.length > 0) {
       console.error(`Entities and migrations disagree; migration:generate would write ${pending.upQueries.length} statement(s):`);
       for (const q of pending.upQueries) console.error(`  ${q.query}`);
@@ -30,12 +35,39 @@ async function main(): Promise<void> {
     } else {
       console.log(`migrations check: ${applied.length} migration(s) applied, entities match (0 pending statements)`);
     }
+    const unguarded = await tenantTablesWithoutRls(dataSource);
+    if (unguarded.length > 0) {
+      console.error('Tenant tables without row-level security (call enableTenantRls in the migration that creates them):');
+      for (const u of unguarded) console.error(`  ${u.table}: ${u.problem}`);
+      process.exitCode = 1;
+    } else {
+      console.log('migrations check: every table with a tenant_id has row-level security enabled, forced and a policy');
+    }
+    await checkRuntimeRole(dataSource, url);
     const reverted = await revertAll(dataSource);
     console.log(`migrations check: ${reverted} migration(s) reverted cleanly`);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await admin.query(`DROP DATABASE IF EXISTS "${checkDb}" WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+async function checkRuntimeRole(owner: DataSource, url: URL): Promise<void> {
+  const runtimeUrl = Object.assign(new URL(url), { username: RUNTIME_ROLE, password: '' }).toString();
+  await allowRuntimeLogin(owner, runtimeUrl);
+  const runtime = new Client({ connectionString: runtimeUrl });
+  await runtime.connect();
+  try {
+    const role = await describeCurrentRole({ query: async (sql: string, params?: unknown[]) => (await runtime.query(sql, params as unknown[])).rows });
+    if (role.superuser || role.bypassRls || role.ownedTables > 0) {
+      console.error(`The runtime role ${role.role} must be neither superuser nor owner: ${JSON.stringify(role)}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`migrations check: runtime role ${role.role} is no superuser, cannot bypass RLS and owns no table`);
+    }
+  } finally {
+    await runtime.end();
   }
 }
 

@@ -10,7 +10,7 @@ import { TenantsService } from '../modules/identity/tenants.service';
 import { RequestContext } from '../platform/context/request-context';
 import { QueueModule } from '../platform/queue/queue.module';
 import { RedisModule } from '../platform/redis/redis.module';
-import { DataSource } from 'typeorm';
+import { TransactionService } from '../database/transaction.service';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password-123';
@@ -31,7 +31,7 @@ const DEMO_PRODUCTS = [
 export async function seedDemo(): Promise<{ lines: string[] }> {
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
   try {
-    const existing = await app.get(DataSource).query('SELECT tenant_id FROM users WHERE email = $1 LIMIT 1', [DEMO_EMAIL]);
+    const existing = await app.get(TransactionService).acrossTenants('demo_seed', (m) => m.query('SELECT tenant_id FROM users WHERE email = $1 LIMIT 1', [DEMO_EMAIL]));
     if (existing.length > 0) {
       return { lines: [`Demo tenant ${existing[0].tenant_id}: log in with ${DEMO_EMAIL} / ${DEMO_PASSWORD} (POST /api/v1/auth/login)`] };
     }

@@ -19,6 +19,11 @@ export const configSchema = z
     /** Proxies in front of the API whose X-Forwarded-For is trusted; 0 = use the socket address. */
     TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    /**
+     * The owner's connection for migrations (the release step, `npm start`, tests); the API and
+     * worker use DATABASE_URL, the runtime role that owns nothing. Unset = DATABASE_URL.
+     */
+    MIGRATION_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL').optional(),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /** How long a request waits for a free pool connection before it answers 503 (pg-pool connectionTimeoutMillis). */
     DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(10).max(120_000).default(5000),

@@ -36,3 +36,10 @@ export function dataSourceOptions(config: Pick<AppConfig, 'DATABASE_URL' | 'DATA
     },
   };
 }
+
+/** The owner's connection, for running migrations (MIGRATION_DATABASE_URL, else DATABASE_URL). */
+export function migrationDataSourceOptions(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'MIGRATION_DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+): DataSourceOptions {
+  return dataSourceOptions({ DATABASE_URL: config.MIGRATION_DATABASE_URL ?? config.DATABASE_URL, DATABASE_POOL_SIZE: 2 });
+}

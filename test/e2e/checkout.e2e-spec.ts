@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant } from '../support/factories';
 import { assertMatchesSpec } from '../support/openapi-validator';
@@ -48,7 +49,7 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     t = await startTestApp();
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    db = t.app.get(DataSource);
+    db = await ownerDb();
     const shop = await signUpTenant(t.http, 'Checkout <i>shop</i>');
     await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;

@@ -6,7 +6,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { resetConfigCache } from '../../src/config/config';
 import type { Schemas } from '../../src/platform/openapi/schemas';
 import { WorkerModule } from '../../src/worker.module';
@@ -203,7 +203,7 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
     expect((await raw('GET', '/pay/short')).status).toBe(404);
     expect((await raw('POST', `/pay/${'B'.repeat(43)}`, { number: '4242424242424242' })).status).toBe(404);
 
-    const db = t.app.get(DataSource);
+    const db = await ownerDb();
     await db.query(`UPDATE invoice_page_tokens SET expires_at = now() - interval '1 second' WHERE invoice_id = $1`, [inv.id]);
     expect((await raw('GET', path)).status).toBe(404);
     expect((await raw('POST', path, { number: '4242424242424242', exp_month: '12', exp_year: '2040', cvc: '123' })).status).toBe(404);

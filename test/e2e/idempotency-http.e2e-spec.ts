@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant } from '../support/factories';
 
@@ -27,7 +27,7 @@ describe('idempotent creates over HTTP (e2e)', () => {
     expect(new Set(created.map((r) => r.body.data.id)).size).toBe(1);
     for (const r of inFlight) expect(r.body.error.code).toBe('conflict');
 
-    const rows = await t.app.get(DataSource).query('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1', [shop.tenantId]);
+    const rows = await (await ownerDb()).query('SELECT count(*)::int AS n FROM customers WHERE tenant_id = $1', [shop.tenantId]);
     expect(rows[0].n).toBe(1);
 
     const replay = await t.http.post('/api/v1/customers', body, { token: shop.accessToken, headers });

@@ -7,6 +7,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { IsBoolean, IsInt, IsOptional } from 'class-validator';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { API_PREFIX } from '../../src/app.factory';
 import { AppModule } from '../../src/app.module';
 import { resetConfigCache } from '../../src/config/config';
@@ -65,7 +66,7 @@ describe('idempotency keys (e2e)', () => {
       resetConfigCache();
       moduleRef = await Test.createTestingModule({ imports: [ConfigModule, DatabaseModule, IdempotencyModule] }).compile();
       await moduleRef.init();
-      dataSource = moduleRef.get(DataSource);
+      dataSource = await ownerDb();
       idempotency = moduleRef.get(IdempotencyService);
       await dataSource.query('CREATE TABLE IF NOT EXISTS idem_test_effects (tenant_id text, n int)');
     });
@@ -272,7 +273,7 @@ describe('idempotency keys (e2e)', () => {
       app.useGlobalPipes(createValidationPipe());
       await app.init();
       await app.getHttpAdapter().getInstance().ready();
-      dataSource = app.get(DataSource);
+      dataSource = await ownerDb();
       await dataSource.query('CREATE TABLE IF NOT EXISTS idem_test_effects (tenant_id text, n int)');
       owner = await signUp('owner');
       other = await signUp('other');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { TransactionService } from '../../src/database/transaction.service';
 import { InventoryService } from '../../src/modules/inventory/inventory.service';
 import { RequestContext } from '../../src/platform/context/request-context';
@@ -58,7 +59,7 @@ describe('inventory (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb();
     shop = await tenant('Inventory shop');
     other = await tenant('Other shop');
   });

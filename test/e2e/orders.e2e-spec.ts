@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 
@@ -109,7 +110,7 @@ describe('orders (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb();
     shop = await tenant('Orders shop');
     other = await tenant('Other shop');
     token = shop.accessToken;

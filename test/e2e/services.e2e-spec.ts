@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { RenewalsService } from '../../src/modules/subscriptions/renewals.processor';
 import { Clock } from '../../src/platform/clock/clock';
 import { startTestApp, type TestApp } from '../support/app';
@@ -86,7 +87,7 @@ describe('services (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb();
     clock = t.app.get(Clock);
     renewals = t.app.get(RenewalsService);
     clock.set(new Date('2026-04-01T00:00:00Z'));

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import { ownerDb } from '../support/owner-db';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
 import { RequestContext } from '../../src/platform/context/request-context';
@@ -62,7 +62,7 @@ describe('webhook delivery survives a killed worker (e2e)', () => {
     expect(receiver.eventIds()).toEqual(eventIds);
 
     // The delivery log accounts for every event: one delivery each, all succeeded.
-    const rows: { status: string; n: number }[] = await t.app.get(DataSource).query(
+    const rows: { status: string; n: number }[] = await (await ownerDb()).query(
       `SELECT status, count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 GROUP BY status`,
       [endpoint.body.data.id],
     );

@@ -3,12 +3,13 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import Redis from 'ioredis';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-env-values';
+import { allowRuntimeLogin } from '../../src/database/row-level-security';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_RUNTIME_DATABASE_URL } from './test-env-values';
 
 /**
  * Once per e2e run: a fresh database with every migration applied, and an empty test Redis
  * database (login-failure counters and denylists from an earlier run must not leak in).
- * Test files then make their own tenants.
+ * Test files then make their own tenants. Migrations run as the owner (TEST_DATABASE_URL).
  */
 export default async function globalSetup(): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
@@ -29,5 +30,7 @@ export default async function globalSetup(): Promise<void> {
   // Development aid while an entity has no migration yet; CI never sets it, and the migrations
   // check fails until the migration exists.
   if (process.env.TEST_SCHEMA_SYNC === '1') await dataSource.synchronize();
+  // Migrations run as the owner; the app under test connects as the runtime role.
+  await allowRuntimeLogin(dataSource, TEST_RUNTIME_DATABASE_URL);
   await dataSource.destroy();
 }

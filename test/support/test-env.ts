@@ -1,8 +1,9 @@
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './test-env-values';
+import { TEST_DATABASE_URL, TEST_REDIS_URL, TEST_RUNTIME_DATABASE_URL } from './test-env-values';
 
 // Settings every test process starts from; a test that needs others sets them before creating its app.
 process.env.NODE_ENV = 'test';
-process.env.DATABASE_URL = TEST_DATABASE_URL;
+process.env.DATABASE_URL = TEST_RUNTIME_DATABASE_URL;
+process.env.MIGRATION_DATABASE_URL = TEST_DATABASE_URL;
 process.env.REDIS_URL = TEST_REDIS_URL;
 process.env.LOG_LEVEL ??= 'silent';
 process.env.QUEUE_PREFIX ??= `cbapitest${process.pid}`;

@@ -153,6 +153,6 @@ export class InvoicesRepository {
    * unexpired token by its hash; the tenant and mode it answers then scope everything else.
    */
   findLiveTokenByHash(anonymous: RequestContext, tokenHash: string): Promise<InvoicePageTokenEntity | null> {
-    return this.m(anonymous).findOneBy(InvoicePageTokenEntity, { tokenHash, expiresAt: MoreThan(new Date()) });
+    return this.tx.acrossTenants('hosted_invoice_token', (m) => m.findOneBy(InvoicePageTokenEntity, { tokenHash, expiresAt: MoreThan(new Date()) }), anonymous);
   }
 }

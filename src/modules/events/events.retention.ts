@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
 
@@ -15,7 +14,7 @@ export class EventsRetention implements RetentionPolicy {
   readonly kind = 'events';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -24,7 +23,7 @@ export class EventsRetention implements RetentionPolicy {
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
       `WITH gone AS (
          DELETE FROM events WHERE id IN (
             SELECT id FROM events WHERE created_at < $1 AND relayed_at IS NOT NULL LIMIT $2
@@ -32,7 +31,7 @@ export class EventsRetention implements RetentionPolicy {
        )
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { withCrossTenant } from '../../database/tenant-scope';
 import type { EntityManager } from 'typeorm';
 import type { Mode } from '../../platform/context/request-context';
 
@@ -30,7 +31,7 @@ export class OutboxRepository {
    * so one tenant's backlog cannot fill the batch. FOR UPDATE SKIP LOCKED lets relays run side by side.
    */
   claimDue(manager: EntityManager, limit: number): Promise<ClaimedEvent[]> {
-    return manager.query(
+    return withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `WITH due AS (
          SELECT id, tenant_id, created_at FROM events
           WHERE relayed_at IS NULL AND dead_lettered_at IS NULL AND (relay_retry_at IS NULL OR relay_retry_at <= now())
@@ -44,24 +45,24 @@ export class OutboxRepository {
         LIMIT $1
         FOR UPDATE OF e SKIP LOCKED`,
       [limit, limit * FAIRNESS_WINDOW],
-    );
+    ));
   }
 
   async markRelayed(manager: EntityManager, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await manager.query(
+    await withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `UPDATE events SET relayed_at = now(), relay_retry_at = NULL, relay_pending = NULL WHERE id = ANY($1::text[])`,
       [ids],
-    );
+    ));
   }
 
   /** Records a failed try: retried at `retryAt` for the `pending` subscribers, or dead-lettered when `retryAt` is null. */
   async markFailed(manager: EntityManager, id: string, failure: { attempts: number; error: string; pending: string[]; retryAt: Date | null }): Promise<void> {
-    await manager.query(
+    await withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `UPDATE events SET relay_attempts = $2, relay_error = $3, relay_pending = $4::text[], relay_retry_at = $5,
               dead_lettered_at = CASE WHEN $5::timestamptz IS NULL THEN now() ELSE NULL END
         WHERE id = $1`,
       [id, failure.attempts, failure.error, failure.pending, failure.retryAt],
-    );
+    ));
   }
 }

@@ -51,7 +51,7 @@ export class IdentityRepository {
 
   /** Login only: the same e-mail may exist in several tenants. */
   findUsersByEmail(ctx: RequestContext, email: string, tenantId?: string): Promise<UserEntity[]> {
-    return this.m(ctx).find(UserEntity, { where: tenantId ? { email, tenantId } : { email }, take: 10 });
+    return this.tx.acrossTenants('login_by_email', (m) => m.find(UserEntity, { where: tenantId ? { email, tenantId } : { email }, take: 10 }), ctx);
   }
 
   listUsers(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, role?: string) {
@@ -100,7 +100,7 @@ export class IdentityRepository {
 
   /** Authentication only: finds a live key by the public part of its secret. */
   findActiveApiKeyByLookup(ctx: RequestContext, lookup: string): Promise<ApiKeyEntity | null> {
-    return this.m(ctx).findOneBy(ApiKeyEntity, { lookup, revokedAt: IsNull() });
+    return this.tx.acrossTenants('api_key_lookup', (m) => m.findOneBy(ApiKeyEntity, { lookup, revokedAt: IsNull() }), ctx);
   }
 
   findApiKey(ctx: RequestContext, id: string): Promise<ApiKeyEntity | null> {
@@ -131,11 +131,11 @@ export class IdentityRepository {
 
   /** Authentication only, inside a transaction: locks the token so two refreshes cannot both rotate it. */
   findRefreshTokenForUpdate(ctx: RequestContext, tokenHash: string): Promise<RefreshTokenEntity | null> {
-    return this.m(ctx)
+    return this.tx.acrossTenants('refresh_token_lookup', (m) => m
       .createQueryBuilder(RefreshTokenEntity, 't')
       .setLock('pessimistic_write')
       .where('t.token_hash = :tokenHash', { tokenHash })
-      .getOne();
+      .getOne(), ctx);
   }
 
   async markRefreshTokenUsed(ctx: RequestContext, id: string): Promise<void> {

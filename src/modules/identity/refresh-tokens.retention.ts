@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
 
@@ -14,7 +13,7 @@ export class RefreshTokensRetention implements RetentionPolicy {
   readonly kind = 'refresh_tokens';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,7 +22,7 @@ export class RefreshTokensRetention implements RetentionPolicy {
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
       `WITH gone AS (
          DELETE FROM refresh_tokens WHERE id IN (
             SELECT id FROM refresh_tokens WHERE expires_at < $1 LIMIT $2
@@ -31,7 +30,7 @@ export class RefreshTokensRetention implements RetentionPolicy {
        )
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 }

@@ -91,13 +91,13 @@ export class NotificationsRepository {
 
   /** Maintenance, across tenants: queued rows older than `olderThanSeconds` that no worker holds. */
   async findStaleQueued(ctx: RequestContext, olderThanSeconds: number, limit: number): Promise<{ id: string; tenantId: string; mode: Mode }[]> {
-    const rows: { id: string; tenant_id: string; mode: Mode }[] = await this.m(ctx).query(
+    const rows: { id: string; tenant_id: string; mode: Mode }[] = await this.tx.acrossTenants('mail_requeue_sweep', (m) => m.query(
       `SELECT id, tenant_id, mode FROM outbound_emails
        WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
          AND (locked_until IS NULL OR locked_until < now())
        ORDER BY created_at LIMIT $2`,
       [olderThanSeconds, limit],
-    );
+    ), ctx);
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, mode: r.mode }));
   }
 }

@@ -273,22 +273,22 @@ export class PaymentsRepository {
   // --- reconciliation sweeps (cross-tenant, keys only: each row is then handled in its own tenant's context)
   /** Intents in `processing` for more than `olderThanSeconds` (by the database clock). */
   stuckIntents(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null): Promise<{ id: string; tenant_id: string; mode: 'live' | 'test' }[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('payment_reconciliation', (m) => m.query(
       `SELECT id, tenant_id, mode FROM payment_intents
         WHERE status = 'processing' AND updated_at <= now() - make_interval(secs => $1) AND ($3::text IS NULL OR tenant_id = $3)
         ORDER BY updated_at LIMIT $2`,
       [olderThanSeconds, limit, tenantId],
-    );
+    ), ctx);
   }
 
   /** Refunds `pending` for more than `olderThanSeconds` (by the database clock). */
   stuckRefunds(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null): Promise<{ id: string; tenant_id: string; mode: 'live' | 'test' }[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('payment_reconciliation', (m) => m.query(
       `SELECT id, tenant_id, mode FROM refunds
         WHERE status = 'pending' AND created_at <= now() - make_interval(secs => $1) AND ($3::text IS NULL OR tenant_id = $3)
         ORDER BY created_at LIMIT $2`,
       [olderThanSeconds, limit, tenantId],
-    );
+    ), ctx);
   }
 
   // --- saved payment methods

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
 
@@ -14,7 +13,7 @@ export class CheckoutLinksRetention implements RetentionPolicy {
   readonly kind = 'checkout_links';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -23,7 +22,7 @@ export class CheckoutLinksRetention implements RetentionPolicy {
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
       `WITH gone AS (
          DELETE FROM checkout_links WHERE id IN (
             SELECT id FROM checkout_links WHERE expires_at < $1 LIMIT $2
@@ -31,7 +30,7 @@ export class CheckoutLinksRetention implements RetentionPolicy {
        )
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 }

@@ -209,12 +209,12 @@ export class ServicesRepository {
   // --- worker sweeps (cross-tenant, keys only)
   /** Active services whose period has ended. */
   dueForRenewal(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
       `SELECT id, tenant_id, mode FROM services WHERE status = 'active' AND current_period_end <= $1
           AND ($3::text IS NULL OR tenant_id = $3)
         ORDER BY current_period_end, id LIMIT $2`,
       [now, limit, tenantId],
-    );
+    ), ctx);
   }
 
   /** Locks one due service for its renewal; null when it is not due any more or another worker holds it. */
@@ -231,18 +231,18 @@ export class ServicesRepository {
 
   /** Renewal invoices whose first charge has not been attempted yet (e.g. the process died in between). */
   pendingCharges(ctx: RequestContext, limit: number, tenantId: string | null = null): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
       `SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id
          FROM service_periods p
         WHERE p.charge_state = 'pending' AND p.invoice_id IS NOT NULL AND ($2::text IS NULL OR p.tenant_id = $2)
         ORDER BY p.created_at LIMIT $1`,
       [limit, tenantId],
-    );
+    ), ctx);
   }
 
   /** Charge claims left `charging` for more than `olderThanSeconds` (a worker died around the charge). */
   stuckCharges(ctx: RequestContext, olderThanSeconds: number, limit: number, tenantId: string | null = null): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('payment_reconciliation', (m) => m.query(
       `SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id
          FROM service_periods p
         WHERE p.charge_state = 'charging' AND p.invoice_id IS NOT NULL
@@ -250,27 +250,27 @@ export class ServicesRepository {
           AND ($2::text IS NULL OR p.tenant_id = $2)
         ORDER BY p.created_at LIMIT $1`,
       [limit, tenantId, olderThanSeconds],
-    );
+    ), ctx);
   }
 
   /** Past-due services whose next retry is due. */
   dueForRetry(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
       `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND next_retry_at IS NOT NULL AND next_retry_at <= $1
           AND ($3::text IS NULL OR tenant_id = $3)
         ORDER BY next_retry_at, id LIMIT $2`,
       [now, limit, tenantId],
-    );
+    ), ctx);
   }
 
   /** Past-due services unpaid since before `cutoff`. */
   dueForSuspension(ctx: RequestContext, cutoff: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
-    return this.m(ctx).query(
+    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
       `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND past_due_since <= $1
           AND ($3::text IS NULL OR tenant_id = $3)
         ORDER BY past_due_since, id LIMIT $2`,
       [cutoff, limit, tenantId],
-    );
+    ), ctx);
   }
 
   // --- checkout links
@@ -280,6 +280,6 @@ export class ServicesRepository {
 
   /** By token hash, across tenants: the token is the credential of the public page. */
   findLinkByHash(ctx: RequestContext, tokenHash: string): Promise<CheckoutLinkEntity | null> {
-    return this.m(ctx).findOneBy(CheckoutLinkEntity, { tokenHash });
+    return this.tx.acrossTenants('checkout_link_token', (m) => m.findOneBy(CheckoutLinkEntity, { tokenHash }), ctx);
   }
 }

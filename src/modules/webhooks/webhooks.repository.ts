@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
+import { withCrossTenant } from '../../database/tenant-scope';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { newId } from '../../platform/ids/ids';
@@ -139,29 +140,31 @@ export class WebhooksRepository {
 
   /** The tenant of a delivery, for a job enqueued before jobs carried it (maintenance lookup by id). */
   async tenantOfDelivery(manager: EntityManager, deliveryId: string): Promise<string | null> {
-    const [row]: { tenant_id: string }[] = await manager.query(`SELECT tenant_id FROM webhook_deliveries WHERE id = $1`, [deliveryId]);
+    const [row]: { tenant_id: string }[] = await withCrossTenant(manager, 'webhook_delivery', (manager) =>
+      manager.query(`SELECT tenant_id FROM webhook_deliveries WHERE id = $1`, [deliveryId]),
+    );
     return row?.tenant_id ?? null;
   }
 
   /** Pending deliveries whose attempt is overdue: their job was lost (crash between commit and enqueue). */
   overdueDeliveries(manager: EntityManager, olderThanMs: number, limit: number): Promise<{ id: string; tenant_id: string; attempts: number }[]> {
-    return manager.query(
+    return withCrossTenant(manager, 'outbox_relay', (manager) => manager.query(
       `SELECT id, tenant_id, attempts FROM webhook_deliveries
         WHERE status = 'pending' AND next_attempt_at < now() - ($1 || ' milliseconds')::interval
         ORDER BY next_attempt_at LIMIT $2`,
       [String(olderThanMs), limit],
-    );
+    ));
   }
 
   // --- delivery attempts (the worker)
 
   /** Moves a pending delivery's due time while its job waits for a free tenant slot. */
   async postponePending(manager: EntityManager, deliveryId: string, attempt: number, delayMs: number): Promise<void> {
-    await manager.query(
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.query(
       `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
         WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
       [deliveryId, attempt, delayMs],
-    );
+    ));
   }
 
   /**
@@ -170,7 +173,7 @@ export class WebhooksRepository {
    */
   async claimAttempt(manager: EntityManager, deliveryId: string, attempt: number): Promise<ClaimedAttempt | undefined> {
     // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows] = await manager.query(
+    const [rows] = await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.query(
       `UPDATE webhook_deliveries d SET attempts = attempts + 1, updated_at = now()
          FROM webhook_endpoints w, events e
         WHERE d.id = $1 AND d.attempts = $2 - 1 AND d.status = 'pending' AND d.attempts < d.max_attempts
@@ -179,12 +182,12 @@ export class WebhooksRepository {
                   w.id AS endpoint_id, w.url, w.secret, w.active, w.deleted_at,
                   e.type, e.created_at, e.data`,
       [deliveryId, attempt],
-    );
+    ));
     return (rows as ClaimedAttempt[])[0];
   }
 
   async recordAttempt(manager: EntityManager, attempt: Omit<WebhookAttemptEntity, 'id' | 'createdAt'>): Promise<void> {
-    await manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') });
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') }));
   }
 
   async finishDelivery(
@@ -192,14 +195,14 @@ export class WebhooksRepository {
     id: string,
     fields: { status: 'pending' | 'succeeded' | 'failed'; nextAttemptAt: Date | null; statusCode: number | null; error: string | null },
   ): Promise<void> {
-    await manager.update(
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.update(
       WebhookDeliveryEntity,
       { id },
       { status: fields.status, nextAttemptAt: fields.nextAttemptAt, lastStatusCode: fields.statusCode, lastError: fields.error },
-    );
+    ));
   }
 
   async disableEndpoint(manager: EntityManager, endpointId: string, reason: string): Promise<void> {
-    await manager.update(WebhookEndpointEntity, { id: endpointId }, { active: false, disabledReason: reason });
+    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.update(WebhookEndpointEntity, { id: endpointId }, { active: false, disabledReason: reason }));
   }
 }

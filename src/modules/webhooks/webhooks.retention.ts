@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { TransactionService } from '../../database/transaction.service';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
 
@@ -16,7 +15,7 @@ export class WebhookDeliveriesRetention implements RetentionPolicy {
   readonly kind = 'webhook_deliveries';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -25,7 +24,7 @@ export class WebhookDeliveriesRetention implements RetentionPolicy {
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
       `WITH gone AS (
          DELETE FROM webhook_deliveries WHERE id IN (
            SELECT id FROM webhook_deliveries WHERE created_at < $1 AND status <> 'pending' LIMIT $2
@@ -33,7 +32,7 @@ export class WebhookDeliveriesRetention implements RetentionPolicy {
        )
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 }
@@ -45,7 +44,7 @@ export class WebhookAttemptsRetention implements RetentionPolicy {
   readonly kind = 'webhook_attempts';
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tx: TransactionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -54,7 +53,7 @@ export class WebhookAttemptsRetention implements RetentionPolicy {
   }
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
       `WITH gone AS (
          DELETE FROM webhook_attempts WHERE id IN (
             SELECT id FROM webhook_attempts WHERE created_at < $1 LIMIT $2
@@ -62,7 +61,7 @@ export class WebhookAttemptsRetention implements RetentionPolicy {
        )
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 }

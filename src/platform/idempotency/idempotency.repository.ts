@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { openScopedRunner, scopeOf, withCrossTenant } from '../../database/tenant-scope';
 import type { RequestContext } from '../context/request-context';
 import { IdempotencyKeyEntity } from './idempotency-key.entity';
 import { ResponseCipher, SealedBodyError } from './response-cipher';
@@ -131,7 +132,7 @@ export class IdempotencyRepository {
    * returns how many went. Uses the created_at index; each batch is its own short statement.
    */
   async purgeExpiredBatch(manager: EntityManager, batchSize: number): Promise<number> {
-    const rows: { n: number }[] = await manager.query(
+    const rows: { n: number }[] = await withCrossTenant(manager, 'idempotency_purge', (manager) => manager.query(
       `WITH doomed AS (
          SELECT tenant_id, mode, key FROM idempotency_keys
           WHERE created_at < now() - make_interval(hours => $1)
@@ -143,7 +144,7 @@ export class IdempotencyRepository {
        )
        SELECT count(*)::int AS n FROM gone`,
       [IDEMPOTENCY_TTL_HOURS, batchSize],
-    );
+    ));
     return rows[0]?.n ?? 0;
   }
 
@@ -152,6 +153,7 @@ export class IdempotencyRepository {
     if (!manager?.queryRunner?.isTransactionActive) {
       throw new Error('IdempotencyRepository needs the ctx of an open transaction (IdempotencyService.execute)');
     }
+    openScopedRunner(manager)?.scopeTo(scopeOf(ctx));
     return manager;
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../../../platform/context/request-context';
+import { scopedManager, scopeOf } from '../../../database/tenant-scope';
 import type { ProcessorRecord } from './payment-provider';
 
 /**
@@ -15,7 +16,7 @@ export class SandboxProcessorRepository {
 
   /** Stores `record` for the key unless the key was seen before; returns the stored (first) record. */
   async remember(ctx: RequestContext, idempotencyKey: string, record: ProcessorRecord): Promise<ProcessorRecord> {
-    const rows: { result: ProcessorRecord }[] = await this.dataSource.query(
+    const rows: { result: ProcessorRecord }[] = await scopedManager(this.dataSource, scopeOf(ctx)).query(
       `INSERT INTO sandbox_processor_calls (tenant_id, mode, idempotency_key, operation, result)
        VALUES ($1, $2, $3, $4, $5::jsonb)
        ON CONFLICT (tenant_id, mode, idempotency_key) DO NOTHING
@@ -29,7 +30,7 @@ export class SandboxProcessorRepository {
   }
 
   async find(ctx: RequestContext, idempotencyKey: string): Promise<ProcessorRecord | null> {
-    const rows: { result: ProcessorRecord }[] = await this.dataSource.query(
+    const rows: { result: ProcessorRecord }[] = await scopedManager(this.dataSource, scopeOf(ctx)).query(
       'SELECT result FROM sandbox_processor_calls WHERE tenant_id = $1 AND mode = $2 AND idempotency_key = $3',
       [ctx.tenant, ctx.mode, idempotencyKey],
     );
