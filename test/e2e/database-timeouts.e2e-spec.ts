@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { Public } from '../../src/platform/auth/auth.decorator';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * Test-only route (never in production code): a transaction that does 600 ms of non-database
@@ -87,13 +88,13 @@ describe('database pool and timeouts answer 503 with Retry-After, never hang (e2
     try {
       owner = await signUpTenant(seeder.http, 'Slow shop');
       secret = (await createApiKey(seeder.http, owner.accessToken, { access: 'read_only' })).secret;
-      await seeder.app.get(DataSource).query(
+      await (await ownerDb()).query(
         `INSERT INTO products (id, tenant_id, mode, sku, name, price, categories)
          SELECT 'prod_slow' || g, $1, 'live', 'SLOW-' || g, 'Slow product ' || g, 100, ARRAY['bulk']
            FROM generate_series(1, 100000) g`,
         [owner.tenantId],
       );
-      await seeder.app.get(DataSource).query('ANALYZE products');
+      await (await ownerDb()).query('ANALYZE products');
     } finally {
       await seeder.close();
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * `Idempotency-Key` on routes that call the card processor (`@IdempotencyOutsideTransaction`): the
@@ -16,7 +17,7 @@ describe('Idempotency-Key on routes that call the processor (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     shop = await new PaymentShop(t.http, db).setUp('Idempotent pay shop');
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 import type { HttpClient } from '../support/http-client';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * Credentials stay inside their mode and role (API.md: "User and API-key management takes only a
@@ -113,7 +114,7 @@ describe('credentials stay inside their mode and role (e2e)', () => {
       expect(statuses[0]).toBe(200);
       // The loser either saw the other's demotion (409) or had itself just been demoted (401).
       expect([401, 409]).toContain(statuses[1]);
-      const [{ owners }] = await a.app.get(DataSource).query(
+      const [{ owners }] = await (await ownerDb()).query(
         "SELECT count(*)::int AS owners FROM users WHERE tenant_id = $1 AND role = 'owner'",
         [duo.tenantId],
       );

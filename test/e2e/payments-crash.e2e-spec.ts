@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 const root = join(__dirname, '..', '..');
 
@@ -51,7 +52,7 @@ describe('a payment survives the API being killed after the processor charged (e
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
   });
   afterAll(async () => {
     api?.kill('SIGKILL');

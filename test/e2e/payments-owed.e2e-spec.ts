@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * Payments never exceed what is owed: the target (invoice or order) is locked while captured,
@@ -15,7 +16,7 @@ describe('payments never exceed what is owed (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     shop = await new PaymentShop(t.http, db).setUp('Owed shop');
   });
   afterAll(async () => {

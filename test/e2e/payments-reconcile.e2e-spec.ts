@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from '../../src/config/config';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * Processor calls happen outside transactions, so an answer can be lost after the money moved. The
@@ -34,7 +35,7 @@ describe('payment reconciliation (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     config = t.app.get(APP_CONFIG);
     reconciliation = t.app.get(PaymentReconciliationService);
     shop = await new PaymentShop(t.http, db).setUp('Reconcile shop');

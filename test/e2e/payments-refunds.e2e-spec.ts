@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 const DISPUTE_CARD = { ...OK_CARD, number: '4000000000000259' };
 
@@ -20,7 +21,7 @@ describe('refunds move money once and only when they can all happen (e2e)', () =
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     shop = await new PaymentShop(t.http, db).setUp('Refunds shop');
   });
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { ownerDb } from '../support/owner-db';
 
 /** Valid to class-validator's isEmail, but a quoted local part with a comma: the mailer refuses it. */
 const POISON_EMAIL = '"a,b"@example.com';
@@ -94,7 +95,7 @@ describe('outbox relay isolates a failing event (e2e)', () => {
 
   it("dead-letters tenant A's alert while tenant B's webhook still arrives within seconds", async () => {
     // Legacy data: the owner's address was stored before the one validator existed.
-    await t.app.get(DataSource).query(`UPDATE users SET email = $1 WHERE id = $2`, [POISON_EMAIL, poisoned.ownerId]);
+    await (await ownerDb()).query(`UPDATE users SET email = $1 WHERE id = $2`, [POISON_EMAIL, poisoned.ownerId]);
     const aHook = await t.http.post('/api/v1/webhooks', { url: receiverUrl, events: ['inventory.low'] }, { token: poisoned.accessToken });
     expect(aHook.status).toBe(201);
     const bHook = await t.http.post('/api/v1/webhooks', { url: receiverUrl, events: ['product.created'] }, { token: healthy.accessToken });

@@ -8,6 +8,7 @@ import { Clock } from '../../src/platform/clock/clock';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * Renewal charge claims (`service_periods.charge_state`: pending → charging → paid | failed) left in
@@ -40,7 +41,7 @@ describe('renewal charge claims left charging (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     config = t.app.get(APP_CONFIG);
     clock = t.app.get(Clock);
     renewals = t.app.get(RenewalsService);

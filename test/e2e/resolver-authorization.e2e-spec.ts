@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 /**
  * `GET /resolve/public-url` mints a checkout link on every call: a write behind a GET. A read-only
@@ -23,7 +24,7 @@ describe('public-URL resolver needs a read_write credential (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     shop = await signUpTenant(t.http, 'Resolver shop');
     writeKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     readOnlyKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', access: 'read_only' })).secret;

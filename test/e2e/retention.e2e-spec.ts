@@ -6,6 +6,7 @@ import { Clock } from '../../src/platform/clock/clock';
 import { newId } from '../../src/platform/ids/ids';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 const DAY = 86_400_000;
 
@@ -24,7 +25,7 @@ describe('retention job on an injected clock (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     shop = await signUpTenant(t.http, 'Retention shop');
-    db = t.app.get(DataSource);
+    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
     clock = t.app.get(Clock);
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { LOG_DESTINATION } from '../../src/platform/logging/logging.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 /** Every log line the app writes, as written (pino's destination is this stream). */
 const captured: string[] = [];
@@ -97,8 +98,7 @@ describe('no token or secret in logs or stored idempotent responses (e2e, logs c
     expect(logs).not.toContain('ck_live_in_query_');
 
     // The stored idempotent responses hold neither secret in plain text.
-    const rows: { key: string; stored: string }[] = await t.app
-      .get(DataSource)
+    const rows: { key: string; stored: string }[] = await (await ownerDb())
       .query(`SELECT key, response_body::text AS stored FROM idempotency_keys WHERE tenant_id = $1 ORDER BY key`, [owner.tenantId]);
     expect(rows.map((r) => r.key)).toEqual(['log-hook-1', 'log-key-1']);
     for (const row of rows) {
