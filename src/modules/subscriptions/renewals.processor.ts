@@ -31,7 +31,9 @@ export interface RenewalRun {
  *  3. retry: a past-due service whose retry is due has the retry claimed (next_retry_at moved on,
  *     committed) before its open invoice is charged again; paying reactivates it (invoice-paid listener);
  *  4. suspend: past due for SUSPEND_AFTER_DAYS_PAST_DUE days → `suspended` (`service.suspended`).
- * A service behind by several periods catches up one period per run.
+ * A service behind by several periods catches up one period per run. Every sweep shares its batch
+ * fairly between tenants (each tenant's oldest row first), and a service whose step throws is
+ * backed off (1, 2, 4 … minutes, at most 6 h) so one tenant's broken rows cannot starve the others.
  *
  * Before step 2, claims left `charging` for PAYMENT_RECONCILE_AFTER_SECONDS (the worker died
  * between claim and outcome) are settled from the invoice's payments: paid → paid; failed → failed
@@ -67,19 +69,19 @@ export class RenewalsService {
     const run: RenewalRun = { reconciled: 0, renewed: 0, charged: 0, failed: 0, retried: 0, suspended: 0 };
 
     for (const key of await this.repo.dueForRenewal(sweep, now, batch, onlyTenant)) {
-      await this.guard(key, 'renew', async (ctx) => {
+      await this.guard(key, 'renew', now, async (ctx) => {
         if (await this.renewOne(ctx, key.id, now)) run.renewed += 1;
       });
     }
 
     for (const row of await this.repo.stuckCharges(sweep, this.config.PAYMENT_RECONCILE_AFTER_SECONDS, batch, onlyTenant)) {
-      await this.guard(row, 'reconcile-charge', async (ctx) => {
+      await this.guard(row, 'reconcile-charge', now, async (ctx) => {
         if (await this.settleStuckCharge(ctx, row, now)) run.reconciled += 1;
       });
     }
 
-    for (const row of await this.repo.pendingCharges(sweep, batch, onlyTenant)) {
-      await this.guard(row, 'charge', async (ctx) => {
+    for (const row of await this.repo.pendingCharges(sweep, batch, onlyTenant, now)) {
+      await this.guard(row, 'charge', now, async (ctx) => {
         const claimed = await this.tx.run(ctx, (txCtx) => this.repo.claimCharge(txCtx, row.period_id));
         if (!claimed) return;
         const paid = await this.charge(ctx, row.invoice_id);
@@ -96,7 +98,7 @@ export class RenewalsService {
     }
 
     for (const key of await this.repo.dueForRetry(sweep, now, batch, onlyTenant)) {
-      await this.guard(key, 'retry', async (ctx) => {
+      await this.guard(key, 'retry', now, async (ctx) => {
         const claimed = await this.tx.run(ctx, async (txCtx) => {
           const s = await this.repo.findServiceForUpdate(txCtx, key.id);
           if (!s || s.status !== 'past_due' || !s.nextRetryAt || s.nextRetryAt > now || !s.pastDueSince) return false;
@@ -113,8 +115,8 @@ export class RenewalsService {
     }
 
     const cutoff = new Date(now.getTime() - this.config.SUSPEND_AFTER_DAYS_PAST_DUE * DAY_MS);
-    for (const key of await this.repo.dueForSuspension(sweep, cutoff, batch, onlyTenant)) {
-      await this.guard(key, 'suspend', async (ctx) => {
+    for (const key of await this.repo.dueForSuspension(sweep, cutoff, batch, onlyTenant, now)) {
+      await this.guard(key, 'suspend', now, async (ctx) => {
         if (await this.services.suspendForNonPayment(ctx, key.id, now)) run.suspended += 1;
       });
     }
@@ -161,12 +163,22 @@ export class RenewalsService {
   }
 
   /** Runs one service's step with its tenant's context; a failure is logged and the run goes on. */
-  private async guard(key: ServiceKey, step: string, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
+  /**
+   * Runs one step for one service in its tenant's context. A step that throws is logged and
+   * recorded on the service (backoff, see recordSweepFailure) and the batch goes on; a step that
+   * works clears an earlier failure count.
+   */
+  private async guard(key: ServiceKey, step: string, now: Date, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
     const ctx = RequestContext.system('subscriptions-renew', key.tenant_id, key.mode, `job_subscriptions_${step}_${key.id}`);
     try {
       await work(ctx);
+      if (key.sweep_failures) await this.repo.clearSweepFailures(ctx, key.id);
     } catch (err) {
-      this.logger.error({ service_id: key.id, step, err: (err as Error).message }, 'subscription renewal step failed');
+      this.logger.error({ service_id: key.id, tenant_id: key.tenant_id, step, err: (err as Error).message }, 'subscription renewal step failed');
+      await this.repo.recordSweepFailure(ctx, key.id, now).catch((recordErr: Error) =>
+        this.logger.error({ service_id: key.id, err: recordErr.message }, 'could not record the failed renewal step'),
+      );
     }
   }
+
 }

@@ -37,6 +37,8 @@ export interface ServiceKey {
   id: string;
   tenant_id: string;
   mode: Mode;
+  /** Consecutive failed worker steps of the service (0 when healthy). */
+  sweep_failures?: number;
 }
 
 /**
@@ -207,13 +209,38 @@ export class ServicesRepository {
   }
 
   // --- worker sweeps (cross-tenant, keys only)
+  /*
+   * Every sweep below shares one batch fairly between tenants: the due rows are numbered within
+   * their tenant (oldest first) and the batch takes every tenant's first row, then every tenant's
+   * second… so one tenant's backlog (or its failing rows) cannot fill a batch. A service whose step
+   * threw is left out until its `sweep_retry_at` (exponential backoff, recordSweepFailure).
+   */
+
   /** Active services whose period has ended. */
   dueForRenewal(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
+    return this.fairSweep(ctx, `status = 'active' AND current_period_end <= $1`, 'current_period_end', now, limit, tenantId);
+  }
+
+  /** Past-due services whose next retry is due. */
+  dueForRetry(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
+    return this.fairSweep(ctx, `status = 'past_due' AND next_retry_at IS NOT NULL AND next_retry_at <= $1`, 'next_retry_at', now, limit, tenantId);
+  }
+
+  /** Past-due services unpaid since before `cutoff` (not backed off at `now`). */
+  dueForSuspension(ctx: RequestContext, cutoff: Date, limit: number, tenantId: string | null = null, now: Date = cutoff): Promise<ServiceKey[]> {
+    return this.fairSweep(ctx, `status = 'past_due' AND past_due_since <= $4`, 'past_due_since', now, limit, tenantId, [cutoff]);
+  }
+
+  private fairSweep(ctx: RequestContext, due: string, oldest: string, now: Date, limit: number, tenantId: string | null, extra: unknown[] = []): Promise<ServiceKey[]> {
     return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
-      `SELECT id, tenant_id, mode FROM services WHERE status = 'active' AND current_period_end <= $1
-          AND ($3::text IS NULL OR tenant_id = $3)
-        ORDER BY current_period_end, id LIMIT $2`,
-      [now, limit, tenantId],
+      `SELECT id, tenant_id, mode, sweep_failures FROM (
+         SELECT id, tenant_id, mode, sweep_failures, ${oldest} AS oldest,
+                row_number() OVER (PARTITION BY tenant_id ORDER BY ${oldest}, id) AS turn
+           FROM services
+          WHERE ${due} AND (sweep_retry_at IS NULL OR sweep_retry_at <= $1) AND ($3::text IS NULL OR tenant_id = $3)
+       ) due
+       ORDER BY turn, oldest, id LIMIT $2`,
+      [now, limit, tenantId, ...extra],
     ), ctx);
   }
 
@@ -229,14 +256,19 @@ export class ServicesRepository {
       .getOne();
   }
 
-  /** Renewal invoices whose first charge has not been attempted yet (e.g. the process died in between). */
-  pendingCharges(ctx: RequestContext, limit: number, tenantId: string | null = null): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
+  /** Renewal invoices whose first charge has not been attempted yet (e.g. the process died in between); fair between tenants. */
+  pendingCharges(ctx: RequestContext, limit: number, tenantId: string | null = null, now: Date = new Date()): Promise<(ServiceKey & { period_id: string; service_id: string; invoice_id: string })[]> {
     return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
-      `SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id
-         FROM service_periods p
-        WHERE p.charge_state = 'pending' AND p.invoice_id IS NOT NULL AND ($2::text IS NULL OR p.tenant_id = $2)
-        ORDER BY p.created_at LIMIT $1`,
-      [limit, tenantId],
+      `SELECT period_id, service_id, invoice_id, tenant_id, mode, id, sweep_failures FROM (
+         SELECT p.id AS period_id, p.service_id, p.invoice_id, p.tenant_id, p.mode, p.service_id AS id, s.sweep_failures, p.created_at,
+                row_number() OVER (PARTITION BY p.tenant_id ORDER BY p.created_at, p.id) AS turn
+           FROM service_periods p
+           JOIN services s ON s.id = p.service_id AND s.tenant_id = p.tenant_id AND s.mode = p.mode
+          WHERE p.charge_state = 'pending' AND p.invoice_id IS NOT NULL AND ($2::text IS NULL OR p.tenant_id = $2)
+            AND (s.sweep_retry_at IS NULL OR s.sweep_retry_at <= $3)
+       ) due
+       ORDER BY turn, created_at, period_id LIMIT $1`,
+      [limit, tenantId, now],
     ), ctx);
   }
 
@@ -253,24 +285,27 @@ export class ServicesRepository {
     ), ctx);
   }
 
-  /** Past-due services whose next retry is due. */
-  dueForRetry(ctx: RequestContext, now: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
-    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
-      `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND next_retry_at IS NOT NULL AND next_retry_at <= $1
-          AND ($3::text IS NULL OR tenant_id = $3)
-        ORDER BY next_retry_at, id LIMIT $2`,
-      [now, limit, tenantId],
-    ), ctx);
+  /**
+   * A worker step threw for this service: count it and keep the service out of the sweeps for
+   * 1, 2, 4 … minutes after `now` (at most 6 hours), so a row that fails every run cannot hold a
+   * place in every batch. `now` is the run's clock, not the database's, so tests can move it.
+   */
+  async recordSweepFailure(ctx: RequestContext, serviceId: string, now: Date): Promise<void> {
+    await this.m(ctx).query(
+      `UPDATE services
+          SET sweep_failures = sweep_failures + 1,
+              sweep_retry_at = $4::timestamptz + least(interval '1 minute' * power(2, least(sweep_failures, 20)), interval '6 hours')
+        WHERE id = $1 AND tenant_id = $2 AND mode = $3`,
+      [serviceId, ctx.tenant, ctx.mode, now],
+    );
   }
 
-  /** Past-due services unpaid since before `cutoff`. */
-  dueForSuspension(ctx: RequestContext, cutoff: Date, limit: number, tenantId: string | null = null): Promise<ServiceKey[]> {
-    return this.tx.acrossTenants('renewal_sweep', (m) => m.query(
-      `SELECT id, tenant_id, mode FROM services WHERE status = 'past_due' AND past_due_since <= $1
-          AND ($3::text IS NULL OR tenant_id = $3)
-        ORDER BY past_due_since, id LIMIT $2`,
-      [cutoff, limit, tenantId],
-    ), ctx);
+  /** A step worked again for a service that had failed before. */
+  async clearSweepFailures(ctx: RequestContext, serviceId: string): Promise<void> {
+    await this.m(ctx).query(
+      `UPDATE services SET sweep_failures = 0, sweep_retry_at = NULL WHERE id = $1 AND tenant_id = $2 AND mode = $3 AND sweep_failures > 0`,
+      [serviceId, ctx.tenant, ctx.mode],
+    );
   }
 
   // --- checkout links

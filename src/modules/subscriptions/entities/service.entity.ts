@@ -50,6 +50,10 @@ export class ServiceEntity {
   @Column({ name: 'past_due_since', type: 'timestamptz', precision: 3, nullable: true }) pastDueSince: Date | null;
   @Column({ name: 'next_retry_at', type: 'timestamptz', precision: 3, nullable: true }) nextRetryAt: Date | null;
   @Column({ name: 'retry_count', type: 'integer', default: 0 }) retryCount: number;
+  /** Worker steps (renew, charge, retry, suspend) that threw for this service in a row; reset by one that works. */
+  @Column({ name: 'sweep_failures', type: 'integer', default: 0 }) sweepFailures: number;
+  /** A failing service is left out of the worker's sweeps until then (backoff), so it cannot hold a batch. */
+  @Column({ name: 'sweep_retry_at', type: 'timestamptz', precision: 3, nullable: true }) sweepRetryAt: Date | null;
   @Column({ name: 'activated_at', type: 'timestamptz', precision: 3, nullable: true }) activatedAt: Date | null;
   @Column({ name: 'suspended_at', type: 'timestamptz', precision: 3, nullable: true }) suspendedAt: Date | null;
   @Column({ name: 'terminated_at', type: 'timestamptz', precision: 3, nullable: true }) terminatedAt: Date | null;
