@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * List a subscription product's tiers
-         * @description All tiers of the product (not paged), cheapest first.
+         * @description All tiers of the product, cheapest first (ties by id), in pages like every list; `cursor` pages by (price, id).
          */
         get: operations["listProductTiers"];
         put?: never;
@@ -482,7 +482,7 @@ export interface paths {
         };
         /**
          * List a subscription's tiers by its label
-         * @description The tiers of the subscription product whose `label_name` this is (not paged), cheapest first; 404 when no product has it.
+         * @description The tiers of the subscription product whose `label_name` this is, cheapest first (ties by id), in pages like every list (`cursor` pages by price and id); 404 when no subscription product has it.
          */
         get: operations["listSubscriptionTiers"];
         put?: never;
@@ -502,7 +502,7 @@ export interface paths {
         };
         /**
          * List categories
-         * @description Every category used by a non-archived product of this tenant and mode, with the number of such products, sorted by name (not paged).
+         * @description Every category used by a non-archived product of this tenant and mode, with the number of such products, sorted by name (Unicode code point order), in pages like every list; `cursor` pages by name.
          */
         get: operations["listCategories"];
         put?: never;
@@ -2258,7 +2258,10 @@ export interface components {
         };
         /** @description A card to charge. Never stored or logged; only brand, last4 and expiry are kept. */
         CardInput: {
-            /** @description 12 to 19 digits passing the Luhn check. */
+            /**
+             * Format: card-number
+             * @description 12 to 19 digits passing the Luhn check.
+             */
             number: string;
             exp_month: number;
             exp_year: number;
@@ -2636,7 +2639,7 @@ export interface components {
             categories: string[];
             images: components["schemas"]["ProductImage"][];
             attributes: components["schemas"]["Attributes"];
-            metadata: components["schemas"]["Metadata"];
+            metadata: components["schemas"]["ProductMetadata"];
             /** @description Units available, kept by the inventory module; read-only. */
             stock: number;
             variants: components["schemas"]["ProductVariant"][];
@@ -2691,7 +2694,7 @@ export interface components {
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
             /** @description String values; at most 50 keys. */
-            metadata?: components["schemas"]["Metadata"];
+            metadata?: components["schemas"]["ProductMetadata"];
             variants?: components["schemas"]["CreateVariantRequest"][];
         };
         /** @description Only the fields sent change. `stock` is not writable. */
@@ -2707,7 +2710,7 @@ export interface components {
             categories?: string[];
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
-            metadata?: components["schemas"]["Metadata"];
+            metadata?: components["schemas"]["ProductMetadata"];
         };
         CreateVariantRequest: {
             sku: components["schemas"]["Sku"];
@@ -2914,8 +2917,12 @@ export interface components {
          * @description ISO 8601, UTC.
          */
         Timestamp: string;
-        /** @description Free-form key/value pairs for the caller's own use. */
+        /** @description Free-form key/value pairs for the caller's own use, with Stripe's limits (at most 50 keys of up to 40 characters, string values up to 500 characters). */
         Metadata: {
+            [key: string]: string;
+        };
+        /** @description Free-form key/value pairs for the caller's own use (at most 50 keys of up to 100 characters, string values up to 500 characters). */
+        ProductMetadata: {
             [key: string]: string;
         };
         Meta: {
@@ -2969,6 +2976,8 @@ export interface components {
                 worker: "up" | "down";
             };
         };
+        /** @description An ISO 8601 date (`2026-01-31`, midnight UTC) or date-time (`2026-01-31T12:00:00Z`). */
+        DateFilter: string;
     };
     responses: {
         /** @description The service. */
@@ -3185,17 +3194,19 @@ export interface components {
         /** @description Sort direction. */
         Order: "asc" | "desc";
         /** @description Only items created at or after this ISO 8601 date or date-time. */
-        DateFrom: string;
+        DateFrom: components["schemas"]["DateFilter"];
         /** @description Only items created at or before this ISO 8601 date or date-time. */
-        DateTo: string;
+        DateTo: components["schemas"]["DateFilter"];
         /** @description Alias of `date_from`. */
-        From: string;
+        From: components["schemas"]["DateFilter"];
         /** @description Alias of `date_to`. */
-        To: string;
+        To: components["schemas"]["DateFilter"];
         /** @description The resource's id. */
         PathId: string;
         /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
         IdempotencyKey: string;
+        /** @description Sort field; this list sorts by creation time only. */
+        SortCreatedAt: "created_at";
     };
     requestBodies: never;
     headers: {
@@ -3434,6 +3445,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only users with this role. */
@@ -3581,6 +3594,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only keys of this mode. */
@@ -3695,6 +3710,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description An event type (`order.created`) or a family (`order.*`). */
@@ -4144,7 +4161,16 @@ export interface operations {
     };
     listProductTiers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /** @description The product's id (`prod_…`). */
@@ -4154,7 +4180,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tiers. */
+            /** @description A page of the tiers. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4166,10 +4192,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ProductTier"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4301,7 +4328,16 @@ export interface operations {
     };
     listSubscriptionTiers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /** @description The `label_name` of a subscription product. */
@@ -4311,7 +4347,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tiers. */
+            /** @description A page of the tiers. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4323,10 +4359,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ProductTier"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4335,14 +4372,23 @@ export interface operations {
     };
     listCategories: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The categories. */
+            /** @description A page of the categories. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4354,10 +4400,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Category"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -4383,15 +4430,15 @@ export interface operations {
                 /** @description Case-insensitive prefix of the first name, the last name or the full name. */
                 name?: string;
                 /** @description Comma-separated tags; only customers having all of them. */
-                tags?: string;
+                tags?: string[];
                 /** @description Exact external account reference. */
                 account_ref_id?: string;
                 /** @description Only `active` or only `archived` customers; another value → 400 naming `status`. */
                 status?: components["schemas"]["CustomerStatus"];
                 /** @description Only customers created at or after this ISO 8601 date or date-time. */
-                created_from?: string;
+                created_from?: components["schemas"]["DateFilter"];
                 /** @description Only customers created at or before this ISO 8601 date or date-time. */
-                created_to?: string;
+                created_to?: components["schemas"]["DateFilter"];
             };
             header?: never;
             path?: never;
@@ -4828,6 +4875,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5019,6 +5068,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5147,6 +5198,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5309,6 +5362,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only movements at this location. */
@@ -5359,6 +5414,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
