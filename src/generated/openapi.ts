@@ -1838,12 +1838,18 @@ export interface components {
             to_tier: string;
             from_billing_cycle: components["schemas"]["BillingCycle"];
             to_billing_cycle: components["schemas"]["BillingCycle"];
+            /** Format: int32 */
             period_days: number;
+            /** Format: int32 */
             used_days: number;
+            /** Format: int32 */
             unused_days: number;
             credit: components["schemas"]["Amount"];
             charge: components["schemas"]["Amount"];
-            /** @description May be negative (a downgrade). */
+            /**
+             * Format: int64
+             * @description May be negative (a downgrade).
+             */
             net: number;
             invoice_id: string | null;
             credited: components["schemas"]["Amount"];
@@ -1875,6 +1881,7 @@ export interface components {
             past_due_since: string | null;
             /** Format: date-time */
             next_retry_at: string | null;
+            /** Format: int32 */
             retry_count: number;
             /** Format: date-time */
             activated_at: string | null;
@@ -1935,6 +1942,7 @@ export interface components {
             account_ref_id: string;
             customer_email: string;
             subscriptions: components["schemas"]["AccountSubscription"][];
+            /** Format: int32 */
             total_subscriptions: number;
         };
         FixSubscriptionLink: {
@@ -1956,6 +1964,7 @@ export interface components {
         InvoiceLine: {
             id: components["schemas"]["Id"];
             description: string;
+            /** Format: int32 */
             quantity: number;
             unit_amount: components["schemas"]["Amount"];
             amount: components["schemas"]["Amount"];
@@ -2009,8 +2018,12 @@ export interface components {
         };
         CreateInvoiceLine: {
             description: string;
+            /** Format: int32 */
             quantity: number;
-            /** @description Integer minor units. */
+            /**
+             * Format: int64
+             * @description Integer minor units.
+             */
             unit_amount: number;
             product_id?: string;
         };
@@ -2023,7 +2036,10 @@ export interface components {
             lines?: components["schemas"]["CreateInvoiceLine"][];
             /** @description A product id; with `amount` makes one line. */
             product_manage_id?: string;
-            /** @description Integer minor units (with `product_manage_id`). */
+            /**
+             * Format: int64
+             * @description Integer minor units (with `product_manage_id`).
+             */
             amount?: number;
             /** @description The line's description with `product_manage_id` (default the product's name). */
             description?: string;
@@ -2042,7 +2058,10 @@ export interface components {
             card?: components["schemas"]["CardInput"];
         };
         RefundInvoiceRequest: {
-            /** @description Default all that is left to refund. */
+            /**
+             * Format: int64
+             * @description Default all that is left to refund.
+             */
             amount?: number;
             reason?: string;
         };
@@ -2107,6 +2126,7 @@ export interface components {
             sku: string;
             name: string;
             unit_price: components["schemas"]["Amount"];
+            /** Format: int32 */
             quantity: number;
             line_total: components["schemas"]["Amount"];
         };
@@ -2155,6 +2175,7 @@ export interface components {
             product_id: string;
             /** @description One of the product's variants (`var_…`); its price override applies. */
             variant_id?: string | null;
+            /** Format: int32 */
             quantity: number;
             /**
              * @deprecated
@@ -2206,7 +2227,9 @@ export interface components {
             /** @enum {string} */
             brand: "visa" | "mastercard" | "amex" | "discover" | "unknown";
             last4: string;
+            /** Format: int32 */
             exp_month: number;
+            /** Format: int32 */
             exp_year: number;
         };
         /** @description What must happen before the payment can proceed. */
@@ -2263,12 +2286,17 @@ export interface components {
              * @description 12 to 19 digits passing the Luhn check.
              */
             number: string;
+            /** Format: int32 */
             exp_month: number;
+            /** Format: int32 */
             exp_year: number;
             cvc: string;
         };
         CreatePaymentIntentRequest: {
-            /** @description Integer minor units. */
+            /**
+             * Format: int64
+             * @description Integer minor units.
+             */
             amount: number;
             currency: components["schemas"]["Currency"];
             /** @enum {string} */
@@ -2284,11 +2312,17 @@ export interface components {
             card?: components["schemas"]["CardInput"];
         };
         CapturePaymentRequest: {
-            /** @description At most the authorized amount; default all of it. */
+            /**
+             * Format: int64
+             * @description At most the authorized amount; default all of it.
+             */
             amount?: number;
         };
         RefundPaymentRequest: {
-            /** @description Default all that is left to refund. */
+            /**
+             * Format: int64
+             * @description Default all that is left to refund.
+             */
             amount?: number;
             /** @example requested_by_customer */
             reason?: string;
@@ -2366,23 +2400,34 @@ export interface components {
         };
         StockAtLocation: {
             location_id: string;
+            /** Format: int64 */
             on_hand: number;
+            /** Format: int64 */
             reserved: number;
-            /** @description on_hand − reserved. */
+            /**
+             * Format: int64
+             * @description on_hand − reserved.
+             */
             available: number;
         };
         VariantStock: {
             variant_id: string;
+            /** Format: int64 */
             total_on_hand: number;
+            /** Format: int64 */
             total_reserved: number;
+            /** Format: int64 */
             total_available: number;
             locations: components["schemas"]["StockAtLocation"][];
         };
         /** @description A product's stock; the totals and `locations` include every variant, `variants` breaks them down. */
         Inventory: {
             product_id: string;
+            /** Format: int64 */
             total_on_hand: number;
+            /** Format: int64 */
             total_reserved: number;
+            /** Format: int64 */
             total_available: number;
             locations: components["schemas"]["StockAtLocation"][];
             variants: components["schemas"]["VariantStock"][];
@@ -2390,7 +2435,10 @@ export interface components {
         /** @enum {string} */
         AdjustmentReason: "received" | "sold" | "returned" | "damaged" | "correction" | "lost" | "transfer";
         AdjustInventoryRequest: {
-            /** @description Units to add (positive) or remove (negative); never zero. */
+            /**
+             * Format: int32
+             * @description Units to add (positive) or remove (negative); never zero.
+             */
             quantity: number;
             reason: components["schemas"]["AdjustmentReason"];
             /** @description The location (`loc_…`); optional only when the tenant has exactly one location in this mode. */
@@ -2411,7 +2459,9 @@ export interface components {
             kind: "adjustment" | "reservation" | "release" | "commit";
             /** @description The adjustment's reason; `sold` for commits; null for reservations and releases. */
             reason: string | null;
+            /** Format: int32 */
             on_hand_delta: number;
+            /** Format: int32 */
             reserved_delta: number;
             note: string | null;
             /** @description What caused the movement (an order id), when not a manual adjustment. */
@@ -2428,11 +2478,13 @@ export interface components {
             product_id: string;
             /** @description The location watched; null for the product's total across locations. */
             location_id: string | null;
+            /** Format: int32 */
             threshold: number;
             state: components["schemas"]["StockAlertState"];
             created_at: components["schemas"]["Timestamp"];
         };
         CreateStockAlertRequest: {
+            /** Format: int32 */
             threshold: number;
             /** @description Watch one location (`loc_…`) instead of the total. */
             location_id?: string;
@@ -2460,12 +2512,16 @@ export interface components {
             event_type: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
+            /** Format: int32 */
             attempt_count: number;
             next_attempt_at: components["schemas"]["Timestamp"] | null;
             created_at: components["schemas"]["Timestamp"];
             attempts: {
+                /** Format: int32 */
                 attempt: number;
+                /** Format: int32 */
                 status_code: number | null;
+                /** Format: int32 */
                 latency_ms: number;
                 error: string | null;
                 response_excerpt: string | null;
@@ -2532,6 +2588,7 @@ export interface components {
         };
         /** @description Computed from the customer's orders when read; zeros and nulls while it has none. */
         OrderSummary: {
+            /** Format: int64 */
             order_count: number;
             total_spent: components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"] | null;
@@ -2640,7 +2697,10 @@ export interface components {
             images: components["schemas"]["ProductImage"][];
             attributes: components["schemas"]["Attributes"];
             metadata: components["schemas"]["ProductMetadata"];
-            /** @description Units available, kept by the inventory module; read-only. */
+            /**
+             * Format: int64
+             * @description Units available, kept by the inventory module; read-only.
+             */
             stock: number;
             variants: components["schemas"]["ProductVariant"][];
             created_at: components["schemas"]["Timestamp"];
@@ -2673,14 +2733,20 @@ export interface components {
         };
         Category: {
             name: string;
-            /** @description Non-archived products in this category. */
+            /**
+             * Format: int64
+             * @description Non-archived products in this category.
+             */
             product_count: number;
         };
         CreateProductRequest: {
             sku: components["schemas"]["Sku"];
             name: string;
             description?: string | null;
-            /** @description Integer minor units (1999 = 19.99). */
+            /**
+             * Format: int64
+             * @description Integer minor units (1999 = 19.99).
+             */
             price: number;
             /** @description Defaults to `usd`. */
             currency?: components["schemas"]["Currency"];
@@ -2702,6 +2768,7 @@ export interface components {
             sku?: components["schemas"]["Sku"];
             name?: string;
             description?: string | null;
+            /** Format: int64 */
             price?: number;
             currency?: components["schemas"]["Currency"];
             status?: components["schemas"]["ProductStatus"];
@@ -2714,13 +2781,17 @@ export interface components {
         };
         CreateVariantRequest: {
             sku: components["schemas"]["Sku"];
-            /** @description Overrides the product's price; null or absent uses it. */
+            /**
+             * Format: int64
+             * @description Overrides the product's price; null or absent uses it.
+             */
             price?: number | null;
             attributes?: components["schemas"]["Attributes"];
             image?: components["schemas"]["ProductImage"] | null;
         };
         UpdateVariantRequest: {
             sku?: components["schemas"]["Sku"];
+            /** Format: int64 */
             price?: number | null;
             attributes?: components["schemas"]["Attributes"];
             image?: components["schemas"]["ProductImage"] | null;
@@ -2729,6 +2800,7 @@ export interface components {
             label_name: components["schemas"]["LabelName"];
             name: string;
             description?: string | null;
+            /** Format: int64 */
             price: number;
             /** @description Defaults to the product's currency. */
             currency?: components["schemas"]["Currency"];
@@ -2740,6 +2812,7 @@ export interface components {
             label_name?: components["schemas"]["LabelName"];
             name?: string;
             description?: string | null;
+            /** Format: int64 */
             price?: number;
             currency?: components["schemas"]["Currency"];
             billing_cycle?: components["schemas"]["BillingCycle"];
@@ -2768,7 +2841,10 @@ export interface components {
             dead_letter?: components["schemas"]["EventDeadLetter"] | null;
         };
         EventDeadLetter: {
-            /** @description Failed tries so far. */
+            /**
+             * Format: int32
+             * @description Failed tries so far.
+             */
             attempts: number;
             /**
              * @description The last failure as `<subscriber>: <message>`, credentials redacted.
@@ -2815,6 +2891,7 @@ export interface components {
             /** @constant */
             token_type: "Bearer";
             /**
+             * Format: int32
              * @description Seconds until the access token expires.
              * @example 3600
              */
@@ -2903,6 +2980,7 @@ export interface components {
          */
         Id: string;
         /**
+         * Format: int64
          * @description Integer minor units of the currency (19999 = 199.99).
          * @example 19999
          */
@@ -2933,12 +3011,22 @@ export interface components {
             livemode: boolean;
         };
         ListMeta: components["schemas"]["Meta"] & {
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int32
+             * @description Absent in cursor mode.
+             */
             page?: number;
+            /** Format: int32 */
             per_page: number;
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int64
+             * @description Absent in cursor mode.
+             */
             total?: number;
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int64
+             * @description Absent in cursor mode.
+             */
             total_pages?: number;
             has_next: boolean;
             has_previous: boolean;

@@ -548,7 +548,7 @@ export class CreateCustomerAddressRequestDto implements Schema<"CreateCustomerAd
   region?: S["CreateCustomerAddressRequest"]["region"];
   @IfPresent() @IsString() @MaxLength(20)
   postal_code?: S["CreateCustomerAddressRequest"]["postal_code"];
-  @IsString() @Matches(new RegExp("^[A-Z]{2}$"))
+  @IsString() @MaxLength(2) @Matches(new RegExp("^[A-Z]{2}$"), { message: "$property must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)" })
   country: S["CreateCustomerAddressRequest"]["country"];
   @IfPresent() @IsString() @MaxLength(40)
   phone?: S["CreateCustomerAddressRequest"]["phone"];
@@ -575,7 +575,7 @@ export class CustomerAddressInputDto implements Schema<"CustomerAddressInput"> {
   region?: S["CustomerAddressInput"]["region"];
   @IfPresent() @IsString() @MaxLength(20)
   postal_code?: S["CustomerAddressInput"]["postal_code"];
-  @IsString() @Matches(new RegExp("^[A-Z]{2}$"))
+  @IsString() @MaxLength(2) @Matches(new RegExp("^[A-Z]{2}$"), { message: "$property must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)" })
   country: S["CustomerAddressInput"]["country"];
   @IfPresent() @IsString() @MaxLength(40)
   phone?: S["CustomerAddressInput"]["phone"];
@@ -919,7 +919,7 @@ export class UpdateCustomerAddressRequestDto implements Schema<"UpdateCustomerAd
   region?: S["UpdateCustomerAddressRequest"]["region"];
   @IsOptional() @IsString() @MaxLength(20)
   postal_code?: S["UpdateCustomerAddressRequest"]["postal_code"];
-  @IfPresent() @IsString() @Matches(new RegExp("^[A-Z]{2}$"))
+  @IfPresent() @IsString() @MaxLength(2) @Matches(new RegExp("^[A-Z]{2}$"), { message: "$property must be an ISO 3166-1 alpha-2 code in upper case (e.g. US)" })
   country?: S["UpdateCustomerAddressRequest"]["country"];
   @IsOptional() @IsString() @MaxLength(40)
   phone?: S["UpdateCustomerAddressRequest"]["phone"];
