@@ -40,7 +40,11 @@ function resolve(schema: Schema): { schema: Schema; nullable: boolean; name?: st
       const members: Schema[] = current.oneOf ?? current.anyOf;
       const nonNull = members.filter((m) => m.type !== 'null');
       if (nonNull.length !== members.length) nullable = true;
-      if (nonNull.length !== 1) throw new Error(`unsupported union ${JSON.stringify(current)}`);
+      if (nonNull.length > 1) {
+        // A union of scalars (`anyOf: [{format: date}, {format: date-time}]`) is checked member by member.
+        current = { ...current, oneOf: undefined, anyOf: nonNull.map((m) => resolve(m).schema) };
+        break;
+      }
       current = nonNull[0];
     } else break;
   }
@@ -59,41 +63,82 @@ function use(decorator: string, from: 'cv' | 'spec' = 'cv'): string {
   return decorator;
 }
 
-/** Decorators for a scalar (or a map) value; `each` applies them to every array member. */
+/** ValidationOptions of a decorator: `each` for array members, the spec's `x-error-message` for the shape check. */
+function options(each: boolean, message?: string): string {
+  const parts = [each ? 'each: true' : '', message ? `message: ${lit(message)}` : ''].filter(Boolean);
+  return parts.length ? `{ ${parts.join(', ')} }` : '';
+}
+const args = (...list: string[]) => list.filter(Boolean).join(', ');
+
+/** `format: date` / `date-time`, alone or as a union of both: an ISO 8601 date the API can read. */
+const isDateFormat = (schema: Schema) => typesOf(schema).join() === 'string' && (schema.format === 'date' || schema.format === 'date-time');
+
+/**
+ * Decorators for a scalar (or a map) value; `each` applies them to every array member. The spec's
+ * `x-error-message` replaces class-validator's message on the check that defines the value's shape:
+ * the pattern, else the enum, else the format, else the type; bounds keep their own messages.
+ */
 function scalarDecorators(schema: Schema, each: boolean, inQuery: boolean): string[] {
-  const opt = each ? '{ each: true }' : '';
-  const withOpt = (args: string) => (each ? (args ? `${args}, ${opt}` : opt) : args);
+  const message: string | undefined = schema['x-error-message'];
+  const shape = schema.pattern ? 'pattern' : schema.enum || schema.const !== undefined ? 'enum' : schema.format ? 'format' : 'type';
+  const opt = (part: string) => options(each, part === shape ? message : undefined);
   const out: string[] = [];
   const types = typesOf(schema);
-  if (schema.const !== undefined) out.push(`@${use('IsIn')}(${withOpt(lit([schema.const]))})`);
-  else if (schema.enum) out.push(`@${use('IsIn')}(${withOpt(lit(schema.enum.filter((v: unknown) => v !== null)))})`);
-  if (types.length === 1 && types[0] === 'string') {
-    if (!schema.enum && schema.const === undefined) out.push(`@${use('IsString')}(${withOpt('')})`);
-    if (schema.minLength !== undefined) out.push(`@${use('MinLength')}(${withOpt(String(schema.minLength))})`);
-    if (schema.maxLength !== undefined) out.push(`@${use('MaxLength')}(${withOpt(String(schema.maxLength))})`);
-    if (schema.pattern) out.push(`@${use('Matches')}(${withOpt(`new RegExp(${lit(schema.pattern)})`)})`);
-    if (schema.format === 'email') out.push(`@${use('IsEmailAddress', 'spec')}(${withOpt('')})`);
-    if (schema.format === 'uri') out.push(`@${use('IsHttpUrl', 'spec')}(${withOpt('')})`);
-    if (schema.format === 'date-time' || schema.format === 'date') out.push(`@${use('IsISO8601')}(${withOpt('{ strict: true }')})`);
+  const text = types.join() === 'string' || (schema.anyOf as Schema[] | undefined)?.every((m) => typesOf(m).join() === 'string');
+  if (inQuery && !each && text) out.push(`@${use('QueryText', 'spec')}()`);
+  if (schema.const !== undefined) out.push(`@${use('IsIn')}(${args(lit([schema.const]), opt('enum'))})`);
+  else if (schema.enum) out.push(`@${use('IsIn')}(${args(lit(schema.enum.filter((v: unknown) => v !== null)), opt('enum'))})`);
+  if (schema.not) {
+    const refused = schema.not.const !== undefined ? [schema.not.const] : schema.not.enum;
+    if (!refused) throw new Error(`unsupported not ${JSON.stringify(schema.not)}`);
+    out.push(`@${use('IsNotIn')}(${args(lit(refused), options(each, schema.not['x-error-message']))})`);
+  }
+  if (schema.anyOf) {
+    // A union of scalars: dates in either form, or plain JSON types without further limits.
+    const members: Schema[] = schema.anyOf;
+    if (members.every(isDateFormat)) {
+      out.push(`@${use('IsString')}(${opt('type')})`);
+      const max = Math.max(...members.map((m) => m.maxLength ?? Infinity));
+      if (Number.isFinite(max)) out.push(`@${use('MaxLength')}(${args(String(max), options(each))})`);
+      out.push(`@${use('IsIsoDate', 'spec')}(${options(each, message)})`);
+    } else if (members.every((m) => typesOf(m).length === 1 && Object.keys(m).every((k) => k === 'type' || k === 'description'))) {
+      out.push(`@${use('IsScalarOf', 'spec')}(${args(lit(members.map((m) => typesOf(m)[0])), options(each, message))})`);
+    } else throw new Error(`unsupported union ${JSON.stringify(schema.anyOf)}`);
+  } else if (types.length === 1 && types[0] === 'string') {
+    if (!schema.enum && schema.const === undefined) out.push(`@${use('IsString')}(${opt('type')})`);
+    if (schema.minLength !== undefined) out.push(`@${use('MinLength')}(${args(String(schema.minLength), options(each))})`);
+    if (schema.maxLength !== undefined) out.push(`@${use('MaxLength')}(${args(String(schema.maxLength), options(each))})`);
+    if (schema.pattern) out.push(`@${use('Matches')}(${args(`new RegExp(${lit(schema.pattern)})`, opt('pattern'))})`);
+    if (schema.format === 'email') out.push(`@${use('IsEmailAddress', 'spec')}(${opt('format')})`);
+    if (schema.format === 'uri') out.push(`@${use('IsHttpUrl', 'spec')}(${opt('format')})`);
+    if (schema.format === 'card-number') out.push(`@${use('IsCardNumber', 'spec')}(${opt('format')})`);
+    if (isDateFormat(schema)) out.push(`@${use('IsIsoDate', 'spec')}(${opt('format')})`);
   } else if (types.length === 1 && (types[0] === 'integer' || types[0] === 'number')) {
     if (inQuery && !each) out.push(`@${use('QueryNumber', 'spec')}()`);
-    out.push(types[0] === 'integer' ? `@${use('IsInt')}(${withOpt('')})` : `@${use('IsNumber')}(${withOpt('{ allowNaN: false, allowInfinity: false }')})`);
-    if (schema.minimum !== undefined) out.push(`@${use('Min')}(${withOpt(String(schema.minimum))})`);
-    if (schema.maximum !== undefined) out.push(`@${use('Max')}(${withOpt(String(schema.maximum))})`);
+    out.push(
+      types[0] === 'integer'
+        ? `@${use('IsInt')}(${opt(shape === 'format' ? 'format' : 'type')})`
+        : `@${use('IsNumber')}(${args('{ allowNaN: false, allowInfinity: false }', opt(shape === 'format' ? 'format' : 'type'))})`,
+    );
+    if (schema.minimum !== undefined) out.push(`@${use('Min')}(${args(String(schema.minimum), options(each))})`);
+    if (schema.maximum !== undefined) out.push(`@${use('Max')}(${args(String(schema.maximum), options(each))})`);
   } else if (types.length === 1 && types[0] === 'boolean') {
     if (inQuery && !each) out.push(`@${use('QueryBoolean', 'spec')}()`);
-    out.push(`@${use('IsBoolean')}(${withOpt('')})`);
+    out.push(`@${use('IsBoolean')}(${opt('type')})`);
   } else if (types.length === 1 && types[0] === 'object' && schema.additionalProperties && !schema.properties) {
     const value = resolve(schema.additionalProperties === true ? {} : schema.additionalProperties).schema;
     const rule = {
       maxProperties: schema.maxProperties,
+      keyMinLength: schema.propertyNames?.minLength,
       keyMaxLength: schema.propertyNames?.maxLength,
+      keyPattern: schema.propertyNames?.pattern,
       valueTypes: typesOf(value),
       valueMaxLength: value.maxLength,
     };
-    out.push(`@${use('IsSpecMap', 'spec')}(${lit(rule)}${each ? `, ${opt}` : ''})`);
+    out.push(`@${use('IsSpecMap', 'spec')}(${args(lit(JSON.parse(JSON.stringify(rule))), options(each, message))})`);
   } else if (types.length > 1 && !schema.properties) {
-    out.push(`@${use('IsScalarOf', 'spec')}(${lit(types)}${each ? `, ${opt}` : ''})`);
+    out.push(`@${use('IsScalarOf', 'spec')}(${args(lit(types), options(each, message))})`);
+    if (schema.maxLength !== undefined) out.push(`@${use('MaxLength')}(${args(String(schema.maxLength), options(each))})`);
   }
   return out;
 }
@@ -104,9 +149,12 @@ function propertyDecorators(owner: string, prop: string, raw: Schema, required: 
   // Absent optional fields are skipped; null is accepted only where the spec says the field is nullable.
   if (!required) decorators.push(nullable ? `@${use('IsOptional')}()` : `@${use('IfPresent', 'spec')}()`);
   else if (nullable) decorators.push(`@${use('ValidateIf')}((_o, value) => value !== null)`);
+  else if (inQuery) decorators.push(`@${use('IsDefined')}({ message: '$property is required' })`);
   const types = typesOf(schema);
   if (types.includes('array')) {
-    decorators.push(`@${use('IsArray')}()`);
+    // A query-string array is the comma-separated form (`style: form, explode: false`): `tags=a,b`.
+    if (inQuery) decorators.push(`@${use('QueryList', 'spec')}()`);
+    decorators.push(`@${use('IsArray')}(${options(false, schema['x-error-message'])})`);
     if (schema.minItems !== undefined) decorators.push(`@${use('ArrayMinSize')}(${schema.minItems})`);
     if (schema.maxItems !== undefined) decorators.push(`@${use('ArrayMaxSize')}(${schema.maxItems})`);
     if (schema.uniqueItems) decorators.push(`@${use('ArrayUnique')}()`);
@@ -154,6 +202,7 @@ function queryParameters(operation: Schema, pathItem: Schema): Schema[] {
 function queryClass(operationId: string, params: Schema[]): void {
   const cls = `${pascal(operationId)}QueryDto`;
   const lines = params.map((p) => {
+    if (p.schema?.type === 'array' && p.explode !== false) throw new Error(`${operationId}: query array ${p.name} must be \`explode: false\` (comma-separated)`);
     const { decorators } = propertyDecorators(cls, p.name, p.schema ?? {}, !!p.required, true);
     return `  ${decorators.join(' ')}\n  ${p.name}${p.required ? '' : '?'}: Q<${lit(operationId)}>[${lit(p.name)}];`;
   });

@@ -426,7 +426,7 @@ export interface paths {
         };
         /**
          * List a subscription product's tiers
-         * @description All tiers of the product (not paged), cheapest first.
+         * @description All tiers of the product, cheapest first (ties by id), in pages like every list; `cursor` pages by (price, id).
          */
         get: operations["listProductTiers"];
         put?: never;
@@ -482,7 +482,7 @@ export interface paths {
         };
         /**
          * List a subscription's tiers by its label
-         * @description The tiers of the subscription product whose `label_name` this is (not paged), cheapest first; 404 when no product has it.
+         * @description The tiers of the subscription product whose `label_name` this is, cheapest first (ties by id), in pages like every list (`cursor` pages by price and id); 404 when no subscription product has it.
          */
         get: operations["listSubscriptionTiers"];
         put?: never;
@@ -502,7 +502,7 @@ export interface paths {
         };
         /**
          * List categories
-         * @description Every category used by a non-archived product of this tenant and mode, with the number of such products, sorted by name (not paged).
+         * @description Every category used by a non-archived product of this tenant and mode, with the number of such products, sorted by name (Unicode code point order), in pages like every list; `cursor` pages by name.
          */
         get: operations["listCategories"];
         put?: never;
@@ -1838,12 +1838,18 @@ export interface components {
             to_tier: string;
             from_billing_cycle: components["schemas"]["BillingCycle"];
             to_billing_cycle: components["schemas"]["BillingCycle"];
+            /** Format: int32 */
             period_days: number;
+            /** Format: int32 */
             used_days: number;
+            /** Format: int32 */
             unused_days: number;
             credit: components["schemas"]["Amount"];
             charge: components["schemas"]["Amount"];
-            /** @description May be negative (a downgrade). */
+            /**
+             * Format: int64
+             * @description May be negative (a downgrade).
+             */
             net: number;
             invoice_id: string | null;
             credited: components["schemas"]["Amount"];
@@ -1875,6 +1881,7 @@ export interface components {
             past_due_since: string | null;
             /** Format: date-time */
             next_retry_at: string | null;
+            /** Format: int32 */
             retry_count: number;
             /** Format: date-time */
             activated_at: string | null;
@@ -1935,6 +1942,7 @@ export interface components {
             account_ref_id: string;
             customer_email: string;
             subscriptions: components["schemas"]["AccountSubscription"][];
+            /** Format: int32 */
             total_subscriptions: number;
         };
         FixSubscriptionLink: {
@@ -1956,6 +1964,7 @@ export interface components {
         InvoiceLine: {
             id: components["schemas"]["Id"];
             description: string;
+            /** Format: int32 */
             quantity: number;
             unit_amount: components["schemas"]["Amount"];
             amount: components["schemas"]["Amount"];
@@ -2009,8 +2018,12 @@ export interface components {
         };
         CreateInvoiceLine: {
             description: string;
+            /** Format: int32 */
             quantity: number;
-            /** @description Integer minor units. */
+            /**
+             * Format: int64
+             * @description Integer minor units.
+             */
             unit_amount: number;
             product_id?: string;
         };
@@ -2023,7 +2036,10 @@ export interface components {
             lines?: components["schemas"]["CreateInvoiceLine"][];
             /** @description A product id; with `amount` makes one line. */
             product_manage_id?: string;
-            /** @description Integer minor units (with `product_manage_id`). */
+            /**
+             * Format: int64
+             * @description Integer minor units (with `product_manage_id`).
+             */
             amount?: number;
             /** @description The line's description with `product_manage_id` (default the product's name). */
             description?: string;
@@ -2042,7 +2058,10 @@ export interface components {
             card?: components["schemas"]["CardInput"];
         };
         RefundInvoiceRequest: {
-            /** @description Default all that is left to refund. */
+            /**
+             * Format: int64
+             * @description Default all that is left to refund.
+             */
             amount?: number;
             reason?: string;
         };
@@ -2107,6 +2126,7 @@ export interface components {
             sku: string;
             name: string;
             unit_price: components["schemas"]["Amount"];
+            /** Format: int32 */
             quantity: number;
             line_total: components["schemas"]["Amount"];
         };
@@ -2155,6 +2175,7 @@ export interface components {
             product_id: string;
             /** @description One of the product's variants (`var_…`); its price override applies. */
             variant_id?: string | null;
+            /** Format: int32 */
             quantity: number;
             /**
              * @deprecated
@@ -2206,7 +2227,9 @@ export interface components {
             /** @enum {string} */
             brand: "visa" | "mastercard" | "amex" | "discover" | "unknown";
             last4: string;
+            /** Format: int32 */
             exp_month: number;
+            /** Format: int32 */
             exp_year: number;
         };
         /** @description What must happen before the payment can proceed. */
@@ -2258,14 +2281,22 @@ export interface components {
         };
         /** @description A card to charge. Never stored or logged; only brand, last4 and expiry are kept. */
         CardInput: {
-            /** @description 12 to 19 digits passing the Luhn check. */
+            /**
+             * Format: card-number
+             * @description 12 to 19 digits passing the Luhn check.
+             */
             number: string;
+            /** Format: int32 */
             exp_month: number;
+            /** Format: int32 */
             exp_year: number;
             cvc: string;
         };
         CreatePaymentIntentRequest: {
-            /** @description Integer minor units. */
+            /**
+             * Format: int64
+             * @description Integer minor units.
+             */
             amount: number;
             currency: components["schemas"]["Currency"];
             /** @enum {string} */
@@ -2281,11 +2312,17 @@ export interface components {
             card?: components["schemas"]["CardInput"];
         };
         CapturePaymentRequest: {
-            /** @description At most the authorized amount; default all of it. */
+            /**
+             * Format: int64
+             * @description At most the authorized amount; default all of it.
+             */
             amount?: number;
         };
         RefundPaymentRequest: {
-            /** @description Default all that is left to refund. */
+            /**
+             * Format: int64
+             * @description Default all that is left to refund.
+             */
             amount?: number;
             /** @example requested_by_customer */
             reason?: string;
@@ -2363,23 +2400,34 @@ export interface components {
         };
         StockAtLocation: {
             location_id: string;
+            /** Format: int64 */
             on_hand: number;
+            /** Format: int64 */
             reserved: number;
-            /** @description on_hand − reserved. */
+            /**
+             * Format: int64
+             * @description on_hand − reserved.
+             */
             available: number;
         };
         VariantStock: {
             variant_id: string;
+            /** Format: int64 */
             total_on_hand: number;
+            /** Format: int64 */
             total_reserved: number;
+            /** Format: int64 */
             total_available: number;
             locations: components["schemas"]["StockAtLocation"][];
         };
         /** @description A product's stock; the totals and `locations` include every variant, `variants` breaks them down. */
         Inventory: {
             product_id: string;
+            /** Format: int64 */
             total_on_hand: number;
+            /** Format: int64 */
             total_reserved: number;
+            /** Format: int64 */
             total_available: number;
             locations: components["schemas"]["StockAtLocation"][];
             variants: components["schemas"]["VariantStock"][];
@@ -2387,7 +2435,10 @@ export interface components {
         /** @enum {string} */
         AdjustmentReason: "received" | "sold" | "returned" | "damaged" | "correction" | "lost" | "transfer";
         AdjustInventoryRequest: {
-            /** @description Units to add (positive) or remove (negative); never zero. */
+            /**
+             * Format: int32
+             * @description Units to add (positive) or remove (negative); never zero.
+             */
             quantity: number;
             reason: components["schemas"]["AdjustmentReason"];
             /** @description The location (`loc_…`); optional only when the tenant has exactly one location in this mode. */
@@ -2408,7 +2459,9 @@ export interface components {
             kind: "adjustment" | "reservation" | "release" | "commit";
             /** @description The adjustment's reason; `sold` for commits; null for reservations and releases. */
             reason: string | null;
+            /** Format: int32 */
             on_hand_delta: number;
+            /** Format: int32 */
             reserved_delta: number;
             note: string | null;
             /** @description What caused the movement (an order id), when not a manual adjustment. */
@@ -2425,11 +2478,13 @@ export interface components {
             product_id: string;
             /** @description The location watched; null for the product's total across locations. */
             location_id: string | null;
+            /** Format: int32 */
             threshold: number;
             state: components["schemas"]["StockAlertState"];
             created_at: components["schemas"]["Timestamp"];
         };
         CreateStockAlertRequest: {
+            /** Format: int32 */
             threshold: number;
             /** @description Watch one location (`loc_…`) instead of the total. */
             location_id?: string;
@@ -2457,12 +2512,16 @@ export interface components {
             event_type: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
+            /** Format: int32 */
             attempt_count: number;
             next_attempt_at: components["schemas"]["Timestamp"] | null;
             created_at: components["schemas"]["Timestamp"];
             attempts: {
+                /** Format: int32 */
                 attempt: number;
+                /** Format: int32 */
                 status_code: number | null;
+                /** Format: int32 */
                 latency_ms: number;
                 error: string | null;
                 response_excerpt: string | null;
@@ -2529,6 +2588,7 @@ export interface components {
         };
         /** @description Computed from the customer's orders when read; zeros and nulls while it has none. */
         OrderSummary: {
+            /** Format: int64 */
             order_count: number;
             total_spent: components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"] | null;
@@ -2636,8 +2696,11 @@ export interface components {
             categories: string[];
             images: components["schemas"]["ProductImage"][];
             attributes: components["schemas"]["Attributes"];
-            metadata: components["schemas"]["Metadata"];
-            /** @description Units available, kept by the inventory module; read-only. */
+            metadata: components["schemas"]["ProductMetadata"];
+            /**
+             * Format: int64
+             * @description Units available, kept by the inventory module; read-only.
+             */
             stock: number;
             variants: components["schemas"]["ProductVariant"][];
             created_at: components["schemas"]["Timestamp"];
@@ -2670,14 +2733,20 @@ export interface components {
         };
         Category: {
             name: string;
-            /** @description Non-archived products in this category. */
+            /**
+             * Format: int64
+             * @description Non-archived products in this category.
+             */
             product_count: number;
         };
         CreateProductRequest: {
             sku: components["schemas"]["Sku"];
             name: string;
             description?: string | null;
-            /** @description Integer minor units (1999 = 19.99). */
+            /**
+             * Format: int64
+             * @description Integer minor units (1999 = 19.99).
+             */
             price: number;
             /** @description Defaults to `usd`. */
             currency?: components["schemas"]["Currency"];
@@ -2691,7 +2760,7 @@ export interface components {
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
             /** @description String values; at most 50 keys. */
-            metadata?: components["schemas"]["Metadata"];
+            metadata?: components["schemas"]["ProductMetadata"];
             variants?: components["schemas"]["CreateVariantRequest"][];
         };
         /** @description Only the fields sent change. `stock` is not writable. */
@@ -2699,6 +2768,7 @@ export interface components {
             sku?: components["schemas"]["Sku"];
             name?: string;
             description?: string | null;
+            /** Format: int64 */
             price?: number;
             currency?: components["schemas"]["Currency"];
             status?: components["schemas"]["ProductStatus"];
@@ -2707,17 +2777,21 @@ export interface components {
             categories?: string[];
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
-            metadata?: components["schemas"]["Metadata"];
+            metadata?: components["schemas"]["ProductMetadata"];
         };
         CreateVariantRequest: {
             sku: components["schemas"]["Sku"];
-            /** @description Overrides the product's price; null or absent uses it. */
+            /**
+             * Format: int64
+             * @description Overrides the product's price; null or absent uses it.
+             */
             price?: number | null;
             attributes?: components["schemas"]["Attributes"];
             image?: components["schemas"]["ProductImage"] | null;
         };
         UpdateVariantRequest: {
             sku?: components["schemas"]["Sku"];
+            /** Format: int64 */
             price?: number | null;
             attributes?: components["schemas"]["Attributes"];
             image?: components["schemas"]["ProductImage"] | null;
@@ -2726,6 +2800,7 @@ export interface components {
             label_name: components["schemas"]["LabelName"];
             name: string;
             description?: string | null;
+            /** Format: int64 */
             price: number;
             /** @description Defaults to the product's currency. */
             currency?: components["schemas"]["Currency"];
@@ -2737,6 +2812,7 @@ export interface components {
             label_name?: components["schemas"]["LabelName"];
             name?: string;
             description?: string | null;
+            /** Format: int64 */
             price?: number;
             currency?: components["schemas"]["Currency"];
             billing_cycle?: components["schemas"]["BillingCycle"];
@@ -2765,7 +2841,10 @@ export interface components {
             dead_letter?: components["schemas"]["EventDeadLetter"] | null;
         };
         EventDeadLetter: {
-            /** @description Failed tries so far. */
+            /**
+             * Format: int32
+             * @description Failed tries so far.
+             */
             attempts: number;
             /**
              * @description The last failure as `<subscriber>: <message>`, credentials redacted.
@@ -2812,6 +2891,7 @@ export interface components {
             /** @constant */
             token_type: "Bearer";
             /**
+             * Format: int32
              * @description Seconds until the access token expires.
              * @example 3600
              */
@@ -2900,6 +2980,7 @@ export interface components {
          */
         Id: string;
         /**
+         * Format: int64
          * @description Integer minor units of the currency (19999 = 199.99).
          * @example 19999
          */
@@ -2914,8 +2995,12 @@ export interface components {
          * @description ISO 8601, UTC.
          */
         Timestamp: string;
-        /** @description Free-form key/value pairs for the caller's own use. */
+        /** @description Free-form key/value pairs for the caller's own use, with Stripe's limits (at most 50 keys of up to 40 characters, string values up to 500 characters). */
         Metadata: {
+            [key: string]: string;
+        };
+        /** @description Free-form key/value pairs for the caller's own use (at most 50 keys of up to 100 characters, string values up to 500 characters). */
+        ProductMetadata: {
             [key: string]: string;
         };
         Meta: {
@@ -2926,12 +3011,22 @@ export interface components {
             livemode: boolean;
         };
         ListMeta: components["schemas"]["Meta"] & {
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int32
+             * @description Absent in cursor mode.
+             */
             page?: number;
+            /** Format: int32 */
             per_page: number;
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int64
+             * @description Absent in cursor mode.
+             */
             total?: number;
-            /** @description Absent in cursor mode. */
+            /**
+             * Format: int64
+             * @description Absent in cursor mode.
+             */
             total_pages?: number;
             has_next: boolean;
             has_previous: boolean;
@@ -2969,6 +3064,8 @@ export interface components {
                 worker: "up" | "down";
             };
         };
+        /** @description An ISO 8601 date (`2026-01-31`, midnight UTC) or date-time (`2026-01-31T12:00:00Z`). */
+        DateFilter: string;
     };
     responses: {
         /** @description The service. */
@@ -3185,17 +3282,19 @@ export interface components {
         /** @description Sort direction. */
         Order: "asc" | "desc";
         /** @description Only items created at or after this ISO 8601 date or date-time. */
-        DateFrom: string;
+        DateFrom: components["schemas"]["DateFilter"];
         /** @description Only items created at or before this ISO 8601 date or date-time. */
-        DateTo: string;
+        DateTo: components["schemas"]["DateFilter"];
         /** @description Alias of `date_from`. */
-        From: string;
+        From: components["schemas"]["DateFilter"];
         /** @description Alias of `date_to`. */
-        To: string;
+        To: components["schemas"]["DateFilter"];
         /** @description The resource's id. */
         PathId: string;
         /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
         IdempotencyKey: string;
+        /** @description Sort field; this list sorts by creation time only. */
+        SortCreatedAt: "created_at";
     };
     requestBodies: never;
     headers: {
@@ -3438,6 +3537,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only users with this role. */
@@ -3585,6 +3686,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only keys of this mode. */
@@ -3699,6 +3802,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description An event type (`order.created`) or a family (`order.*`). */
@@ -4148,7 +4253,16 @@ export interface operations {
     };
     listProductTiers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /** @description The product's id (`prod_…`). */
@@ -4158,7 +4272,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tiers. */
+            /** @description A page of the tiers. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4170,10 +4284,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ProductTier"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4305,7 +4420,16 @@ export interface operations {
     };
     listSubscriptionTiers: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path: {
                 /** @description The `label_name` of a subscription product. */
@@ -4315,7 +4439,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The tiers. */
+            /** @description A page of the tiers. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4327,10 +4451,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["ProductTier"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -4339,14 +4464,23 @@ export interface operations {
     };
     listCategories: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The categories. */
+            /** @description A page of the categories. */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4358,10 +4492,11 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Category"][];
-                        meta: components["schemas"]["Meta"];
+                        meta: components["schemas"]["ListMeta"];
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -4387,15 +4522,15 @@ export interface operations {
                 /** @description Case-insensitive prefix of the first name, the last name or the full name. */
                 name?: string;
                 /** @description Comma-separated tags; only customers having all of them. */
-                tags?: string;
+                tags?: string[];
                 /** @description Exact external account reference. */
                 account_ref_id?: string;
                 /** @description Only `active` or only `archived` customers; another value → 400 naming `status`. */
                 status?: components["schemas"]["CustomerStatus"];
                 /** @description Only customers created at or after this ISO 8601 date or date-time. */
-                created_from?: string;
+                created_from?: components["schemas"]["DateFilter"];
                 /** @description Only customers created at or before this ISO 8601 date or date-time. */
-                created_to?: string;
+                created_to?: components["schemas"]["DateFilter"];
             };
             header?: never;
             path?: never;
@@ -4832,6 +4967,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5023,6 +5160,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5151,6 +5290,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };
@@ -5313,6 +5454,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
                 /** @description Only movements at this location. */
@@ -5363,6 +5506,8 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
             };

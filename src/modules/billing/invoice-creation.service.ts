@@ -12,7 +12,6 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../notifications/mail.service';
-import type { CreateInvoiceDto } from './dto/invoices.dto';
 import type { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity';
 import { amountDue, formatInvoiceNumber, isPayable, type InvoiceStatus } from './invoice-status';
 import { InvoiceLinksService } from './invoice-links.service';
@@ -92,7 +91,7 @@ export class InvoiceCreationService {
   }
 
   /** `POST /invoices`: resolves the customer (id, or e-mail + account_ref_id) and the lines (lines, or product_manage_id + amount). */
-  async createFromRequest(ctx: RequestContext, body: CreateInvoiceDto): Promise<Schemas['Invoice']> {
+  async createFromRequest(ctx: RequestContext, body: Schemas['CreateInvoiceRequest']): Promise<Schemas['Invoice']> {
     if (body.customer_id !== undefined && body.customer_email !== undefined) {
       throw invalid('customer_email', 'give customer_id or customer_email (+ account_ref_id), not both');
     }

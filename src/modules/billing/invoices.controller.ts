@@ -3,31 +3,22 @@ import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { InvalidRequestError } from '../../platform/errors/domain-errors';
-import { dateParam, enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateInvoiceDto, PayInvoiceDto, RefundInvoiceDto } from './dto/invoices.dto';
-import { INVOICE_STATUS_FILTERS } from './invoice-status';
-import { INVOICE_SORTS, type InvoiceFilters } from './invoices.repository';
+import { CreateInvoiceRequestDto, ListInvoicesQueryDto, PayInvoiceRequestDto, RefundInvoiceRequestDto } from '../../generated/request-dtos';
+import { dateFilter } from '../../platform/http/date-filter';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
+import type { InvoiceFilters } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
 
 const READERS = ['owner', 'admin', 'staff', 'customer'] as const;
 
-function stringParam(query: Record<string, unknown>, name: string, max = 254): string | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > max) throw new InvalidRequestError(`${name} must be a single value of at most ${max} characters`, name);
-  return raw;
-}
-
-function parseFilters(query: Record<string, unknown>): InvoiceFilters {
+function filtersOf(query: ListInvoicesQueryDto): InvoiceFilters {
   return {
-    status: enumParam(query, 'status', INVOICE_STATUS_FILTERS),
-    customerId: stringParam(query, 'customer_id', 64),
-    accountRefId: stringParam(query, 'account_ref_id', 100),
-    email: stringParam(query, 'email'),
-    dateFrom: dateParam(query, 'date_from', ['from']),
-    dateTo: dateParam(query, 'date_to', ['to']),
+    status: query.status,
+    customerId: query.customer_id,
+    accountRefId: query.account_ref_id,
+    email: query.email,
+    dateFrom: dateFilter(query.date_from, query.from),
+    dateTo: dateFilter(query.date_to, query.to),
   };
 }
 
@@ -37,15 +28,13 @@ export class InvoicesController {
 
   @Auth('invoices', 'read', { roles: READERS })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, INVOICE_SORTS, { sort: 'created_at', order: 'desc' });
-    const filters = parseFilters(query);
-    return this.invoices.list(ctx, parsePageQuery(query), sort, filters);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListInvoicesQueryDto) {
+    return this.invoices.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), filtersOf(query));
   }
 
   @Auth('invoices', 'write')
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateInvoiceDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateInvoiceRequestDto) {
     return this.invoices.createFromRequest(ctx, body);
   }
 
@@ -66,7 +55,7 @@ export class InvoicesController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/pay')
   @HttpCode(200)
-  pay(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: PayInvoiceDto) {
+  pay(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: PayInvoiceRequestDto) {
     return this.invoices.pay(ctx, id, body?.card);
   }
 
@@ -74,7 +63,7 @@ export class InvoicesController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/refund')
   @HttpCode(200)
-  refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundInvoiceDto) {
+  refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundInvoiceRequestDto) {
     return this.invoices.refund(ctx, id, body?.amount, body?.reason);
   }
 

@@ -5,7 +5,6 @@ import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
 import type { CardInput } from '../payments/providers/payment-provider';
-import type { CreateInvoiceDto } from './dto/invoices.dto';
 import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
 import { InvoiceCreationService, type CreateInvoiceInput } from './invoice-creation.service';
 import { InvoiceRecordsService, type InvoicePaidListener } from './invoice-records.service';
@@ -83,7 +82,7 @@ export class InvoicesService {
   }
 
   /** `POST /invoices`. */
-  createFromRequest(ctx: RequestContext, body: CreateInvoiceDto): Promise<Schemas['Invoice']> {
+  createFromRequest(ctx: RequestContext, body: Schemas['CreateInvoiceRequest']): Promise<Schemas['Invoice']> {
     return this.creation.createFromRequest(ctx, body);
   }
 

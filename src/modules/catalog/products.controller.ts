@@ -2,19 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { boolParam, enumParam } from '../../platform/http/query-params';
-import { InvalidRequestError } from '../../platform/errors/domain-errors';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateProductDto, CreateTierDto, CreateVariantDto, PRODUCT_STATUSES, PRODUCT_TYPES, UpdateProductDto, UpdateTierDto, UpdateVariantDto } from './dto/catalog.dto';
-import { PRODUCT_SORTS, type ProductFilters } from './products.repository';
+import {
+  CreateProductRequestDto, CreateTierRequestDto, CreateVariantRequestDto, ListProductsQueryDto, ListProductTiersQueryDto,
+  UpdateProductRequestDto, UpdateTierRequestDto, UpdateVariantRequestDto,
+} from '../../generated/request-dtos';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import { ProductsService } from './products.service';
-
-function textParam(query: Record<string, unknown>, name: string, maxLength: number): string | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > maxLength) throw new InvalidRequestError(`${name} must be a string of at most ${maxLength} characters`, name);
-  return raw.trim() === '' ? undefined : raw.trim();
-}
 
 @Controller('products')
 export class ProductsController {
@@ -22,21 +15,14 @@ export class ProductsController {
 
   @Auth('products', 'read')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, PRODUCT_SORTS, { sort: 'created_at', order: 'desc' });
-    const filters: ProductFilters = {
-      search: textParam(query, 'search', 200),
-      category: textParam(query, 'category', 100),
-      status: enumParam(query, 'status', PRODUCT_STATUSES),
-      active: boolParam(query, 'active'),
-      type: enumParam(query, 'type', PRODUCT_TYPES),
-    };
-    return this.products.list(ctx, parsePageQuery(query), sort, filters);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListProductsQueryDto) {
+    const { search, category, status, active, type } = query;
+    return this.products.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), { search, category, status, active, type });
   }
 
   @Auth('products', 'write')
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateProductDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateProductRequestDto) {
     return this.products.create(ctx, body);
   }
 
@@ -48,14 +34,14 @@ export class ProductsController {
 
   @Auth('products', 'write')
   @Patch(':id')
-  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateProductDto) {
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateProductRequestDto) {
     return this.products.update(ctx, id, body);
   }
 
   /** Accepted for clients that send PUT; partial like PATCH. */
   @Auth('products', 'write')
   @Put(':id')
-  replace(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateProductDto) {
+  replace(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateProductRequestDto) {
     return this.products.update(ctx, id, body);
   }
 
@@ -68,13 +54,13 @@ export class ProductsController {
 
   @Auth('products', 'write')
   @Post(':id/variants')
-  createVariant(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CreateVariantDto) {
+  createVariant(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CreateVariantRequestDto) {
     return this.products.createVariant(ctx, id, body);
   }
 
   @Auth('products', 'write')
   @Patch(':id/variants/:variant_id')
-  updateVariant(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('variant_id') variantId: string, @Body() body: UpdateVariantDto) {
+  updateVariant(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('variant_id') variantId: string, @Body() body: UpdateVariantRequestDto) {
     return this.products.updateVariant(ctx, id, variantId, body);
   }
 
@@ -87,19 +73,19 @@ export class ProductsController {
 
   @Auth('products', 'read')
   @Get(':id/tiers')
-  listTiers(@Ctx() ctx: RequestContext, @Param('id') id: string) {
-    return this.products.listTiers(ctx, id);
+  listTiers(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ListProductTiersQueryDto) {
+    return this.products.pageTiers(ctx, id, pageQueryOf(query));
   }
 
   @Auth('products', 'write')
   @Post(':id/tiers')
-  createTier(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CreateTierDto) {
+  createTier(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CreateTierRequestDto) {
     return this.products.createTier(ctx, id, body);
   }
 
   @Auth('products', 'write')
   @Patch(':id/tiers/:tier_id')
-  updateTier(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('tier_id') tierId: string, @Body() body: UpdateTierDto) {
+  updateTier(@Ctx() ctx: RequestContext, @Param('id') id: string, @Param('tier_id') tierId: string, @Body() body: UpdateTierRequestDto) {
     return this.products.updateTier(ctx, id, tierId, body);
   }
 

@@ -4,11 +4,11 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import { isId, newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
+import { pageOfList, type ListKey } from '../../platform/pagination/list-page';
 import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { EventsService } from '../events/events.service';
 import { toProduct, toTier, toVariant } from './catalog.mappers';
-import type { CreateProductDto, CreateTierDto, CreateVariantDto, UpdateProductDto, UpdateTierDto, UpdateVariantDto } from './dto/catalog.dto';
 import type { ProductEntity, ProductStatus } from './product.entity';
 import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
 import type { TierEntity } from './tier.entity';
@@ -50,6 +50,11 @@ async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Tiers page cheapest first, ties by id (ids are time-ordered, so in creation order). */
+const TIER_ORDER: ListKey<Schemas['ProductTier']> = { sort: 'price', valueOf: (t) => t.price, idOf: (t) => t.id };
+/** Categories page by name; the name is the category's identity. */
+const CATEGORY_ORDER: ListKey<Schemas['Category']> = { sort: 'name', valueOf: (c) => c.name, idOf: (c) => c.name };
+
 /** Categories without blanks or repeats, in the order given. */
 function cleanCategories(categories: string[]): string[] {
   return [...new Set(categories.map((c) => c.trim()).filter((c) => c.length > 0))];
@@ -88,7 +93,7 @@ export class ProductsService {
     return toProduct(product, await this.repo.variantsOf(ctx, product.id));
   }
 
-  async create(ctx: RequestContext, body: CreateProductDto): Promise<Schemas['Product']> {
+  async create(ctx: RequestContext, body: Schemas['CreateProductRequest']): Promise<Schemas['Product']> {
     const product: Partial<ProductEntity> = {
       id: newId('prod'),
       sku: body.sku,
@@ -119,7 +124,7 @@ export class ProductsService {
   }
 
   /** `PATCH` and `PUT`: only the fields sent change. A product with tiers stays a subscription. */
-  async update(ctx: RequestContext, id: string, body: UpdateProductDto): Promise<Schemas['Product']> {
+  async update(ctx: RequestContext, id: string, body: Schemas['UpdateProductRequest']): Promise<Schemas['Product']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
         const product = await this.findForUpdate(txCtx, id);
@@ -159,8 +164,8 @@ export class ProductsService {
     });
   }
 
-  async categories(ctx: RequestContext): Promise<Schemas['Category'][]> {
-    return this.repo.categoryCounts(ctx);
+  async categories(ctx: RequestContext, page: PageQuery): Promise<Page<Schemas['Category']>> {
+    return pageOfList(await this.repo.categoryCounts(ctx), page, CATEGORY_ORDER);
   }
 
   /**
@@ -188,7 +193,7 @@ export class ProductsService {
   }
 
   // --- variants
-  async createVariant(ctx: RequestContext, productId: string, body: CreateVariantDto): Promise<Schemas['ProductVariant']> {
+  async createVariant(ctx: RequestContext, productId: string, body: Schemas['CreateVariantRequest']): Promise<Schemas['ProductVariant']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
         const product = await this.findForUpdate(txCtx, productId);
@@ -199,7 +204,7 @@ export class ProductsService {
     );
   }
 
-  async updateVariant(ctx: RequestContext, productId: string, variantId: string, body: UpdateVariantDto): Promise<Schemas['ProductVariant']> {
+  async updateVariant(ctx: RequestContext, productId: string, variantId: string, body: Schemas['UpdateVariantRequest']): Promise<Schemas['ProductVariant']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
         const product = await this.findForUpdate(txCtx, productId);
@@ -230,6 +235,16 @@ export class ProductsService {
     return (await this.repo.tiersOf(ctx, product.id)).map(toTier);
   }
 
+  /** `GET /products/{id}/tiers`: the product's tiers, a page at a time like every list. */
+  async pageTiers(ctx: RequestContext, productId: string, page: PageQuery): Promise<Page<Schemas['ProductTier']>> {
+    return pageOfList(await this.listTiers(ctx, productId), page, TIER_ORDER);
+  }
+
+  /** `GET /tiers/{label}`: the subscription's tiers, a page at a time like every list. */
+  async pageTiersByLabel(ctx: RequestContext, labelName: string, page: PageQuery): Promise<Page<Schemas['ProductTier']>> {
+    return pageOfList(await this.listTiersByLabel(ctx, labelName), page, TIER_ORDER);
+  }
+
   /** The tiers of the subscription product whose `label_name` this is. */
   async listTiersByLabel(ctx: RequestContext, labelName: string): Promise<Schemas['ProductTier'][]> {
     const product = await this.repo.findProductByLabel(ctx, labelName);
@@ -238,7 +253,7 @@ export class ProductsService {
     return (await this.repo.tiersOf(ctx, product.id)).map(toTier);
   }
 
-  async createTier(ctx: RequestContext, productId: string, body: CreateTierDto): Promise<Schemas['ProductTier']> {
+  async createTier(ctx: RequestContext, productId: string, body: Schemas['CreateTierRequest']): Promise<Schemas['ProductTier']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
         const product = await this.findForUpdate(txCtx, productId);
@@ -263,7 +278,7 @@ export class ProductsService {
     );
   }
 
-  async updateTier(ctx: RequestContext, productId: string, tierId: string, body: UpdateTierDto): Promise<Schemas['ProductTier']> {
+  async updateTier(ctx: RequestContext, productId: string, tierId: string, body: Schemas['UpdateTierRequest']): Promise<Schemas['ProductTier']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
         const product = await this.findForUpdate(txCtx, productId);
@@ -323,7 +338,7 @@ export class ProductsService {
   }
 }
 
-function variantFields(productId: string, body: CreateVariantDto): Partial<VariantEntity> {
+function variantFields(productId: string, body: Schemas['CreateVariantRequest']): Partial<VariantEntity> {
   return {
     id: newId('var'),
     productId,
@@ -335,7 +350,7 @@ function variantFields(productId: string, body: CreateVariantDto): Partial<Varia
 }
 
 /** Two variants of one create request cannot share a SKU (422 naming the second one). */
-function assertDistinctSkus(variants: readonly CreateVariantDto[]): void {
+function assertDistinctSkus(variants: readonly Schemas['CreateVariantRequest'][]): void {
   const seen = new Set<string>();
   variants.forEach((v, i) => {
     if (seen.has(v.sku)) {

@@ -13,9 +13,6 @@ import { CustomersRepository, type CustomerFilters, type CustomerSort } from './
 import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
 import type { CustomerEntity } from './entities/customer.entity';
-import type {
-  CreateCustomerDto, CustomerAddressDto, UpdateCustomerAddressDto, UpdateCustomerDto,
-} from './dto/customers.dto';
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
@@ -109,7 +106,7 @@ export class CustomersService {
 
   // --- writes
 
-  async create(ctx: RequestContext, body: CreateCustomerDto): Promise<Schemas['Customer']> {
+  async create(ctx: RequestContext, body: Schemas['CreateCustomerRequest']): Promise<Schemas['Customer']> {
     try {
       return await this.tx.run(ctx, async (txCtx) => {
         if (body.account_ref_id && (await this.repo.findCustomerByAccountRef(txCtx, body.account_ref_id))) throw duplicateRef();
@@ -168,7 +165,7 @@ export class CustomersService {
   }
 
   /** PATCH and PUT: only the fields sent change. Emits `customer.updated`. */
-  async update(ctx: RequestContext, id: string, body: UpdateCustomerDto): Promise<Schemas['Customer']> {
+  async update(ctx: RequestContext, id: string, body: Schemas['UpdateCustomerRequest']): Promise<Schemas['Customer']> {
     try {
       return await this.tx.run(ctx, async (txCtx) => {
         const customer = await this.getOrThrow(txCtx, id);
@@ -234,7 +231,7 @@ export class CustomersService {
 
   // --- addresses
 
-  async addAddress(ctx: RequestContext, customerId: string, body: CustomerAddressDto): Promise<Schemas['CustomerAddress']> {
+  async addAddress(ctx: RequestContext, customerId: string, body: Schemas['CustomerAddressInput']): Promise<Schemas['CustomerAddress']> {
     return this.tx.run(ctx, async (txCtx) => {
       const customer = await this.lockCustomer(txCtx, customerId);
       const address = await this.insertAddress(txCtx, customer.id, body);
@@ -247,7 +244,7 @@ export class CustomersService {
     ctx: RequestContext,
     customerId: string,
     addressId: string,
-    body: UpdateCustomerAddressDto,
+    body: Schemas['UpdateCustomerAddressRequest'],
   ): Promise<Schemas['CustomerAddress']> {
     return this.tx.run(ctx, async (txCtx) => {
       const customer = await this.lockCustomer(txCtx, customerId);
@@ -303,7 +300,7 @@ export class CustomersService {
   // --- helpers
 
   /** Inside a transaction; the first address of a kind becomes its default, as does one sent with is_default. */
-  private async insertAddress(ctx: RequestContext, customerId: string, body: CustomerAddressDto): Promise<CustomerAddressEntity> {
+  private async insertAddress(ctx: RequestContext, customerId: string, body: Schemas['CustomerAddressInput']): Promise<CustomerAddressEntity> {
     const kind = body.kind ?? 'shipping';
     const first = (await this.repo.countAddressesOfKind(ctx, customerId, kind)) === 0;
     const makeDefault = first || body.is_default === true;

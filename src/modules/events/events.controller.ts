@@ -2,8 +2,9 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { dateParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
+import { ListEventsQueryDto } from '../../generated/request-dtos';
+import { dateFilter } from '../../platform/http/date-filter';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import { EventsService } from './events.service';
 
 @Controller('events')
@@ -12,14 +13,10 @@ export class EventsController {
 
   @Auth('events', 'read')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    const filters = {
-      type: typeof query.type === 'string' && query.type !== '' ? query.type : undefined,
-      from: dateParam(query, 'date_from', ['from']),
-      to: dateParam(query, 'date_to', ['to']),
-    };
-    return this.events.list(ctx, parsePageQuery(query), order, filters);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListEventsQueryDto) {
+    const { order } = sortOf(query, { sort: 'created_at', order: 'desc' });
+    const filters = { type: query.type, from: dateFilter(query.date_from, query.from), to: dateFilter(query.date_to, query.to) };
+    return this.events.list(ctx, pageQueryOf(query), order, filters);
   }
 
   @Auth('events', 'read')

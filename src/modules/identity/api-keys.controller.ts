@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
+import { CreateApiKeyRequestDto, ListApiKeysQueryDto } from '../../generated/request-dtos';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import { ApiKeysService } from './api-keys.service';
-import { CreateApiKeyDto } from './dto/identity.dto';
 
 /** Keys are managed by people logged in for live mode: no API key and no sandbox token mints or revokes keys. */
 @Controller('api-keys')
@@ -14,14 +13,13 @@ export class ApiKeysController {
 
   @Auth('users', 'read', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    return this.apiKeys.list(ctx, parsePageQuery(query), sort, enumParam(query, 'mode', ['live', 'test'] as const));
+  list(@Ctx() ctx: RequestContext, @Query() query: ListApiKeysQueryDto) {
+    return this.apiKeys.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), query.mode);
   }
 
   @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyRequestDto) {
     return this.apiKeys.create(ctx, body);
   }
 

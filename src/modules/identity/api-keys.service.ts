@@ -8,7 +8,6 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import { IdentityRepository } from './identity.repository';
 import { toApiKey } from './identity.mappers';
 import { newApiKeySecret, sha256 } from './secrets';
-import type { CreateApiKeyDto } from './dto/identity.dto';
 
 /** Resources a scope may name; `<resource>:read` or `<resource>:write`. */
 export const SCOPE_RESOURCES = [
@@ -20,7 +19,7 @@ export const SCOPE_RESOURCES = [
 export class ApiKeysService {
   constructor(private readonly repo: IdentityRepository) {}
 
-  async create(ctx: RequestContext, body: CreateApiKeyDto): Promise<Schemas['ApiKeyWithSecret']> {
+  async create(ctx: RequestContext, body: Schemas['CreateApiKeyRequest']): Promise<Schemas['ApiKeyWithSecret']> {
     const unknown = (body.scopes ?? []).filter((s) => !SCOPE_RESOURCES.includes(s.split(':')[0] as never));
     if (unknown.length > 0) {
       throw new ValidationError(`Unknown scope(s): ${unknown.join(', ')}`, [

@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { Auth, Public } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
+import { CreateTenantRequestDto, LoginRequestDto, RefreshRequestDto } from '../../generated/request-dtos';
 import { AuthService } from './auth.service';
-import { CreateTenantDto, LoginDto, RefreshDto } from './dto/identity.dto';
 import { TenantsService } from './tenants.service';
 
 @Controller()
@@ -16,21 +16,21 @@ export class AuthController {
 
   @Public()
   @Post('tenants')
-  signUp(@Ctx() ctx: RequestContext, @Body() body: CreateTenantDto) {
+  signUp(@Ctx() ctx: RequestContext, @Body() body: CreateTenantRequestDto) {
     return this.tenants.signUp(ctx, body);
   }
 
   @Public()
   @Post('auth/login')
   @HttpCode(200)
-  login(@Ctx() ctx: RequestContext, @Body() body: LoginDto, @Req() request: FastifyRequest) {
+  login(@Ctx() ctx: RequestContext, @Body() body: LoginRequestDto, @Req() request: FastifyRequest) {
     return this.auth.login(ctx, body, request.ip);
   }
 
   @Public()
   @Post('auth/refresh')
   @HttpCode(200)
-  refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshDto) {
+  refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshRequestDto) {
     return this.auth.refresh(ctx, body.refresh_token);
   }
 

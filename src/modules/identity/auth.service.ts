@@ -11,7 +11,6 @@ import { LoginThrottleService, type LoginAccount } from './login-throttle.servic
 import { decoyHash, verifyPassword } from './password-hasher';
 import { looksLikeApiKey, parseApiKey, sha256 } from './secrets';
 import { TokensService } from './tokens.service';
-import type { LoginDto } from './dto/identity.dto';
 
 const LAST_USED_WRITE_EVERY_SECONDS = 60;
 const TENANT_LIMITS_CACHE_MS = 30_000;
@@ -36,7 +35,7 @@ export class AuthService {
    * get the same answer at the same cost (a password check against a decoy hash), and each attempt
    * is counted before the check, so parallel guesses cannot outrun the counter.
    */
-  async login(ctx: RequestContext, body: LoginDto, ip: string): Promise<Schemas['TokenPair']> {
+  async login(ctx: RequestContext, body: Schemas['LoginRequest'], ip: string): Promise<Schemas['TokenPair']> {
     const email = body.email.toLowerCase();
     const candidates = await this.repo.findUsersByEmail(ctx, email, body.tenant_id);
     const user = candidates.length === 1 ? candidates[0] : undefined;

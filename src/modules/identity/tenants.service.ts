@@ -11,7 +11,6 @@ import { toTenant, toUser } from './identity.mappers';
 import { hashPassword } from './password-hasher';
 import { TokensService } from './tokens.service';
 import { UsersService } from './users.service';
-import type { CreateTenantDto } from './dto/identity.dto';
 
 /**
  * Sign-up. A tenant's sandbox is its `test` mode: the same tenant id, separate rows, so there is
@@ -28,7 +27,7 @@ export class TenantsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async signUp(ctx: RequestContext, body: CreateTenantDto): Promise<Schemas['SignUpResult']> {
+  async signUp(ctx: RequestContext, body: Schemas['CreateTenantRequest']): Promise<Schemas['SignUpResult']> {
     if (!this.config.SIGNUP_ENABLED) throw new AuthorizationError('Sign-up is disabled on this server');
     const passwordHash = await hashPassword(body.password);
     return this.tx.run(ctx, async (txCtx) => {
@@ -41,7 +40,7 @@ export class TenantsService {
   }
 
   /** The operator CLI: a tenant, its owner, and a live and a test API key. */
-  async createWithKeys(ctx: RequestContext, body: CreateTenantDto) {
+  async createWithKeys(ctx: RequestContext, body: Schemas['CreateTenantRequest']) {
     return this.tx.run(ctx, async (txCtx) => {
       const tenant = await this.repo.insertTenant(txCtx, { id: newId('ten'), name: body.name });
       const tenantCtx = txCtx.with({ tenantId: tenant.id, mode: 'live' });

@@ -2,12 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateUserDto, UpdateUserDto } from './dto/identity.dto';
+import { CreateUserRequestDto, ListUsersQueryDto, UpdateUserRequestDto } from '../../generated/request-dtos';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import { UsersService } from './users.service';
-
-const ROLES = ['owner', 'admin', 'staff', 'customer'] as const;
 
 @Controller('users')
 export class UsersController {
@@ -15,14 +12,13 @@ export class UsersController {
 
   @Auth('users', 'read', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    return this.users.list(ctx, parsePageQuery(query), sort, enumParam(query, 'role', ROLES));
+  list(@Ctx() ctx: RequestContext, @Query() query: ListUsersQueryDto) {
+    return this.users.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), query.role);
   }
 
   @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateUserDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateUserRequestDto) {
     return this.users.create(ctx, body);
   }
 
@@ -34,7 +30,7 @@ export class UsersController {
 
   @Auth('users', 'write', { roles: ADMIN_ROLES, liveUsersOnly: true })
   @Patch(':id')
-  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateUserDto) {
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateUserRequestDto) {
     return this.users.update(ctx, id, body);
   }
 

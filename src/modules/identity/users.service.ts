@@ -12,7 +12,6 @@ import { toUser } from './identity.mappers';
 import { hashPassword } from './password-hasher';
 import { TokensService } from './tokens.service';
 import type { UserEntity } from './entities/user.entity';
-import type { CreateUserDto, UpdateUserDto } from './dto/identity.dto';
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string } | null)?.code === '23505';
@@ -35,7 +34,7 @@ export class UsersService {
     return toUser(await this.find(ctx, id));
   }
 
-  async create(ctx: RequestContext, body: CreateUserDto): Promise<Schemas['User']> {
+  async create(ctx: RequestContext, body: Schemas['CreateUserRequest']): Promise<Schemas['User']> {
     this.assertMayGrant(ctx, body.role);
     assertCustomerLink(body.role, body.customer_id ?? null);
     await this.assertCustomerExists(ctx, body.customer_id ?? null);
@@ -70,7 +69,7 @@ export class UsersService {
    * A password, role or customer change ends the user's sessions: its refresh families are revoked
    * and its token version goes up, so every access token it holds fails on its next request.
    */
-  async update(ctx: RequestContext, id: string, body: UpdateUserDto): Promise<Schemas['User']> {
+  async update(ctx: RequestContext, id: string, body: Schemas['UpdateUserRequest']): Promise<Schemas['User']> {
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const { updated, endedVersion } = await this.tx.run(ctx, async (txCtx) => {
       const owners = await this.repo.lockOwners(txCtx);

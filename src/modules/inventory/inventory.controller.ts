@@ -2,14 +2,11 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@ne
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { AdjustInventoryDto, CreateStockAlertDto } from './dto/inventory.dto';
+import {
+  AdjustInventoryRequestDto, CreateStockAlertRequestDto, ListStockAlertsQueryDto, ListStockMovementsQueryDto,
+} from '../../generated/request-dtos';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import { InventoryService } from './inventory.service';
-
-function stringParam(query: Record<string, unknown>, name: string): string | undefined {
-  const raw = query[name];
-  return typeof raw === 'string' && raw !== '' ? raw : undefined;
-}
 
 @Controller('inventory')
 export class InventoryController {
@@ -24,28 +21,28 @@ export class InventoryController {
   @Auth('inventory', 'write')
   @Post(':product_id/adjust')
   @HttpCode(200)
-  adjust(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Body() body: AdjustInventoryDto) {
+  adjust(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Body() body: AdjustInventoryRequestDto) {
     return this.inventory.adjust(ctx, productId, body);
   }
 
   @Auth('inventory', 'read')
   @Get(':product_id/movements')
-  movements(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Query() query: Record<string, unknown>) {
-    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    const filters = { locationId: stringParam(query, 'location_id'), variantId: stringParam(query, 'variant_id') };
-    return this.inventory.listMovements(ctx, productId, parsePageQuery(query), order, filters);
+  movements(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Query() query: ListStockMovementsQueryDto) {
+    const { order } = sortOf(query, { sort: 'created_at', order: 'desc' });
+    const filters = { locationId: query.location_id, variantId: query.variant_id };
+    return this.inventory.listMovements(ctx, productId, pageQueryOf(query), order, filters);
   }
 
   @Auth('inventory', 'read')
   @Get(':product_id/alerts')
-  alerts(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Query() query: Record<string, unknown>) {
-    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    return this.inventory.listAlerts(ctx, productId, parsePageQuery(query), order);
+  alerts(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Query() query: ListStockAlertsQueryDto) {
+    const { order } = sortOf(query, { sort: 'created_at', order: 'desc' });
+    return this.inventory.listAlerts(ctx, productId, pageQueryOf(query), order);
   }
 
   @Auth('inventory', 'write')
   @Post(':product_id/alerts')
-  createAlert(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Body() body: CreateStockAlertDto) {
+  createAlert(@Ctx() ctx: RequestContext, @Param('product_id') productId: string, @Body() body: CreateStockAlertRequestDto) {
     return this.inventory.createAlert(ctx, productId, body);
   }
 

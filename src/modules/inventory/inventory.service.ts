@@ -9,7 +9,6 @@ import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { ProductsService } from '../catalog/products.service';
 import { EventsService } from '../events/events.service';
-import type { AdjustInventoryDto, CreateLocationDto, CreateStockAlertDto } from './dto/inventory.dto';
 import type { LocationEntity } from './entities/location.entity';
 import type { AlertState, StockAlertEntity } from './entities/stock-alert.entity';
 import type { MovementKind } from './entities/stock-movement.entity';
@@ -65,7 +64,7 @@ export class InventoryService {
     return (await this.repo.listLocations(ctx, page, order)).map(toLocation);
   }
 
-  async createLocation(ctx: RequestContext, body: CreateLocationDto): Promise<Schemas['Location']> {
+  async createLocation(ctx: RequestContext, body: Schemas['CreateLocationRequest']): Promise<Schemas['Location']> {
     try {
       const location = await this.tx.run(ctx, (txCtx) =>
         this.repo.insertLocation(txCtx, {
@@ -92,7 +91,7 @@ export class InventoryService {
    * Adds or removes units on hand at one location. Refused with 409 when it would leave on_hand
    * below what is reserved there (and so below zero); the guard is in the UPDATE's WHERE clause.
    */
-  async adjust(ctx: RequestContext, productId: string, body: AdjustInventoryDto): Promise<Schemas['Inventory']> {
+  async adjust(ctx: RequestContext, productId: string, body: Schemas['AdjustInventoryRequest']): Promise<Schemas['Inventory']> {
     const product = await this.products.getForSale(ctx, productId, body.variant_id);
     const location = await this.resolveLocation(ctx, body.location);
     return this.tx.run(ctx, async (txCtx) => {
@@ -135,7 +134,7 @@ export class InventoryService {
   }
 
   /** A new alert starts in the current state, without an event: it reports crossings from now on. */
-  async createAlert(ctx: RequestContext, productId: string, body: CreateStockAlertDto): Promise<Schemas['StockAlert']> {
+  async createAlert(ctx: RequestContext, productId: string, body: Schemas['CreateStockAlertRequest']): Promise<Schemas['StockAlert']> {
     const product = await this.products.getForSale(ctx, productId);
     const locationId = body.location_id === undefined ? null : (await this.findLocation(ctx, body.location_id)).id;
     return this.tx.run(ctx, async (txCtx) => {

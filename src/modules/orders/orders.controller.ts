@@ -3,31 +3,22 @@ import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { InvalidRequestError } from '../../platform/errors/domain-errors';
-import { dateParam, enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CancelOrderDto, CreateOrderDto, UpdateOrderStatusDto } from './dto/orders.dto';
-import { FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_STATUSES } from './order-status';
-import { ORDER_SORTS, type OrderFilters } from './orders.repository';
+import { CancelOrderRequestDto, CreateOrderRequestDto, ListOrdersQueryDto, UpdateOrderStatusRequestDto } from '../../generated/request-dtos';
+import { dateFilter } from '../../platform/http/date-filter';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
+import type { OrderFilters } from './orders.repository';
 import { OrdersService } from './orders.service';
 
 const READERS = ['owner', 'admin', 'staff', 'customer'] as const;
 
-function idParam(query: Record<string, unknown>, name: string): string | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > 64) throw new InvalidRequestError(`${name} must be a single id`, name);
-  return raw;
-}
-
-function parseFilters(query: Record<string, unknown>): OrderFilters {
+function filtersOf(query: ListOrdersQueryDto): OrderFilters {
   return {
-    status: enumParam(query, 'status', ORDER_STATUSES),
-    customerId: idParam(query, 'customer_id'),
-    paymentStatus: enumParam(query, 'payment_status', PAYMENT_STATUSES),
-    fulfillmentStatus: enumParam(query, 'fulfillment_status', FULFILLMENT_STATUSES),
-    dateFrom: dateParam(query, 'date_from', ['from']),
-    dateTo: dateParam(query, 'date_to', ['to']),
+    status: query.status,
+    customerId: query.customer_id,
+    paymentStatus: query.payment_status,
+    fulfillmentStatus: query.fulfillment_status,
+    dateFrom: dateFilter(query.date_from, query.from),
+    dateTo: dateFilter(query.date_to, query.to),
   };
 }
 
@@ -37,15 +28,13 @@ export class OrdersController {
 
   @Auth('orders', 'read', { roles: READERS })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, ORDER_SORTS, { sort: 'created_at', order: 'desc' });
-    const filters = parseFilters(query);
-    return this.orders.list(ctx, parsePageQuery(query), sort, filters);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListOrdersQueryDto) {
+    return this.orders.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), filtersOf(query));
   }
 
   @Auth('orders', 'write')
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateOrderDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateOrderRequestDto) {
     return this.orders.create(ctx, body);
   }
 
@@ -58,7 +47,7 @@ export class OrdersController {
   @Auth('orders', 'write')
   @IdempotencyOutsideTransaction() // calls the card processor
   @Patch(':id/status')
-  updateStatus(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateOrderStatusDto) {
+  updateStatus(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateOrderStatusRequestDto) {
     return this.orders.updateStatus(ctx, id, body);
   }
 
@@ -66,7 +55,7 @@ export class OrdersController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/cancel')
   @HttpCode(200)
-  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CancelOrderDto) {
+  cancel(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CancelOrderRequestDto) {
     return this.orders.cancel(ctx, id, body);
   }
 }

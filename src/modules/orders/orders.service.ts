@@ -14,7 +14,6 @@ import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
 import type { PayableTarget, PaymentSummary } from '../payments/payment-targets';
 import { PaymentsService } from '../payments/payments.service';
-import type { CancelOrderDto, CreateOrderDto, OrderAddressDto, UpdateOrderStatusDto } from './dto/orders.dto';
 import type { OrderAddressValue, OrderEntity, OrderLineEntity } from './order.entity';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
@@ -22,7 +21,7 @@ import {
 import { OrdersRepository, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
 import { toOrder, toOrderDetail } from './orders.mappers';
 
-function addressValue(a: OrderAddressDto): OrderAddressValue {
+function addressValue(a: Schemas['OrderAddress']): OrderAddressValue {
   return {
     first_name: a.first_name ?? null,
     last_name: a.last_name ?? null,
@@ -127,7 +126,7 @@ export class OrdersService {
    * the order id. A short line → 409 naming it, and the whole transaction (order, lines and any
    * line already reserved) rolls back: all lines or none.
    */
-  async create(ctx: RequestContext, body: CreateOrderDto): Promise<Schemas['OrderDetail']> {
+  async create(ctx: RequestContext, body: Schemas['CreateOrderRequest']): Promise<Schemas['OrderDetail']> {
     return this.tx.run(ctx, async (txCtx) => {
       const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const orderId = newId('ord');
@@ -200,7 +199,7 @@ export class OrdersService {
   // --- status machine
 
   /** `PATCH /orders/{id}/status`: only the transitions of `order-status.ts` (409 listing the allowed ones). */
-  async updateStatus(ctx: RequestContext, id: string, body: UpdateOrderStatusDto): Promise<Schemas['OrderDetail']> {
+  async updateStatus(ctx: RequestContext, id: string, body: Schemas['UpdateOrderStatusRequest']): Promise<Schemas['OrderDetail']> {
     const result = await this.tx.run(ctx, (txCtx) => this.transition(txCtx, id, body.status, body.note ?? null, {}));
     if (!EFFECTS[body.status].refund) return result;
     // After the transition committed: the refund calls the card processor, never inside a transaction.
@@ -214,7 +213,7 @@ export class OrdersService {
    * cancellation committed, since a refund calls the card processor (record, commit, call, record).
    * 409 while a payment of the order is at the processor: its outcome must be recorded first.
    */
-  async cancel(ctx: RequestContext, id: string, body: CancelOrderDto): Promise<Schemas['OrderDetail']> {
+  async cancel(ctx: RequestContext, id: string, body: Schemas['CancelOrderRequest']): Promise<Schemas['OrderDetail']> {
     const { result, refund } = await this.tx.run(ctx, async (txCtx) => {
       const order = await this.getOrThrow(txCtx, id);
       if (!CANCELLABLE.includes(order.status)) {

@@ -3,42 +3,23 @@ import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { InvalidRequestError } from '../../platform/errors/domain-errors';
-import { dateParam, enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort, type SortOrder } from '../../platform/pagination/page-query';
 import {
-  CapturePaymentDto, CloseDisputeDto, ConfirmPaymentDto, CreatePaymentIntentDto, RefundPaymentDto, RespondDisputeDto,
-} from './dto/payments.dto';
-import { PAYMENT_SORTS, type PaymentFilters } from './payments.repository';
+  CapturePaymentRequestDto, CloseDisputeRequestDto, ConfirmPaymentRequestDto, CreatePaymentIntentRequestDto, ListAccountTransactionsQueryDto,
+  ListDisputesQueryDto, ListPaymentsQueryDto, ListTransactionsQueryDto, RefundPaymentRequestDto, RespondDisputeRequestDto,
+} from '../../generated/request-dtos';
+import { dateFilter } from '../../platform/http/date-filter';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
+import type { PaymentFilters } from './payments.repository';
 import { PaymentsService } from './payments.service';
 
-const INTENT_STATUSES = ['requires_payment_method', 'requires_action', 'processing', 'requires_capture', 'succeeded', 'failed', 'canceled'] as const;
-const DISPUTE_STATUSES = ['needs_response', 'under_review', 'won', 'lost'] as const;
-const TRANSACTION_STATUSES = ['pending', 'completed', 'failed', 'cancelled'] as const;
-const TRANSACTION_TYPES = ['charge', 'refund', 'dispute', 'dispute_reversal'] as const;
-
-/** An optional free-text filter; a repeated or over-long parameter → 400 naming it. */
-export function textParam(query: Record<string, unknown>, name: string, maxLength = 320): string | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > maxLength) {
-    throw new InvalidRequestError(`${name} must be a single value of at most ${maxLength} characters`, name);
-  }
-  return raw;
-}
-
-function orderParam(query: Record<string, unknown>): SortOrder {
-  return enumParam(query, 'order', ['asc', 'desc'] as const) ?? 'desc';
-}
-
-function paymentFilters(query: Record<string, unknown>): PaymentFilters {
+function paymentFilters(query: ListPaymentsQueryDto): PaymentFilters {
   return {
-    status: enumParam(query, 'status', INTENT_STATUSES),
-    customerId: textParam(query, 'customer_id', 64),
-    orderId: textParam(query, 'order_id', 64),
-    invoiceId: textParam(query, 'invoice_id', 64),
-    dateFrom: dateParam(query, 'date_from', ['from']),
-    dateTo: dateParam(query, 'date_to', ['to']),
+    status: query.status,
+    customerId: query.customer_id,
+    orderId: query.order_id,
+    invoiceId: query.invoice_id,
+    dateFrom: dateFilter(query.date_from, query.from),
+    dateTo: dateFilter(query.date_to, query.to),
   };
 }
 
@@ -49,24 +30,21 @@ export class DisputesController {
 
   @Auth('payments', 'read')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    return this.payments.listDisputes(ctx, parsePageQuery(query), orderParam(query), {
-      status: enumParam(query, 'status', DISPUTE_STATUSES),
-      paymentId: textParam(query, 'payment_id', 64),
-    });
+  list(@Ctx() ctx: RequestContext, @Query() query: ListDisputesQueryDto) {
+    return this.payments.listDisputes(ctx, pageQueryOf(query), query.order ?? 'desc', { status: query.status, paymentId: query.payment_id });
   }
 
   @Auth('payments', 'write')
   @Post(':id/respond')
   @HttpCode(200)
-  respond(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RespondDisputeDto) {
+  respond(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RespondDisputeRequestDto) {
     return this.payments.respondToDispute(ctx, id, body.evidence);
   }
 
   @Auth('payments', 'write')
   @Post(':id/close')
   @HttpCode(200)
-  close(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CloseDisputeDto) {
+  close(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CloseDisputeRequestDto) {
     return this.payments.closeDispute(ctx, id, body.outcome);
   }
 }
@@ -78,15 +56,14 @@ export class PaymentsController {
   @Auth('payments', 'write')
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post('intents')
-  create(@Ctx() ctx: RequestContext, @Body() body: CreatePaymentIntentDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreatePaymentIntentRequestDto) {
     return this.payments.create(ctx, body);
   }
 
   @Auth('payments', 'read')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, PAYMENT_SORTS, { sort: 'created_at', order: 'desc' });
-    return this.payments.list(ctx, parsePageQuery(query), sort, paymentFilters(query));
+  list(@Ctx() ctx: RequestContext, @Query() query: ListPaymentsQueryDto) {
+    return this.payments.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), paymentFilters(query));
   }
 
   @Auth('payments', 'read')
@@ -99,7 +76,7 @@ export class PaymentsController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/confirm')
   @HttpCode(200)
-  confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ConfirmPaymentDto) {
+  confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ConfirmPaymentRequestDto) {
     return this.payments.confirm(ctx, id, body?.card);
   }
 
@@ -107,7 +84,7 @@ export class PaymentsController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/capture')
   @HttpCode(200)
-  capture(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CapturePaymentDto) {
+  capture(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CapturePaymentRequestDto) {
     return this.payments.capture(ctx, id, body?.amount);
   }
 
@@ -115,7 +92,7 @@ export class PaymentsController {
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post(':id/refund')
   @HttpCode(200)
-  refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundPaymentDto) {
+  refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundPaymentRequestDto) {
     return this.payments.refund(ctx, id, body?.amount, body?.reason);
   }
 }
@@ -126,22 +103,19 @@ export class TransactionsController {
 
   @Auth('transactions', 'read')
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    return this.payments.listTransactions(ctx, parsePageQuery(query), orderParam(query), {
-      accountRefId: textParam(query, 'account_ref_id', 128),
-      status: enumParam(query, 'status', TRANSACTION_STATUSES),
-      type: enumParam(query, 'type', TRANSACTION_TYPES),
-      customerEmail: textParam(query, 'customer_email'),
-      paymentId: textParam(query, 'payment_id', 64),
+  list(@Ctx() ctx: RequestContext, @Query() query: ListTransactionsQueryDto) {
+    return this.payments.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', {
+      accountRefId: query.account_ref_id,
+      status: query.status,
+      type: query.type,
+      customerEmail: query.customer_email,
+      paymentId: query.payment_id,
     });
   }
 
   @Auth('transactions', 'read')
   @Get(':account_ref_id')
-  listForAccount(@Ctx() ctx: RequestContext, @Param('account_ref_id') accountRefId: string, @Query() query: Record<string, unknown>) {
-    return this.payments.listTransactions(ctx, parsePageQuery(query), orderParam(query), {
-      accountRefId,
-      status: enumParam(query, 'status', TRANSACTION_STATUSES),
-    });
+  listForAccount(@Ctx() ctx: RequestContext, @Param('account_ref_id') accountRefId: string, @Query() query: ListAccountTransactionsQueryDto) {
+    return this.payments.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', { accountRefId, status: query.status });
   }
 }

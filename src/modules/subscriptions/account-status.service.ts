@@ -27,15 +27,6 @@ function notFound(message: string): DomainError {
   return new DomainError('not_found', message);
 }
 
-/** A query parameter as a trimmed string, or undefined when absent/blank; repeated → 400. */
-export function textParam(query: Record<string, unknown>, name: string): string | undefined {
-  const raw = query[name];
-  if (raw === undefined) return undefined;
-  if (typeof raw !== 'string' || raw.length > 320) throw new InvalidRequestError(`${name} must be a single value`, name);
-  const value = raw.trim();
-  return value === '' ? undefined : value;
-}
-
 /** The resolver's and the checkout form's e-mail check: the platform's one e-mail validator. */
 export function isEmailAddress(value: string): boolean {
   return isDeliverableEmail(value);

@@ -3,32 +3,23 @@ import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { InvalidRequestError } from '../../platform/errors/domain-errors';
-import { dateParam, enumParam } from '../../platform/http/query-params';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateServiceDto, UpdateServiceDto } from './dto/services.dto';
-import { BILLING_CYCLES, SERVICE_STATUSES } from './service-status';
-import { SERVICE_SORTS, type ServiceFilters } from './services.repository';
+import { CreateServiceRequestDto, ListServicesQueryDto, UpdateServiceRequestDto } from '../../generated/request-dtos';
+import { dateFilter } from '../../platform/http/date-filter';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
+import type { ServiceFilters } from './services.repository';
 import { ServicesService } from './services.service';
 
 const READERS = ['owner', 'admin', 'staff', 'customer'] as const;
 
-function stringParam(query: Record<string, unknown>, name: string): string | undefined {
-  const raw = query[name];
-  if (raw === undefined || raw === '') return undefined;
-  if (typeof raw !== 'string' || raw.length > 64) throw new InvalidRequestError(`${name} must be a single value`, name);
-  return raw;
-}
-
-function parseFilters(query: Record<string, unknown>): ServiceFilters {
+function filtersOf(query: ListServicesQueryDto): ServiceFilters {
   return {
-    status: enumParam(query, 'status', SERVICE_STATUSES),
-    customerId: stringParam(query, 'customer_id'),
-    productId: stringParam(query, 'product_id'),
-    tier: stringParam(query, 'tier'),
-    billingCycle: enumParam(query, 'billing_cycle', BILLING_CYCLES),
-    dateFrom: dateParam(query, 'date_from', ['from']),
-    dateTo: dateParam(query, 'date_to', ['to']),
+    status: query.status,
+    customerId: query.customer_id,
+    productId: query.product_id,
+    tier: query.tier,
+    billingCycle: query.billing_cycle,
+    dateFrom: dateFilter(query.date_from, query.from),
+    dateTo: dateFilter(query.date_to, query.to),
   };
 }
 
@@ -38,15 +29,13 @@ export class ServicesController {
 
   @Auth('services', 'read', { roles: READERS })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const sort = parseSort(query, SERVICE_SORTS, { sort: 'created_at', order: 'desc' });
-    const filters = parseFilters(query);
-    return this.services.list(ctx, parsePageQuery(query), sort, filters);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListServicesQueryDto) {
+    return this.services.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), filtersOf(query));
   }
 
   @Auth('services', 'write')
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateServiceDto) {
+  create(@Ctx() ctx: RequestContext, @Body() body: CreateServiceRequestDto) {
     return this.services.create(ctx, body);
   }
 
@@ -59,7 +48,7 @@ export class ServicesController {
   @Auth('services', 'write')
   @IdempotencyOutsideTransaction() // calls the card processor
   @Patch(':id')
-  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateServiceDto) {
+  update(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: UpdateServiceRequestDto) {
     return this.services.update(ctx, id, body);
   }
 

@@ -12,7 +12,6 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { INVOICES, type InvoiceRef, type InvoicesPort } from './billing-port';
-import type { CreateServiceDto, UpdateServiceDto } from './dto/services.dto';
 import type { ProrationRecord, ServiceEntity } from './entities/service.entity';
 import { DAY_MS, periodEnd, priceForCycle, prorate } from './proration';
 import { ACTIONS, allowedActions, canApply, type BillingCycle, type ManualAction } from './service-status';
@@ -77,7 +76,7 @@ export class ServicesService {
    * (pending, or active with `activate`), its first period claimed and invoiced, and
    * `service.created` recorded. A zero-amount first period needs no invoice: the service is active.
    */
-  async create(ctx: RequestContext, body: CreateServiceDto): Promise<Schemas['Service']> {
+  async create(ctx: RequestContext, body: Schemas['CreateServiceRequest']): Promise<Schemas['Service']> {
     return this.tx.run(ctx, async (txCtx) => {
       const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const { tier } = await this.resolveTier(txCtx, body.product_id, body.tier, 'tier');
@@ -128,7 +127,7 @@ export class ServicesService {
    * transaction and charged to the default payment method after commit; a negative net is added
    * to the credit balance.
    */
-  async update(ctx: RequestContext, id: string, body: UpdateServiceDto): Promise<Schemas['Service']> {
+  async update(ctx: RequestContext, id: string, body: Schemas['UpdateServiceRequest']): Promise<Schemas['Service']> {
     if (body.tier === undefined && body.billing_cycle === undefined) {
       throw new ValidationError('Send tier or billing_cycle to change', [{ field: 'tier', message: 'tier or billing_cycle is required' }]);
     }

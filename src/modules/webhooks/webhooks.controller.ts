@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Use
 import { ADMIN_ROLES, Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import type { RequestContext } from '../../platform/context/request-context';
-import { parsePageQuery, parseSort } from '../../platform/pagination/page-query';
-import { CreateWebhookRequestDto, UpdateWebhookRequestDto } from '../../generated/request-dtos';
+import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
+import { CreateWebhookRequestDto, ListWebhookDeliveriesQueryDto, ListWebhooksQueryDto, UpdateWebhookRequestDto } from '../../generated/request-dtos';
 import { CheckedUrl, WebhookUrlPreflight, type CheckedWebhookUrl } from './webhook-url.preflight';
 import { WebhooksService } from './webhooks.service';
 
@@ -13,9 +13,9 @@ export class WebhooksController {
 
   @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
   @Get()
-  list(@Ctx() ctx: RequestContext, @Query() query: Record<string, unknown>) {
-    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    return this.webhooks.list(ctx, parsePageQuery(query), order);
+  list(@Ctx() ctx: RequestContext, @Query() query: ListWebhooksQueryDto) {
+    const { order } = sortOf(query, { sort: 'created_at', order: 'desc' });
+    return this.webhooks.list(ctx, pageQueryOf(query), order);
   }
 
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })
@@ -47,9 +47,9 @@ export class WebhooksController {
 
   @Auth('webhooks', 'read', { roles: ADMIN_ROLES })
   @Get(':id/deliveries')
-  deliveries(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: Record<string, unknown>) {
-    const { order } = parseSort(query, ['created_at'], { sort: 'created_at', order: 'desc' });
-    return this.webhooks.listDeliveries(ctx, id, parsePageQuery(query), order);
+  deliveries(@Ctx() ctx: RequestContext, @Param('id') id: string, @Query() query: ListWebhookDeliveriesQueryDto) {
+    const { order } = sortOf(query, { sort: 'created_at', order: 'desc' });
+    return this.webhooks.listDeliveries(ctx, id, pageQueryOf(query), order);
   }
 
   @Auth('webhooks', 'write', { roles: ADMIN_ROLES })

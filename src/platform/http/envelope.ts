@@ -19,6 +19,16 @@ export interface ErrorBody {
   meta: { request_id: string };
 }
 
+/**
+ * Bounds of an error body, as the spec states them: a message or field name can echo client input
+ * (an unknown 10,000-character property name), and a body can break a rule in every array item.
+ */
+export const ERROR_LIMITS = { message: 1000, field: 200, details: 100 } as const;
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 export function errorEnvelope(
   requestId: string,
   code: string,
@@ -26,8 +36,12 @@ export function errorEnvelope(
   field?: string,
   details?: FieldIssue[],
 ): ErrorBody {
-  const error: ErrorBody['error'] = { code, message, request_id: requestId };
-  if (field) error.field = field;
-  if (details && details.length > 0) error.details = details;
+  const error: ErrorBody['error'] = { code, message: clip(message, ERROR_LIMITS.message), request_id: requestId };
+  if (field) error.field = clip(field, ERROR_LIMITS.field);
+  if (details && details.length > 0) {
+    error.details = details
+      .slice(0, ERROR_LIMITS.details)
+      .map((d) => ({ field: clip(d.field, ERROR_LIMITS.field), message: clip(d.message, ERROR_LIMITS.message) }));
+  }
   return { error, meta: { request_id: requestId } };
 }

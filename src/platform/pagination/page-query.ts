@@ -17,15 +17,6 @@ export type PageQuery =
   | { kind: 'offset'; page: number; perPage: number }
   | { kind: 'cursor'; perPage: number; cursor: Cursor };
 
-function intParam(raw: unknown, name: string, min: number, max: number): number | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const text = String(raw);
-  if (!/^\d+$/.test(text)) throw new InvalidRequestError(`${name} must be an integer between ${min} and ${max}`, name);
-  const n = Number(text);
-  if (n < min || n > max) throw new InvalidRequestError(`${name} must be an integer between ${min} and ${max}`, name);
-  return n;
-}
-
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.id])).toString('base64url');
 }
@@ -66,29 +57,33 @@ export function decodeCursor(raw: string): Cursor {
   throw invalidCursor();
 }
 
-/** Reads `page`, `per_page` (alias `limit`) and `cursor` from a query string; out of range → 400. */
-export function parsePageQuery(query: Record<string, unknown>): PageQuery {
-  const perPage =
-    intParam(query.per_page, 'per_page', 1, MAX_PER_PAGE) ?? intParam(query.limit, 'limit', 1, MAX_PER_PAGE) ?? DEFAULT_PER_PAGE;
-  if (query.cursor !== undefined && query.cursor !== '') {
-    if (query.page !== undefined) throw new InvalidRequestError('page cannot be combined with cursor', 'page');
-    return { kind: 'cursor', perPage, cursor: decodeCursor(String(query.cursor)) };
-  }
-  const page = intParam(query.page, 'page', 1, 1_000_000) ?? 1;
-  return { kind: 'offset', page, perPage };
+/**
+ * The paging parameters of a list route as its query DTO (generated from the spec's `Page`, `PerPage`,
+ * `Limit` and `Cursor` parameters) has already typed and range-checked them.
+ */
+export interface PagingParams {
+  page?: number;
+  per_page?: number;
+  limit?: number;
+  cursor?: string;
 }
 
-/** Reads `sort` and `order` against a route's whitelist; an unknown field or order → 400 naming it. */
-export function parseSort<F extends string>(
-  query: Record<string, unknown>,
-  allowed: readonly F[],
-  fallback: { sort: F; order: SortOrder },
-): { sort: F; order: SortOrder } {
-  const sort = (query.sort ?? fallback.sort) as F;
-  if (!allowed.includes(sort)) {
-    throw new InvalidRequestError(`sort must be one of: ${allowed.join(', ')}`, 'sort');
+/** Offset paging by default; keyset paging from a `cursor` (which may not be combined with `page` → 400). */
+export function pageQueryOf(params: PagingParams): PageQuery {
+  const perPage = params.per_page ?? params.limit ?? DEFAULT_PER_PAGE;
+  if (params.cursor !== undefined) {
+    if (params.page !== undefined) throw new InvalidRequestError('page cannot be combined with cursor', 'page');
+    return { kind: 'cursor', perPage, cursor: decodeCursor(params.cursor) };
   }
-  const order = query.order ?? (query.sort === undefined ? fallback.order : 'asc');
-  if (order !== 'asc' && order !== 'desc') throw new InvalidRequestError('order must be asc or desc', 'order');
+  return { kind: 'offset', page: params.page ?? 1, perPage };
+}
+
+/**
+ * The sort of a list: the route's default, or the field the client chose (validated against the
+ * route's enum in the spec), ascending unless `order` says otherwise.
+ */
+export function sortOf<F extends string>(params: { sort?: F; order?: SortOrder }, fallback: { sort: F; order: SortOrder }): { sort: F; order: SortOrder } {
+  const sort = params.sort ?? fallback.sort;
+  const order = params.order ?? (params.sort === undefined ? fallback.order : 'asc');
   return { sort, order };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { CreateProductDto, CreateTierDto, UpdateProductDto } from './catalog.dto';
+import { CreateProductRequestDto as CreateProductDto, CreateTierRequestDto as CreateTierDto, UpdateProductRequestDto as UpdateProductDto } from '../../src/generated/request-dtos';
 
 function fieldsWithErrors<T extends object>(cls: new () => T, body: object): string[] {
   const errors = validateSync(plainToInstance(cls, body) as object, { whitelist: true, forbidNonWhitelisted: true });
@@ -15,7 +15,7 @@ function fieldsWithErrors<T extends object>(cls: new () => T, body: object): str
 
 const valid = { sku: 'TEE-1', name: 'Tee', price: 1999 };
 
-describe('catalog request rules', () => {
+describe('catalog request rules (DTOs generated from the spec)', () => {
   it('accepts a minimal and a full product', () => {
     expect(fieldsWithErrors(CreateProductDto, valid)).toEqual([]);
     expect(
