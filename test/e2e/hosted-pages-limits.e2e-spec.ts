@@ -134,6 +134,8 @@ describe('hosted pages: per-token and per-IP limits, card attempts per invoice (
 
   it('one address walking many /r/{token} links (token guessing) ends in the 429 page on every hosted page; other addresses are unaffected', async () => {
     const guesser = newIp();
+    // Made before the burst: the checks below must follow it at once, before the bucket refills (1 a second).
+    const page = await invoice();
     const answers = [];
     for (let batch = 0; batch < 5; batch++) {
       answers.push(...(await Promise.all(Array.from({ length: (IP_BURST + 20) / 5 }, () => hosted('GET', `/r/${unknownToken()}`, guesser)))));
@@ -147,7 +149,6 @@ describe('hosted pages: per-token and per-IP limits, card attempts per invoice (
     expect(refused[0].text).toContain('<h1>Too many requests</h1>'); // the checkout page's look
 
     // The per-IP bucket spans the hosted pages: the guesser's next invoice page is refused too…
-    const page = await invoice();
     expect((await hosted('GET', page.path, guesser)).status).toBe(429);
     expect((await hosted('POST', `/r/${unknownToken()}`, guesser, { email: 'a@example.test' })).status).toBe(429);
     // …while another address gets it, and a checkout 404 as before.
