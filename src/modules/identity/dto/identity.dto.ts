@@ -28,7 +28,8 @@ export class LoginDto implements LoginRequest {
 }
 
 export class RefreshDto implements RefreshRequest {
-  @IsString() @Length(1, 200) refresh_token: string;
+  /** Absent with the cookie transport (the token is in the refresh cookie). */
+  @IsOptional() @IsString() @Length(1, 200) refresh_token?: string;
 }
 
 export class CreateUserDto implements CreateUserRequest {
