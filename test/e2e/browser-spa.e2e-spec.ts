@@ -140,7 +140,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('logs in, lists products, creates an order with an Idempotency-Key, survives two simultaneous refreshes and reads X-RateLimit-Remaining', async () => {
     const page = await open(`http://127.0.0.1:${spa.port}`);
-    const run: any = await page.evaluate((args) => (window as any).spa.bearer(args), { api, email: shop.email, password: shop.password, productId, customerId, address });
+    const run: any = await page.evaluate((args) => (globalThis as any).spa.bearer(args), { api, email: shop.email, password: shop.password, productId, customerId, address });
 
     expect(run.login).toBe(200);
     expect(run.products.status).toBe(200);
@@ -167,7 +167,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('cookie transport: the refresh token lives in an HttpOnly cookie, refresh works with the CSRF header and is 403 without it', async () => {
     const page = await open(`http://localhost:${spa.port}`);
-    const start: any = await page.evaluate((args) => (window as any).spa.cookieLogin(args), { api, email: shop.email, password: shop.password });
+    const start: any = await page.evaluate((args) => (globalThis as any).spa.cookieLogin(args), { api, email: shop.email, password: shop.password });
     expect(start.login.status).toBe(200);
     expect(start.login.body.data.refresh_token).toBeUndefined();
     // Chromium accepted the Secure cookies from http://localhost; the page sees the CSRF cookie, never the refresh token.
@@ -176,7 +176,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
     const stored = await page.context().cookies(`${api}/auth/refresh`);
     expect(stored.find((c) => c.name === 'refresh_token')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' });
 
-    const run: any = await page.evaluate((args) => (window as any).spa.cookieSession(args), { api, csrf: start.csrf });
+    const run: any = await page.evaluate((args) => (globalThis as any).spa.cookieSession(args), { api, csrf: start.csrf });
 
     expect(run.refreshed.status).toBe(200);
     expect(run.refreshed.body.data.csrf_token).toBe(start.csrf);
@@ -192,7 +192,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('a page on an origin outside the allow-list cannot read any answer', async () => {
     const page = await open(`http://127.0.0.1:${stranger.port}`);
-    const outcome = await page.evaluate((args) => (window as any).spa.stranger(args), { api, email: shop.email, password: shop.password });
+    const outcome = await page.evaluate((args) => (globalThis as any).spa.stranger(args), { api, email: shop.email, password: shop.password });
     expect(outcome).toMatch(/^blocked: /);
   });
 });
