@@ -15,6 +15,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 // Set before anything from dist/ loads: the app reads (and caches) its config from process.env once.
 process.env.NODE_ENV ||= 'development';
 process.env.WORKER_IN_PROCESS ||= 'true';
+process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://localhost:4200'; // dev front-end servers (Vite, Next/CRA, Angular)
 
 const stoppers = []; // undo steps, run in reverse order (app first, databases last)
 const where = []; // "where data lives" lines for the banner

@@ -14,6 +14,7 @@ import { QueueService } from './platform/queue/queue.service';
 import { createValidationPipe } from './platform/http/validation.pipe';
 import { genRequestId } from './platform/http/request-id';
 import { clientErrorHandler, frameworkErrorHandler, installInputGuards } from './platform/http/framework-errors';
+import { registerCors } from './platform/http/cors';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { loadSpec } from './platform/openapi/spec-file';
 
@@ -55,6 +56,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   installInputGuards(fastify);
+  await registerCors(fastify, { origins: config.CORS_ORIGINS, credentialsOrigins: config.CORS_CREDENTIALS_ORIGINS });
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });

@@ -6,6 +6,25 @@ const bool = z
 
 const PLACEHOLDER_SECRETS = new Set(['change-me', 'changeme', 'secret', 'dev-only-secret-change-me', 'dev-only-hash-secret-change-me']);
 
+/**
+ * A comma-separated list of exact browser origins (`https://app.example.com`, `http://localhost:5173`):
+ * scheme, host and port only, no path, no wildcard. Empty = none.
+ */
+const originList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+  .refine((origins) => origins.every(isExactOrigin), 'comma-separated exact origins such as https://app.example.com (no path, no wildcard)');
+
+function isExactOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value && !url.hostname.includes('*');
+  } catch {
+    return false;
+  }
+}
+
 /** A retention in whole days (1 day to 10 years). */
 const retentionDays = (fallback: number) => z.coerce.number().int().min(1).max(3660).default(fallback);
 
@@ -45,6 +64,18 @@ export const configSchema = z
     HASH_SECRET: z.string().min(32, 'at least 32 characters').default('dev-only-hash-secret-change-me-0123456789ab'),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
     REFRESH_TTL_DAYS: z.coerce.number().int().min(1).default(30),
+    /**
+     * Seconds after a refresh token was rotated in which presenting it again returns the same
+     * successor pair (two tabs, a retried request, React StrictMode) instead of revoking the family; 0 = none.
+     */
+    REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+    /** Browser origins allowed to call /api/v1 (CORS). None by default; `npm start` sets the usual dev servers. */
+    CORS_ORIGINS: originList,
+    /**
+     * Origins (each also in CORS_ORIGINS) whose requests may carry credentials, i.e. the refresh-token
+     * cookie of the cookie transport (Access-Control-Allow-Credentials). None by default.
+     */
+    CORS_CREDENTIALS_ORIGINS: originList,
     SIGNUP_ENABLED: bool.default(true),
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
@@ -129,6 +160,10 @@ export const configSchema = z
     }
     if (cfg.NODE_ENV === 'production' && cfg.SANDBOX_PROVIDER_FAULT !== 'none') {
       issue.addIssue({ code: 'custom', path: ['SANDBOX_PROVIDER_FAULT'], message: 'none in production (a test-only switch)' });
+    }
+    const notAllowed = cfg.CORS_CREDENTIALS_ORIGINS.filter((o) => !cfg.CORS_ORIGINS.includes(o));
+    if (notAllowed.length > 0) {
+      issue.addIssue({ code: 'custom', path: ['CORS_CREDENTIALS_ORIGINS'], message: `origins also listed in CORS_ORIGINS (not: ${notAllowed.join(', ')})` });
     }
     if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
       issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });

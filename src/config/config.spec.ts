@@ -41,4 +41,18 @@ describe('parseConfig', () => {
     expect([cfg.RETENTION_EVENTS_DAYS, cfg.RETENTION_WEBHOOK_DELIVERIES_DAYS, cfg.RETENTION_OUTBOUND_EMAILS_DAYS]).toEqual([30, 30, 90]);
     expect(cfg.RETENTION_EXPIRED_TOKENS_GRACE_DAYS).toBe(7);
   });
+
+  it('reads CORS origins as an exact list, none by default, and credentials only for listed origins', () => {
+    expect(parseConfig(base).CORS_ORIGINS).toEqual([]);
+    expect(parseConfig(base).REFRESH_REUSE_GRACE_SECONDS).toBe(30);
+    const cfg = parseConfig({ ...base, CORS_ORIGINS: 'https://app.example.com, http://localhost:5173', CORS_CREDENTIALS_ORIGINS: 'https://app.example.com' });
+    expect(cfg.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(cfg.CORS_CREDENTIALS_ORIGINS).toEqual(['https://app.example.com']);
+    for (const bad of ['*', 'https://app.example.com/', 'https://*.example.com', 'app.example.com', 'ftp://x.example', 'https://a.example/path']) {
+      expect(() => parseConfig({ ...base, CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS is invalid/);
+    }
+    expect(() => parseConfig({ ...base, CORS_ORIGINS: 'https://a.example', CORS_CREDENTIALS_ORIGINS: 'https://b.example' })).toThrow(
+      /CORS_CREDENTIALS_ORIGINS is invalid: expected origins also listed in CORS_ORIGINS/,
+    );
+  });
 });

@@ -96,6 +96,8 @@ export interface paths {
         /**
          * Log in
          * @description Exchanges e-mail and password for an access token (1 h) and a refresh token. `mode` picks live data or the sandbox. A wrong password, an unknown e-mail and an e-mail used in several tenants without `tenant_id` all answer the same 401. Each attempt is counted before the password is checked; failures are throttled per account (tenant and user) and per client IP (429 with `Retry-After`).
+         *
+         *     **Cookie transport** (browsers): with `X-Refresh-Token-Transport: cookie` the refresh token is not in the body; it is set in the cookie `refresh_token` (`HttpOnly; Secure; SameSite=Strict; Path=/api/v1/auth`), together with a readable cookie `csrf_token` (`Secure; SameSite=Strict; Path=/`), and the body carries the same `csrf_token`. Send it back as `X-CSRF-Token` on `POST /api/v1/auth/refresh` and `DELETE /api/v1/auth/logout`. Cross-origin, call with `credentials: 'include'` from an origin in `CORS_CREDENTIALS_ORIGINS`; `SameSite=Strict` means the app must be on the same site as the API (e.g. `app.example.com` and `api.example.com`). Browsers accept `Secure` cookies from `http://localhost`, so this works in local development without TLS.
          */
         post: operations["login"];
         delete?: never;
@@ -115,7 +117,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh tokens
-         * @description Rotates a refresh token into a new pair. Presenting an already rotated refresh token revokes its whole family (401).
+         * @description Rotates a refresh token into a new pair. Presenting a rotated refresh token again within `REFRESH_REUSE_GRACE_SECONDS` (30 s by default) of its rotation returns the same successor pair, so two tabs, a retried request or concurrent calls all succeed with one session; presenting it later revokes its whole family (401, theft detection).
+         *
+         *     The token comes from `refresh_token` in the body or, when the body has none, from the `refresh_token` cookie (cookie transport, see `POST /api/v1/auth/login`). A cookie-borne token needs `X-CSRF-Token` equal to the `csrf_token` cookie (403 when missing or different); the new refresh token then goes into the cookie again and the body carries the new `csrf_token` instead of `refresh_token`. `X-Refresh-Token-Transport: cookie` moves a body-borne session to the cookie.
          */
         post: operations["refresh"];
         delete?: never;
@@ -136,7 +140,7 @@ export interface paths {
         post?: never;
         /**
          * Log out
-         * @description Revokes the current access token at once and its refresh family.
+         * @description Revokes the current access token at once and its refresh family. With the cookie transport, the `refresh_token` cookie's family is revoked too and both cookies are cleared; a request carrying that cookie needs `X-CSRF-Token` equal to the `csrf_token` cookie (403 otherwise).
          */
         delete: operations["logout"];
         options?: never;
@@ -2897,6 +2901,20 @@ export interface components {
              */
             expires_in: number;
         };
+        /** @description The cookie transport's answer — the refresh token is in the `HttpOnly` cookie, not here. */
+        CookieTokenPair: {
+            access_token: string;
+            /** @description Send it as `X-CSRF-Token` on refresh and logout; it stays the same across rotations of the session. */
+            csrf_token: string;
+            /** @constant */
+            token_type: "Bearer";
+            /**
+             * Format: int32
+             * @description Seconds until the access token expires.
+             * @example 3600
+             */
+            expires_in: number;
+        };
         SignUpResult: components["schemas"]["TokenPair"] & {
             tenant: components["schemas"]["Tenant"];
             user: components["schemas"]["User"];
@@ -2947,7 +2965,8 @@ export interface components {
             tenant_id?: string;
         };
         RefreshRequest: {
-            refresh_token: string;
+            /** @description Required unless the refresh token travels in the `refresh_token` cookie (cookie transport). */
+            refresh_token?: string;
         };
         CreateUserRequest: {
             /** Format: email */
@@ -3102,9 +3121,10 @@ export interface components {
                 };
             };
         };
-        /** @description A new access and refresh token. */
+        /** @description A new access and refresh token (with the cookie transport, the refresh token is in `Set-Cookie` and the body has `csrf_token` instead). */
         TokenPair: {
             headers: {
+                "Set-Cookie": components["headers"]["Set-Cookie"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                 "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
@@ -3114,7 +3134,7 @@ export interface components {
             };
             content: {
                 "application/json": {
-                    data: components["schemas"]["TokenPair"];
+                    data: components["schemas"]["TokenPair"] | components["schemas"]["CookieTokenPair"];
                     meta: components["schemas"]["Meta"];
                 };
             };
@@ -3271,6 +3291,14 @@ export interface components {
         };
     };
     parameters: {
+        /** @description `cookie` puts the new refresh token in an `HttpOnly` cookie instead of the body (browsers); `body` (the default) returns it in the body. */
+        RefreshTokenTransport: "body" | "cookie";
+        /** @description Cookie transport only, required then — the value of the `csrf_token` cookie (also returned in the body as `csrf_token`). */
+        CsrfToken: string;
+        /** @description Cookie transport only — the refresh token, set by the API (`HttpOnly`, scripts cannot read it). */
+        RefreshTokenCookie: string;
+        /** @description Cookie transport only — the double-submit CSRF token, set by the API; echo it in `X-CSRF-Token`. */
+        CsrfTokenCookie: string;
         /** @description 1-based page number (offset paging). */
         Page: number;
         /** @description Items per page. */
@@ -3314,6 +3342,8 @@ export interface components {
         "Retry-After": number;
         /** @description `true` when this response is a stored answer to an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": "true";
+        /** @description Cookie transport only: `refresh_token=…; Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict; Max-Age=…` and `csrf_token=…; Path=/; Secure; SameSite=Strict; Max-Age=…` (on logout both with `Max-Age=0`, which clears them). Sent once per cookie. */
+        "Set-Cookie": string;
     };
     pathItems: never;
 }
@@ -3435,7 +3465,10 @@ export interface operations {
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` puts the new refresh token in an `HttpOnly` cookie instead of the body (browsers); `body` (the default) returns it in the body. */
+                "X-Refresh-Token-Transport"?: components["parameters"]["RefreshTokenTransport"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3455,11 +3488,21 @@ export interface operations {
     refresh: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie` puts the new refresh token in an `HttpOnly` cookie instead of the body (browsers); `body` (the default) returns it in the body. */
+                "X-Refresh-Token-Transport"?: components["parameters"]["RefreshTokenTransport"];
+                /** @description Cookie transport only, required then — the value of the `csrf_token` cookie (also returned in the body as `csrf_token`). */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Cookie transport only — the refresh token, set by the API (`HttpOnly`, scripts cannot read it). */
+                refresh_token?: components["parameters"]["RefreshTokenCookie"];
+                /** @description Cookie transport only — the double-submit CSRF token, set by the API; echo it in `X-CSRF-Token`. */
+                csrf_token?: components["parameters"]["CsrfTokenCookie"];
+            };
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["RefreshRequest"];
             };
@@ -3468,6 +3511,7 @@ export interface operations {
             200: components["responses"]["TokenPair"];
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };
@@ -3475,9 +3519,17 @@ export interface operations {
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Cookie transport only, required then — the value of the `csrf_token` cookie (also returned in the body as `csrf_token`). */
+                "X-CSRF-Token"?: components["parameters"]["CsrfToken"];
+            };
             path?: never;
-            cookie?: never;
+            cookie?: {
+                /** @description Cookie transport only — the refresh token, set by the API (`HttpOnly`, scripts cannot read it). */
+                refresh_token?: components["parameters"]["RefreshTokenCookie"];
+                /** @description Cookie transport only — the double-submit CSRF token, set by the API; echo it in `X-CSRF-Token`. */
+                csrf_token?: components["parameters"]["CsrfTokenCookie"];
+            };
         };
         requestBody?: never;
         responses: {
@@ -3485,6 +3537,7 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "Set-Cookie": components["headers"]["Set-Cookie"];
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];

@@ -879,8 +879,8 @@ export class PayInvoiceRequestDto implements Schema<"PayInvoiceRequest"> {
 }
 
 export class RefreshRequestDto implements Schema<"RefreshRequest"> {
-  @IsString() @MinLength(1) @MaxLength(200)
-  refresh_token: S["RefreshRequest"]["refresh_token"];
+  @IfPresent() @IsString() @MinLength(1) @MaxLength(200)
+  refresh_token?: S["RefreshRequest"]["refresh_token"];
 }
 
 export class RefundInvoiceRequestDto implements Schema<"RefundInvoiceRequest"> {

@@ -69,8 +69,11 @@ export function specProblems(method: string, path: string, res: ResponseLike): s
       continue;
     }
     const validate = ajv.compile(coerceHeaderSchema(header.schema ?? {}));
-    const typed = header.schema?.type === 'integer' || header.schema?.type === 'number' ? Number(value) : value;
-    if (!validate(typed)) problems.push(`header ${name}=${value}: ${ajv.errorsText(validate.errors)}`);
+    // A header sent several times (Set-Cookie) arrives as a list: each occurrence must match.
+    for (const one of [value].flat()) {
+      const typed = header.schema?.type === 'integer' || header.schema?.type === 'number' ? Number(one) : one;
+      if (!validate(typed)) problems.push(`header ${name}=${one}: ${ajv.errorsText(validate.errors)}`);
+    }
   }
 
   const content = response.content as Record<string, { schema?: unknown }> | undefined;

@@ -57,10 +57,12 @@ export class AuthService {
     return result.pair;
   }
 
-  async logout(ctx: RequestContext): Promise<void> {
+  /** Ends the access token's session and, with the cookie transport, the cookie's (normally the same one). */
+  async logout(ctx: RequestContext, cookieRefreshToken?: string): Promise<void> {
     if (ctx.actor.kind !== 'user') throw new AuthenticationError('Logout needs a user access token');
     await this.tokens.denyAccessToken(ctx.actor.tokenId, ctx.actor.expiresAt);
     await this.tokens.revokeFamily(ctx, ctx.actor.familyId);
+    if (cookieRefreshToken) await this.tokens.revokeFamilyOf(ctx, ctx.actor.userId, cookieRefreshToken);
   }
 
   async me(ctx: RequestContext): Promise<Schemas['Me']> {

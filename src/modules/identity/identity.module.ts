@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { ClockModule } from '../../platform/clock/clock.module';
 import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
@@ -16,10 +17,13 @@ import { TokensService } from './tokens.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 import { RefreshTokensRetention } from './refresh-tokens.retention';
+import { RefreshSuccessorCipher } from './refresh-successor-cipher';
+import { RefreshTransport } from './refresh-transport';
 
 @Module({
   imports: [
     RateLimitModule,
+    ClockModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -30,7 +34,7 @@ import { RefreshTokensRetention } from './refresh-tokens.retention';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport],
   exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, CustomerRecords],
 })
 export class IdentityModule {}

@@ -138,8 +138,27 @@ export class IdentityRepository {
       .getOne(), ctx);
   }
 
-  async markRefreshTokenUsed(ctx: RequestContext, id: string): Promise<void> {
-    await this.m(ctx).update(RefreshTokenEntity, { id, tenantId: ctx.tenant }, { usedAt: () => 'now()' });
+  /** Marks the token rotated at `usedAt` and keeps its sealed successor for the reuse grace window. */
+  async markRefreshTokenUsed(ctx: RequestContext, id: string, usedAt: Date, successorSealed: string | null): Promise<void> {
+    await this.m(ctx).update(RefreshTokenEntity, { id, tenantId: ctx.tenant }, { usedAt, successorSealed });
+  }
+
+  /** Drops the sealed successors of a family's tokens rotated before `usedBefore` (their grace window is over). */
+  async forgetSuccessors(ctx: RequestContext, familyId: string, usedBefore: Date): Promise<void> {
+    await this.m(ctx)
+      .createQueryBuilder()
+      .update(RefreshTokenEntity)
+      .set({ successorSealed: null })
+      .where('tenant_id = :tenant AND family_id = :familyId AND successor_sealed IS NOT NULL AND used_at < :usedBefore', {
+        tenant: ctx.tenant, familyId, usedBefore,
+      })
+      .execute();
+  }
+
+  /** The family of the user's own refresh token (logout with the cookie transport), or null. */
+  async findRefreshTokenFamily(ctx: RequestContext, tokenHash: string, userId: string): Promise<string | null> {
+    const row = await this.m(ctx).findOne(RefreshTokenEntity, { where: { tokenHash, tenantId: ctx.tenant, userId }, select: { id: true, familyId: true } });
+    return row?.familyId ?? null;
   }
 
   async revokeFamily(ctx: RequestContext, familyId: string): Promise<void> {

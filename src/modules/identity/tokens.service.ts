@@ -3,12 +3,14 @@ import { JwtService } from '@nestjs/jwt';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { TransactionService } from '../../database/transaction.service';
+import { Clock } from '../../platform/clock/clock';
 import { AuthenticationError } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
 import type { Mode, RequestContext, Role } from '../../platform/context/request-context';
 import { REDIS } from '../../platform/redis/redis.module';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { IdentityRepository } from './identity.repository';
+import { RefreshSuccessorCipher } from './refresh-successor-cipher';
 import { newRefreshToken, sha256 } from './secrets';
 import type { UserEntity } from './entities/user.entity';
 
@@ -51,6 +53,8 @@ export class TokensService {
     private readonly tx: TransactionService,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
+    private readonly successors: RefreshSuccessorCipher,
   ) {}
 
   /** Starts a new login session (a new refresh family) for the user in `ctx`'s tenant. */
@@ -62,7 +66,7 @@ export class TokensService {
       familyId,
       mode,
       tokenHash: sha256(refreshToken),
-      expiresAt: new Date(Date.now() + this.config.REFRESH_TTL_DAYS * 86_400_000),
+      expiresAt: new Date(this.clock.now().getTime() + this.config.REFRESH_TTL_DAYS * 86_400_000),
     });
     const claims = {
       sub: user.id, tid: user.tenantId, mode, role: user.role, cid: user.customerId, fam: familyId, jti: newId('req').slice(4), ver: user.tokenVersion ?? 0,
@@ -112,25 +116,47 @@ export class TokensService {
   }
 
   /**
-   * Rotates a refresh token. The row is locked, so of two concurrent refreshes with one token
-   * only the first rotates; the second looks like reuse and revokes the family, as theft would.
+   * Rotates a refresh token. The row is locked, so concurrent refreshes with one token queue up
+   * behind the first, which rotates it and keeps the successor pair sealed on the row. Each later
+   * one — a second tab, a retry, React StrictMode's double call — presenting the token within
+   * REFRESH_REUSE_GRACE_SECONDS of that rotation gets the very same pair, so one session stays one
+   * session. After the window a reuse looks like theft and revokes the whole family.
    */
   async rotate(ctx: RequestContext, refreshToken: string): Promise<{ pair: Schemas['TokenPair'] } | { reused: true }> {
     return this.tx.run(ctx, async (txCtx) => {
+      const now = this.clock.now();
       const row = await this.repo.findRefreshTokenForUpdate(txCtx, sha256(refreshToken));
-      if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) {
+      if (!row || row.revokedAt || row.expiresAt.getTime() <= now.getTime()) {
         throw new AuthenticationError('Refresh token is invalid, expired or revoked');
       }
       const tenantCtx = txCtx.with({ tenantId: row.tenantId, mode: row.mode });
+      const graceMs = this.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
       if (row.usedAt) {
+        if (now.getTime() - row.usedAt.getTime() <= graceMs) {
+          const successor = row.successorSealed ? this.successors.open(row.successorSealed, refreshToken, row.id) : null;
+          // Within the window but nothing to hand back (the server secret changed): refuse without
+          // punishing a caller who is most likely the legitimate one.
+          if (!successor) throw new AuthenticationError('Refresh token was just rotated; use its successor or log in again');
+          return { pair: successor };
+        }
         await this.revokeFamily(tenantCtx, row.familyId);
         return { reused: true as const };
       }
       const user = await this.repo.findUser(tenantCtx, row.userId);
       if (!user) throw new AuthenticationError('Refresh token is invalid, expired or revoked');
-      await this.repo.markRefreshTokenUsed(tenantCtx, row.id);
-      return { pair: await this.issue(tenantCtx, user, row.mode, row.familyId) };
+      const pair = await this.issue(tenantCtx, user, row.mode, row.familyId);
+      const sealed = graceMs > 0 ? this.successors.seal(pair, refreshToken, row.id) : null;
+      await this.repo.markRefreshTokenUsed(tenantCtx, row.id, now, sealed);
+      // Earlier rotations of the family are past their window: their successors need not be kept.
+      await this.repo.forgetSuccessors(tenantCtx, row.familyId, new Date(now.getTime() - graceMs));
+      return { pair };
     });
+  }
+
+  /** Revokes the family of the caller's own refresh token (logout with the cookie transport). */
+  async revokeFamilyOf(ctx: RequestContext, userId: string, refreshToken: string): Promise<void> {
+    const familyId = await this.repo.findRefreshTokenFamily(ctx, sha256(refreshToken), userId);
+    if (familyId) await this.revokeFamily(ctx, familyId);
   }
 
   /** Revokes a family's refresh tokens and, for the access-token lifetime, its access tokens. */

@@ -4,7 +4,8 @@ import type { Mode } from '../../../platform/context/request-context';
 
 /**
  * One refresh token of a login's family. Each refresh marks the token used and issues the next
- * one in the same family; presenting a used token again revokes the family (theft detection).
+ * one in the same family; presenting a used token again revokes the family (theft detection),
+ * unless it comes within the reuse grace window, which answers with the same successor pair.
  */
 @Entity('refresh_tokens')
 @Index('idx_refresh_tokens_family', ['familyId'])
@@ -21,5 +22,7 @@ export class RefreshTokenEntity {
   @Column({ name: 'expires_at', type: 'timestamptz', precision: 3 }) expiresAt: Date;
   @Column({ name: 'used_at', type: 'timestamptz', precision: 3, nullable: true }) usedAt: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true }) revokedAt: Date | null;
+  /** Once rotated: the successor pair, encrypted under a key only this token opens (refresh-successor-cipher.ts); dropped after the grace window. */
+  @Column({ name: 'successor_sealed', type: 'text', nullable: true }) successorSealed: string | null;
   @CreatedAt() createdAt: Date;
 }
