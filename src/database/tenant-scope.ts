@@ -204,7 +204,9 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
    * Ends this runner's read-only transaction and releases it without waiting: COMMIT is queued on
    * the connection before the connection goes back to the pool, and node-postgres runs a
    * connection's queries in order, so whoever takes it next starts after the COMMIT. (A COMMIT
-   * that fails still ends the transaction; a broken connection is dropped by the pool.)
+   * that fails still ends the transaction; a broken connection is dropped by the pool.) pg 8 queues
+   * a query behind the active one; should a pg major stop doing so, the pool-of-one e2e test
+   * (database-pool-one-connection) fails at once.
    */
   commitQueuedAndRelease(): void {
     const connection = this.databaseConnection;
