@@ -204,11 +204,12 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
    * Ends this runner's read-only transaction and releases it without waiting: COMMIT is queued on
    * the connection before the connection goes back to the pool, and node-postgres runs a
    * connection's queries in order, so whoever takes it next starts after the COMMIT. (A COMMIT
-   * that fails still ends the transaction; a broken connection is dropped by the pool.) pg 8 queues
+   * that fails still ends the transaction; a broken connection is dropped by the pool. The COMMIT
+   * goes past TypeORM's query logger, as the one it replaces was never awaited either.) pg 8 queues
    * a query behind the active one; should a pg major stop doing so, the pool-of-one e2e test
    * (database-pool-one-connection) fails at once.
    */
-  commitQueuedAndRelease(): void {
+  private commitQueuedAndRelease(): void {
     const connection = this.databaseConnection;
     if (!connection || this.transactionDepth !== 1) {
       void this.commitTransaction().catch(() => undefined).finally(() => this.release());
