@@ -60,7 +60,12 @@ const PLAIN_READ = /^\s*SELECT\b(?![\s\S]*\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHAR
  *   pooled connection ([START + settings], statement, COMMIT — not waited for after a plain
  *   SELECT), so concurrent statements through one manager stay independent, as they were with
  *   TypeORM's default manager;
- * - an unscoped statement outside a transaction runs as is (it sees no tenant rows).
+ * - an unscoped statement outside a transaction runs as is (it sees no tenant rows), on the
+ *   runner's connection — or, for an ephemeral runner, on a fresh one handed back right after.
+ *
+ * No runner keeps a pooled connection between statements unless its transaction is open: a
+ * request or job then holds at most one connection at any moment and never waits for a second
+ * while it holds one (with a pool of N, N such callers would otherwise starve each other).
  */
 export class ScopedQueryRunner extends PostgresQueryRunner {
   private wanted: DbScope = NO_SCOPE;
@@ -132,6 +137,15 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
   override async rollbackTransaction(): Promise<void> {
     try {
       await super.rollbackTransaction();
+    } catch (err) {
+      // A failed ROLLBACK leaves the session in an unknown state; an ephemeral runner has no owner
+      // to release it, so it drops the connection itself rather than keep it out of the pool.
+      if (this.ephemeral && this.transactionDepth <= 1) {
+        this.isTransactionActive = false;
+        this.transactionDepth = 0;
+        this.returnConnection(err instanceof Error ? err : new Error(String(err)));
+      }
+      throw err;
     } finally {
       this.afterTransaction();
     }
@@ -141,8 +155,10 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     if (TRANSACTION_CONTROL.test(query)) return super.query(query, parameters, useStructuredResult);
     const scope = this.effectiveScope;
     if (!this.isTransactionActive) {
-      if (isUnscoped(scope)) return super.query(query, parameters, useStructuredResult);
-      return this.inOwnTransaction(scope, query, parameters, useStructuredResult);
+      if (!isUnscoped(scope)) return this.inOwnTransaction(scope, query, parameters, useStructuredResult);
+      // Nobody releases an ephemeral runner: a connection it took here would never go back to the pool.
+      if (this.ephemeral) return this.onOwnConnection(query, parameters, useStructuredResult);
+      return super.query(query, parameters, useStructuredResult);
     }
     if (!sameScope(this.applied, scope)) {
       this.applied = scope;
@@ -158,10 +174,10 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
       await runner.startTransaction();
       const result = await runner.query(query, parameters, structured);
       if (PLAIN_READ.test(query)) {
-        // A plain read has nothing to commit: its answer is final, so the caller does not wait for
-        // COMMIT; the connection goes back to the pool only once the COMMIT is through.
+        // A plain read has nothing to commit: its answer is final, so the caller waits neither for
+        // COMMIT nor for the connection, which goes back to the pool with COMMIT queued on it.
         released = true;
-        void runner.commitTransaction().catch(() => undefined).finally(() => runner.release());
+        runner.commitQueuedAndRelease();
         return result;
       }
       await runner.commitTransaction();
@@ -172,6 +188,38 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     } finally {
       if (!released) await runner.release();
     }
+  }
+
+  /** An unscoped statement of an ephemeral runner, on a pooled connection of its own, handed back at once. */
+  private async onOwnConnection(query: string, parameters: unknown[] | undefined, structured: boolean): Promise<any> {
+    const runner = this.dataSource.createQueryRunner() as ScopedQueryRunner;
+    try {
+      return await runner.query(query, parameters, structured);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /**
+   * Ends this runner's read-only transaction and releases it without waiting: COMMIT is queued on
+   * the connection before the connection goes back to the pool, and node-postgres runs a
+   * connection's queries in order, so whoever takes it next starts after the COMMIT. (A COMMIT
+   * that fails still ends the transaction; a broken connection is dropped by the pool. The COMMIT
+   * goes past TypeORM's query logger, as the one it replaces was never awaited either.) pg 8 queues
+   * a query behind the active one; should a pg major stop doing so, the pool-of-one e2e test
+   * (database-pool-one-connection) fails at once.
+   */
+  private commitQueuedAndRelease(): void {
+    const connection = this.databaseConnection;
+    if (!connection || this.transactionDepth !== 1) {
+      void this.commitTransaction().catch(() => undefined).finally(() => this.release());
+      return;
+    }
+    connection.query('COMMIT').catch(() => undefined);
+    this.isTransactionActive = false;
+    this.transactionDepth = 0;
+    this.afterTransaction();
+    void this.release();
   }
 
   private afterTransaction(): void {
@@ -186,9 +234,9 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
    * runner), so after its transaction the connection goes back to the pool and the runner may
    * connect again for the manager's next write.
    */
-  private returnConnection(): void {
+  private returnConnection(err?: Error): void {
     if (!this.databaseConnection) return;
-    this.releaseCallback?.(undefined);
+    this.releaseCallback?.(err);
     this.releaseCallback = undefined;
     this.databaseConnection = undefined;
     this.databaseConnectionPromise = undefined as unknown as Promise<any>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 type Issue = { field: string; message: string };
 
@@ -162,7 +163,8 @@ describe('customer deletion and archiving (e2e)', () => {
     for (const [created, deleted] of outcomes) {
       expect([[201, 409], [404, 204]]).toContainEqual([created, deleted]);
     }
-    const [orphans] = await db.query(
+    // The owner's connection: the app's runtime role sees no tenant row outside a scope (RLS), so it would count 0.
+    const [orphans] = await (await ownerDb()).query(
       `SELECT (SELECT count(*) FROM services s WHERE s.customer_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = s.customer_id))::int
             + (SELECT count(*) FROM orders o WHERE o.customer_id = ANY($1) AND NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id))::int AS n`,
       [ids],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 9007199254740991
 const INT4_MAX = 2_147_483_647;
@@ -39,7 +40,8 @@ describe('overflow is bad input (e2e)', () => {
   }
 
   const orderCount = async (): Promise<number> =>
-    (await db.query('SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1', [shop.tenantId]))[0].n;
+    // The owner's connection: the app's runtime role sees no tenant row outside a scope (RLS), so it would count 0.
+    (await (await ownerDb()).query('SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1', [shop.tenantId]))[0].n;
 
   beforeAll(async () => {
     t = await startTestApp();
