@@ -113,7 +113,7 @@ describe('database pool and timeouts answer 503 with Retry-After, never hang (e2
       await app.close();
       restore();
       const cleanup = await startTestApp();
-      await cleanup.app.get(DataSource).query(`DELETE FROM products WHERE tenant_id = $1`, [owner!.tenantId]);
+      await (await ownerDb()).query(`DELETE FROM products WHERE tenant_id = $1`, [owner!.tenantId]); // the owner: the app role sees no rows without a tenant scope
       await cleanup.close();
     }
   }, 120_000);
