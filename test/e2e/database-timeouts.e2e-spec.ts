@@ -112,9 +112,8 @@ describe('database pool and timeouts answer 503 with Retry-After, never hang (e2
     } finally {
       await app.close();
       restore();
-      const cleanup = await startTestApp();
-      await (await ownerDb()).query(`DELETE FROM products WHERE tenant_id = $1`, [owner!.tenantId]); // the owner: the app role sees no rows without a tenant scope
-      await cleanup.close();
+      // As the owner: the app's role sees no rows without a tenant scope (RLS).
+      await (await ownerDb()).query(`DELETE FROM products WHERE tenant_id = $1`, [owner!.tenantId]);
     }
   }, 120_000);
 
