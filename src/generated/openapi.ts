@@ -1819,7 +1819,508 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "order.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.created
+         * @description An order was placed: its stock is reserved and it is `pending`. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.updated
+         * @description An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.cancelled
+         * @description An order was cancelled; its reservations were released. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.fulfilled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.fulfilled
+         * @description An order was delivered (`delivered`, fulfillment `fulfilled`). `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderFulfilledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.refunded
+         * @description Money paid for an order was refunded (in part or in full). `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.created
+         * @description A product was created. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.updated
+         * @description A product, one of its variants or tiers changed. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.deleted
+         * @description A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "inventory.low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * inventory.low
+         * @description Available stock fell below a stock alert's threshold (also when it fell straight to zero). `data.object` is the `StockAlertEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["inventoryLowWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "inventory.out_of_stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * inventory.out_of_stock
+         * @description Available stock watched by a stock alert reached zero. `data.object` is the `StockAlertEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["inventoryOutOfStockWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.created
+         * @description A customer was created (also by an invoice or checkout that named a new e-mail). `data.object` is the `Customer` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["customerCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.updated
+         * @description A customer or one of its addresses changed. `data.object` is the `Customer` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["customerUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.succeeded
+         * @description A payment was captured: the money is yours. `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentSucceededWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.failed
+         * @description A payment attempt was declined or failed; `last_payment_error` says why. `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.refunded
+         * @description A refund of a payment succeeded (partial refunds add up in `amount_refunded`). `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.created
+         * @description An invoice was created (`open`, or `draft`). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.paid
+         * @description An invoice was paid in full (card, hosted page, or an offline payment). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoicePaidWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.voided
+         * @description An invoice was voided; it can no longer be paid. `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceVoidedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.refunded
+         * @description Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.payment_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.payment_failed
+         * @description A charge of an invoice failed (a declined card, or a renewal or dunning retry). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoicePaymentFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.created
+         * @description A service (a subscription to a tier) was created. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.suspended
+         * @description A service was suspended, by hand or after its grace period past due. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceSuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.unsuspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.unsuspended
+         * @description A suspended service is active again. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceUnsuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.terminated
+         * @description A service was terminated for good. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceTerminatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test
+         * @description Sent by `POST /webhooks/{id}/test` to that endpoint only (one attempt, no retries), whatever it subscribes to. `data.object` is the `endpoint` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["webhookTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -2493,7 +2994,7 @@ export interface components {
             id: components["schemas"]["Id"];
             url: string;
             description: string | null;
-            /** @description Event types, or `*` for all. */
+            /** @description Event types, families (`order.*`) or `*` for all (see `WebhookEventSelector`). */
             events: string[];
             active: boolean;
             /** @description Why the endpoint was switched off automatically (e.g. it answered 410 Gone). */
@@ -2530,7 +3031,7 @@ export interface components {
         };
         CreateWebhookRequest: {
             url: string;
-            events: string[];
+            events: components["schemas"]["WebhookEventSelector"][];
             /** @description Your own `whsec_…` secret (base64, at least 18 bytes); generated when absent. */
             secret?: string;
             active?: boolean;
@@ -2538,7 +3039,7 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            events?: string[];
+            events?: components["schemas"]["WebhookEventSelector"][];
             active?: boolean;
             description?: string | null;
         };
@@ -3066,6 +3567,149 @@ export interface components {
         };
         /** @description An ISO 8601 date (`2026-01-31`, midnight UTC) or date-time (`2026-01-31T12:00:00Z`). */
         DateFilter: string;
+        /**
+         * @description An event type the API emits, `noun.past_tense`. Each one has an entry under **Webhooks** with its payload.
+         *
+         *     * `order.created` — An order was placed: its stock is reserved and it is `pending`.
+         *     * `order.updated` — An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed.
+         *     * `order.cancelled` — An order was cancelled; its reservations were released.
+         *     * `order.fulfilled` — An order was delivered (`delivered`, fulfillment `fulfilled`).
+         *     * `order.refunded` — Money paid for an order was refunded (in part or in full).
+         *     * `product.created` — A product was created.
+         *     * `product.updated` — A product, one of its variants or tiers changed.
+         *     * `product.deleted` — A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected.
+         *     * `inventory.low` — Available stock fell below a stock alert's threshold (also when it fell straight to zero).
+         *     * `inventory.out_of_stock` — Available stock watched by a stock alert reached zero.
+         *     * `customer.created` — A customer was created (also by an invoice or checkout that named a new e-mail).
+         *     * `customer.updated` — A customer or one of its addresses changed.
+         *     * `payment.succeeded` — A payment was captured: the money is yours.
+         *     * `payment.failed` — A payment attempt was declined or failed; `last_payment_error` says why.
+         *     * `payment.refunded` — A refund of a payment succeeded (partial refunds add up in `amount_refunded`).
+         *     * `invoice.created` — An invoice was created (`open`, or `draft`).
+         *     * `invoice.paid` — An invoice was paid in full (card, hosted page, or an offline payment).
+         *     * `invoice.voided` — An invoice was voided; it can no longer be paid.
+         *     * `invoice.refunded` — Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`).
+         *     * `invoice.payment_failed` — A charge of an invoice failed (a declined card, or a renewal or dunning retry).
+         *     * `service.created` — A service (a subscription to a tier) was created.
+         *     * `service.suspended` — A service was suspended, by hand or after its grace period past due.
+         *     * `service.unsuspended` — A suspended service is active again.
+         *     * `service.terminated` — A service was terminated for good.
+         * @enum {string}
+         */
+        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
+        /**
+         * @description Every event type of one resource: `order.*` matches `order.created`, `order.updated`, … (and types added to that family later).
+         *
+         *     * `order.*` — every `order.…` event.
+         *     * `product.*` — every `product.…` event.
+         *     * `inventory.*` — every `inventory.…` event.
+         *     * `customer.*` — every `customer.…` event.
+         *     * `payment.*` — every `payment.…` event.
+         *     * `invoice.*` — every `invoice.…` event.
+         *     * `service.*` — every `service.…` event.
+         * @enum {string}
+         */
+        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*";
+        /** @description What an endpoint subscribes to: an event type (`order.created`), a family (`order.*`) or `*` for every type. Types of modules not built yet are refused (422). */
+        WebhookEventSelector: components["schemas"]["EventType"] | components["schemas"]["EventTypeFamily"] | "*";
+        /** @description The stock alert that changed state, with what a receiver needs to say which item ran low and where. */
+        StockAlertEvent: components["schemas"]["StockAlert"] & {
+            /** @constant */
+            object: "stock_alert";
+            /**
+             * Format: int32
+             * @description Units available where the alert watches, after the change.
+             */
+            available: number;
+            product_name: string | null;
+            sku: string | null;
+            /** @description Null when the alert watches the total across locations. */
+            location_name: string | null;
+        };
+        WebhookTestObject: {
+            id: components["schemas"]["Id"];
+            /** @constant */
+            object: "webhook_endpoint";
+            url: string;
+        };
+        /** @description The body of every webhook delivery: the event as `GET /events/{id}` shows it, without the relay fields. Ignore fields you do not know; new ones may be added. */
+        WebhookPayload: {
+            /** @description The event id (`evt_…`), also sent as `webhook-id`: the same on every retry and redelivery, so use it to skip duplicates. */
+            id: string;
+            /** @description The event type. */
+            type: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description false for events of the sandbox (test mode). */
+            livemode: boolean;
+            data: {
+                /** @description The resource as it was right after the change. */
+                object: Record<string, never>;
+            };
+        };
+        /** @description The webhook body of `order.created`, `order.updated`, `order.cancelled`, `order.fulfilled`, `order.refunded`: `data.object` is the `Order` right after the change. */
+        OrderEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded";
+            data?: {
+                object: components["schemas"]["Order"];
+            };
+        };
+        /** @description The webhook body of `product.created`, `product.updated`, `product.deleted`: `data.object` is the `Product` right after the change. */
+        ProductEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "product.created" | "product.updated" | "product.deleted";
+            data?: {
+                object: components["schemas"]["Product"];
+            };
+        };
+        /** @description The webhook body of `inventory.low`, `inventory.out_of_stock`: `data.object` is the `StockAlertEvent` right after the change. */
+        StockAlertEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "inventory.low" | "inventory.out_of_stock";
+            data?: {
+                object: components["schemas"]["StockAlertEvent"];
+            };
+        };
+        /** @description The webhook body of `customer.created`, `customer.updated`: `data.object` is the `Customer` right after the change. */
+        CustomerEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "customer.created" | "customer.updated";
+            data?: {
+                object: components["schemas"]["Customer"];
+            };
+        };
+        /** @description The webhook body of `payment.succeeded`, `payment.failed`, `payment.refunded`: `data.object` is the `PaymentIntent` right after the change. */
+        PaymentIntentEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "payment.succeeded" | "payment.failed" | "payment.refunded";
+            data?: {
+                object: components["schemas"]["PaymentIntent"];
+            };
+        };
+        /** @description The webhook body of `invoice.created`, `invoice.paid`, `invoice.voided`, `invoice.refunded`, `invoice.payment_failed`: `data.object` is the `Invoice` right after the change. */
+        InvoiceEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed";
+            data?: {
+                object: components["schemas"]["Invoice"];
+            };
+        };
+        /** @description The webhook body of `service.created`, `service.suspended`, `service.unsuspended`, `service.terminated`: `data.object` is the `Service` right after the change. */
+        ServiceEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @enum {string} */
+            type?: "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
+            data?: {
+                object: components["schemas"]["Service"];
+            };
+        };
+        /** @description The webhook body of `webhook.test`: `data.object` is the `WebhookTestObject` right after the change. */
+        WebhookTestEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @constant */
+            type?: "webhook.test";
+            data?: {
+                object: components["schemas"]["WebhookTestObject"];
+            };
+        };
     };
     responses: {
         /** @description The service. */
@@ -3269,6 +3913,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Any 2xx answer within 10 seconds acknowledges the delivery; the body is ignored (its first 1 KB is kept in the delivery log). */
+        WebhookReceived: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Any other answer, a redirect (not followed) or no answer within 10 seconds fails this attempt; it is retried on the schedule above. */
+        WebhookRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
     parameters: {
         /** @description 1-based page number (offset paging). */
@@ -3295,6 +3953,14 @@ export interface components {
         IdempotencyKey: string;
         /** @description Sort field; this list sorts by creation time only. */
         SortCreatedAt: "created_at";
+        /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+        WebhookIdHeader: string;
+        /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+        WebhookTimestampHeader: string;
+        /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+        WebhookSignatureHeader: string;
+        /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+        XWebhookSignatureHeader: string;
     };
     requestBodies: never;
     headers: {
@@ -3806,7 +4472,7 @@ export interface operations {
                 sort?: components["parameters"]["SortCreatedAt"];
                 /** @description Sort direction. */
                 order?: components["parameters"]["Order"];
-                /** @description An event type (`order.created`) or a family (`order.*`). */
+                /** @description An event type (`EventType`, e.g. `order.created`) or a family (`EventTypeFamily`, e.g. `order.*`); anything else answers 400. */
                 type?: string;
                 /** @description Only items created at or after this ISO 8601 date or date-time. */
                 date_from?: components["parameters"]["DateFrom"];
@@ -7165,6 +7831,656 @@ export interface operations {
                 };
             };
             429: components["responses"]["HostedPageTooManyRequests"];
+        };
+    };
+    orderCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderFulfilledWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    inventoryLowWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAlertEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    inventoryOutOfStockWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAlertEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    customerCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    customerUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentSucceededWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoicePaidWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceVoidedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoicePaymentFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceSuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceUnsuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceTerminatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    webhookTestWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
         };
     };
 }
