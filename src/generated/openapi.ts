@@ -2325,6 +2325,12 @@ export interface components {
     schemas: {
         /**
          * @description pending → active ⇄ past_due → suspended; terminated is final.
+         *
+         *     * `pending` — created, not active yet (no first payment and no `activate: true`)
+         *     * `active` — in service and renewing
+         *     * `past_due` — a renewal invoice is unpaid past its due date; dunning retries the charge
+         *     * `suspended` — service stopped after the grace period (or by hand); paying or unsuspending makes it active again
+         *     * `terminated` — ended for good; no further renewals
          * @enum {string}
          */
         ServiceStatus: "pending" | "active" | "past_due" | "suspended" | "terminated";
@@ -2458,6 +2464,12 @@ export interface components {
         };
         /**
          * @description draft → open → paid | void | uncollectible (uncollectible can still be paid or voided).
+         *
+         *     * `draft` — being prepared; no number yet, not payable
+         *     * `open` — finalized with its number and payable (hosted page, `POST /invoices/{id}/pay`)
+         *     * `paid` — paid in full (a partly refunded invoice stays `paid` and carries `amount_refunded`)
+         *     * `void` — cancelled; can no longer be paid
+         *     * `uncollectible` — written off as unlikely to be paid; can still be paid or voided
          * @enum {string}
          */
         InvoiceStatus: "draft" | "open" | "paid" | "void" | "uncollectible";
@@ -2578,6 +2590,14 @@ export interface components {
         };
         /**
          * @description pending → confirmed → processing → shipped → delivered; cancelled; refunded.
+         *
+         *     * `pending` — placed; stock reserved, awaiting confirmation
+         *     * `confirmed` — accepted by the shop
+         *     * `processing` — being picked and packed
+         *     * `shipped` — handed to the carrier; reserved stock leaves the shelf
+         *     * `delivered` — received by the customer (fulfillment `fulfilled`)
+         *     * `cancelled` — cancelled; reservations released
+         *     * `refunded` — the captured payment was refunded; reservations released
          * @enum {string}
          */
         OrderStatus: "pending" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
@@ -2590,6 +2610,9 @@ export interface components {
         OrderPaymentStatus: "pending" | "paid" | "failed" | "refunded" | "partially_refunded";
         /**
          * @description `fulfilled` once the order is delivered.
+         *
+         *     * `unfulfilled` — nothing delivered yet
+         *     * `partial` — some items delivered
          * @enum {string}
          */
         OrderFulfillmentStatus: "unfulfilled" | "partial" | "fulfilled";
@@ -2715,6 +2738,13 @@ export interface components {
         };
         /**
          * @description `processing`: the card processor has been asked and its answer is not recorded yet. A payment stays there only when the answer was lost (a timeout, a crash); the reconciliation job then asks the processor by the payment's idempotency key and moves it on. Processing money counts against what an invoice or order still owes.
+         *
+         *     * `requires_payment_method` — no usable card yet, or the last one was declined; confirm with another
+         *     * `requires_action` — the customer must complete 3-D Secure; then `POST /payments/{id}/confirm`
+         *     * `requires_capture` — authorized with `capture_method: manual`; `POST /payments/{id}/capture` takes the money
+         *     * `succeeded` — captured: the money is yours (refunds may follow)
+         *     * `failed` — declined or failed for good; `last_payment_error` says why
+         *     * `canceled` — cancelled before capture; nothing was taken
          * @enum {string}
          */
         PaymentIntentStatus: "requires_payment_method" | "requires_action" | "processing" | "requires_capture" | "succeeded" | "failed" | "canceled";
@@ -2725,7 +2755,14 @@ export interface components {
         CaptureMethod: "automatic" | "manual";
         /** @description What is kept of a card; never the number or the CVC. */
         CardDetails: {
-            /** @enum {string} */
+            /**
+             * @description * `visa` — Visa
+             *     * `mastercard` — Mastercard
+             *     * `amex` — American Express
+             *     * `discover` — Discover
+             *     * `unknown` — a brand the API does not recognise from the number
+             * @enum {string}
+             */
             brand: "visa" | "mastercard" | "amex" | "discover" | "unknown";
             last4: string;
             /** Format: int32 */
@@ -2748,6 +2785,8 @@ export interface components {
             reason: string | null;
             /**
              * @description `pending` while the processor has not confirmed the refund yet (the amount is already reserved); `failed` when it never happened.
+             *
+             *     * `succeeded` — the processor confirmed the refund
              * @enum {string}
              */
             status: "pending" | "succeeded" | "failed";
@@ -2828,7 +2867,13 @@ export interface components {
             /** @example requested_by_customer */
             reason?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description * `needs_response` — the bank opened a dispute; send evidence with `POST /payments/disputes/{id}/respond`
+         *     * `under_review` — evidence submitted; the bank decides
+         *     * `won` — decided in your favour; a `dispute_reversal` ledger row returns the amount
+         *     * `lost` — decided against you; the disputed amount stays withdrawn
+         * @enum {string}
+         */
         DisputeStatus: "needs_response" | "under_review" | "won" | "lost";
         Dispute: {
             id: components["schemas"]["Id"];
@@ -2852,12 +2897,28 @@ export interface components {
             evidence: components["schemas"]["DisputeEvidence"];
         };
         CloseDisputeRequest: {
-            /** @enum {string} */
+            /**
+             * @description * `won` — the bank decides for the merchant
+             *     * `lost` — the bank decides for the cardholder
+             * @enum {string}
+             */
             outcome: "won" | "lost";
         };
-        /** @enum {string} */
+        /**
+         * @description * `charge` — money captured from a card
+         *     * `refund` — money returned to the customer (negative amount)
+         *     * `dispute` — money withdrawn by a dispute (negative amount)
+         *     * `dispute_reversal` — money returned after a won dispute
+         * @enum {string}
+         */
         TransactionType: "charge" | "refund" | "dispute" | "dispute_reversal";
-        /** @enum {string} */
+        /**
+         * @description * `pending` — started, not settled yet
+         *     * `completed` — settled
+         *     * `failed` — did not go through; no money moved
+         *     * `cancelled` — withdrawn before it settled
+         * @enum {string}
+         */
         TransactionStatus: "pending" | "completed" | "failed" | "cancelled";
         /** @description A ledger row (seed 003's transaction, with `id` for `transaction_uuid` and integer minor units). */
         Transaction: {
@@ -2933,7 +2994,16 @@ export interface components {
             locations: components["schemas"]["StockAtLocation"][];
             variants: components["schemas"]["VariantStock"][];
         };
-        /** @enum {string} */
+        /**
+         * @description * `received` — stock arrived (positive quantity)
+         *     * `sold` — sold outside an order (negative)
+         *     * `returned` — a customer sent items back (positive)
+         *     * `damaged` — written off as damaged (negative)
+         *     * `correction` — a count corrected the level (either sign)
+         *     * `lost` — missing or stolen (negative)
+         *     * `transfer` — moved between locations (one adjustment per location)
+         * @enum {string}
+         */
         AdjustmentReason: "received" | "sold" | "returned" | "damaged" | "correction" | "lost" | "transfer";
         AdjustInventoryRequest: {
             /**
@@ -3011,7 +3081,12 @@ export interface components {
             endpoint_id: components["schemas"]["Id"];
             event_id: components["schemas"]["Id"];
             event_type: string;
-            /** @enum {string} */
+            /**
+             * @description * `pending` — waiting for its next attempt (the first, or a retry after a failure)
+             *     * `succeeded` — the endpoint answered 2xx
+             *     * `failed` — every attempt failed (or the endpoint was disabled or deleted); not retried unless redelivered
+             * @enum {string}
+             */
             status: "pending" | "succeeded" | "failed";
             /** Format: int32 */
             attempt_count: number;
@@ -3045,6 +3120,9 @@ export interface components {
         };
         /**
          * @description What an address is used for; each kind has exactly one default once it has any address.
+         *
+         *     * `shipping` — where orders are shipped
+         *     * `billing` — where invoices are addressed
          * @enum {string}
          */
         AddressKind: "shipping" | "billing";
@@ -3158,14 +3236,26 @@ export interface components {
          * @enum {string}
          */
         CustomerStatus: "active" | "archived";
-        /** @enum {string} */
+        /**
+         * @description * `active` — for sale
+         *     * `draft` — not for sale yet; hidden from checkout and resolver links
+         *     * `archived` — no longer sold (`DELETE /products/{id}`); existing orders keep it
+         * @enum {string}
+         */
         ProductStatus: "active" | "draft" | "archived";
         /**
          * @description `subscription` products can have tiers and a `label_name`.
+         *
+         *     * `single` — sold once per unit (the default)
          * @enum {string}
          */
         ProductType: "single" | "subscription";
-        /** @enum {string} */
+        /**
+         * @description * `monthly` — renews every month
+         *     * `quarterly` — renews every three months
+         *     * `yearly` — renews every year
+         * @enum {string}
+         */
         BillingCycle: "monthly" | "quarterly" | "yearly";
         /** @example TSHIRT-BLUE-M */
         Sku: string;
@@ -3365,9 +3455,19 @@ export interface components {
              */
             dead_lettered_at: string | null;
         };
-        /** @enum {string} */
+        /**
+         * @description * `live` — real data and real payments
+         *     * `test` — the tenant's sandbox: separate data, test cards, no real e-mail
+         * @enum {string}
+         */
         Mode: "live" | "test";
-        /** @enum {string} */
+        /**
+         * @description * `owner` — everything, including other owners; the last owner cannot be removed
+         *     * `admin` — everything except changing owners
+         *     * `staff` — day-to-day work on catalog, customers, orders and billing; no user or key management
+         *     * `customer` — a client-portal user: sees only its own customer's orders, invoices, services, domains and tickets
+         * @enum {string}
+         */
         Role: "owner" | "admin" | "staff" | "customer";
         Tenant: {
             id: components["schemas"]["Id"];
@@ -3402,8 +3502,37 @@ export interface components {
             tenant: components["schemas"]["Tenant"];
             user: components["schemas"]["User"];
         };
+        /**
+         * @example {
+         *       "kind": "api_key",
+         *       "tenant": {
+         *         "id": "ten_01m8w0g1thesjbnybr29c5mn4m",
+         *         "name": "Shop A",
+         *         "plan": "standard",
+         *         "created_at": "2026-12-02T18:32:59.985Z"
+         *       },
+         *       "mode": "live",
+         *       "api_key": {
+         *         "id": "key_01m8w0g632esjbnyv183zwnz62",
+         *         "name": "test key",
+         *         "mode": "live",
+         *         "access": "read_write",
+         *         "scopes": [
+         *           "products:read"
+         *         ],
+         *         "prefix": "ck_live_J7Hjfw6iZAir",
+         *         "last_used_at": "2026-12-02T18:33:04.418Z",
+         *         "revoked_at": null,
+         *         "created_at": "2026-12-02T18:33:04.372Z"
+         *       }
+         *     }
+         */
         Me: {
-            /** @enum {string} */
+            /**
+             * @description * `user` — a user access token (`user` is set)
+             *     * `api_key` — an API key (`api_key` is set)
+             * @enum {string}
+             */
             kind: "user" | "api_key";
             tenant: components["schemas"]["Tenant"];
             mode: components["schemas"]["Mode"];
@@ -3414,7 +3543,11 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             mode: components["schemas"]["Mode"];
-            /** @enum {string} */
+            /**
+             * @description * `read_only` — GET only; writes answer 403
+             *     * `read_write` — reads and writes (within its scopes)
+             * @enum {string}
+             */
             access: "read_only" | "read_write";
             /** @description When set, the key may only use these resources (`products:read`, `orders:write`, …; write implies read). */
             scopes: string[] | null;
@@ -3439,6 +3572,13 @@ export interface components {
             password: string;
             owner_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "portal-0425a8e3@example.test",
+         *       "password": "customer-pass-1",
+         *       "tenant_id": "ten_01m8w0dd4mf69bqa0fyyzff3an"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -3447,6 +3587,11 @@ export interface components {
             /** @description Needed only when the e-mail belongs to users of several tenants (without it such a login answers 401, like a wrong password). */
             tenant_id?: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "crt_jWnvFI9NxvPHDRH3Q7FtTiokagBtLNy54HV5wARk-Zc"
+         *     }
+         */
         RefreshRequest: {
             refresh_token: string;
         };
@@ -3470,6 +3615,8 @@ export interface components {
             mode?: components["schemas"]["Mode"];
             /**
              * @description Defaults to `read_write`.
+             *
+             *     * `read_only` — GET only; writes answer 403
              * @enum {string}
              */
             access?: "read_only" | "read_write";
@@ -3541,7 +3688,19 @@ export interface components {
         };
         Error: {
             error: {
-                /** @enum {string} */
+                /**
+                 * @description * `invalid_request` — 400: malformed JSON, or an unknown or out-of-range parameter
+                 *     * `authentication_error` — 401: no credential, or an invalid, expired or revoked one
+                 *     * `authorization_error` — 403: the credential may not do this
+                 *     * `not_found` — 404: no such resource for this tenant and mode
+                 *     * `conflict` — 409: the resource's state forbids it, or the same Idempotency-Key is still running
+                 *     * `validation_error` — 422: the body breaks a rule; see `details`
+                 *     * `idempotency_error` — 422: the Idempotency-Key was used with a different request
+                 *     * `rate_limit_exceeded` — 429: too many requests; see `Retry-After`
+                 *     * `server_error` — 500: a bug on our side; quote `request_id`
+                 *     * `service_unavailable` — 503: overloaded or a dependency is down; retry after `Retry-After`
+                 * @enum {string}
+                 */
                 code: "invalid_request" | "authentication_error" | "authorization_error" | "not_found" | "conflict" | "validation_error" | "idempotency_error" | "rate_limit_exceeded" | "server_error" | "service_unavailable";
                 message: string;
                 /** @description The request field the error is about, when there is one. */
@@ -3554,14 +3713,30 @@ export interface components {
             };
         };
         Readiness: {
-            /** @enum {string} */
+            /**
+             * @description * `ok` — PostgreSQL and Redis answer
+             *     * `unavailable` — one of them does not (HTTP 503)
+             * @enum {string}
+             */
             status: "ok" | "unavailable";
             checks: {
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 database: "up" | "down";
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 redis: "up" | "down";
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 worker: "up" | "down";
             };
         };
@@ -3648,7 +3823,14 @@ export interface components {
         };
         /** @description The webhook body of `order.created`, `order.updated`, `order.cancelled`, `order.fulfilled`, `order.refunded`: `data.object` is the `Order` right after the change. */
         OrderEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `order.created` — An order was placed: its stock is reserved and it is `pending`.
+             *     * `order.updated` — An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed.
+             *     * `order.cancelled` — An order was cancelled; its reservations were released.
+             *     * `order.fulfilled` — An order was delivered (`delivered`, fulfillment `fulfilled`).
+             *     * `order.refunded` — Money paid for an order was refunded (in part or in full).
+             * @enum {string}
+             */
             type?: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded";
             data?: {
                 object: components["schemas"]["Order"];
@@ -3656,7 +3838,12 @@ export interface components {
         };
         /** @description The webhook body of `product.created`, `product.updated`, `product.deleted`: `data.object` is the `Product` right after the change. */
         ProductEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `product.created` — A product was created.
+             *     * `product.updated` — A product, one of its variants or tiers changed.
+             *     * `product.deleted` — A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected.
+             * @enum {string}
+             */
             type?: "product.created" | "product.updated" | "product.deleted";
             data?: {
                 object: components["schemas"]["Product"];
@@ -3664,7 +3851,11 @@ export interface components {
         };
         /** @description The webhook body of `inventory.low`, `inventory.out_of_stock`: `data.object` is the `StockAlertEvent` right after the change. */
         StockAlertEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `inventory.low` — Available stock fell below a stock alert's threshold (also when it fell straight to zero).
+             *     * `inventory.out_of_stock` — Available stock watched by a stock alert reached zero.
+             * @enum {string}
+             */
             type?: "inventory.low" | "inventory.out_of_stock";
             data?: {
                 object: components["schemas"]["StockAlertEvent"];
@@ -3672,7 +3863,11 @@ export interface components {
         };
         /** @description The webhook body of `customer.created`, `customer.updated`: `data.object` is the `Customer` right after the change. */
         CustomerEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `customer.created` — A customer was created (also by an invoice or checkout that named a new e-mail).
+             *     * `customer.updated` — A customer or one of its addresses changed.
+             * @enum {string}
+             */
             type?: "customer.created" | "customer.updated";
             data?: {
                 object: components["schemas"]["Customer"];
@@ -3680,7 +3875,12 @@ export interface components {
         };
         /** @description The webhook body of `payment.succeeded`, `payment.failed`, `payment.refunded`: `data.object` is the `PaymentIntent` right after the change. */
         PaymentIntentEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `payment.succeeded` — A payment was captured: the money is yours.
+             *     * `payment.failed` — A payment attempt was declined or failed; `last_payment_error` says why.
+             *     * `payment.refunded` — A refund of a payment succeeded (partial refunds add up in `amount_refunded`).
+             * @enum {string}
+             */
             type?: "payment.succeeded" | "payment.failed" | "payment.refunded";
             data?: {
                 object: components["schemas"]["PaymentIntent"];
@@ -3688,7 +3888,14 @@ export interface components {
         };
         /** @description The webhook body of `invoice.created`, `invoice.paid`, `invoice.voided`, `invoice.refunded`, `invoice.payment_failed`: `data.object` is the `Invoice` right after the change. */
         InvoiceEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `invoice.created` — An invoice was created (`open`, or `draft`).
+             *     * `invoice.paid` — An invoice was paid in full (card, hosted page, or an offline payment).
+             *     * `invoice.voided` — An invoice was voided; it can no longer be paid.
+             *     * `invoice.refunded` — Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`).
+             *     * `invoice.payment_failed` — A charge of an invoice failed (a declined card, or a renewal or dunning retry).
+             * @enum {string}
+             */
             type?: "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed";
             data?: {
                 object: components["schemas"]["Invoice"];
@@ -3696,7 +3903,13 @@ export interface components {
         };
         /** @description The webhook body of `service.created`, `service.suspended`, `service.unsuspended`, `service.terminated`: `data.object` is the `Service` right after the change. */
         ServiceEventPayload: components["schemas"]["WebhookPayload"] & {
-            /** @enum {string} */
+            /**
+             * @description * `service.created` — A service (a subscription to a tier) was created.
+             *     * `service.suspended` — A service was suspended, by hand or after its grace period past due.
+             *     * `service.unsuspended` — A suspended service is active again.
+             *     * `service.terminated` — A service was terminated for good.
+             * @enum {string}
+             */
             type?: "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
             data?: {
                 object: components["schemas"]["Service"];
@@ -3937,7 +4150,12 @@ export interface components {
         Limit: number;
         /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
         Cursor: string;
-        /** @description Sort direction. */
+        /**
+         * @description Sort direction.
+         *
+         *     * `asc` — ascending (oldest, smallest or A first)
+         *     * `desc` — descending (newest, largest or Z first)
+         */
         Order: "asc" | "desc";
         /** @description Only items created at or after this ISO 8601 date or date-time. */
         DateFrom: components["schemas"]["DateFilter"];
@@ -4205,7 +4423,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only users with this role. */
                 role?: components["schemas"]["Role"];
@@ -4354,7 +4577,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only keys of this mode. */
                 mode?: components["schemas"]["Mode"];
@@ -4470,7 +4698,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description An event type (`EventType`, e.g. `order.created`) or a family (`EventTypeFamily`, e.g. `order.*`); anything else answers 400. */
                 type?: string;
@@ -4556,9 +4789,22 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
-                /** @description The field to sort by. */
+                /**
+                 * @description The field to sort by.
+                 *
+                 *     * `name` — by name (Unicode code point order)
+                 *     * `price` — by price in minor units
+                 *     * `stock` — by units available across locations
+                 *     * `created_at` — by creation time (the default; newest first unless `order=asc`)
+                 *     * `updated_at` — by last change
+                 */
                 sort?: "name" | "price" | "stock" | "created_at" | "updated_at";
                 /** @description Full-text search over name, description and SKU (all words must match); an exact SKU matches too. */
                 search?: string;
@@ -5179,9 +5425,20 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `email` — by e-mail address
+                 *     * `last_name` — by last name
+                 */
                 sort?: "created_at" | "updated_at" | "email" | "last_name";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Exact e-mail address, case-insensitive. */
                 email?: string;
@@ -5635,7 +5892,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5828,7 +6090,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5958,7 +6225,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -6122,7 +6394,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only movements at this location. */
                 location_id?: string;
@@ -6174,7 +6451,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -6338,9 +6620,18 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `amount` — by amount in minor units
+                 */
                 sort?: "created_at" | "amount";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["PaymentIntentStatus"];
                 customer_id?: string;
@@ -6394,7 +6685,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["DisputeStatus"];
                 payment_id?: string;
@@ -6697,7 +6993,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Exact external account reference of the customer. */
                 account_ref_id?: string;
@@ -6746,7 +7047,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["TransactionStatus"];
             };
@@ -6792,9 +7098,19 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `total` — by order or invoice total
+                 */
                 sort?: "created_at" | "updated_at" | "total";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["OrderStatus"];
                 /** @description Only this customer's orders. */
@@ -7015,10 +7331,27 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `total` — by order or invoice total
+                 */
                 sort?: "created_at" | "total";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
+                /**
+                 * @description * `draft` — drafts
+                 *     * `open` — open invoices
+                 *     * `paid` — paid invoices
+                 *     * `void` — voided invoices
+                 *     * `uncollectible` — written-off invoices
+                 *     * `unpaid` — open or uncollectible with money still due
+                 */
                 status?: "draft" | "open" | "paid" | "void" | "uncollectible" | "unpaid";
                 customer_id?: string;
                 account_ref_id?: string;
@@ -7387,9 +7720,19 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `current_period_end` — by the end of the current billing period (next renewal first with `order=asc`)
+                 */
                 sort?: "created_at" | "updated_at" | "current_period_end";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["ServiceStatus"];
                 customer_id?: string;

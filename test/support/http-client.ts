@@ -51,7 +51,8 @@ export class HttpClient {
     assertMatchesSpec(method, url, res);
     recordExchange({
       method, path: url, status: res.status, contentType: String(res.headers['content-type'] ?? ''),
-      requestBody: options.rawBody === undefined ? body : undefined, responseBody: res.body ?? res.text,
+      requestBody: options.rawBody === undefined ? body : undefined,
+      responseBody: String(res.headers['content-type'] ?? '').includes('json') ? res.body : res.text,
     });
     return res;
   }
