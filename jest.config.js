@@ -8,7 +8,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleFileExtensions: ['ts', 'js', 'json'],
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts', '<rootDir>/packages/*/test/**/*.spec.ts'],
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
     },
     {

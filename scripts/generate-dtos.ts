@@ -101,6 +101,10 @@ function scalarDecorators(schema: Schema, each: boolean, inQuery: boolean): stri
       const max = Math.max(...members.map((m) => m.maxLength ?? Infinity));
       if (Number.isFinite(max)) out.push(`@${use('MaxLength')}(${args(String(max), options(each))})`);
       out.push(`@${use('IsIsoDate', 'spec')}(${options(each, message)})`);
+    } else if (members.every((m) => m.enum || m.const !== undefined)) {
+      // A union of closed lists (`anyOf: [EventType, EventTypeFamily, const '*']`): one list of every allowed value.
+      const allowed = members.flatMap((m) => (m.const !== undefined ? [m.const] : m.enum)).filter((v: unknown) => v !== null);
+      out.push(`@${use('IsIn')}(${args(lit(allowed), options(each, message))})`);
     } else if (members.every((m) => typesOf(m).length === 1 && Object.keys(m).every((k) => k === 'type' || k === 'description'))) {
       out.push(`@${use('IsScalarOf', 'spec')}(${args(lit(members.map((m) => typesOf(m)[0])), options(each, message))})`);
     } else throw new Error(`unsupported union ${JSON.stringify(schema.anyOf)}`);

@@ -94,6 +94,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
     customSiteTitle: 'Commerce & Billing API',
+    // The token pasted into "Authorize" survives a reload of /docs (kept in the browser's localStorage).
+    swaggerOptions: { persistAuthorization: true },
   });
 
   await app.init();

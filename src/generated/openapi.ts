@@ -1823,11 +1823,518 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "order.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.created
+         * @description An order was placed: its stock is reserved and it is `pending`. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.updated
+         * @description An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.cancelled
+         * @description An order was cancelled; its reservations were released. `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderCancelledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.fulfilled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.fulfilled
+         * @description An order was delivered (`delivered`, fulfillment `fulfilled`). `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderFulfilledWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "order.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * order.refunded
+         * @description Money paid for an order was refunded (in part or in full). `data.object` is the `Order` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["orderRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.created
+         * @description A product was created. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.updated
+         * @description A product, one of its variants or tiers changed. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "product.deleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * product.deleted
+         * @description A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected. `data.object` is the `Product` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["productDeletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "inventory.low": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * inventory.low
+         * @description Available stock fell below a stock alert's threshold (also when it fell straight to zero). `data.object` is the `StockAlertEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["inventoryLowWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "inventory.out_of_stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * inventory.out_of_stock
+         * @description Available stock watched by a stock alert reached zero. `data.object` is the `StockAlertEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["inventoryOutOfStockWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.created
+         * @description A customer was created (also by an invoice or checkout that named a new e-mail). `data.object` is the `Customer` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["customerCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "customer.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * customer.updated
+         * @description A customer or one of its addresses changed. `data.object` is the `Customer` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["customerUpdatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.succeeded
+         * @description A payment was captured: the money is yours. `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentSucceededWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.failed
+         * @description A payment attempt was declined or failed; `last_payment_error` says why. `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payment.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payment.refunded
+         * @description A refund of a payment succeeded (partial refunds add up in `amount_refunded`). `data.object` is the `PaymentIntent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["paymentRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.created
+         * @description An invoice was created (`open`, or `draft`). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.paid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.paid
+         * @description An invoice was paid in full (card, hosted page, or an offline payment). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoicePaidWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.voided
+         * @description An invoice was voided; it can no longer be paid. `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceVoidedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.refunded
+         * @description Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoiceRefundedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "invoice.payment_failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * invoice.payment_failed
+         * @description A charge of an invoice failed (a declined card, or a renewal or dunning retry). `data.object` is the `Invoice` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["invoicePaymentFailedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.created
+         * @description A service (a subscription to a tier) was created. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.suspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.suspended
+         * @description A service was suspended, by hand or after its grace period past due. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceSuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.unsuspended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.unsuspended
+         * @description A suspended service is active again. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceUnsuspendedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.terminated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.terminated
+         * @description A service was terminated for good. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["serviceTerminatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * webhook.test
+         * @description Sent by `POST /webhooks/{id}/test` to that endpoint only (one attempt, no retries), whatever it subscribes to. `data.object` is the `endpoint` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["webhookTestWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
          * @description pending → active ⇄ past_due → suspended; terminated is final.
+         *
+         *     * `pending` — created, not active yet (no first payment and no `activate: true`)
+         *     * `active` — in service and renewing
+         *     * `past_due` — a renewal invoice is unpaid past its due date; dunning retries the charge
+         *     * `suspended` — service stopped after the grace period (or by hand); paying or unsuspending makes it active again
+         *     * `terminated` — ended for good; no further renewals
          * @enum {string}
          */
         ServiceStatus: "pending" | "active" | "past_due" | "suspended" | "terminated";
@@ -1961,6 +2468,12 @@ export interface components {
         };
         /**
          * @description draft → open → paid | void | uncollectible (uncollectible can still be paid or voided).
+         *
+         *     * `draft` — being prepared; no number yet, not payable
+         *     * `open` — finalized with its number and payable (hosted page, `POST /invoices/{id}/pay`)
+         *     * `paid` — paid in full (a partly refunded invoice stays `paid` and carries `amount_refunded`)
+         *     * `void` — cancelled; can no longer be paid
+         *     * `uncollectible` — written off as unlikely to be paid; can still be paid or voided
          * @enum {string}
          */
         InvoiceStatus: "draft" | "open" | "paid" | "void" | "uncollectible";
@@ -2081,6 +2594,14 @@ export interface components {
         };
         /**
          * @description pending → confirmed → processing → shipped → delivered; cancelled; refunded.
+         *
+         *     * `pending` — placed; stock reserved, awaiting confirmation
+         *     * `confirmed` — accepted by the shop
+         *     * `processing` — being picked and packed
+         *     * `shipped` — handed to the carrier; reserved stock leaves the shelf
+         *     * `delivered` — received by the customer (fulfillment `fulfilled`)
+         *     * `cancelled` — cancelled; reservations released
+         *     * `refunded` — the captured payment was refunded; reservations released
          * @enum {string}
          */
         OrderStatus: "pending" | "confirmed" | "processing" | "shipped" | "delivered" | "cancelled" | "refunded";
@@ -2093,6 +2614,9 @@ export interface components {
         OrderPaymentStatus: "pending" | "paid" | "failed" | "refunded" | "partially_refunded";
         /**
          * @description `fulfilled` once the order is delivered.
+         *
+         *     * `unfulfilled` — nothing delivered yet
+         *     * `partial` — some items delivered
          * @enum {string}
          */
         OrderFulfillmentStatus: "unfulfilled" | "partial" | "fulfilled";
@@ -2218,6 +2742,13 @@ export interface components {
         };
         /**
          * @description `processing`: the card processor has been asked and its answer is not recorded yet. A payment stays there only when the answer was lost (a timeout, a crash); the reconciliation job then asks the processor by the payment's idempotency key and moves it on. Processing money counts against what an invoice or order still owes.
+         *
+         *     * `requires_payment_method` — no usable card yet, or the last one was declined; confirm with another
+         *     * `requires_action` — the customer must complete 3-D Secure; then `POST /payments/{id}/confirm`
+         *     * `requires_capture` — authorized with `capture_method: manual`; `POST /payments/{id}/capture` takes the money
+         *     * `succeeded` — captured: the money is yours (refunds may follow)
+         *     * `failed` — declined or failed for good; `last_payment_error` says why
+         *     * `canceled` — cancelled before capture; nothing was taken
          * @enum {string}
          */
         PaymentIntentStatus: "requires_payment_method" | "requires_action" | "processing" | "requires_capture" | "succeeded" | "failed" | "canceled";
@@ -2228,7 +2759,14 @@ export interface components {
         CaptureMethod: "automatic" | "manual";
         /** @description What is kept of a card; never the number or the CVC. */
         CardDetails: {
-            /** @enum {string} */
+            /**
+             * @description * `visa` — Visa
+             *     * `mastercard` — Mastercard
+             *     * `amex` — American Express
+             *     * `discover` — Discover
+             *     * `unknown` — a brand the API does not recognise from the number
+             * @enum {string}
+             */
             brand: "visa" | "mastercard" | "amex" | "discover" | "unknown";
             last4: string;
             /** Format: int32 */
@@ -2251,6 +2789,8 @@ export interface components {
             reason: string | null;
             /**
              * @description `pending` while the processor has not confirmed the refund yet (the amount is already reserved); `failed` when it never happened.
+             *
+             *     * `succeeded` — the processor confirmed the refund
              * @enum {string}
              */
             status: "pending" | "succeeded" | "failed";
@@ -2331,7 +2871,13 @@ export interface components {
             /** @example requested_by_customer */
             reason?: string;
         };
-        /** @enum {string} */
+        /**
+         * @description * `needs_response` — the bank opened a dispute; send evidence with `POST /payments/disputes/{id}/respond`
+         *     * `under_review` — evidence submitted; the bank decides
+         *     * `won` — decided in your favour; a `dispute_reversal` ledger row returns the amount
+         *     * `lost` — decided against you; the disputed amount stays withdrawn
+         * @enum {string}
+         */
         DisputeStatus: "needs_response" | "under_review" | "won" | "lost";
         Dispute: {
             id: components["schemas"]["Id"];
@@ -2355,12 +2901,28 @@ export interface components {
             evidence: components["schemas"]["DisputeEvidence"];
         };
         CloseDisputeRequest: {
-            /** @enum {string} */
+            /**
+             * @description * `won` — the bank decides for the merchant
+             *     * `lost` — the bank decides for the cardholder
+             * @enum {string}
+             */
             outcome: "won" | "lost";
         };
-        /** @enum {string} */
+        /**
+         * @description * `charge` — money captured from a card
+         *     * `refund` — money returned to the customer (negative amount)
+         *     * `dispute` — money withdrawn by a dispute (negative amount)
+         *     * `dispute_reversal` — money returned after a won dispute
+         * @enum {string}
+         */
         TransactionType: "charge" | "refund" | "dispute" | "dispute_reversal";
-        /** @enum {string} */
+        /**
+         * @description * `pending` — started, not settled yet
+         *     * `completed` — settled
+         *     * `failed` — did not go through; no money moved
+         *     * `cancelled` — withdrawn before it settled
+         * @enum {string}
+         */
         TransactionStatus: "pending" | "completed" | "failed" | "cancelled";
         /** @description A ledger row (seed 003's transaction, with `id` for `transaction_uuid` and integer minor units). */
         Transaction: {
@@ -2436,7 +2998,16 @@ export interface components {
             locations: components["schemas"]["StockAtLocation"][];
             variants: components["schemas"]["VariantStock"][];
         };
-        /** @enum {string} */
+        /**
+         * @description * `received` — stock arrived (positive quantity)
+         *     * `sold` — sold outside an order (negative)
+         *     * `returned` — a customer sent items back (positive)
+         *     * `damaged` — written off as damaged (negative)
+         *     * `correction` — a count corrected the level (either sign)
+         *     * `lost` — missing or stolen (negative)
+         *     * `transfer` — moved between locations (one adjustment per location)
+         * @enum {string}
+         */
         AdjustmentReason: "received" | "sold" | "returned" | "damaged" | "correction" | "lost" | "transfer";
         AdjustInventoryRequest: {
             /**
@@ -2497,7 +3068,7 @@ export interface components {
             id: components["schemas"]["Id"];
             url: string;
             description: string | null;
-            /** @description Event types, or `*` for all. */
+            /** @description Event types, families (`order.*`) or `*` for all (see `WebhookEventSelector`). */
             events: string[];
             active: boolean;
             /** @description Why the endpoint was switched off automatically (e.g. it answered 410 Gone). */
@@ -2514,7 +3085,12 @@ export interface components {
             endpoint_id: components["schemas"]["Id"];
             event_id: components["schemas"]["Id"];
             event_type: string;
-            /** @enum {string} */
+            /**
+             * @description * `pending` — waiting for its next attempt (the first, or a retry after a failure)
+             *     * `succeeded` — the endpoint answered 2xx
+             *     * `failed` — every attempt failed (or the endpoint was disabled or deleted); not retried unless redelivered
+             * @enum {string}
+             */
             status: "pending" | "succeeded" | "failed";
             /** Format: int32 */
             attempt_count: number;
@@ -2534,7 +3110,7 @@ export interface components {
         };
         CreateWebhookRequest: {
             url: string;
-            events: string[];
+            events: components["schemas"]["WebhookEventSelector"][];
             /** @description Your own `whsec_…` secret (base64, at least 18 bytes); generated when absent. */
             secret?: string;
             active?: boolean;
@@ -2542,12 +3118,15 @@ export interface components {
         };
         UpdateWebhookRequest: {
             url?: string;
-            events?: string[];
+            events?: components["schemas"]["WebhookEventSelector"][];
             active?: boolean;
             description?: string | null;
         };
         /**
          * @description What an address is used for; each kind has exactly one default once it has any address.
+         *
+         *     * `shipping` — where orders are shipped
+         *     * `billing` — where invoices are addressed
          * @enum {string}
          */
         AddressKind: "shipping" | "billing";
@@ -2661,14 +3240,26 @@ export interface components {
          * @enum {string}
          */
         CustomerStatus: "active" | "archived";
-        /** @enum {string} */
+        /**
+         * @description * `active` — for sale
+         *     * `draft` — not for sale yet; hidden from checkout and resolver links
+         *     * `archived` — no longer sold (`DELETE /products/{id}`); existing orders keep it
+         * @enum {string}
+         */
         ProductStatus: "active" | "draft" | "archived";
         /**
          * @description `subscription` products can have tiers and a `label_name`.
+         *
+         *     * `single` — sold once per unit (the default)
          * @enum {string}
          */
         ProductType: "single" | "subscription";
-        /** @enum {string} */
+        /**
+         * @description * `monthly` — renews every month
+         *     * `quarterly` — renews every three months
+         *     * `yearly` — renews every year
+         * @enum {string}
+         */
         BillingCycle: "monthly" | "quarterly" | "yearly";
         /** @example TSHIRT-BLUE-M */
         Sku: string;
@@ -2868,9 +3459,19 @@ export interface components {
              */
             dead_lettered_at: string | null;
         };
-        /** @enum {string} */
+        /**
+         * @description * `live` — real data and real payments
+         *     * `test` — the tenant's sandbox: separate data, test cards, no real e-mail
+         * @enum {string}
+         */
         Mode: "live" | "test";
-        /** @enum {string} */
+        /**
+         * @description * `owner` — everything, including other owners; the last owner cannot be removed
+         *     * `admin` — everything except changing owners
+         *     * `staff` — day-to-day work on catalog, customers, orders and billing; no user or key management
+         *     * `customer` — a client-portal user: sees only its own customer's orders, invoices, services, domains and tickets
+         * @enum {string}
+         */
         Role: "owner" | "admin" | "staff" | "customer";
         Tenant: {
             id: components["schemas"]["Id"];
@@ -2919,8 +3520,37 @@ export interface components {
             tenant: components["schemas"]["Tenant"];
             user: components["schemas"]["User"];
         };
+        /**
+         * @example {
+         *       "kind": "api_key",
+         *       "tenant": {
+         *         "id": "ten_01m8w0g1thesjbnybr29c5mn4m",
+         *         "name": "Shop A",
+         *         "plan": "standard",
+         *         "created_at": "2026-12-02T18:32:59.985Z"
+         *       },
+         *       "mode": "live",
+         *       "api_key": {
+         *         "id": "key_01m8w0g632esjbnyv183zwnz62",
+         *         "name": "test key",
+         *         "mode": "live",
+         *         "access": "read_write",
+         *         "scopes": [
+         *           "products:read"
+         *         ],
+         *         "prefix": "ck_live_J7Hjfw6iZAir",
+         *         "last_used_at": "2026-12-02T18:33:04.418Z",
+         *         "revoked_at": null,
+         *         "created_at": "2026-12-02T18:33:04.372Z"
+         *       }
+         *     }
+         */
         Me: {
-            /** @enum {string} */
+            /**
+             * @description * `user` — a user access token (`user` is set)
+             *     * `api_key` — an API key (`api_key` is set)
+             * @enum {string}
+             */
             kind: "user" | "api_key";
             tenant: components["schemas"]["Tenant"];
             mode: components["schemas"]["Mode"];
@@ -2931,7 +3561,11 @@ export interface components {
             id: components["schemas"]["Id"];
             name: string;
             mode: components["schemas"]["Mode"];
-            /** @enum {string} */
+            /**
+             * @description * `read_only` — GET only; writes answer 403
+             *     * `read_write` — reads and writes (within its scopes)
+             * @enum {string}
+             */
             access: "read_only" | "read_write";
             /** @description When set, the key may only use these resources (`products:read`, `orders:write`, …; write implies read). */
             scopes: string[] | null;
@@ -2956,6 +3590,13 @@ export interface components {
             password: string;
             owner_name?: string;
         };
+        /**
+         * @example {
+         *       "email": "portal-0425a8e3@example.test",
+         *       "password": "customer-pass-1",
+         *       "tenant_id": "ten_01m8w0dd4mf69bqa0fyyzff3an"
+         *     }
+         */
         LoginRequest: {
             /** Format: email */
             email: string;
@@ -2964,6 +3605,11 @@ export interface components {
             /** @description Needed only when the e-mail belongs to users of several tenants (without it such a login answers 401, like a wrong password). */
             tenant_id?: string;
         };
+        /**
+         * @example {
+         *       "refresh_token": "crt_jWnvFI9NxvPHDRH3Q7FtTiokagBtLNy54HV5wARk-Zc"
+         *     }
+         */
         RefreshRequest: {
             /** @description Required unless the refresh token travels in the `refresh_token` cookie (cookie transport). */
             refresh_token?: string;
@@ -2988,6 +3634,8 @@ export interface components {
             mode?: components["schemas"]["Mode"];
             /**
              * @description Defaults to `read_write`.
+             *
+             *     * `read_only` — GET only; writes answer 403
              * @enum {string}
              */
             access?: "read_only" | "read_write";
@@ -3059,7 +3707,19 @@ export interface components {
         };
         Error: {
             error: {
-                /** @enum {string} */
+                /**
+                 * @description * `invalid_request` — 400: malformed JSON, or an unknown or out-of-range parameter
+                 *     * `authentication_error` — 401: no credential, or an invalid, expired or revoked one
+                 *     * `authorization_error` — 403: the credential may not do this
+                 *     * `not_found` — 404: no such resource for this tenant and mode
+                 *     * `conflict` — 409: the resource's state forbids it, or the same Idempotency-Key is still running
+                 *     * `validation_error` — 422: the body breaks a rule; see `details`
+                 *     * `idempotency_error` — 422: the Idempotency-Key was used with a different request
+                 *     * `rate_limit_exceeded` — 429: too many requests; see `Retry-After`
+                 *     * `server_error` — 500: a bug on our side; quote `request_id`
+                 *     * `service_unavailable` — 503: overloaded or a dependency is down; retry after `Retry-After`
+                 * @enum {string}
+                 */
                 code: "invalid_request" | "authentication_error" | "authorization_error" | "not_found" | "conflict" | "validation_error" | "idempotency_error" | "rate_limit_exceeded" | "server_error" | "service_unavailable";
                 message: string;
                 /** @description The request field the error is about, when there is one. */
@@ -3072,19 +3732,216 @@ export interface components {
             };
         };
         Readiness: {
-            /** @enum {string} */
+            /**
+             * @description * `ok` — PostgreSQL and Redis answer
+             *     * `unavailable` — one of them does not (HTTP 503)
+             * @enum {string}
+             */
             status: "ok" | "unavailable";
             checks: {
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 database: "up" | "down";
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 redis: "up" | "down";
-                /** @enum {string} */
+                /**
+                 * @description * `up` — answers
+                 *     * `down` — does not answer
+                 * @enum {string}
+                 */
                 worker: "up" | "down";
             };
         };
         /** @description An ISO 8601 date (`2026-01-31`, midnight UTC) or date-time (`2026-01-31T12:00:00Z`). */
         DateFilter: string;
+        /**
+         * @description An event type the API emits, `noun.past_tense`. Each one has an entry under **Webhooks** with its payload.
+         *
+         *     * `order.created` — An order was placed: its stock is reserved and it is `pending`.
+         *     * `order.updated` — An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed.
+         *     * `order.cancelled` — An order was cancelled; its reservations were released.
+         *     * `order.fulfilled` — An order was delivered (`delivered`, fulfillment `fulfilled`).
+         *     * `order.refunded` — Money paid for an order was refunded (in part or in full).
+         *     * `product.created` — A product was created.
+         *     * `product.updated` — A product, one of its variants or tiers changed.
+         *     * `product.deleted` — A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected.
+         *     * `inventory.low` — Available stock fell below a stock alert's threshold (also when it fell straight to zero).
+         *     * `inventory.out_of_stock` — Available stock watched by a stock alert reached zero.
+         *     * `customer.created` — A customer was created (also by an invoice or checkout that named a new e-mail).
+         *     * `customer.updated` — A customer or one of its addresses changed.
+         *     * `payment.succeeded` — A payment was captured: the money is yours.
+         *     * `payment.failed` — A payment attempt was declined or failed; `last_payment_error` says why.
+         *     * `payment.refunded` — A refund of a payment succeeded (partial refunds add up in `amount_refunded`).
+         *     * `invoice.created` — An invoice was created (`open`, or `draft`).
+         *     * `invoice.paid` — An invoice was paid in full (card, hosted page, or an offline payment).
+         *     * `invoice.voided` — An invoice was voided; it can no longer be paid.
+         *     * `invoice.refunded` — Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`).
+         *     * `invoice.payment_failed` — A charge of an invoice failed (a declined card, or a renewal or dunning retry).
+         *     * `service.created` — A service (a subscription to a tier) was created.
+         *     * `service.suspended` — A service was suspended, by hand or after its grace period past due.
+         *     * `service.unsuspended` — A suspended service is active again.
+         *     * `service.terminated` — A service was terminated for good.
+         * @enum {string}
+         */
+        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
+        /**
+         * @description Every event type of one resource: `order.*` matches `order.created`, `order.updated`, … (and types added to that family later).
+         *
+         *     * `order.*` — every `order.…` event.
+         *     * `product.*` — every `product.…` event.
+         *     * `inventory.*` — every `inventory.…` event.
+         *     * `customer.*` — every `customer.…` event.
+         *     * `payment.*` — every `payment.…` event.
+         *     * `invoice.*` — every `invoice.…` event.
+         *     * `service.*` — every `service.…` event.
+         * @enum {string}
+         */
+        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*";
+        /** @description What an endpoint subscribes to: an event type (`order.created`), a family (`order.*`) or `*` for every type. Types of modules not built yet are refused (422). */
+        WebhookEventSelector: components["schemas"]["EventType"] | components["schemas"]["EventTypeFamily"] | "*";
+        /** @description The stock alert that changed state, with what a receiver needs to say which item ran low and where. */
+        StockAlertEvent: components["schemas"]["StockAlert"] & {
+            /** @constant */
+            object: "stock_alert";
+            /**
+             * Format: int32
+             * @description Units available where the alert watches, after the change.
+             */
+            available: number;
+            product_name: string | null;
+            sku: string | null;
+            /** @description Null when the alert watches the total across locations. */
+            location_name: string | null;
+        };
+        WebhookTestObject: {
+            id: components["schemas"]["Id"];
+            /** @constant */
+            object: "webhook_endpoint";
+            url: string;
+        };
+        /** @description The body of every webhook delivery: the event as `GET /events/{id}` shows it, without the relay fields. Ignore fields you do not know; new ones may be added. */
+        WebhookPayload: {
+            /** @description The event id (`evt_…`), also sent as `webhook-id`: the same on every retry and redelivery, so use it to skip duplicates. */
+            id: string;
+            /** @description The event type. */
+            type: string;
+            created_at: components["schemas"]["Timestamp"];
+            /** @description false for events of the sandbox (test mode). */
+            livemode: boolean;
+            data: {
+                /** @description The resource as it was right after the change. */
+                object: Record<string, never>;
+            };
+        };
+        /** @description The webhook body of `order.created`, `order.updated`, `order.cancelled`, `order.fulfilled`, `order.refunded`: `data.object` is the `Order` right after the change. */
+        OrderEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `order.created` — An order was placed: its stock is reserved and it is `pending`.
+             *     * `order.updated` — An order moved to `confirmed`, `processing` or `shipped`, or its payment status changed.
+             *     * `order.cancelled` — An order was cancelled; its reservations were released.
+             *     * `order.fulfilled` — An order was delivered (`delivered`, fulfillment `fulfilled`).
+             *     * `order.refunded` — Money paid for an order was refunded (in part or in full).
+             * @enum {string}
+             */
+            type?: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded";
+            data?: {
+                object: components["schemas"]["Order"];
+            };
+        };
+        /** @description The webhook body of `product.created`, `product.updated`, `product.deleted`: `data.object` is the `Product` right after the change. */
+        ProductEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `product.created` — A product was created.
+             *     * `product.updated` — A product, one of its variants or tiers changed.
+             *     * `product.deleted` — A product was archived (`DELETE /products/{id}`); orders that reference it are unaffected.
+             * @enum {string}
+             */
+            type?: "product.created" | "product.updated" | "product.deleted";
+            data?: {
+                object: components["schemas"]["Product"];
+            };
+        };
+        /** @description The webhook body of `inventory.low`, `inventory.out_of_stock`: `data.object` is the `StockAlertEvent` right after the change. */
+        StockAlertEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `inventory.low` — Available stock fell below a stock alert's threshold (also when it fell straight to zero).
+             *     * `inventory.out_of_stock` — Available stock watched by a stock alert reached zero.
+             * @enum {string}
+             */
+            type?: "inventory.low" | "inventory.out_of_stock";
+            data?: {
+                object: components["schemas"]["StockAlertEvent"];
+            };
+        };
+        /** @description The webhook body of `customer.created`, `customer.updated`: `data.object` is the `Customer` right after the change. */
+        CustomerEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `customer.created` — A customer was created (also by an invoice or checkout that named a new e-mail).
+             *     * `customer.updated` — A customer or one of its addresses changed.
+             * @enum {string}
+             */
+            type?: "customer.created" | "customer.updated";
+            data?: {
+                object: components["schemas"]["Customer"];
+            };
+        };
+        /** @description The webhook body of `payment.succeeded`, `payment.failed`, `payment.refunded`: `data.object` is the `PaymentIntent` right after the change. */
+        PaymentIntentEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `payment.succeeded` — A payment was captured: the money is yours.
+             *     * `payment.failed` — A payment attempt was declined or failed; `last_payment_error` says why.
+             *     * `payment.refunded` — A refund of a payment succeeded (partial refunds add up in `amount_refunded`).
+             * @enum {string}
+             */
+            type?: "payment.succeeded" | "payment.failed" | "payment.refunded";
+            data?: {
+                object: components["schemas"]["PaymentIntent"];
+            };
+        };
+        /** @description The webhook body of `invoice.created`, `invoice.paid`, `invoice.voided`, `invoice.refunded`, `invoice.payment_failed`: `data.object` is the `Invoice` right after the change. */
+        InvoiceEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `invoice.created` — An invoice was created (`open`, or `draft`).
+             *     * `invoice.paid` — An invoice was paid in full (card, hosted page, or an offline payment).
+             *     * `invoice.voided` — An invoice was voided; it can no longer be paid.
+             *     * `invoice.refunded` — Money paid for an invoice was refunded (it stays `paid` and carries `amount_refunded`).
+             *     * `invoice.payment_failed` — A charge of an invoice failed (a declined card, or a renewal or dunning retry).
+             * @enum {string}
+             */
+            type?: "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed";
+            data?: {
+                object: components["schemas"]["Invoice"];
+            };
+        };
+        /** @description The webhook body of `service.created`, `service.suspended`, `service.unsuspended`, `service.terminated`: `data.object` is the `Service` right after the change. */
+        ServiceEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `service.created` — A service (a subscription to a tier) was created.
+             *     * `service.suspended` — A service was suspended, by hand or after its grace period past due.
+             *     * `service.unsuspended` — A suspended service is active again.
+             *     * `service.terminated` — A service was terminated for good.
+             * @enum {string}
+             */
+            type?: "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
+            data?: {
+                object: components["schemas"]["Service"];
+            };
+        };
+        /** @description The webhook body of `webhook.test`: `data.object` is the `WebhookTestObject` right after the change. */
+        WebhookTestEventPayload: components["schemas"]["WebhookPayload"] & {
+            /** @constant */
+            type?: "webhook.test";
+            data?: {
+                object: components["schemas"]["WebhookTestObject"];
+            };
+        };
     };
     responses: {
         /** @description The service. */
@@ -3289,6 +4146,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Any 2xx answer within 10 seconds acknowledges the delivery; the body is ignored (its first 1 KB is kept in the delivery log). */
+        WebhookReceived: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
+        /** @description Any other answer, a redirect (not followed) or no answer within 10 seconds fails this attempt; it is retried on the schedule above. */
+        WebhookRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
+        };
     };
     parameters: {
         /** @description `cookie` puts the new refresh token in an `HttpOnly` cookie instead of the body (browsers); `body` (the default) returns it in the body. */
@@ -3307,7 +4178,12 @@ export interface components {
         Limit: number;
         /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
         Cursor: string;
-        /** @description Sort direction. */
+        /**
+         * @description Sort direction.
+         *
+         *     * `asc` — ascending (oldest, smallest or A first)
+         *     * `desc` — descending (newest, largest or Z first)
+         */
         Order: "asc" | "desc";
         /** @description Only items created at or after this ISO 8601 date or date-time. */
         DateFrom: components["schemas"]["DateFilter"];
@@ -3323,6 +4199,14 @@ export interface components {
         IdempotencyKey: string;
         /** @description Sort field; this list sorts by creation time only. */
         SortCreatedAt: "created_at";
+        /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+        WebhookIdHeader: string;
+        /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+        WebhookTimestampHeader: string;
+        /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+        WebhookSignatureHeader: string;
+        /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+        XWebhookSignatureHeader: string;
     };
     requestBodies: never;
     headers: {
@@ -3592,7 +4476,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only users with this role. */
                 role?: components["schemas"]["Role"];
@@ -3741,7 +4630,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only keys of this mode. */
                 mode?: components["schemas"]["Mode"];
@@ -3857,9 +4751,14 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
-                /** @description An event type (`order.created`) or a family (`order.*`). */
+                /** @description An event type (`EventType`, e.g. `order.created`) or a family (`EventTypeFamily`, e.g. `order.*`); anything else answers 400. */
                 type?: string;
                 /** @description Only items created at or after this ISO 8601 date or date-time. */
                 date_from?: components["parameters"]["DateFrom"];
@@ -3943,9 +4842,22 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
-                /** @description The field to sort by. */
+                /**
+                 * @description The field to sort by.
+                 *
+                 *     * `name` — by name (Unicode code point order)
+                 *     * `price` — by price in minor units
+                 *     * `stock` — by units available across locations
+                 *     * `created_at` — by creation time (the default; newest first unless `order=asc`)
+                 *     * `updated_at` — by last change
+                 */
                 sort?: "name" | "price" | "stock" | "created_at" | "updated_at";
                 /** @description Full-text search over name, description and SKU (all words must match); an exact SKU matches too. */
                 search?: string;
@@ -4566,9 +5478,20 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `email` — by e-mail address
+                 *     * `last_name` — by last name
+                 */
                 sort?: "created_at" | "updated_at" | "email" | "last_name";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Exact e-mail address, case-insensitive. */
                 email?: string;
@@ -5022,7 +5945,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5215,7 +6143,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5345,7 +6278,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5509,7 +6447,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Only movements at this location. */
                 location_id?: string;
@@ -5561,7 +6504,12 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
                 sort?: components["parameters"]["SortCreatedAt"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
             };
             header?: never;
@@ -5725,9 +6673,18 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `amount` — by amount in minor units
+                 */
                 sort?: "created_at" | "amount";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["PaymentIntentStatus"];
                 customer_id?: string;
@@ -5781,7 +6738,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["DisputeStatus"];
                 payment_id?: string;
@@ -6084,7 +7046,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 /** @description Exact external account reference of the customer. */
                 account_ref_id?: string;
@@ -6133,7 +7100,12 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["TransactionStatus"];
             };
@@ -6179,9 +7151,19 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `total` — by order or invoice total
+                 */
                 sort?: "created_at" | "updated_at" | "total";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["OrderStatus"];
                 /** @description Only this customer's orders. */
@@ -6402,10 +7384,27 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `total` — by order or invoice total
+                 */
                 sort?: "created_at" | "total";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
+                /**
+                 * @description * `draft` — drafts
+                 *     * `open` — open invoices
+                 *     * `paid` — paid invoices
+                 *     * `void` — voided invoices
+                 *     * `uncollectible` — written-off invoices
+                 *     * `unpaid` — open or uncollectible with money still due
+                 */
                 status?: "draft" | "open" | "paid" | "void" | "uncollectible" | "unpaid";
                 customer_id?: string;
                 account_ref_id?: string;
@@ -6774,9 +7773,19 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Sort field; defaults to `created_at` (newest first). */
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `updated_at` — by last change
+                 *     * `current_period_end` — by the end of the current billing period (next renewal first with `order=asc`)
+                 */
                 sort?: "created_at" | "updated_at" | "current_period_end";
-                /** @description Sort direction. */
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
                 order?: components["parameters"]["Order"];
                 status?: components["schemas"]["ServiceStatus"];
                 customer_id?: string;
@@ -7218,6 +8227,656 @@ export interface operations {
                 };
             };
             429: components["responses"]["HostedPageTooManyRequests"];
+        };
+    };
+    orderCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderCancelledWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderFulfilledWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    orderRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    productDeletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    inventoryLowWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAlertEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    inventoryOutOfStockWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StockAlertEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    customerCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    customerUpdatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentSucceededWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    paymentRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PaymentIntentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoicePaidWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceVoidedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoiceRefundedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    invoicePaymentFailedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvoiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceSuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceUnsuspendedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    serviceTerminatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    webhookTestWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookTestEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
         };
     };
 }

@@ -849,7 +849,7 @@ export class CreateUserRequestDto implements Schema<"CreateUserRequest"> {
 export class CreateWebhookRequestDto implements Schema<"CreateWebhookRequest"> {
   @IsString() @MaxLength(2048)
   url: S["CreateWebhookRequest"]["url"];
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(new RegExp("^(\\*|[a-z_]+\\.[a-z_*]+)$"), { each: true })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
   events: S["CreateWebhookRequest"]["events"];
   @IfPresent() @IsString() @MaxLength(200) @Matches(new RegExp("^whsec_[A-Za-z0-9+/=]{24,}$"))
   secret?: S["CreateWebhookRequest"]["secret"];
@@ -1032,7 +1032,7 @@ export class UpdateVariantRequestDto implements Schema<"UpdateVariantRequest"> {
 export class UpdateWebhookRequestDto implements Schema<"UpdateWebhookRequest"> {
   @IfPresent() @IsString() @MaxLength(2048)
   url?: S["UpdateWebhookRequest"]["url"];
-  @IfPresent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsString({ each: true }) @MaxLength(100, { each: true }) @Matches(new RegExp("^(\\*|[a-z_]+\\.[a-z_*]+)$"), { each: true })
+  @IfPresent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
   events?: S["UpdateWebhookRequest"]["events"];
   @IfPresent() @IsBoolean()
   active?: S["UpdateWebhookRequest"]["active"];

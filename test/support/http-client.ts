@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { recordExchange } from './example-recorder';
 import { assertMatchesSpec } from './openapi-validator';
 
 export interface CallOptions {
@@ -48,6 +49,11 @@ export class HttpClient {
     else if (body !== undefined) req = req.send(body as object);
     const res = await req;
     assertMatchesSpec(method, url, res);
+    recordExchange({
+      method, path: url, status: res.status, contentType: String(res.headers['content-type'] ?? ''),
+      requestBody: options.rawBody === undefined ? body : undefined,
+      responseBody: String(res.headers['content-type'] ?? '').includes('json') ? res.body : res.text,
+    });
     return res;
   }
 }

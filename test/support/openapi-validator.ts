@@ -127,3 +127,28 @@ export function specOperations(): string[] {
     HTTP_METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
   );
 }
+
+/**
+ * Checks one webhook delivery against the spec's `webhooks` entry of its type: the body matches the
+ * payload schema and every declared header is present and valid. Returns the problems.
+ */
+export function webhookProblems(body: string, headers: Record<string, string | string[] | undefined>): string[] {
+  const payload: unknown = JSON.parse(body);
+  const type = String((payload as { type?: unknown }).type);
+  const entry = spec.webhooks?.[type]?.post;
+  if (!entry) return [`no webhooks entry for type ${type}`];
+  const problems: string[] = [];
+  const validate = ajv.compile({ $ref: `spec#/${pointer('webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema')}` });
+  if (!validate(payload)) problems.push(`payload of ${type}: ${ajv.errorsText(validate.errors)}`);
+  for (const parameter of entry.parameters ?? []) {
+    const header = resolve(parameter);
+    const value = headers[header.name.toLowerCase()];
+    if (value === undefined) {
+      if (header.required) problems.push(`header ${header.name} is missing`);
+      continue;
+    }
+    const check = ajv.compile(header.schema);
+    if (!check(value)) problems.push(`header ${header.name}=${value}: ${ajv.errorsText(check.errors)}`);
+  }
+  return problems;
+}

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { recordExchange } from './example-recorder';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -21,6 +22,7 @@ export class WebhookReceiver {
         const body = Buffer.concat(chunks).toString('utf8');
         const index = this.received.length;
         this.received.push({ headers: req.headers, body, receivedAt: Date.now() });
+        recordExchange({ method: 'WEBHOOK', path: req.url ?? '/', status: 0, contentType: String(req.headers['content-type'] ?? ''), requestBody: safeJson(body) });
         res.statusCode = this.respond(index, body);
         res.end('ok');
       });
@@ -44,5 +46,13 @@ export class WebhookReceiver {
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }

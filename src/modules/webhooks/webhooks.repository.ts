@@ -99,14 +99,15 @@ export class WebhooksRepository {
 
   /**
    * Creates the deliveries of one committed event for every active endpoint of its tenant and
-   * mode subscribed to its type, in the caller's transaction. Returns only deliveries created now:
+   * mode subscribed to its type (exactly, by its family `order.*`, or `*`), in the caller's transaction. Returns only deliveries created now:
    * relaying the event again creates nothing twice (unique endpoint + event).
    */
   async fanOutEvent(ctx: RequestContext, event: { id: string; type: string }, maxAttempts: number): Promise<{ id: string }[]> {
     const m = this.m(ctx);
     const endpoints: { id: string }[] = await m.query(
       `SELECT id FROM webhook_endpoints
-        WHERE tenant_id = $1 AND mode = $2 AND active AND deleted_at IS NULL AND ($3 = ANY(events) OR '*' = ANY(events))`,
+        WHERE tenant_id = $1 AND mode = $2 AND active AND deleted_at IS NULL
+          AND ($3 = ANY(events) OR split_part($3, '.', 1) || '.*' = ANY(events) OR '*' = ANY(events))`,
       [ctx.tenant, ctx.mode, event.type],
     );
     if (endpoints.length === 0) return [];

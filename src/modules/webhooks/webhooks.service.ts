@@ -7,7 +7,7 @@ import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { EVENT_TYPES, EventsService } from '../events/events.service';
+import { EVENT_TYPES, EventsService, eventFamilyOf } from '../events/events.service';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { newWebhookSecret } from './webhook-signature';
 import { webhookUrlSyntaxProblem } from './webhook-url';
@@ -129,9 +129,14 @@ export class WebhooksService {
   }
 }
 
+/** What `events` may hold: the spec's `WebhookEventSelector` (the generated DTO checks it first; services called directly keep the rule). */
+const EVENT_SELECTORS: ReadonlySet<string> = new Set(['*', ...EVENT_TYPES, ...EVENT_TYPES.map(eventFamilyOf)]);
+
 function assertEvents(events: string[]): void {
-  const unknown = events.filter((e) => e !== '*' && !(EVENT_TYPES as readonly string[]).includes(e));
+  const unknown = events.filter((e) => !EVENT_SELECTORS.has(e));
   if (unknown.length > 0) {
-    throw new ValidationError(`Unknown event type(s): ${unknown.join(', ')}`, [{ field: 'events', message: 'each must be an event type or *' }]);
+    throw new ValidationError(`Unknown event type(s): ${unknown.join(', ')}`, [
+      { field: 'events', message: 'each must be an event type (order.created), a family (order.*) or *' },
+    ]);
   }
 }
