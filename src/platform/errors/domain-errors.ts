@@ -86,9 +86,3 @@ export class RateLimitError extends DomainError {
     });
   }
 }
-
-export class ServiceUnavailableError extends DomainError {
-  constructor(message = 'Service temporarily unavailable') {
-    super('service_unavailable', message);
-  }
-}
