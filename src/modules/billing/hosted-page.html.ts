@@ -13,7 +13,7 @@ export function escapeHtml(value: unknown): string {
 
 /** Integer minor units as a decimal amount with the currency code, e.g. `25.00 USD` (`1000 JPY`). */
 export function formatAmount(minor: number, currency: string): string {
-  let digits = 2;
+  let digits: number;
   try {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
