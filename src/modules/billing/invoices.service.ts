@@ -5,13 +5,13 @@ import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
 import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
-import { InvoiceCreationService, type CreateInvoiceInput } from './invoice-creation.service';
+import type { CreateInvoiceInput } from './create-invoice.types';
+import { InvoiceCreationService } from './invoice-creation.service';
 import { InvoiceRecordsService, type InvoicePaidListener } from './invoice-records.service';
 import { InvoiceSettlementService } from './invoice-settlement.service';
 import type { InvoiceFilters, InvoiceSort } from './invoices.repository';
 
 export type { HostedInvoice } from './hosted-invoices.service';
-export type { CreateInvoiceInput, InvoiceLineInput } from './invoice-creation.service';
 export type { InvoicePaidListener } from './invoice-records.service';
 
 /**

@@ -13,6 +13,7 @@ import type { ProductEntity, ProductStatus } from './product.entity';
 import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
 import type { TierEntity } from './tier.entity';
 import type { VariantEntity } from './variant.entity';
+import { violatedConstraint } from '../../platform/errors/unique-violation';
 
 /** What another module (inventory, orders) needs to sell a product or one of its variants. */
 export interface ProductForSale {
@@ -41,9 +42,9 @@ async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } } | null;
-    if (e?.code === '23505') {
-      const hit = UNIQUE_FIELDS[e.constraint ?? e.driverError?.constraint ?? ''];
+    const constraint = violatedConstraint(err);
+    if (constraint !== null) {
+      const hit = UNIQUE_FIELDS[constraint];
       throw new ConflictError(hit?.message ?? 'A resource with these values already exists', hit?.field);
     }
     throw err;

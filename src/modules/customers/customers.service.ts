@@ -13,10 +13,7 @@ import { CustomersRepository, type CustomerFilters, type CustomerSort } from './
 import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
 import type { CustomerEntity } from './entities/customer.entity';
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
-}
+import { isUniqueViolation } from '../../platform/errors/unique-violation';
 
 function duplicateRef(): ConflictError {
   return new ConflictError('A customer with this account_ref_id already exists', 'account_ref_id');

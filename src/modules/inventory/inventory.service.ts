@@ -14,6 +14,7 @@ import type { AlertState, StockAlertEntity } from './entities/stock-alert.entity
 import type { MovementKind } from './entities/stock-movement.entity';
 import { InventoryRepository, type LevelKey, type MovementFilters } from './inventory.repository';
 import { toAlert, toInventory, toLocation, toMovement } from './inventory.mappers';
+import { isUniqueViolation } from '../../platform/errors/unique-violation';
 
 /** One line of an order (or anything else) that holds stock. */
 export interface StockLine {
@@ -28,10 +29,6 @@ export interface StockAllocation {
   variantId: string | null;
   locationId: string;
   quantity: number;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
 }
 
 /**

@@ -73,6 +73,11 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** A 422 about one field: `invalid('amount', 'must be positive')` → message "amount: must be positive", details naming the field. */
+export function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
+}
+
 export class IdempotencyError extends DomainError {
   constructor(message: string) {
     super('idempotency_error', message);
