@@ -193,6 +193,17 @@ export class ProductsService {
     };
   }
 
+  /**
+   * For inventory: `stock` (units available over every location and variant) moves by `delta`,
+   * in the caller's transaction, after the stock levels that changed by the same amount.
+   */
+  async shiftStock(ctx: RequestContext, productId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    if (!(await this.repo.shiftStock(ctx, productId, delta))) {
+      throw new Error(`products.stock of ${productId} is out of step with its stock levels (shift by ${delta} refused)`);
+    }
+  }
+
   // --- variants
   async createVariant(ctx: RequestContext, productId: string, body: Schemas['CreateVariantRequest']): Promise<Schemas['ProductVariant']> {
     return conflictOnDuplicate(() =>
