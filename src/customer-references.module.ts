@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { BillingModule } from './modules/billing/billing.module';
 import { InvoiceCustomerReferences } from './modules/billing/invoice-customer-references';
-import { CUSTOMER_REFERENCES, type CustomerReferences } from './modules/customers/customer-deletion-guard';
+import { CUSTOMER_REFERENCES, type CustomerReferences } from './modules/customers/customer-references.port';
 import { OrderCustomerReferences } from './modules/orders/order-customer-references';
 import { OrdersModule } from './modules/orders/orders.module';
 import { ServiceCustomerReferences } from './modules/subscriptions/service-customer-references';

@@ -29,7 +29,8 @@ import { TransactionEntity } from '../modules/payments/entities/transaction.enti
 import { SandboxProcessorCallEntity } from '../modules/payments/providers/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
 
-export const ENTITIES: Function[] = [
+/** Every entity class the data source maps (TypeORM takes the classes themselves). */
+export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   TenantEntity,
   UserEntity,
   ApiKeyEntity,

@@ -319,7 +319,7 @@ export interface paths {
         };
         /**
          * List products
-         * @description The catalog of this tenant and mode, archived products included unless filtered. Sortable by `name`, `price`, `stock`, `created_at` (default, newest first) and `updated_at`.
+         * @description The catalog of this tenant and mode, archived products included unless filtered. Sortable by `name`, `price`, `stock` (units available across locations and variants), `created_at` (default, newest first) and `updated_at`.
          */
         get: operations["listProducts"];
         put?: never;
@@ -3294,7 +3294,7 @@ export interface components {
             metadata: components["schemas"]["ProductMetadata"];
             /**
              * Format: int64
-             * @description Units available, kept by the inventory module; read-only.
+             * @description Units available to sell: on hand minus reserved, summed over every location and every variant (the `total_available` of `GET /inventory/{product_id}`). Kept by the inventory module in the same transaction as every adjustment, reservation, release and shipment; read-only.
              */
             stock: number;
             variants: components["schemas"]["ProductVariant"][];

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { resetConfigCache } from '../../src/config/config';
 import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import { startTestApp } from '../support/app';
 import type { Res } from '../support/http-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 

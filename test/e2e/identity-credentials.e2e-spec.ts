@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 import type { HttpClient } from '../support/http-client';

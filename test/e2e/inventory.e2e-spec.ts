@@ -320,7 +320,6 @@ describe('inventory (e2e)', () => {
         `SELECT count(*)::int AS count FROM stock_movements WHERE tenant_id = $1 AND product_id = $2`,
         [fresh.tenantId, productId],
       );
-      // eslint-disable-next-line no-console
       console.log(`concurrency: ${ok} × 200, ${conflicts} × 409, level ${inv.body.data.total_on_hand}, ledger sum ${ledger[0].on_hand_sum}, movements ${count}`);
 
       expect(ok).toBe(20);

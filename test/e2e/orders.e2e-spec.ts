@@ -266,7 +266,6 @@ describe('orders (e2e)', () => {
         `SELECT count(*)::int AS reservations FROM stock_movements WHERE tenant_id = $1 AND product_id = $2 AND kind = 'reservation'`,
         [fresh.tenantId, productId],
       );
-      // eslint-disable-next-line no-console
       console.log(`orders concurrency: ${ok} × 201, ${conflicts} × 409 in ${elapsed} ms; on_hand ${inv.total_on_hand}, reserved ${inv.total_reserved}, available ${inv.total_available}; ledger ${JSON.stringify(ledger)}; orders ${orders}, lines ${lines}, reservations ${reservations}`);
 
       expect(ok).toBe(100);

@@ -2,7 +2,6 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { DataSource } from 'typeorm';
 import { resetConfigCache } from '../../src/config/config';
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';

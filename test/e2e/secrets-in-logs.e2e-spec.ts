@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Global, Module } from '@nestjs/common';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { LOG_DESTINATION } from '../../src/platform/logging/logging.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';

@@ -9,7 +9,6 @@ import { createApiKey, signUpTenant, type TenantFixture } from '../support/facto
 const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
 /** Sandbox card that succeeds when presented but, once saved, declines every off-session charge. */
 const DECLINES_LATER = { ...CARD, number: '4000000000000341' };
-const DAY = 86_400_000;
 
 /**
  * Services through HTTP in test mode (test cards), with the clock injected: renewals, dunning and

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { QueueEvents } from 'bullmq';
 import { resetConfigCache, loadConfig } from '../../src/config/config';
-import { WORKER_HEARTBEAT_KEY } from '../../src/platform/queue/queues';
+import { QUEUES, WORKER_HEARTBEAT_KEY } from '../../src/platform/queue/queues';
 import { QueueService } from '../../src/platform/queue/queue.service';
 import { MissingJobHandlerError, WorkerHost } from '../../src/platform/queue/worker-host';
 import { redisConnectionOptions } from '../../src/platform/queue/redis-connection';
@@ -41,7 +41,7 @@ describe('worker process (e2e)', () => {
   it('refuses to start when a registered job has no handler', () => {
     const host = worker.get(WorkerHost);
     const original = host.discoverHandlers.bind(host);
-    const registry = require('../../src/platform/queue/queues').QUEUES as Record<string, string[]>;
+    const registry = QUEUES as unknown as Record<string, string[]>;
     registry.orphan = ['nobody-handles-me'];
     try {
       expect(() => original()).toThrow(MissingJobHandlerError);

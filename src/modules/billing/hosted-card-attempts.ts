@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import type { RequestContext } from '../../platform/context/request-context';
-import { withTimeout } from '../../platform/hosted-page/hosted-page';
+import { withTimeout } from '../../platform/rate-limit/with-timeout';
 import { REDIS } from '../../platform/redis/redis.module';
 
 export const CARD_ATTEMPT_WINDOW_SECONDS = 24 * 3600;

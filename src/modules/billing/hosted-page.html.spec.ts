@@ -1,6 +1,8 @@
 import type { Schemas } from '../../platform/openapi/schemas';
 import { parseCardForm } from './hosted-pay.service';
-import { escapeHtml, formatAmount, renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
+import { escapeHtml } from '../../platform/html/html';
+import { formatMoney } from '../../platform/money/format-money';
+import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
 import { amountDue, formatInvoiceNumber, isVoidable } from './invoice-status';
 
 function invoice(overrides: Partial<Schemas['Invoice']> = {}): Schemas['Invoice'] {
@@ -45,9 +47,9 @@ describe('hosted invoice page rendering', () => {
   });
 
   it('formats minor units exactly, per currency exponent', () => {
-    expect(formatAmount(123456789, 'usd')).toBe('1,234,567.89 USD');
-    expect(formatAmount(5, 'eur')).toBe('0.05 EUR');
-    expect(formatAmount(1000, 'jpy')).toBe('1,000 JPY');
+    expect(formatMoney(123456789, 'usd')).toBe('1,234,567.89 USD');
+    expect(formatMoney(5, 'eur')).toBe('0.05 EUR');
+    expect(formatMoney(1000, 'jpy')).toBe('1,000 JPY');
     expect(escapeHtml('a&b`')).toBe('a&amp;b&#96;');
   });
 });

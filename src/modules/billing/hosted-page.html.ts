@@ -1,31 +1,6 @@
+import { escapeHtml, htmlPage } from '../../platform/html/html';
+import { formatMoney } from '../../platform/money/format-money';
 import type { Schemas } from '../../platform/openapi/schemas';
-
-/** Escapes text for HTML element content and double-quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/`/g, '&#96;');
-}
-
-/** Integer minor units as a decimal amount with the currency code, e.g. `25.00 USD` (`1000 JPY`). */
-export function formatAmount(minor: number, currency: string): string {
-  let digits = 2;
-  try {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    digits = 2;
-  }
-  const negative = minor < 0;
-  const abs = BigInt(Math.abs(minor));
-  const scale = 10n ** BigInt(digits);
-  const whole = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const frac = digits > 0 ? `.${(abs % scale).toString().padStart(digits, '0')}` : '';
-  return `${negative ? '-' : ''}${whole}${frac} ${currency.toUpperCase()}`;
-}
 
 export interface InvoicePageView {
   invoice: Schemas['Invoice'];
@@ -56,16 +31,13 @@ td.num,th.num{text-align:right}.status{display:inline-block;padding:.1rem .5rem;
 label{display:block;margin:.5rem 0}input{padding:.3rem;font-size:1rem}button{padding:.5rem 1rem;font-size:1rem}`;
 
 function layout(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
-<body>${body}</body></html>`;
+  return htmlPage(title, STYLE, body);
 }
 
 /** The hosted invoice page. Every value that came from a tenant or customer is escaped. */
 export function renderInvoicePage(view: InvoicePageView): string {
   const inv = view.invoice;
-  const money = (n: number) => escapeHtml(formatAmount(n, inv.currency));
+  const money = (n: number) => escapeHtml(formatMoney(n, inv.currency));
   const rows = inv.lines
     .map((l) => `<tr><td>${escapeHtml(l.description)}</td><td class="num">${escapeHtml(l.quantity)}</td><td class="num">${money(l.unit_amount)}</td><td class="num">${money(l.amount)}</td></tr>`)
     .join('');

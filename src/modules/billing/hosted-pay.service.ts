@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { describeWait, type HostedAnswer } from '../../platform/hosted-page/hosted-page';
-import type { CardInput } from '../payments/providers/payment-provider';
+import type { Schemas } from '../../platform/openapi/schemas';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
 import { InvoicesService, type HostedInvoice } from './invoices.service';
 
 /** Parses the card form; a message for the payer when it is incomplete. Never echoes the number. */
-export function parseCardForm(body: unknown, now = new Date()): { card: CardInput } | { error: string } {
+export function parseCardForm(body: unknown, now = new Date()): { card: Schemas['CardInput'] } | { error: string } {
   const form = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   const field = (name: string) => (typeof form[name] === 'string' ? (form[name] as string).replace(/[\s-]/g, '') : '');
   const number = field('number');

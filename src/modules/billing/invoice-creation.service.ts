@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { ConflictError, DomainError, invalid, NotFoundError } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
 import { checkedMultiply, checkedSum } from '../../platform/money/checked-arithmetic';
 import { multiplyMinor, sumMinor } from '../../platform/money/money';
@@ -12,35 +12,12 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { MailService } from '../notifications/mail.service';
+import type { CreateInvoiceInput } from './create-invoice.types';
 import type { InvoiceEntity, InvoiceLineEntity } from './entities/invoice.entity';
 import { amountDue, formatInvoiceNumber, isPayable, type InvoiceStatus } from './invoice-status';
 import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository, type InvoiceFilters, type InvoiceSort } from './invoices.repository';
-
-/** One line as callers give it: `quantity × unit_amount` in minor units. */
-export interface InvoiceLineInput {
-  description: string;
-  quantity: number;
-  unit_amount: number;
-  product_id?: string;
-}
-
-/** `createInvoice`'s input (the contract the subscriptions module codes against). */
-export interface CreateInvoiceInput {
-  customerId: string;
-  currency: string;
-  lines: InvoiceLineInput[];
-  dueDate?: Date;
-  sendToCustomer?: boolean;
-  returnUrl?: string | null;
-  serviceId?: string | null;
-  draft?: boolean;
-}
-
-function invalid(field: string, message: string): ValidationError {
-  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
-}
 
 /**
  * Issuing invoices: creation (gapless numbers per tenant and mode, exact totals, a hosted payment
@@ -112,7 +89,7 @@ export class InvoiceCreationService {
       const customerId = body.customer_id !== undefined
         ? (await this.customers.getOrThrow(txCtx, body.customer_id)).id
         : (await this.customers.findOrCreateByEmailAndRef(txCtx, body.customer_email!, body.account_ref_id ?? null)).id;
-      let lines: InvoiceLineInput[];
+      let lines: Schemas['CreateInvoiceLine'][];
       let productManageId: string | null = null;
       if (body.lines !== undefined) {
         for (const [index, line] of body.lines.entries()) {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
-import { blockerIfAny, type CustomerBlocker, type CustomerReferences } from '../customers/customer-deletion-guard';
+import { blockerIfAny, type CustomerBlocker, type CustomerReferences } from '../customers/customer-references.port';
 import { UNPAID_STATUSES } from './invoice-status';
 import { InvoicesRepository } from './invoices.repository';
 

@@ -7,7 +7,6 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { EventsService } from '../events/events.service';
 import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
 import { NO_SAVED_PAYMENT_METHOD, PaymentsService } from '../payments/payments.service';
-import type { CardInput } from '../payments/providers/payment-provider';
 import type { InvoiceEntity } from './entities/invoice.entity';
 import { amountDue, isPayable, isVoidable } from './invoice-status';
 import { InvoiceRecordsService } from './invoice-records.service';
@@ -63,7 +62,7 @@ export class InvoiceSettlementService {
    * stays open with `last_payment_error` and `invoice.payment_failed` is recorded. A payment
    * already holding what is due (paid, authorized or in progress) → 409.
    */
-  async pay(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['Invoice']> {
+  async pay(ctx: RequestContext, id: string, card: Schemas['CardInput'] | undefined): Promise<Schemas['Invoice']> {
     const invoice = await this.records.getOrThrow(ctx, id);
     this.assertChargeable(invoice);
     const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);

@@ -4,15 +4,14 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
-import type { CardInput } from '../payments/providers/payment-provider';
 import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
-import { InvoiceCreationService, type CreateInvoiceInput } from './invoice-creation.service';
+import type { CreateInvoiceInput } from './create-invoice.types';
+import { InvoiceCreationService } from './invoice-creation.service';
 import { InvoiceRecordsService, type InvoicePaidListener } from './invoice-records.service';
 import { InvoiceSettlementService } from './invoice-settlement.service';
 import type { InvoiceFilters, InvoiceSort } from './invoices.repository';
 
 export type { HostedInvoice } from './hosted-invoices.service';
-export type { CreateInvoiceInput, InvoiceLineInput } from './invoice-creation.service';
 export type { InvoicePaidListener } from './invoice-records.service';
 
 /**
@@ -97,7 +96,7 @@ export class InvoicesService {
   // --- money
 
   /** `POST /invoices/{id}/pay` (also the hosted page's form). */
-  pay(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['Invoice']> {
+  pay(ctx: RequestContext, id: string, card: Schemas['CardInput'] | undefined): Promise<Schemas['Invoice']> {
     return this.settlement.pay(ctx, id, card);
   }
 

@@ -1,6 +1,7 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Check, Column, Entity, Index } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
 import type { Mode } from '../../platform/context/request-context';
+import { bigintMoney } from '../../platform/money/money';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
 export type ProductType = 'single' | 'subscription';
@@ -8,7 +9,8 @@ export type Attributes = Record<string, string | number | boolean>;
 
 /**
  * A product of a tenant's catalog, per mode. Deleting archives it (status `archived`), so orders
- * that reference it keep their row. `stock` is a denormalised copy kept by the inventory module.
+ * that reference it keep their row. `stock` is the sum of available units (on_hand - reserved) over
+ * the product's stock levels, kept by the inventory module in the statement that changes a level.
  *
  * `search_vector` is filled by the repository in the same statement batch as every insert/update
  * (to_tsvector('simple', name || description || sku)). Its GIN index cannot be declared reliably
@@ -24,6 +26,7 @@ export type Attributes = Record<string, string | number | boolean>;
 @Index('idx_products_created', ['tenantId', 'mode', 'createdAt', 'id'])
 @Index('idx_products_updated', ['tenantId', 'mode', 'updatedAt', 'id'])
 @Index('idx_products_search', { synchronize: false })
+@Check('chk_products_stock_nonnegative', '"stock" >= 0')
 export class ProductEntity {
   @IdColumn() id: string;
   @TenantColumn() tenantId: string;
@@ -41,8 +44,11 @@ export class ProductEntity {
   @Column({ type: 'jsonb', default: () => "'[]'" }) images: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) attributes: Attributes;
   @Column({ type: 'jsonb', default: () => "'{}'" }) metadata: Record<string, string>;
-  /** Read-only through the API; the inventory module keeps it. */
-  @Column({ type: 'integer', default: 0 }) stock: number;
+  /**
+   * Read-only through the API and never written by save() (`update: false`): only the inventory
+   * repository's level-changing statements move it, by the same delta as the level's available units.
+   */
+  @Column({ type: 'bigint', default: 0, update: false, transformer: bigintMoney }) stock: number;
   @Column({ name: 'search_vector', type: 'tsvector', nullable: true, select: false, insert: false, update: false })
   searchVector?: string | null;
   @CreatedAt() createdAt: Date;

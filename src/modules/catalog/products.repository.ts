@@ -55,6 +55,21 @@ export class ProductsRepository {
     return saved;
   }
 
+  /**
+   * stock += delta, guarded: never below zero (a CHECK says so too). Inventory calls it in the
+   * transaction that changed the product's stock levels, after those levels were locked. False when
+   * the guard refused, i.e. stock was out of step with the levels.
+   */
+  async shiftStock(ctx: RequestContext, id: string, delta: number): Promise<boolean> {
+    const rows: { id: string }[] = await this.m(ctx).query(
+      `WITH changed AS (
+         UPDATE products SET stock = stock + $4 WHERE tenant_id = $1 AND mode = $2 AND id = $3 AND stock + $4 >= 0 RETURNING id)
+       SELECT id FROM changed`,
+      [ctx.tenant, ctx.mode, id, delta],
+    );
+    return rows.length === 1;
+  }
+
   findProduct(ctx: RequestContext, id: string): Promise<ProductEntity | null> {
     return this.m(ctx).findOneBy(ProductEntity, { id, ...this.scope(ctx) });
   }

@@ -13,6 +13,7 @@ import type { ProductEntity, ProductStatus } from './product.entity';
 import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
 import type { TierEntity } from './tier.entity';
 import type { VariantEntity } from './variant.entity';
+import { violatedConstraint } from '../../platform/errors/unique-violation';
 
 /** What another module (inventory, orders) needs to sell a product or one of its variants. */
 export interface ProductForSale {
@@ -41,9 +42,9 @@ async function conflictOnDuplicate<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    const e = err as { code?: string; constraint?: string; driverError?: { constraint?: string } } | null;
-    if (e?.code === '23505') {
-      const hit = UNIQUE_FIELDS[e.constraint ?? e.driverError?.constraint ?? ''];
+    const constraint = violatedConstraint(err);
+    if (constraint !== null) {
+      const hit = UNIQUE_FIELDS[constraint];
       throw new ConflictError(hit?.message ?? 'A resource with these values already exists', hit?.field);
     }
     throw err;
@@ -190,6 +191,17 @@ export class ProductsService {
       variantId: variant?.id ?? null,
       variantPrice: variant?.price ?? null,
     };
+  }
+
+  /**
+   * For inventory: `stock` (units available over every location and variant) moves by `delta`,
+   * in the caller's transaction, after the stock levels that changed by the same amount.
+   */
+  async shiftStock(ctx: RequestContext, productId: string, delta: number): Promise<void> {
+    if (delta === 0) return;
+    if (!(await this.repo.shiftStock(ctx, productId, delta))) {
+      throw new Error(`products.stock of ${productId} is out of step with its stock levels (shift by ${delta} refused)`);
+    }
   }
 
   // --- variants

@@ -8,15 +8,12 @@ import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { EventsService } from '../events/events.service';
-import { CUSTOMER_REFERENCES, describeBlocker, type CustomerBlocker, type CustomerReferences } from './customer-deletion-guard';
+import { CUSTOMER_REFERENCES, describeBlocker, type CustomerBlocker, type CustomerReferences } from './customer-references.port';
 import { CustomersRepository, type CustomerFilters, type CustomerSort } from './customers.repository';
 import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
 import type { CustomerEntity } from './entities/customer.entity';
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
-}
+import { isUniqueViolation } from '../../platform/errors/unique-violation';
 
 function duplicateRef(): ConflictError {
   return new ConflictError('A customer with this account_ref_id already exists', 'account_ref_id');

@@ -12,10 +12,7 @@ import { toUser } from './identity.mappers';
 import { hashPassword } from './password-hasher';
 import { TokensService } from './tokens.service';
 import type { UserEntity } from './entities/user.entity';
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
-}
+import { isUniqueViolation } from '../../platform/errors/unique-violation';
 
 @Injectable()
 export class UsersService {

@@ -14,6 +14,7 @@ import type { AlertState, StockAlertEntity } from './entities/stock-alert.entity
 import type { MovementKind } from './entities/stock-movement.entity';
 import { InventoryRepository, type LevelKey, type MovementFilters } from './inventory.repository';
 import { toAlert, toInventory, toLocation, toMovement } from './inventory.mappers';
+import { isUniqueViolation } from '../../platform/errors/unique-violation';
 
 /** One line of an order (or anything else) that holds stock. */
 export interface StockLine {
@@ -28,10 +29,6 @@ export interface StockAllocation {
   variantId: string | null;
   locationId: string;
   quantity: number;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: string } | null)?.code === '23505';
 }
 
 /**
@@ -110,6 +107,7 @@ export class InventoryService {
         );
       }
       await this.record(txCtx, key, 'adjustment', body.reason, body.quantity, 0, body.note ?? null, null);
+      await this.products.shiftStock(txCtx, product.id, body.quantity);
       await this.evaluateAlerts(txCtx, product.id, [location.id]);
       return toInventory(product.id, await this.repo.levelsOfProduct(txCtx, product.id));
     });
@@ -195,6 +193,7 @@ export class InventoryService {
         }
         allocations.push({ productId: line.productId, variantId: line.variantId, locationId: reservedAt, quantity: line.quantity });
       }
+      await this.shiftProductStock(txCtx, allocations, -1);
       // A product with no alert has nothing to evaluate: skip its alert read (checked in the reserving statement).
       await this.evaluateAlertsOf(txCtx, allocations.filter((a) => !withoutAlerts.has(a.productId)));
       return allocations;
@@ -237,12 +236,25 @@ export class InventoryService {
           remaining -= take;
         }
       }
+      // A commit takes units off on_hand and reserved alike: what is available does not change.
+      if (kind === 'release') await this.shiftProductStock(txCtx, allocations, 1);
       await this.evaluateAlertsOf(txCtx, allocations);
       return allocations;
     });
   }
 
   // --- internals
+  /**
+   * Moves each product's `stock` by what its levels' available units just moved (`sign` × the
+   * allocated quantities), once per product in id order. Always after the levels: every transaction
+   * locks stock levels before product rows, so two of them never wait on each other in a cycle.
+   */
+  private async shiftProductStock(ctx: RequestContext, allocations: StockAllocation[], sign: 1 | -1): Promise<void> {
+    const byProduct = new Map<string, number>();
+    for (const a of allocations) byProduct.set(a.productId, (byProduct.get(a.productId) ?? 0) + sign * a.quantity);
+    for (const productId of [...byProduct.keys()].sort()) await this.products.shiftStock(ctx, productId, byProduct.get(productId)!);
+  }
+
   private async record(
     ctx: RequestContext,
     key: LevelKey,

@@ -57,10 +57,6 @@ export const EFFECTS: Readonly<Record<OrderStatus, TransitionEffect>> = {
   refunded: { stock: 'release', refund: true, requiresCapturedPayment: true, event: 'order.refunded' },
 };
 
-export function isOrderStatus(value: unknown): value is OrderStatus {
-  return typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
-}
-
 export function allowedNext(from: OrderStatus): readonly OrderStatus[] {
   return TRANSITIONS[from];
 }

@@ -1,21 +1,8 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
 import type { Mode } from '../../platform/context/request-context';
+import type { Schemas } from '../../platform/openapi/schemas';
 import type { FulfillmentStatus, OrderStatus, PaymentStatus, StockState } from './order-status';
-
-/** An address as it was when the order was placed (a copy: later edits of the customer's book do not change it). */
-export interface OrderAddressValue {
-  first_name: string | null;
-  last_name: string | null;
-  company: string | null;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postal_code: string | null;
-  country: string;
-  phone: string | null;
-}
 
 /**
  * An order of a tenant, per mode. Money columns are integer minor units in `currency`; `total =
@@ -47,8 +34,9 @@ export class OrderEntity {
   @MoneyColumn() total: number;
   @MoneyColumn({ name: 'amount_paid' }) amountPaid: number;
   @MoneyColumn({ name: 'amount_refunded' }) amountRefunded: number;
-  @Column({ name: 'shipping_address', type: 'jsonb' }) shippingAddress: OrderAddressValue;
-  @Column({ name: 'billing_address', type: 'jsonb' }) billingAddress: OrderAddressValue;
+  /** The addresses as they were when the order was placed (copies: later edits of the customer's book do not change them). */
+  @Column({ name: 'shipping_address', type: 'jsonb' }) shippingAddress: Schemas['OrderAddressSnapshot'];
+  @Column({ name: 'billing_address', type: 'jsonb' }) billingAddress: Schemas['OrderAddressSnapshot'];
   @Column({ name: 'shipping_method', type: 'text', nullable: true }) shippingMethod: string | null;
   @Column({ name: 'payment_method', type: 'text', nullable: true }) paymentMethod: string | null;
   @Column({ type: 'text', nullable: true }) note: string | null;

@@ -1,7 +1,8 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import type { OrderAddressValue, OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './order.entity';
+import type { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './order.entity';
 
-function toAddress(a: OrderAddressValue): Schemas['OrderAddressSnapshot'] {
+/** Field by field, so a stored snapshot answers exactly the spec's shape. */
+function toAddress(a: Schemas['OrderAddressSnapshot']): Schemas['OrderAddressSnapshot'] {
   return {
     first_name: a.first_name,
     last_name: a.last_name,

@@ -14,14 +14,14 @@ import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
 import type { PayableTarget, PaymentSummary } from '../payments/payment-targets';
 import { PaymentsService } from '../payments/payments.service';
-import type { OrderAddressValue, OrderEntity, OrderLineEntity } from './order.entity';
+import type { OrderEntity, OrderLineEntity } from './order.entity';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
 } from './order-status';
 import { OrdersRepository, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
 import { toOrder, toOrderDetail } from './orders.mappers';
 
-function addressValue(a: Schemas['OrderAddress']): OrderAddressValue {
+function addressValue(a: Schemas['OrderAddress']): Schemas['OrderAddressSnapshot'] {
   return {
     first_name: a.first_name ?? null,
     last_name: a.last_name ?? null,

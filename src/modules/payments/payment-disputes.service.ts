@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { ConflictError, invalid, NotFoundError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import type { Page } from '../../platform/pagination/page';
@@ -12,10 +12,6 @@ import { PaymentLedgerService } from './payment-ledger.service';
 import { toDispute } from './payments.mappers';
 import { PaymentsRepository, type DisputeFilters } from './payments.repository';
 import { PaymentProviders } from './providers/payment-providers';
-
-function invalid(field: string, message: string): ValidationError {
-  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
-}
 
 /**
  * Chargebacks: opened by the processor on capture, answered with evidence, closed by the bank.

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
-import { ConflictError, ValidationError } from '../../platform/errors/domain-errors';
+import { ConflictError, invalid } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
@@ -50,10 +50,6 @@ export interface ChargeTargetInput {
 }
 
 const TARGET_FIELD: Record<PaymentTargetKind, 'order_id' | 'invoice_id'> = { order: 'order_id', invoice: 'invoice_id' };
-
-function invalid(field: string, message: string): ValidationError {
-  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
-}
 
 /**
  * The charge path: creating an intent (with a card, a saved method, or neither yet), 3-D Secure

@@ -6,7 +6,7 @@ import { RetentionService } from './retention.service';
 
 /**
  * The daily retention job. It owns no table: each module that does binds its own
- * RetentionPolicy (see retention-policy.ts), found here by discovery.
+ * RetentionPolicy (see retention-policy.port.ts), found here by discovery.
  */
 @Module({
   imports: [DiscoveryModule, ClockModule],

@@ -5,7 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock/clock';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { REDIS } from '../../platform/redis/redis.module';
-import { RETENTION_POLICY, type RetentionPolicy } from './retention-policy';
+import { RETENTION_POLICY, type RetentionPolicy } from './retention-policy.port';
 
 /** Redis hash of rows deleted per kind since the Redis was created: the metric's source, shared by every worker. */
 export const RETENTION_TOTALS_KEY = 'retention:deleted';

@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../platform/context/request-context';
 import type { Schemas } from '../../platform/openapi/schemas';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import type { CreateInvoiceInput } from '../billing/create-invoice.types';
 
 /**
  * What this module needs of billing's InvoicesService (the contract in the issue). Kept as a port
@@ -15,17 +16,6 @@ export interface InvoiceRef {
 
 /** The whole invoice, for the hosted checkout, which redirects to its page and matches its lines. */
 export type CheckoutInvoice = Schemas['Invoice'];
-
-export interface CreateInvoiceInput {
-  customerId: string;
-  currency: string;
-  lines: { description: string; quantity: number; unit_amount: number; product_id?: string }[];
-  dueDate?: Date;
-  sendToCustomer?: boolean;
-  returnUrl?: string | null;
-  serviceId?: string | null;
-  draft?: boolean;
-}
 
 export type InvoicePaymentState = 'paid' | 'processing' | 'failed' | 'none';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
-import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy';
+import { RetentionPolicyProvider, type RetentionPolicy } from '../retention/retention-policy.port';
 
 /**
  * Hosted checkout links (`/r/{token}`; they carry an e-mail address) are deleted

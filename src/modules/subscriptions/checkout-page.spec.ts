@@ -1,4 +1,6 @@
-import { escapeHtml, formatAmount, renderCheckoutPage, renderLinkNotFound, renderSubscribed } from './checkout-page';
+import { escapeHtml } from '../../platform/html/html';
+import { formatMoney } from '../../platform/money/format-money';
+import { renderCheckoutPage, renderLinkNotFound, renderSubscribed } from './checkout-page';
 
 describe('checkout page', () => {
   it('escapes every tenant text', () => {
@@ -37,9 +39,9 @@ describe('checkout page', () => {
   });
 
   it('formats minor units exactly', () => {
-    expect(formatAmount(19999, 'usd')).toBe('199.99 USD');
-    expect(formatAmount(5, 'eur')).toBe('0.05 EUR');
-    expect(formatAmount(500, 'jpy')).toBe('500 JPY');
+    expect(formatMoney(19999, 'usd')).toBe('199.99 USD');
+    expect(formatMoney(5, 'eur')).toBe('0.05 EUR');
+    expect(formatMoney(500, 'jpy')).toBe('500 JPY');
     expect(escapeHtml(null)).toBe('');
     expect(renderLinkNotFound()).toContain('invalid or has expired');
   });

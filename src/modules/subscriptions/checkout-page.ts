@@ -1,16 +1,11 @@
-/**
+import { escapeHtml, htmlPage } from '../../platform/html/html';
+import { formatMoney } from '../../platform/money/format-money';
+
+/*
  * The hosted checkout page (`GET /r/{token}` and its form's `POST`), rendered as a pure function of
  * its data. Every tenant-provided text (and the visitor's own input echoed back) goes through
  * `escapeHtml`; the page carries no script, so the form works with CSP `default-src 'none'`.
  */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
 
 /** Security headers of the checkout page; the form posts to this page, which redirects to /pay on the same host: 'self' covers both. */
 export const CHECKOUT_PAGE_HEADERS: Readonly<Record<string, string>> = {
@@ -20,19 +15,6 @@ export const CHECKOUT_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
 };
-
-const ZERO_DECIMAL = new Set(['bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf']);
-
-/** Minor units as a decimal string with the currency code, in integers (no floats). */
-export function formatAmount(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  if (ZERO_DECIMAL.has(currency)) return `${amount} ${code}`;
-  const negative = amount < 0;
-  const abs = BigInt(Math.abs(amount));
-  const units = abs / 100n;
-  const cents = (abs % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}${units}.${cents} ${code}`;
-}
 
 export interface CheckoutView {
   kind: 'product' | 'subscription';
@@ -63,8 +45,7 @@ const STYLE = 'body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem
   'input{padding:.3rem;font-size:1rem}button{padding:.5rem 1rem;font-size:1rem}';
 
 function page(title: string, body: string): string {
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>\n`;
+  return htmlPage(title, STYLE, body);
 }
 
 export function renderCheckoutPage(v: CheckoutView): string {
@@ -75,7 +56,7 @@ export function renderCheckoutPage(v: CheckoutView): string {
     v.livemode ? '' : '<p class="test">Test mode: no real payment will be taken.</p>',
     `<h1>${escapeHtml(title)}</h1>`,
     v.description ? `<p>${escapeHtml(v.description)}</p>` : '',
-    `<p class="price">${escapeHtml(formatAmount(v.price, v.currency))}${cycle}</p>`,
+    `<p class="price">${escapeHtml(formatMoney(v.price, v.currency))}${cycle}</p>`,
     features,
     `<p>Account: ${escapeHtml(v.accountRefId)}${v.email ? ` · ${escapeHtml(v.email)}` : ''}</p>`,
     v.message ? `<p class="error" role="alert" id="message">${escapeHtml(v.message)}</p>` : '',

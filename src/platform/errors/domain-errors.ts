@@ -73,6 +73,11 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** A 422 about one field: `invalid('amount', 'must be positive')` → message "amount: must be positive", details naming the field. */
+export function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(`${field}: ${message}`, [{ field, message }]);
+}
+
 export class IdempotencyError extends DomainError {
   constructor(message: string) {
     super('idempotency_error', message);
@@ -84,11 +89,5 @@ export class RateLimitError extends DomainError {
     super('rate_limit_exceeded', `Rate limit exceeded; retry after ${retryAfterSeconds} s`, undefined, undefined, {
       'Retry-After': String(retryAfterSeconds),
     });
-  }
-}
-
-export class ServiceUnavailableError extends DomainError {
-  constructor(message = 'Service temporarily unavailable') {
-    super('service_unavailable', message);
   }
 }

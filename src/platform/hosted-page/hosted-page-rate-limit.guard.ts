@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RateLimitError } from '../errors/domain-errors';
 import { RateLimitService, type RateLimitResult } from '../rate-limit/rate-limit.service';
-import { HOSTED_PAGE_FAMILY, withTimeout } from './hosted-page';
+import { withTimeout } from '../rate-limit/with-timeout';
+import { HOSTED_PAGE_FAMILY } from './hosted-page';
 
 /** How long a check may wait on Redis before the request goes through unchecked. */
 const REDIS_TIMEOUT_MS = 500;

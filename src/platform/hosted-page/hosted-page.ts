@@ -26,13 +26,3 @@ export function describeWait(seconds: number): string {
   const hours = Math.ceil(minutes / 60);
   return `about ${hours} hour${hours === 1 ? '' : 's'}`;
 }
-
-/** Rejects when `promise` has not settled within `ms` (for Redis calls that must not hold a page up). */
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    timer.unref();
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

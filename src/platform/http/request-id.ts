@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { newId } from '../ids/ids';
 
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Reuses a caller's X-Request-Id when it is short and safe to log; otherwise mints `req_…`. */
 export function resolveRequestId(header: string | string[] | undefined): string {

@@ -1,14 +1,7 @@
-/** Paging fields of a list response's `meta`; the offset-only ones are absent in cursor mode. */
-export interface PageMeta {
-  page?: number;
-  per_page: number;
-  total?: number;
-  total_pages?: number;
-  has_next: boolean;
-  has_previous: boolean;
-  next_cursor: string | null;
-  has_more: boolean;
-}
+import type { Schemas } from '../openapi/schemas';
+
+/** Paging fields of a list response's `meta` (the spec's `ListMeta` without the envelope's own fields); the offset-only ones are absent in cursor mode. */
+export type PageMeta = Omit<Schemas['ListMeta'], keyof Schemas['Meta']>;
 
 /** A page of a list; the response envelope spreads `meta` into the response's `meta`. */
 export class Page<T> {

@@ -1,15 +1,7 @@
 import { Column, Entity, Index } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../../database/columns';
 import type { Mode } from '../../../platform/context/request-context';
-
-export interface LocationAddress {
-  line1?: string;
-  line2?: string;
-  city?: string;
-  region?: string;
-  postal_code?: string;
-  country?: string;
-}
+import type { Schemas } from '../../../platform/openapi/schemas';
 
 /** A place that holds stock (a warehouse, a shop's back room), per tenant and mode. */
 @Entity('locations')
@@ -22,6 +14,6 @@ export class LocationEntity {
   @Column({ type: 'text' }) name: string;
   /** The short code people use for the location (`BER-1`); unique per tenant and mode when set. */
   @Column({ type: 'text', nullable: true }) code: string | null;
-  @Column({ type: 'jsonb', nullable: true }) address: LocationAddress | null;
+  @Column({ type: 'jsonb', nullable: true }) address: Schemas['LocationAddress'] | null;
   @CreatedAt() createdAt: Date;
 }

@@ -1,4 +1,5 @@
-import { escapeHtml, oneLine, safeUrl } from './escape';
+import { escapeHtml } from '../../../platform/html/html';
+import { oneLine, safeUrl } from './escape';
 
 describe('escape helpers', () => {
   it('escapes HTML metacharacters', () => {

@@ -1,13 +1,3 @@
-/** Escapes a value for HTML text and attribute positions. Every tenant-supplied value goes through it. */
-export function escapeHtml(value: unknown): string {
-  return String(value ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 /** One line of plain text: no CR/LF (a subject must never carry a header break), trimmed, bounded. */
 export function oneLine(value: unknown, max = 200): string {
   const flat = String(value ?? '').replace(/[\r\n\t]+/g, ' ').replace(/\s{2,}/g, ' ').trim();

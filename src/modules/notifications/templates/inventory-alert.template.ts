@@ -1,4 +1,5 @@
-import { escapeHtml, oneLine } from './escape';
+import { escapeHtml } from '../../../platform/html/html';
+import { oneLine } from './escape';
 import { htmlDocument, optionalString, requireInteger, requireString, TemplateDataError, type RenderedMail } from './rendered-mail';
 
 /**

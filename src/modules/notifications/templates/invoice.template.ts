@@ -1,5 +1,6 @@
-import { escapeHtml, oneLine, safeUrl } from './escape';
-import { formatMoney } from './format-money';
+import { escapeHtml } from '../../../platform/html/html';
+import { oneLine, safeUrl } from './escape';
+import { formatMoney } from '../../../platform/money/format-money';
 import { htmlDocument, optionalString, requireInteger, requireString, TemplateDataError, type RenderedMail } from './rendered-mail';
 
 /**

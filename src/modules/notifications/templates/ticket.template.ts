@@ -1,4 +1,5 @@
-import { escapeHtml, oneLine, safeUrl } from './escape';
+import { escapeHtml } from '../../../platform/html/html';
+import { oneLine, safeUrl } from './escape';
 import { htmlDocument, optionalString, requireString, TemplateDataError, type RenderedMail } from './rendered-mail';
 
 export const TICKET_EXCERPT_CHARS = 280;

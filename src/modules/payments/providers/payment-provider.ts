@@ -1,12 +1,8 @@
 import type { RequestContext } from '../../../platform/context/request-context';
+import type { Schemas } from '../../../platform/openapi/schemas';
 
-/** Card details as the client sent them. Held in memory for the provider call only; never stored or logged. */
-export interface CardInput {
-  number: string;
-  exp_month: number;
-  exp_year: number;
-  cvc: string;
-}
+/** Card details as the client sent them (the spec's `CardInput`). Held in memory for the provider call only; never stored or logged. */
+export type CardInput = Schemas['CardInput'];
 
 export interface AuthorizeRequest {
   /** The payment intent's id: also the processor-side idempotency key of the authorization. */

@@ -1,0 +1,123 @@
+/**
+ * Module boundaries, kept by a tool (`npm run lint`, part of `npm test`). DESIGN.md rules 1 and 11:
+ * `src/platform/` knows no domain module, and a module reaches another only through what that
+ * module offers for the purpose — never its repository, entities or internal files.
+ */
+const path = require('node:path');
+
+/** What one module may import from another: its wiring, its services, its ports/tokens and its type files. */
+const CROSSES_MODULES = [
+  '[.]module[.]ts$',
+  '[.]service[.]ts$',
+  '[.-]port[.]ts$',
+  '[.-]ports[.]ts$',
+  '[.-]tokens?[.]ts$',
+  '[.]types[.]ts$',
+];
+
+/**
+ * Today's crossings that the rules forbid, each with why it is still here. Only these exact
+ * from → to imports are tolerated: a NEW crossing fails `npm run lint`, and an entry whose import
+ * is gone is reported as stale, to be deleted here. Shrink this list; never grow it.
+ * `kinds` is how the file imports (`value`, or `value+type` when it also has an `import type`).
+ */
+const KNOWN_VIOLATIONS = [
+  ...[
+    ['src/modules/orders/orders.module.ts', 'value'],
+    ['src/modules/orders/orders.service.ts', 'value+type'],
+    ['src/modules/billing/billing.module.ts', 'value'],
+    ['src/modules/billing/invoices.service.ts', 'value+type'],
+    ['src/modules/billing/invoice-settlement.service.ts', 'value+type'],
+  ].map(([from, kinds]) => ({
+    from,
+    to: 'src/modules/payments/payment-targets.ts',
+    kinds,
+    reason: 'The PaymentTargets registry (orders and invoices register themselves in onModuleInit) is one of the four ways modules talk; issue 13 item 1 replaces it with a port bound by the providing module.',
+  })),
+  ...[
+    ['src/modules/webhooks/webhooks.module.ts', 'value'],
+    ['src/modules/webhooks/webhook-fan-out.subscriber.ts', 'value+type'],
+    ['src/modules/notifications/notifications.module.ts', 'value'],
+    ['src/modules/notifications/inventory-alert.subscriber.ts', 'value+type'],
+  ].map(([from, kinds]) => ({
+    from,
+    to: 'src/modules/events/event-subscriber.ts',
+    kinds,
+    reason: 'The EVENT_SUBSCRIBER port, named before the *.port.ts convention; rename it to event-subscriber.port.ts once the tracing work on the relay (which edits this file) has landed.',
+  })),
+  {
+    from: 'src/modules/customers/customers.module.ts',
+    to: 'src/modules/identity/customer-records.ts',
+    kinds: 'value',
+    reason: 'CustomerRecords.register() is callback wiring at start-up; issue 13 item 1 turns it into a port that identity declares and customers binds.',
+  },
+  {
+    from: 'src/modules/billing/hosted-invoices.service.ts',
+    to: 'src/modules/payments/providers/payment-providers.ts',
+    kinds: 'value',
+    reason: 'The hosted pay page asks the provider registry whether online payment is possible; issue 13 item 1 gives billing a payments port for it.',
+  },
+];
+
+/** An entry above in dependency-cruiser's baseline format (what `--output-type baseline` writes). */
+function asBaselineEntry({ from, to, kinds }) {
+  const relative = path.posix.relative(path.posix.dirname(from), to).replace(/[.]ts$/, '');
+  return {
+    type: 'dependency',
+    from,
+    to,
+    unresolvedTo: relative.startsWith('.') ? relative : `./${relative}`,
+    dependencyTypes: kinds === 'value+type' ? ['local', 'type-only', 'import'] : ['local', 'import'],
+    rule: { severity: 'error', name: 'module-internals-stay-inside' },
+  };
+}
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'platform-imports-no-module',
+      comment: 'src/platform is cross-cutting and knows no domain: a module may use the platform, never the other way round.',
+      severity: 'error',
+      from: { path: '^src/platform/' },
+      to: { path: '^src/modules/' },
+    },
+    {
+      name: 'module-internals-stay-inside',
+      comment:
+        'A module imports another module only through its *.module.ts, *.service.ts, port/token files or *.types.ts; ' +
+        'its repositories, entities, mappers and other internal files stay inside it (declare a port instead).',
+      severity: 'error',
+      from: { path: '^src/modules/([^/]+)/' },
+      to: {
+        path: '^src/modules/[^/]+/',
+        pathNot: ['^src/modules/$1/', ...CROSSES_MODULES.map((end) => `^src/modules/[^/]+/.*${end}`)],
+      },
+    },
+    {
+      name: 'no-orphans',
+      comment: 'A source file nothing imports and that imports nothing is dead code (or an entry point to list here).',
+      severity: 'error',
+      from: {
+        orphan: true,
+        pathNot: [
+          '(^|/)[.][^/]+[.](?:js|cjs|mjs|ts|json)$',
+          '[.]d[.]ts$',
+          '(^|/)tsconfig[.]json$',
+          '^(?:eslint|jest)[.]config[.](?:js|cjs|mjs)$',
+          '^migrations/',
+        ],
+      },
+      to: {},
+    },
+  ],
+  options: {
+    baseline: { staleEntriesSeverity: 'error' },
+    knownViolations: KNOWN_VIOLATIONS.map(asBaselineEntry),
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(?:dist|node_modules|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js', '.json'] },
+  },
+};

@@ -1,0 +1,44 @@
+// ESLint over src/, test/, scripts/ and bench/ (`npm run lint`, part of `npm test`): ESLint's own
+// recommended rules and typescript-eslint's recommended set (syntax-only, no type information, so
+// it stays fast). Module boundaries are dependency-cruiser's job (.dependency-cruiser.cjs).
+import { builtinRules } from 'eslint/use-at-your-own-risk';
+import tseslint from 'typescript-eslint';
+
+/** ESLint's `recommended` core rules, read from the rules' own metadata (what @eslint/js would list). */
+const eslintRecommended = Object.fromEntries(
+  [...builtinRules].filter(([, rule]) => rule.meta?.docs?.recommended).map(([name]) => [name, 'error']),
+);
+
+/** The Node.js globals the plain .js scripts use (TypeScript files get theirs from @types/node). */
+const nodeGlobals = Object.fromEntries(
+  ['require', 'module', 'exports', 'process', 'console', '__dirname', '__filename', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'URL', 'fetch']
+    .map((name) => [name, 'readonly']),
+);
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'src/generated/**', '.data/**'] },
+  { files: ['{src,test,scripts,bench}/**/*.{ts,js,mjs,cjs}'], rules: eslintRecommended },
+  ...tseslint.configs.recommended.map((config) => ({ ...config, files: ['{src,test,scripts,bench}/**/*.ts'] })),
+  {
+    files: ['{src,test,scripts,bench}/**/*.ts'],
+    rules: {
+      // Off for now, not fixed: 98 uses, 20 in src/ at framework seams (TypeORM's `query(): Promise<any>`,
+      // Nest module lists, pino options) and 78 in tests reading untyped response bodies. The typed e2e
+      // client over the generated types (issue 13, "tests that read well") removes the test ones; turn it on then.
+      '@typescript-eslint/no-explicit-any': 'off',
+      // `const { secret: _secret, ...rest } = x` drops a field on purpose; unused parameters are tsc's job
+      // (noUnusedParameters), with `_` only where an interface requires the parameter.
+      '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['{src,test,scripts,bench}/**/*.{js,cjs}'],
+    languageOptions: { sourceType: 'commonjs', globals: nodeGlobals },
+  },
+  {
+    // The dev launcher is being reworked this round (start-up and draining); its three rethrows without
+    // `cause` and one empty catch are fixed after that lands, and this override goes.
+    files: ['scripts/dev-start.js'],
+    rules: { 'preserve-caught-error': 'off', 'no-empty': 'off' },
+  },
+);
