@@ -16,6 +16,7 @@ import { genRequestId } from './platform/http/request-id';
 import { clientErrorHandler, frameworkErrorHandler, installInputGuards } from './platform/http/framework-errors';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { loadSpec } from './platform/openapi/spec-file';
+import { nameServerSpansByRoute } from './platform/tracing/http-route';
 
 export const API_PREFIX = 'api/v1';
 
@@ -55,6 +56,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   installInputGuards(fastify);
+  nameServerSpansByRoute(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
