@@ -27,6 +27,7 @@ describe('tracing: API request → outbox → queue job → webhook POST (e2e, c
       LOG_LEVEL: 'info',
       QUEUE_PREFIX: `cbapitrace${process.pid}`,
       OUTBOX_POLL_MS: '100',
+      DATABASE_POOL_SIZE: '5',
     };
     [api, worker] = await Promise.all([
       startApiProcess('api', env, { captureStdout: true }),

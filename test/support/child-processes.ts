@@ -68,7 +68,7 @@ function spawnService(entry: 'main' | 'worker', env: Record<string, string>, cap
   return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
     cwd: root,
     env: { ...process.env, WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', captureStdout ? 'pipe' : 'ignore', 'inherit'],
+    stdio: ['ignore', captureStdout ? 'pipe' : (process.env.DEBUG_CHILD_STDOUT ? 'inherit' : 'ignore'), 'inherit'],
   });
 }
 

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { warnOnConnectionErrors } from '../redis/connection-errors';
 import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { redisConnectionOptions } from './redis-connection';
 import type { JobName, QueueName } from './queues';
@@ -16,6 +17,7 @@ export class QueueService implements OnApplicationShutdown {
     let queue = this.queues.get(name);
     if (!queue) {
       queue = new Queue(name, { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX, telemetry: bullmqTelemetry() });
+      warnOnConnectionErrors(queue, `queue ${name}`);
       this.queues.set(name, queue);
     }
     return queue;

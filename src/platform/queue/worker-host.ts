@@ -6,6 +6,7 @@ import { BACKGROUND_LOOP } from './background-loop.decorator';
 import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
 import { QUEUES, SCHEDULED_JOBS, type QueueName } from './queues';
 import { QueueService } from './queue.service';
+import { warnOnConnectionErrors } from '../redis/connection-errors';
 import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { redisConnectionOptions } from './redis-connection';
 
@@ -80,6 +81,7 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
         },
       );
       worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+      warnOnConnectionErrors(worker, `worker ${queue}`);
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
