@@ -64,6 +64,7 @@ export class ServiceProcess {
   }
 }
 
+/** DEBUG_CHILD_STDOUT=1 shows the logs of children whose stdout is not captured (when a child-process test fails). */
 function spawnService(entry: 'main' | 'worker', env: Record<string, string>, captureStdout: boolean): ChildProcess {
   return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
     cwd: root,
