@@ -17,6 +17,7 @@ import { clientErrorHandler, frameworkErrorHandler, installInputGuards } from '.
 import { registerCors } from './platform/http/cors';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { loadSpec } from './platform/openapi/spec-file';
+import { nameServerSpansByRoute } from './platform/tracing/http-route';
 
 export const API_PREFIX = 'api/v1';
 
@@ -57,6 +58,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const metrics = app.get(MetricsService);
   installInputGuards(fastify);
   await registerCors(fastify, { origins: config.CORS_ORIGINS, credentialsOrigins: config.CORS_CREDENTIALS_ORIGINS });
+  nameServerSpansByRoute(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });

@@ -1,3 +1,4 @@
+import './platform/tracing/register'; // first: tracing patches pg, ioredis and http as they load
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';

@@ -147,6 +147,12 @@ export const configSchema = z
     RETENTION_EXPIRED_TOKENS_GRACE_DAYS: retentionDays(7),
     /** Rows deleted per retention statement; each batch is its own short transaction. */
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); unset = traces are not exported (and not recorded). */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+    /** `otlp` (the default once an endpoint is set), `none`, or `console` (test only: spans printed to stdout). */
+    OTEL_TRACES_EXPORTER: z.enum(['otlp', 'console', 'none']).optional(),
+    /** service.name of the spans; unset = cbapi-api or cbapi-worker by process. */
+    OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   })
   .superRefine((cfg, issue) => {
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {
@@ -164,6 +170,12 @@ export const configSchema = z
     const notAllowed = cfg.CORS_CREDENTIALS_ORIGINS.filter((o) => !cfg.CORS_ORIGINS.includes(o));
     if (notAllowed.length > 0) {
       issue.addIssue({ code: 'custom', path: ['CORS_CREDENTIALS_ORIGINS'], message: `origins also listed in CORS_ORIGINS (not: ${notAllowed.join(', ')})` });
+    }
+    if (cfg.NODE_ENV === 'production' && cfg.OTEL_TRACES_EXPORTER === 'console') {
+      issue.addIssue({ code: 'custom', path: ['OTEL_TRACES_EXPORTER'], message: 'otlp or none in production (console is for tests)' });
+    }
+    if (cfg.OTEL_TRACES_EXPORTER === 'otlp' && !cfg.OTEL_EXPORTER_OTLP_ENDPOINT) {
+      issue.addIssue({ code: 'custom', path: ['OTEL_EXPORTER_OTLP_ENDPOINT'], message: 'a collector URL when OTEL_TRACES_EXPORTER is otlp' });
     }
     if (cfg.NODE_ENV === 'production' && cfg.WEBHOOK_ALLOW_PRIVATE_URLS) {
       issue.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_PRIVATE_URLS'], message: 'false in production' });

@@ -55,4 +55,13 @@ describe('parseConfig', () => {
       /CORS_CREDENTIALS_ORIGINS is invalid: expected origins also listed in CORS_ORIGINS/,
     );
   });
+
+  it('tracing: off by default; otlp needs an endpoint; the console exporter is refused in production', () => {
+    expect(parseConfig(base).OTEL_EXPORTER_OTLP_ENDPOINT).toBeUndefined();
+    expect(() => parseConfig({ ...base, OTEL_TRACES_EXPORTER: 'otlp' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => parseConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT is invalid/);
+    const prod = { ...base, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), HASH_SECRET: 'y'.repeat(40) };
+    expect(() => parseConfig({ ...prod, OTEL_TRACES_EXPORTER: 'console' })).toThrow(/OTEL_TRACES_EXPORTER/);
+    expect(parseConfig({ ...prod, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
+  });
 });

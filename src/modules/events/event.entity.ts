@@ -28,5 +28,7 @@ export class EventEntity {
   @Column({ name: 'relay_pending', type: 'text', array: true, nullable: true }) relayPending: string[] | null;
   /** Set when the relay gave up after EVENT_RELAY_MAX_ATTEMPTS failures: the event is dead-lettered. */
   @Column({ name: 'dead_lettered_at', type: 'timestamptz', precision: 3, nullable: true }) deadLetteredAt: Date | null;
+  /** W3C traceparent of the span that recorded the event (null without tracing): the relay and the jobs it makes continue that trace. */
+  @Column({ name: 'trace_parent', type: 'text', nullable: true }) traceParent: string | null;
   @CreatedAt() createdAt: Date;
 }

@@ -24,12 +24,12 @@ export class EventsRepository {
    * PostgreSQL still delivers the NOTIFY only when the transaction commits. `data` is stored the
    * way TypeORM stores a jsonb column (JSON.stringify).
    */
-  async insertAndNotify(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data'>): Promise<void> {
+  async insertAndNotify(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data' | 'traceParent'>): Promise<void> {
     await this.tx.managerFor(ctx).query(
       `WITH inserted AS (
-         INSERT INTO events (id, tenant_id, mode, type, data, relayed_at) VALUES ($1, $2, $3, $4, $5::jsonb, NULL) RETURNING id)
+         INSERT INTO events (id, tenant_id, mode, type, data, relayed_at, trace_parent) VALUES ($1, $2, $3, $4, $5::jsonb, NULL, $6) RETURNING id)
        SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted`,
-      [event.id, ctx.tenant, ctx.mode, event.type, JSON.stringify(event.data)],
+      [event.id, ctx.tenant, ctx.mode, event.type, JSON.stringify(event.data), event.traceParent],
     );
   }
 

@@ -4,6 +4,7 @@ import { InvalidRequestError, NotFoundError } from '../../platform/errors/domain
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
+import { currentTraceparent } from '../../platform/tracing/tracing';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import type { EventEntity } from './event.entity';
 import { EventsRepository, type EventFilters } from './events.repository';
@@ -65,7 +66,8 @@ export class EventsService {
   async record(ctx: RequestContext, type: EventType, object: object): Promise<string> {
     if (!ctx.manager) throw new Error(`events.record(${type}) must run inside the change's transaction`);
     const id = newId('evt');
-    await this.repo.insertAndNotify(ctx, { id, type, data: { object: object as Record<string, unknown> } });
+    // The trace of the change (the API request, the job) travels with the event to the relay, the queue and the webhook POST.
+    await this.repo.insertAndNotify(ctx, { id, type, data: { object: object as Record<string, unknown> }, traceParent: currentTraceparent() });
     return id;
   }
 

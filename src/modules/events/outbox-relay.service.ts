@@ -6,6 +6,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext } from '../../platform/context/request-context';
 import { BackgroundLoop } from '../../platform/queue/background-loop.decorator';
+import { bindToActiveContext, contextFromTraceparent, SpanKind, withSpan } from '../../platform/tracing/tracing';
 import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber';
 import { OUTBOX_CHANNEL } from './events.repository';
 import { OutboxRepository, type ClaimedEvent } from './outbox.repository';
@@ -88,7 +89,16 @@ export class OutboxRelayService {
     return result;
   }
 
-  private async relayOne(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
+  /** Relays one event in a span that continues the trace which recorded it (the API request, the job). */
+  private relayOne(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
+    return withSpan(
+      `outbox.relay ${row.type}`,
+      { kind: SpanKind.CONSUMER, parent: contextFromTraceparent(row.trace_parent), attributes: { 'cbapi.event.id': row.id, 'cbapi.event.type': row.type, 'cbapi.tenant.id': row.tenant_id } },
+      () => this.runSubscribers(manager, row, afterCommit),
+    );
+  }
+
+  private async runSubscribers(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
     const event: RelayedEvent = {
       id: row.id, tenantId: row.tenant_id, mode: row.mode, type: row.type, data: row.data, createdAt: new Date(row.created_at),
     };
@@ -100,7 +110,8 @@ export class OutboxRelayService {
       try {
         // Inside the open transaction TypeORM makes this a savepoint: a failure undoes this subscriber's work only.
         const after = await manager.transaction((savepoint) => subscriber.handle(ctx.withManager(savepoint), event));
-        if (after) afterCommit.push(after);
+        // Run after the commit, but inside this event's trace: the jobs it enqueues carry it on.
+        if (after) afterCommit.push(bindToActiveContext(after));
       } catch (err) {
         failures.push({ name: subscriber.subscriberName, error: describe(err) });
       }

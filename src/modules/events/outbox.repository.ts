@@ -13,6 +13,7 @@ export interface ClaimedEvent {
   created_at: Date;
   relay_attempts: number;
   relay_pending: string[] | null;
+  trace_parent: string | null;
 }
 
 /** How many due events the claim looks at to share one batch fairly between tenants. */
@@ -39,7 +40,7 @@ export class OutboxRepository {
        ), turns AS (
          SELECT id, created_at, row_number() OVER (PARTITION BY tenant_id ORDER BY created_at, id) AS turn FROM due
        )
-       SELECT e.id, e.tenant_id, e.mode, e.type, e.data, e.created_at, e.relay_attempts, e.relay_pending
+       SELECT e.id, e.tenant_id, e.mode, e.type, e.data, e.created_at, e.relay_attempts, e.relay_pending, e.trace_parent
          FROM events e JOIN turns t ON t.id = e.id
         ORDER BY t.turn, t.created_at, t.id
         LIMIT $1

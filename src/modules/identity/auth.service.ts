@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext, type RateLimits } from '../../platform/context/request-context';
 import { AuthenticationError } from '../../platform/errors/domain-errors';
 import type { Schemas } from '../../platform/openapi/schemas';
+import { withTimeout } from '../../platform/rate-limit/with-timeout';
 import { REDIS } from '../../platform/redis/redis.module';
 import { IdentityRepository } from './identity.repository';
 import { toApiKey, toTenant, toUser } from './identity.mappers';
@@ -13,6 +14,9 @@ import { looksLikeApiKey, parseApiKey, sha256 } from './secrets';
 import { TokensService } from './tokens.service';
 
 const LAST_USED_WRITE_EVERY_SECONDS = 60;
+/** How long the last_used_at marker waits on Redis, and how long it is skipped after Redis failed to answer. */
+const TOUCH_REDIS_TIMEOUT_MS = 500;
+const TOUCH_RETRY_AFTER_MS = 5_000;
 const TENANT_LIMITS_CACHE_MS = 30_000;
 
 /** Sign-in, token refresh, logout, and turning a bearer credential into a request context. */
@@ -117,7 +121,14 @@ export class AuthService {
     // revocation takes effect at once.)
     const now = Date.now();
     if ((this.touchedUntil.get(key.id) ?? 0) <= now) {
-      if (await this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX')) {
+      // last_used_at is informational: while Redis is unreachable (a restart) the request goes on without it
+      // (it answered 500 before), and the marker is not tried again for a few seconds.
+      const marked = await withTimeout(this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX'), TOUCH_REDIS_TIMEOUT_MS)
+        .catch(() => {
+          this.rememberTouched(key.id, now + TOUCH_RETRY_AFTER_MS);
+          return null;
+        });
+      if (marked) {
         this.rememberTouched(key.id, now + LAST_USED_WRITE_EVERY_SECONDS * 1000);
         await this.repo.touchApiKey(ctx, key.id);
       }

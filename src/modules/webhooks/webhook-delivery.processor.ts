@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { QueueService } from '../../platform/queue/queue.service';
+import { SpanKind, withSpan } from '../../platform/tracing/tracing';
 import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { sendWebhook } from './webhook-sender';
 import { signatureHeaders } from './webhook-signature';
@@ -105,10 +106,16 @@ export class WebhookDeliveryProcessor {
       livemode: claimed.mode === 'live',
       data: claimed.data,
     });
-    const result = await sendWebhook(claimed.url, body, signatureHeaders(claimed.secret, claimed.event_id, body), {
-      timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
-      allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,
-    });
+    // The POST (the http instrumentation's client span, which sends `traceparent`) is a child of this span,
+    // itself in the trace of the job, the relay and the request that recorded the event.
+    const result = await withSpan(
+      'webhook.deliver',
+      { kind: SpanKind.INTERNAL, attributes: { 'cbapi.webhook.delivery_id': claimed.id, 'cbapi.event.id': claimed.event_id, 'cbapi.webhook.attempt': claimed.attempts } },
+      () => sendWebhook(claimed.url, body, signatureHeaders(claimed.secret, claimed.event_id, body), {
+        timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+        allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,
+      }),
+    );
     await this.repo.recordAttempt(m, {
       tenantId: claimed.tenant_id,
       deliveryId: claimed.id,

@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ConfigModule } from '../../config/config.module';
+import { traceLogFields } from '../tracing/tracing';
+import { TracingModule } from '../tracing/tracing.module';
 import { redactUrl } from './redact-url';
 
 /** Paths pino blanks in every log line, so secrets and card data never reach the logs. */
@@ -30,9 +32,11 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
  * JSON logs through pino; every line logged while serving a request carries its request_id.
  * URLs are logged through `redactUrl`: hosted-page tokens (`/pay/{token}`, `/r/{token}`) and
  * credential-like query values (`/admin/queues?token=…`) never reach a log line.
+ * TracingModule rides along: both processes log through here, and it flushes their spans on shutdown.
  */
 @Module({
   imports: [
+    TracingModule,
     LoggerModule.forRootAsync({
       imports: [ConfigModule],
       inject: [APP_CONFIG, { token: LOG_DESTINATION, optional: true }],
@@ -42,6 +46,8 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
           genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? 'unknown',
           customAttributeKeys: { reqId: 'request_id' },
           quietReqLogger: true,
+          // trace_id/span_id of the active span (when tracing is on) in every line, to find a log line's trace and back.
+          mixin: traceLogFields,
           redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') || req.url === '/metrics' },
           serializers: {

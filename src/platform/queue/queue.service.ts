@@ -1,6 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Queue, type JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { warnOnConnectionErrors } from '../redis/connection-errors';
+import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { redisConnectionOptions } from './redis-connection';
 import type { JobName, QueueName } from './queues';
 
@@ -14,7 +16,8 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX });
+      queue = new Queue(name, { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX, telemetry: bullmqTelemetry() });
+      warnOnConnectionErrors(queue, `queue ${name}`);
       this.queues.set(name, queue);
     }
     return queue;

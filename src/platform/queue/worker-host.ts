@@ -6,6 +6,8 @@ import { BACKGROUND_LOOP } from './background-loop.decorator';
 import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
 import { QUEUES, SCHEDULED_JOBS, type QueueName } from './queues';
 import { QueueService } from './queue.service';
+import { warnOnConnectionErrors } from '../redis/connection-errors';
+import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { redisConnectionOptions } from './redis-connection';
 
 type Handler = (data: any, job: Job) => Promise<unknown>;
@@ -74,9 +76,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           stalledInterval: 10_000,
           // Per-minute completed/failed counts kept in Redis; the API's /metrics reports them.
           metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+          // A job's `process` span continues the trace its producer stored in the job (off without tracing).
+          telemetry: bullmqTelemetry(),
         },
       );
       worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+      warnOnConnectionErrors(worker, `worker ${queue}`);
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));

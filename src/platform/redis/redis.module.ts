@@ -1,6 +1,7 @@
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { warnOnConnectionErrors } from './connection-errors';
 
 export const REDIS = Symbol('REDIS');
 
@@ -11,7 +12,11 @@ export const REDIS = Symbol('REDIS');
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true }),
+      useFactory: (config: AppConfig) => {
+        const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
+        warnOnConnectionErrors(redis, 'shared connection');
+        return redis;
+      },
     },
   ],
   exports: [REDIS],

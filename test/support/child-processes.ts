@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the child to take). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await Promise.resolve().then(probe).catch(() => null);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** An API or worker process of this codebase (ts-node, like production's entry points), its stdout kept when asked. */
+export class ServiceProcess {
+  readonly stdout: string[] = [];
+  private partial = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(
+    readonly name: string,
+    readonly proc: ChildProcess,
+    readonly url?: string,
+  ) {
+    this.exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
+    proc.stdout?.setEncoding('utf8');
+    proc.stdout?.on('data', (chunk: string) => {
+      const lines = (this.partial + chunk).split('\n');
+      this.partial = lines.pop() ?? '';
+      this.stdout.push(...lines);
+    });
+  }
+
+  /** The JSON log lines printed so far (pino), parsed. */
+  logLines(): Record<string, unknown>[] {
+    return this.stdout.filter((l) => l.startsWith('{"')).flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    this.proc.kill(signal);
+    await this.exited;
+  }
+}
+
+/** DEBUG_CHILD_STDOUT=1 shows the logs of children whose stdout is not captured (when a child-process test fails). */
+function spawnService(entry: 'main' | 'worker', env: Record<string, string>, captureStdout: boolean): ChildProcess {
+  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
+    cwd: root,
+    env: { ...process.env, WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', captureStdout ? 'pipe' : (process.env.DEBUG_CHILD_STDOUT ? 'inherit' : 'ignore'), 'inherit'],
+  });
+}
+
+/** Starts an API process on a free port and waits until it answers /health/live. */
+export async function startApiProcess(name: string, env: Record<string, string>, options: { captureStdout?: boolean } = {}): Promise<ServiceProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const service = new ServiceProcess(name, spawnService('main', { ...env, PORT: String(port), HOST: '127.0.0.1' }, options.captureStdout ?? false), url);
+  await Promise.race([
+    waitFor(`${name} to listen`, async () => (await fetch(`${url}/health/live`)).ok, 90_000),
+    service.exited.then((code) => {
+      throw new Error(`${name} exited with ${code} before it listened`);
+    }),
+  ]);
+  return service;
+}
+
+/** Starts a worker process (it has no port to wait on). */
+export function startWorkerProcess(name: string, env: Record<string, string>, options: { captureStdout?: boolean } = {}): ServiceProcess {
+  return new ServiceProcess(name, spawnService('worker', env, options.captureStdout ?? false));
+}
