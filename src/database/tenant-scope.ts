@@ -1,5 +1,5 @@
 import { escapeLiteral } from 'pg';
-import type { DataSource, EntityManager } from 'typeorm';
+import { EntityManager, type DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import type { RequestContext } from '../platform/context/request-context';
@@ -61,7 +61,7 @@ const PLAIN_READ = /^\s*SELECT\b(?![\s\S]*\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHAR
  *   SELECT), so concurrent statements through one manager stay independent, as they were with
  *   TypeORM's default manager;
  * - an unscoped statement outside a transaction runs as is (it sees no tenant rows), on the
- *   runner's connection — or, for an ephemeral runner, on a fresh one handed back right after.
+ *   runner's connection.
  *
  * No runner keeps a pooled connection between statements unless its transaction is open: a
  * request or job then holds at most one connection at any moment and never waits for a second
@@ -71,8 +71,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
   private wanted: DbScope = NO_SCOPE;
   private applied: DbScope | null = null;
   private readonly crossReasons: string[] = [];
-  /** Runners made for one manager outside a transaction hand their connection back after each transaction. */
-  private ephemeral = false;
 
   constructor(driver: PostgresDriver, mode: 'master' | 'slave') {
     super(driver, mode);
@@ -96,11 +94,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
 
   endCrossTenant(): void {
     this.crossReasons.pop();
-  }
-
-  markEphemeral(): this {
-    this.ephemeral = true;
-    return this;
   }
 
   override async startTransaction(isolationLevel?: Parameters<PostgresQueryRunner['startTransaction']>[0]): Promise<void> {
@@ -137,15 +130,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
   override async rollbackTransaction(): Promise<void> {
     try {
       await super.rollbackTransaction();
-    } catch (err) {
-      // A failed ROLLBACK leaves the session in an unknown state; an ephemeral runner has no owner
-      // to release it, so it drops the connection itself rather than keep it out of the pool.
-      if (this.ephemeral && this.transactionDepth <= 1) {
-        this.isTransactionActive = false;
-        this.transactionDepth = 0;
-        this.returnConnection(err instanceof Error ? err : new Error(String(err)));
-      }
-      throw err;
     } finally {
       this.afterTransaction();
     }
@@ -156,8 +140,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     const scope = this.effectiveScope;
     if (!this.isTransactionActive) {
       if (!isUnscoped(scope)) return this.inOwnTransaction(scope, query, parameters, useStructuredResult);
-      // Nobody releases an ephemeral runner: a connection it took here would never go back to the pool.
-      if (this.ephemeral) return this.onOwnConnection(query, parameters, useStructuredResult);
       return super.query(query, parameters, useStructuredResult);
     }
     if (!sameScope(this.applied, scope)) {
@@ -190,16 +172,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     }
   }
 
-  /** An unscoped statement of an ephemeral runner, on a pooled connection of its own, handed back at once. */
-  private async onOwnConnection(query: string, parameters: unknown[] | undefined, structured: boolean): Promise<any> {
-    const runner = this.dataSource.createQueryRunner() as ScopedQueryRunner;
-    try {
-      return await runner.query(query, parameters, structured);
-    } finally {
-      await runner.release();
-    }
-  }
-
   /**
    * Ends this runner's read-only transaction and releases it without waiting: COMMIT is queued on
    * the connection before the connection goes back to the pool, and node-postgres runs a
@@ -226,22 +198,6 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     if (this.isTransactionActive) return;
     this.applied = null;
     this.crossReasons.length = 0;
-    if (this.ephemeral) this.returnConnection();
-  }
-
-  /**
-   * An ephemeral runner belongs to a manager that TypeORM never releases (it did not create the
-   * runner), so after its transaction the connection goes back to the pool and the runner may
-   * connect again for the manager's next write.
-   */
-  private returnConnection(err?: Error): void {
-    if (!this.databaseConnection) return;
-    this.releaseCallback?.(err);
-    this.releaseCallback = undefined;
-    this.databaseConnection = undefined;
-    this.databaseConnectionPromise = undefined as unknown as Promise<any>;
-    const index = this.driver.connectedQueryRunners.indexOf(this);
-    if (index !== -1) this.driver.connectedQueryRunners.splice(index, 1);
   }
 }
 
@@ -258,13 +214,26 @@ export function openScopedRunner(manager: EntityManager | undefined): ScopedQuer
   return runner instanceof ScopedQueryRunner && runner.isTransactionActive && !runner.isReleased ? runner : null;
 }
 
-/** A manager whose statements run under `scope`, each in its own short transaction unless the manager opens one. */
+/**
+ * A manager whose statements run under `scope`, each in its own short transaction unless the
+ * manager opens one. It holds no query runner: like TypeORM's default manager, each call
+ * (a statement, a save, a transaction) takes a runner of its own — here one scoped to `scope` —
+ * and TypeORM releases it when that call ends. A runner shared by the manager's calls would be
+ * shared by overlapping calls too: a statement issued while another call's transaction is open
+ * would join that transaction, and one that connects just after the transaction handed the
+ * connection back would take a pooled connection that nobody ever releases.
+ */
 export function scopedManager(dataSource: DataSource, scope: DbScope): EntityManager {
-  const runner = dataSource.createQueryRunner();
-  if (!(runner instanceof ScopedQueryRunner)) {
+  if (!(dataSource.createQueryRunner() instanceof ScopedQueryRunner)) {
     throw new Error('The data source has no tenant scope: create it with installTenantScope (DatabaseModule does)');
   }
-  return runner.scopeTo(scope).markEphemeral().manager;
+  // The data source as the manager sees it: the same in every respect, except that its runners are scoped.
+  const scopedSource: DataSource = Object.create(dataSource, {
+    createQueryRunner: {
+      value: (mode?: 'master' | 'slave') => (dataSource.createQueryRunner(mode) as ScopedQueryRunner).scopeTo(scope),
+    },
+  });
+  return new EntityManager(scopedSource);
 }
 
 /**
