@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { isTenantKeyStatement } from '../src/database/tenant-keys';
 import { allowRuntimeLogin, describeCurrentRole, RUNTIME_ROLE, tenantTablesWithoutRls } from '../src/database/row-level-security';
-import { TEST_DATABASE_URL } from '../test/support/test-env-values';
+import { DevServiceError } from '../src/dev/dev-service';
+import { ensureTestServices } from '../test/support/test-services';
 
 /**
  * Fails when the entities and the migrations disagree: on a fresh database with every migration
@@ -13,7 +14,16 @@ import { TEST_DATABASE_URL } from '../test/support/test-env-values';
  * when the runtime role owns a table or bypasses row-level security.
  */
 async function main(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
+  // The test PostgreSQL (TEST_DATABASE_URL, the local one, or an embedded one started for this check).
+  const services = await ensureTestServices({ redis: false });
+  try {
+    await check(new URL(services.databaseUrl));
+  } finally {
+    await services.stop();
+  }
+}
+
+async function check(url: URL): Promise<void> {
   // Named after the test database, so two checkouts with their own TEST_DATABASE_URL never collide.
   const checkDb = `${url.pathname.slice(1)}_migration_check`;
   url.pathname = `/${checkDb}`;
@@ -81,6 +91,7 @@ async function revertAll(dataSource: DataSource): Promise<number> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A database we could not start says what to do in one line; anything else is a bug: full stack.
+  console.error(err instanceof DevServiceError ? `migrations check: ${err.message}` : err);
   process.exit(1);
 });
