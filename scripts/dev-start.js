@@ -13,6 +13,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 // Set before anything from dist/ loads: the app reads (and caches) its config from process.env once.
 process.env.NODE_ENV ||= 'development';
 process.env.WORKER_IN_PROCESS ||= 'true';
+// No load balancer in front of a dev server: Ctrl-C need not wait for one to notice the drain.
+process.env.SHUTDOWN_DRAIN_DELAY_MS ||= '0';
 
 const stoppers = []; // undo steps, run in reverse order (app first, databases last)
 const where = []; // "where data lives" lines for the banner

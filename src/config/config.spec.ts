@@ -41,4 +41,11 @@ describe('parseConfig', () => {
     expect([cfg.RETENTION_EVENTS_DAYS, cfg.RETENTION_WEBHOOK_DELIVERIES_DAYS, cfg.RETENTION_OUTBOUND_EMAILS_DAYS]).toEqual([30, 30, 90]);
     expect(cfg.RETENTION_EXPIRED_TOKENS_GRACE_DAYS).toBe(7);
   });
+
+  it('drains before the shutdown deadline, and ops ports are off unless set', () => {
+    const cfg = parseConfig(base);
+    expect([cfg.SHUTDOWN_DRAIN_DELAY_MS, cfg.SHUTDOWN_TIMEOUT_MS, cfg.METRICS_PORT, cfg.WORKER_HTTP_PORT]).toEqual([2000, 10000, undefined, undefined]);
+    expect(() => parseConfig({ ...base, SHUTDOWN_TIMEOUT_MS: '2000' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS is \w+: expected less than SHUTDOWN_TIMEOUT_MS/);
+    expect(parseConfig({ ...base, METRICS_PORT: '9464', WORKER_HTTP_PORT: '3001' })).toMatchObject({ METRICS_PORT: 9464, WORKER_HTTP_PORT: 3001 });
+  });
 });
