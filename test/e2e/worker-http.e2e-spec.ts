@@ -60,6 +60,7 @@ describe('worker process: /health and /metrics on its own port, drain on SIGTERM
   it('answers /health with its checks and /metrics with job counts and queue depths', async () => {
     const health = await get(`${base}/health`);
     expect(health.json).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up', queues: 'up' } });
+    expect((await get(`${base}/health/live`)).json).toEqual({ status: 'ok' });
     // The heartbeat job is scheduled at start; its completion is counted on this process's /metrics.
     const metrics = await waitFor('a completed heartbeat in /metrics', async () => {
       const res = await get(`${base}/metrics`);

@@ -11,6 +11,7 @@ export interface WorkerHttp extends OpsHttpServer {
 
 /**
  * The worker's own port (WORKER_HTTP_PORT) for orchestrators and Prometheus:
+ * - GET /health/live: 200 while the process answers at all (liveness: a database outage must not restart workers);
  * - GET /health: 200 `{status: "ok"}` while its queue workers run and PostgreSQL and Redis answer;
  *   503 otherwise, and from SIGTERM on (`draining`) while running jobs finish;
  * - GET /metrics: this process's metrics (jobs by queue and outcome, queue depths, Node runtime).
@@ -22,6 +23,7 @@ export async function startWorkerHttp(app: INestApplicationContext, config: AppC
   const host = app.get(WorkerHost);
   const metrics = app.get(MetricsService);
   const server = await startOpsHttpServer(config.WORKER_HTTP_PORT, config.HOST, {
+    '/health/live': async () => json(200, { status: 'ok' }),
     '/health': async () => {
       const { checks } = await health.readiness();
       const queues = host.isRunning() ? 'up' : 'down';
