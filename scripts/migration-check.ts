@@ -6,6 +6,7 @@ import { isTenantKeyStatement } from '../src/database/tenant-keys';
 import { allowRuntimeLogin, describeCurrentRole, RUNTIME_ROLE, tenantTablesWithoutRls } from '../src/database/row-level-security';
 import { DevServiceError } from '../src/dev/dev-service';
 import { ensureTestServices } from '../test/support/test-services';
+import { checkDistributionKeys } from './distribution-keys';
 
 /**
  * Fails when the entities and the migrations disagree: on a fresh database with every migration
@@ -54,6 +55,14 @@ async function check(url: URL): Promise<void> {
       console.log('migrations check: every table with a tenant_id has row-level security enabled, forced and a policy');
     }
     await checkRuntimeRole(dataSource, url);
+    const keys = await checkDistributionKeys(dataSource);
+    if (keys.unlisted.length > 0 || keys.stale.length > 0) {
+      for (const g of keys.unlisted) console.error(`  tenant key without tenant_id (lead with tenant_id, or list it in scripts/distribution-keys.ts): ${g}`);
+      for (const g of keys.stale) console.error(`  listed in scripts/distribution-keys.ts but gone (delete it there and in the README): ${g}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`migrations check: every unique key of a tenant table includes tenant_id but the ${keys.gaps.length} listed in scripts/distribution-keys.ts`);
+    }
     const reverted = await revertAll(dataSource);
     console.log(`migrations check: ${reverted} migration(s) reverted cleanly`);
   } finally {
