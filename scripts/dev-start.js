@@ -68,7 +68,7 @@ async function startPostgres() {
   // (a clone below /root or a 0700 `mktemp -d`), the cluster lives in a per-project folder of /var/tmp.
   const placement = placePostgres(path.join(DATA, 'postgres'), ROOT);
   const started = Date.now();
-  const pg = await startEmbeddedPostgres({ placement, port, password: 'postgres', logFile });
+  const pg = await startEmbeddedPostgres({ placement, port, password: 'postgres', logFile, detached: true });
   stoppers.push(() => pg.stop());
   pg.onUnexpectedExit(onServiceLost('the embedded PostgreSQL', path.relative(ROOT, logFile)));
 

@@ -34,6 +34,12 @@ export interface EmbeddedPostgresOptions {
   logFile: string;
   /** Extra `-c name=value` settings, e.g. fsync=off for a throwaway test cluster. */
   settings?: Record<string, string | number>;
+  /**
+   * Own process group: a Ctrl-C in the terminal then reaches only our process, which stops
+   * PostgreSQL after the app has closed its connections (npm start). Off for test runs, where a
+   * Ctrl-C should take the cluster down with them.
+   */
+  detached?: boolean;
 }
 
 export interface RunningPostgres {
@@ -144,6 +150,7 @@ export function placePostgres(preferredDataDir: string, projectRoot: string): Po
 function run(file: string, args: string[], options: EmbeddedPostgresOptions, tail: LogTail): ChildProcess {
   const child = spawn(file, args, {
     ...(options.placement.runAs ?? {}),
+    detached: options.detached ?? false,
     env: { ...process.env, LC_MESSAGES: 'C', LANG: 'C' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -207,8 +214,12 @@ function waitUntilReady(child: ChildProcess, tail: LogTail, port: number, logFil
     const fail = (why: string) => {
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      const inUse = /already in use|could not bind/i.test(tail.problems());
-      const hint = inUse ? `port ${port} is in use: set PG_PORT, or DATABASE_URL to use your own PostgreSQL` : `see ${logFile}; set DATABASE_URL to use your own PostgreSQL`;
+      const problems = tail.problems();
+      const hint = /already in use|could not bind/i.test(problems)
+        ? `port ${port} is in use: set PG_PORT, or DATABASE_URL to use your own PostgreSQL`
+        : /lock file .* already exists/i.test(problems)
+          ? `a PostgreSQL already runs on this data folder, e.g. another npm start of this project: stop it first`
+          : `see ${logFile}; set DATABASE_URL to use your own PostgreSQL`;
       reject(new DevServiceError(`embedded PostgreSQL did not start on port ${port}: ${why} (${hint})`));
     };
     const timer = setTimeout(() => fail(`no answer within ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);

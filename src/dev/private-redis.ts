@@ -31,7 +31,7 @@ export function redisServerOnPath(): string | undefined {
  * A redis-server of our own, in memory only (no RDB, no AOF), on 127.0.0.1:port. `portHint` names
  * the setting that moves it, for the one-line error when the port is taken.
  */
-export async function startPrivateRedis(options: { port: number; dir: string; portHint: string }): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: { port: number; dir: string; portHint: string; detached?: boolean }): Promise<PrivateRedis> {
   const bin = redisServerOnPath();
   if (!bin) throw new DevServiceError('redis-server is not on the PATH: install it (apt-get install redis-server) or set REDIS_URL to a running Redis');
   const { port } = options;
@@ -42,9 +42,10 @@ export async function startPrivateRedis(options: { port: number; dir: string; po
   fs.mkdirSync(options.dir, { recursive: true });
   const logFile = path.join(options.dir, 'redis.log');
   const tail = new LogTail(logFile);
-  // detached: a Ctrl-C in the terminal must not reach redis before the app (BullMQ) has closed its connections.
+  // detached (npm start): a Ctrl-C in the terminal must not reach redis before the app (BullMQ) has
+  // closed its connections. A test run leaves it attached, so a Ctrl-C takes it down with the run.
   const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', options.dir], {
-    detached: true,
+    detached: options.detached ?? true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => tail.write(chunk));

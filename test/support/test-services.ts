@@ -85,7 +85,7 @@ async function ensureRedis(stoppers: (() => Promise<void>)[], notes: string[]): 
     return `redis://127.0.0.1:${probe}/5`;
   }
   const dir = await scratchDir(stoppers);
-  const redis: PrivateRedis = await startPrivateRedis({ port: await freePort(), dir, portHint: 'TEST_REDIS_URL' });
+  const redis: PrivateRedis = await startPrivateRedis({ port: await freePort(), dir, portHint: 'TEST_REDIS_URL', detached: false });
   stoppers.push(() => redis.stop());
   notes.push(`Redis: private redis-server started for this run on port ${redis.port} (nothing answered on ${probe})`);
   return `${redis.url}/5`;
