@@ -35,9 +35,8 @@ async function stopAll() {
   return ok;
 }
 
-// Our handler stays registered for the whole run: Nest's own shutdown hooks re-raise the signal
-// once the app has closed, and without a listener that re-raise would kill us before the
-// databases are stopped.
+// Our handler stays registered for the whole run, so a second Ctrl-C cannot kill us before the
+// databases are stopped. The app drains on api.close() (startApi installs no signal handlers here).
 async function onSignal(signal) {
   if (shuttingDown) return;
   shuttingDown = true;
