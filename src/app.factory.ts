@@ -52,7 +52,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   }
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { bufferLogs: options.bufferLogs ?? true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks: closing at once on SIGTERM would skip the drain. main.ts drains and closes.
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);

@@ -88,7 +88,18 @@ export const configSchema = z
     /** The window of the failed-login counters, from the first failure. */
     LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86400).default(900),
     WORKER_IN_PROCESS: bool.default(false),
+    /** Deadline from SIGTERM to exit: draining, in-flight requests and jobs, closing pools. Past it the process exits with 1. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+    /**
+     * After SIGTERM the API answers /health/ready with 503 and keeps serving this long before it
+     * stops accepting connections, so load balancers take it out of rotation first (a Kubernetes
+     * endpoint update lags the signal). Must be shorter than SHUTDOWN_TIMEOUT_MS.
+     */
+    SHUTDOWN_DRAIN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+    /** Serve /metrics on this port instead of the API port (so it is not public); unset = on the API port. */
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    /** The worker process serves /health and /metrics on this port; unset = no HTTP in the worker. */
+    WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     SMTP_URL: z.string().default('smtp://127.0.0.1:1025'),
     MAIL_FROM: z.string().default('Commerce API <no-reply@localhost>'),
     /** Where test-mode (sandbox) mail goes, e.g. a mail catcher; unset = test-mode mail is only recorded, never sent. */
@@ -155,6 +166,9 @@ export const configSchema = z
     OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
   })
   .superRefine((cfg, issue) => {
+    if (cfg.SHUTDOWN_DRAIN_DELAY_MS >= cfg.SHUTDOWN_TIMEOUT_MS) {
+      issue.addIssue({ code: 'custom', path: ['SHUTDOWN_DRAIN_DELAY_MS'], message: 'less than SHUTDOWN_TIMEOUT_MS (the drain is part of that deadline)' });
+    }
     if (cfg.NODE_ENV === 'production' && [...PLACEHOLDER_SECRETS].some((p) => cfg.JWT_SECRET.startsWith(p))) {
       issue.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'a real secret in production, not the development default' });
     }

@@ -64,4 +64,11 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ...prod, OTEL_TRACES_EXPORTER: 'console' })).toThrow(/OTEL_TRACES_EXPORTER/);
     expect(parseConfig({ ...prod, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://collector:4318');
   });
+
+  it('drains before the shutdown deadline, and ops ports are off unless set', () => {
+    const cfg = parseConfig(base);
+    expect([cfg.SHUTDOWN_DRAIN_DELAY_MS, cfg.SHUTDOWN_TIMEOUT_MS, cfg.METRICS_PORT, cfg.WORKER_HTTP_PORT]).toEqual([2000, 10000, undefined, undefined]);
+    expect(() => parseConfig({ ...base, SHUTDOWN_TIMEOUT_MS: '2000' })).toThrow(/SHUTDOWN_DRAIN_DELAY_MS is \w+: expected less than SHUTDOWN_TIMEOUT_MS/);
+    expect(parseConfig({ ...base, METRICS_PORT: '9464', WORKER_HTTP_PORT: '3001' })).toMatchObject({ METRICS_PORT: 9464, WORKER_HTTP_PORT: 3001 });
+  });
 });

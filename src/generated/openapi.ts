@@ -33,7 +33,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description 200 when PostgreSQL and Redis answer, 503 otherwise. The worker heartbeat is reported but not required.
+         * @description 200 when PostgreSQL and Redis answer, 503 otherwise. The worker heartbeat is reported but not required. After SIGTERM the process answers 503 with status `draining` while it finishes in-flight requests (SHUTDOWN_DRAIN_DELAY_MS before it stops accepting connections).
          */
         get: operations["healthReady"];
         put?: never;
@@ -53,7 +53,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request count and latency by route and status, process metrics, queue metrics.
+         * @description Request count and latency by route and status, process metrics, queue metrics. With `METRICS_PORT` set the scrape moves to that port (not public) and this route answers 404.
          */
         get: operations["metrics"];
         put?: never;
@@ -3735,9 +3735,10 @@ export interface components {
             /**
              * @description * `ok` — PostgreSQL and Redis answer
              *     * `unavailable` — one of them does not (HTTP 503)
+             *     * `draining` — the process got SIGTERM and is finishing in-flight requests (HTTP 503)
              * @enum {string}
              */
-            status: "ok" | "unavailable";
+            status: "ok" | "unavailable" | "draining";
             checks: {
                 /**
                  * @description * `up` — answers
@@ -4276,7 +4277,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description A dependency is down. */
+            /** @description A dependency is down, or the process is draining before it stops. */
             503: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -4307,6 +4308,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            404: components["responses"]["NotFound"];
         };
     };
     createTenant: {

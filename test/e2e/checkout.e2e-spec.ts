@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumExecutable } from '../support/chromium';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
@@ -8,7 +9,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant } from '../support/factories';
 import { assertMatchesSpec } from '../support/openapi-validator';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumExecutable(); // CHROMIUM_PATH or Debian's chromium; missing → this file fails in one line
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PAY_PATH = /^\/pay\/[A-Za-z0-9_-]{43}$/;
 const CARD = { number: '4242424242424242', exp_month: '12', exp_year: String(new Date().getUTCFullYear() + 2), cvc: '123' };

@@ -4,6 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
+import { chromiumExecutable } from '../support/chromium';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { ownerDb } from '../support/owner-db';
@@ -14,7 +15,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 import { assertMatchesSpec } from '../support/openapi-validator';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = chromiumExecutable(); // CHROMIUM_PATH or Debian's chromium; missing → this file fails in one line
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LINK = /https?:\/\/[^\s"'<>]+\/pay\/[A-Za-z0-9_-]{43}/;
 type Invoice = Schemas['Invoice'];

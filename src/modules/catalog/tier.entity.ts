@@ -6,7 +6,7 @@ export type BillingCycle = 'monthly' | 'quarterly' | 'yearly';
 
 /** A price tier of a subscription product; `label_name` is unique per product. */
 @Entity('product_tiers')
-@Index('uq_product_tiers_product_label', ['productId', 'labelName'], { unique: true })
+@Index('uq_product_tiers_product_label', ['tenantId', 'mode', 'productId', 'labelName'], { unique: true })
 @Index('idx_product_tiers_product', ['tenantId', 'mode', 'productId'])
 export class TierEntity {
   @IdColumn() id: string;

@@ -169,7 +169,7 @@ export class ServicesRepository {
     const rows: { id: string }[] = await this.m(ctx).query(
       `INSERT INTO service_periods (id, tenant_id, mode, service_id, period_start, period_end, kind, charge_state)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (service_id, period_start) DO NOTHING RETURNING id`,
+       ON CONFLICT (tenant_id, mode, service_id, period_start) DO NOTHING RETURNING id`,
       [id, ctx.tenant, ctx.mode, period.serviceId, period.periodStart, period.periodEnd, period.kind, period.chargeState],
     );
     return rows.length > 0 ? rows[0].id : null;

@@ -25,7 +25,7 @@ export type DeliveryStatus = 'pending' | 'succeeded' | 'failed';
 
 /** One event for one endpoint; unique per pair, so relaying an event twice cannot deliver it twice. */
 @Entity('webhook_deliveries')
-@Index('uq_webhook_deliveries_endpoint_event', ['endpointId', 'eventId'], { unique: true })
+@Index('uq_webhook_deliveries_endpoint_event', ['tenantId', 'mode', 'endpointId', 'eventId'], { unique: true })
 @Index('idx_webhook_deliveries_endpoint', ['tenantId', 'mode', 'endpointId', 'createdAt', 'id'])
 @Index('idx_webhook_deliveries_pending', ['nextAttemptAt'], { where: `status = 'pending'` })
 export class WebhookDeliveryEntity {

@@ -116,7 +116,7 @@ export class WebhooksRepository {
       `INSERT INTO webhook_deliveries (id, tenant_id, mode, endpoint_id, event_id, event_type, status, attempts, max_attempts, next_attempt_at)
        SELECT r.id, $2, $3, r.endpoint_id, $4, $5, 'pending', 0, $6, now()
          FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id text)
-       ON CONFLICT (endpoint_id, event_id) DO NOTHING
+       ON CONFLICT (tenant_id, mode, endpoint_id, event_id) DO NOTHING
        RETURNING id`,
       [JSON.stringify(rows), ctx.tenant, ctx.mode, event.id, event.type, maxAttempts],
     );

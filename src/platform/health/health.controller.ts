@@ -13,7 +13,7 @@ export class HealthController {
     return new RawBody({ status: 'ok' });
   }
 
-  /** 200 when PostgreSQL and Redis answer, 503 otherwise; the worker's heartbeat is reported, not required. */
+  /** 200 when PostgreSQL and Redis answer, 503 otherwise or once draining (SIGTERM); the worker's heartbeat is reported, not required. */
   @Get('ready')
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<RawBody> {
     const report = await this.health.readiness();

@@ -8,7 +8,8 @@ import { REDIS } from '../redis/redis.module';
 type Check = 'up' | 'down';
 
 export interface Readiness {
-  status: 'ok' | 'unavailable';
+  /** `draining`: the process got SIGTERM and is finishing its in-flight work; send no new traffic. */
+  status: 'ok' | 'unavailable' | 'draining';
   checks: { database: Check; redis: Check; worker: Check };
 }
 
@@ -23,10 +24,21 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 
 @Injectable()
 export class HealthService {
+  private draining = false;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
+
+  /** From now on readiness answers `draining` (503): the first step of a graceful shutdown. */
+  startDraining(): void {
+    this.draining = true;
+  }
+
+  isDraining(): boolean {
+    return this.draining;
+  }
 
   async readiness(): Promise<Readiness> {
     const [database, redis, worker] = await Promise.all([
@@ -34,6 +46,7 @@ export class HealthService {
       withTimeout(this.redis.ping()).then(() => 'up' as const, () => 'down' as const),
       withTimeout(this.redis.exists(WORKER_HEARTBEAT_KEY)).then((n) => (n ? 'up' as const : 'down' as const), () => 'down' as const),
     ]);
-    return { status: database === 'up' && redis === 'up' ? 'ok' : 'unavailable', checks: { database, redis, worker } };
+    const status = this.draining ? 'draining' : database === 'up' && redis === 'up' ? 'ok' : 'unavailable';
+    return { status, checks: { database, redis, worker } };
   }
 }

@@ -23,9 +23,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /** Jobs this process finished, by queue, job name and outcome (the worker's /metrics). */
+  readonly jobs = new Counter({
+    name: 'worker_jobs_total',
+    help: 'Jobs run by this worker process, by queue, job name and outcome (completed, failed)',
+    labelNames: ['queue', 'job', 'outcome'],
+    registers: [this.registry],
+  });
+
   constructor(queues: QueueService) {
     collectDefaultMetrics({ register: this.registry });
     registerQueueMetrics(this.registry, queues);
+  }
+
+  observeJob(queue: string, job: string, outcome: 'completed' | 'failed'): void {
+    this.jobs.inc({ queue, job, outcome });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

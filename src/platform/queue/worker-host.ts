@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { MetricsTime, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { MetricsService } from '../metrics/metrics.service';
 import { BACKGROUND_LOOP } from './background-loop.decorator';
 import { JOB_HANDLER, type JobHandlerMeta } from './job-handler.decorator';
 import { QUEUES, SCHEDULED_JOBS, type QueueName } from './queues';
@@ -31,7 +32,13 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly reflector: Reflector,
     private readonly queues: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
+
+  /** True while every queue has a running BullMQ worker (the worker's /health). */
+  isRunning(): boolean {
+    return this.workers.length > 0 && this.workers.every((w) => w.isRunning());
+  }
 
   discoverHandlers(): Map<string, Handler> {
     const handlers = new Map<string, Handler>();
@@ -80,8 +87,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           telemetry: bullmqTelemetry(),
         },
       );
-      worker.on('failed', (job, err) => this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+      worker.on('failed', (job, err) => {
+        this.metrics.observeJob(queue, job?.name ?? 'unknown', 'failed');
+        this.logger.warn({ queue, job: job?.name, id: job?.id, err: err.message }, 'job failed');
+      });
       warnOnConnectionErrors(worker, `worker ${queue}`);
+      worker.on('completed', (job) => this.metrics.observeJob(queue, job.name, 'completed'));
       this.workers.push(worker);
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));

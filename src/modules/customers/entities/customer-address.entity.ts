@@ -10,7 +10,7 @@ export type AddressKind = 'shipping' | 'billing';
  */
 @Entity('customer_addresses')
 @Index('idx_customer_addresses_customer', ['tenantId', 'mode', 'customerId', 'kind', 'createdAt'])
-@Index('uq_customer_addresses_default', ['customerId', 'kind'], { unique: true, where: '"is_default"' })
+@Index('uq_customer_addresses_default', ['tenantId', 'mode', 'customerId', 'kind'], { unique: true, where: '"is_default"' })
 export class CustomerAddressEntity {
   @IdColumn() id: string;
   @Column({ name: 'customer_id', type: 'text' }) customerId: string;

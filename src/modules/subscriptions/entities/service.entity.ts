@@ -67,7 +67,7 @@ export class ServiceEntity {
  * charge attempt of a renewal invoice exactly-once across workers.
  */
 @Entity('service_periods')
-@Index('uq_service_periods_service_start', ['serviceId', 'periodStart'], { unique: true })
+@Index('uq_service_periods_service_start', ['tenantId', 'mode', 'serviceId', 'periodStart'], { unique: true })
 @Index('idx_service_periods_charge', ['chargeState', 'createdAt'])
 @Index('idx_service_periods_invoice', ['invoiceId'])
 export class ServicePeriodEntity {
