@@ -34,17 +34,6 @@ const KNOWN_VIOLATIONS = [
     kinds,
     reason: 'The PaymentTargets registry (orders and invoices register themselves in onModuleInit) is one of the four ways modules talk; issue 13 item 1 replaces it with a port bound by the providing module.',
   })),
-  ...[
-    ['src/modules/webhooks/webhooks.module.ts', 'value'],
-    ['src/modules/webhooks/webhook-fan-out.subscriber.ts', 'value+type'],
-    ['src/modules/notifications/notifications.module.ts', 'value'],
-    ['src/modules/notifications/inventory-alert.subscriber.ts', 'value+type'],
-  ].map(([from, kinds]) => ({
-    from,
-    to: 'src/modules/events/event-subscriber.ts',
-    kinds,
-    reason: 'The EVENT_SUBSCRIBER port, named before the *.port.ts convention; rename it to event-subscriber.port.ts once the tracing work on the relay (which edits this file) has landed.',
-  })),
   {
     from: 'src/modules/customers/customers.module.ts',
     to: 'src/modules/identity/customer-records.ts',

@@ -3,7 +3,7 @@ import { DomainError } from '../../platform/errors/domain-errors';
 import { describeWait, type HostedAnswer } from '../../platform/hosted-page/hosted-page';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { HostedCardAttempts } from './hosted-card-attempts';
-import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
+import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './invoice.page';
 import { InvoicesService, type HostedInvoice } from './invoices.service';
 
 /** Parses the card form; a message for the payer when it is incomplete. Never echoes the number. */

@@ -11,7 +11,7 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
-import { INVOICES, type InvoiceRef, type InvoicesPort } from './billing-port';
+import { INVOICES, type InvoiceRef, type InvoicesPort } from './invoices.port';
 import type { ProrationRecord, ServiceEntity } from './entities/service.entity';
 import { DAY_MS, periodEnd, priceForCycle, prorate } from './proration';
 import { ACTIONS, allowedActions, canApply, type BillingCycle, type ManualAction } from './service-status';

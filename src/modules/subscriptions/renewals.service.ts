@@ -4,7 +4,7 @@ import { TransactionService } from '../../database/transaction.service';
 import { Clock } from '../../platform/clock/clock';
 import { RequestContext } from '../../platform/context/request-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
-import { INVOICES, type InvoicesPort } from './billing-port';
+import { INVOICES, type InvoicesPort } from './invoices.port';
 import { DAY_MS, periodEnd } from './proration';
 import { ServicesRepository, type ServiceKey } from './services.repository';
 import { ServicesService } from './services.service';
