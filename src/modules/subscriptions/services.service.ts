@@ -11,7 +11,8 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
-import { INVOICES, type InvoiceRef, type InvoicesPort } from './invoices.port';
+import type { InvoicePaidListener } from '../billing/invoice-paid.port';
+import { INVOICE_CHARGES, INVOICES, type InvoiceRef, type InvoiceChargesPort, type InvoicesPort } from './invoices.port';
 import type { ProrationRecord, ServiceEntity } from './entities/service.entity';
 import { DAY_MS, periodEnd, priceForCycle, prorate } from './proration';
 import { ACTIONS, allowedActions, canApply, type BillingCycle, type ManualAction } from './service-status';
@@ -30,7 +31,7 @@ export interface ResolvedTier {
  * invoice-paid listener use. Every state change runs in one transaction with its event.
  */
 @Injectable()
-export class ServicesService {
+export class ServicesService implements InvoicePaidListener {
   constructor(
     private readonly repo: ServicesRepository,
     private readonly tx: TransactionService,
@@ -39,6 +40,7 @@ export class ServicesService {
     private readonly products: ProductsService,
     private readonly clock: Clock,
     @Inject(INVOICES) private readonly invoices: InvoicesPort,
+    @Inject(INVOICE_CHARGES) private readonly charges: InvoiceChargesPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -199,7 +201,7 @@ export class ServicesService {
     });
     if (invoiceId) {
       // Outside the change's transaction: a charge is a money movement with its own transaction.
-      await this.invoices.payWithDefaultMethod(ctx, invoiceId).catch(() => undefined);
+      await this.charges.payWithDefaultMethod(ctx, invoiceId).catch(() => undefined);
       return this.get(ctx, service.id);
     }
     return toService(service);
@@ -292,7 +294,7 @@ export class ServicesService {
   }
 
   /**
-   * Billing's invoice-paid listener, inside the transaction that marks the invoice paid: the
+   * Billing's INVOICE_PAID_LISTENERS port (bound in SubscriptionsModule), inside the transaction that marks the invoice paid: the
    * service it bills becomes active — pending (first invoice), past_due, or suspended by dunning
    * (`service.unsuspended`). A service suspended by staff (never past due) stays suspended.
    */
