@@ -23,6 +23,14 @@ function duplicateRef(): ConflictError {
   return new ConflictError('A customer with this account_ref_id already exists', 'account_ref_id');
 }
 
+/** The order `DELETE /customers/{id}` lists its blockers in (a field not listed here goes last). */
+const BLOCKER_ORDER = ['services', 'invoices', 'orders'];
+
+function blockerRank(field: string): number {
+  const rank = BLOCKER_ORDER.indexOf(field);
+  return rank === -1 ? BLOCKER_ORDER.length : rank;
+}
+
 /** Trimmed, de-duplicated tags in the order given. */
 function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0))];
@@ -214,6 +222,8 @@ export class CustomersService implements CustomerDirectory {
   private async assertDeletable(ctx: RequestContext, customer: CustomerEntity): Promise<void> {
     const blockers: CustomerBlocker[] = [];
     for (const source of this.bindings.all<CustomerReferences>(CUSTOMER_REFERENCES)) blockers.push(...(await source.blockersOf(ctx, customer.id)));
+    // The bindings come in module order; the message lists them in the API's order.
+    blockers.sort((a, b) => blockerRank(a.field) - blockerRank(b.field));
     const logins = await this.contacts.customerLoginCount(ctx, customer.id);
     if (logins > 0) blockers.push({ field: 'users', count: logins, one: 'user login', many: 'user logins' });
     if (blockers.length === 0) return;
