@@ -26,7 +26,7 @@ import { PaymentIntentEntity } from '../modules/payments/entities/payment-intent
 import { PaymentMethodEntity } from '../modules/payments/entities/payment-method.entity';
 import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
-import { SandboxProcessorCallEntity } from '../modules/payments/providers/sandbox-call.entity';
+import { SandboxProcessorCallEntity } from '../modules/payments/entities/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
 
 /** Every entity class the data source maps (TypeORM takes the classes themselves). */

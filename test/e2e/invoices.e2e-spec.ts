@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionService } from '../../src/database/transaction.service';
+import { InvoiceSettlementService } from '../../src/modules/billing/invoice-settlement.service';
 import { InvoicesService } from '../../src/modules/billing/invoices.service';
+import { ServicesService } from '../../src/modules/subscriptions/services.service';
 import { RequestContext } from '../../src/platform/context/request-context';
 import type { Schemas } from '../../src/platform/openapi/schemas';
 import { newId } from '../../src/platform/ids/ids';
@@ -290,9 +292,14 @@ describe('invoices (e2e)', () => {
       const fresh = await newCustomer();
       const serviceId = `svc_${randomUUID()}`;
       const seen: { id: string; inTx: boolean }[] = [];
-      service.onInvoicePaid(async (paidCtx, invoice) => {
+      // The paid listener is a port binding now (INVOICE_PAID_LISTENERS → ServicesService): watch it.
+      const listener = t.app.get(ServicesService);
+      const onInvoicePaid = listener.onInvoicePaid.bind(listener);
+      jest.spyOn(listener, 'onInvoicePaid').mockImplementation(async (paidCtx, invoice) => {
         seen.push({ id: invoice.id, inTx: !!paidCtx.manager?.queryRunner?.isTransactionActive });
+        return onInvoicePaid(paidCtx, invoice);
       });
+      const settlement = t.app.get(InvoiceSettlementService);
       const older = await service.createInvoice(ctx, { customerId: fresh, currency: 'usd', lines: [{ description: 'Renewal', quantity: 1, unit_amount: 1200 }], serviceId, dueDate: new Date('2031-01-01T00:00:00Z') });
       const newer = await service.createInvoice(ctx, { customerId: fresh, currency: 'usd', lines: [{ description: 'Renewal', quantity: 1, unit_amount: 1300 }], serviceId });
       expect(older).toMatchObject({ status: 'open', service_id: serviceId, total: 1200, due_date: '2031-01-01T00:00:00.000Z' });
@@ -300,19 +307,19 @@ describe('invoices (e2e)', () => {
       expect((await service.findOpenInvoiceForService(ctx, serviceId))?.id).toBe(newer.id);
       expect(await service.findOpenInvoiceForService(ctx, `svc_${randomUUID()}`)).toBeNull();
 
-      const failed = await service.payWithDefaultMethod(ctx, newer.id);
+      const failed = await settlement.payWithDefaultMethod(ctx, newer.id);
       expect(failed.paid).toBe(false);
       expect(failed.invoice).toMatchObject({ status: 'open', last_payment_error: { code: 'no_payment_method' } });
       expect(await eventsOf('invoice.payment_failed', newer.id)).toHaveLength(1);
 
       await post(older.id, 'pay', { card: card(CARDS.ok) });
       expect(seen).toContainEqual({ id: older.id, inTx: true });
-      const paid = await service.payWithDefaultMethod(ctx, newer.id);
+      const paid = await settlement.payWithDefaultMethod(ctx, newer.id);
       expect(paid.paid).toBe(true);
       expect(paid.invoice.status).toBe('paid');
       expect(seen).toContainEqual({ id: newer.id, inTx: true });
       expect(await service.findOpenInvoiceForService(ctx, serviceId)).toBeNull();
-      expect((await service.payWithDefaultMethod(ctx, newer.id)).paid).toBe(true);
+      expect((await settlement.payWithDefaultMethod(ctx, newer.id)).paid).toBe(true);
     });
   });
 

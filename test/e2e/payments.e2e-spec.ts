@@ -1,6 +1,8 @@
 import { TransactionService } from '../../src/database/transaction.service';
 import { PaymentTargets } from '../../src/modules/payments/payment-targets';
-import { PaymentsService } from '../../src/modules/payments/payments.service';
+import { PaymentIntentsService } from '../../src/modules/payments/payment-intents.service';
+import { PaymentRefundsService } from '../../src/modules/payments/payment-refunds.service';
+import { SavedPaymentMethodsService } from '../../src/modules/payments/saved-payment-methods.service';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { newId } from '../../src/platform/ids/ids';
 import { startTestApp, type TestApp } from '../support/app';
@@ -395,7 +397,9 @@ describe('payments (e2e)', () => {
   });
 
   describe('payment targets (the billing module\'s invoice target)', () => {
-    let service: PaymentsService;
+    let service: PaymentIntentsService;
+    let refunds: PaymentRefundsService;
+    let savedMethods: SavedPaymentMethodsService;
     let tx: TransactionService;
     let ctx: RequestContext;
     let customerId: string;
@@ -408,7 +412,9 @@ describe('payments (e2e)', () => {
     const invoiceState = async (id: string) => (await t.http.get(`/api/v1/invoices/${id}`, { token: key })).body.data;
 
     beforeAll(async () => {
-      service = t.app.get(PaymentsService);
+      service = t.app.get(PaymentIntentsService);
+      refunds = t.app.get(PaymentRefundsService);
+      savedMethods = t.app.get(SavedPaymentMethodsService);
       tx = t.app.get(TransactionService);
       ctx = RequestContext.system('billing-test', shop.tenantId, 'test');
       const customer = await t.http.post('/api/v1/customers', { email: `payer-${newId('cus')}@example.test`, first_name: 'Pay', last_name: 'Er' }, { token: key });
@@ -446,22 +452,22 @@ describe('payments (e2e)', () => {
       const second = await service.chargeTarget(ctx, 'invoice', id, { amount: 2000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
       expect(await invoiceState(id)).toMatchObject({ status: 'paid', amount_paid: 5000 });
 
-      const refunded = await service.refundTarget(ctx, 'invoice', id, 'invoice_refund', 2500);
+      const refunded = await refunds.refundTarget(ctx, 'invoice', id, 'invoice_refund', 2500);
       expect(refunded).toBe(2500);
       expect((await service.get(ctx, second.id)).amount_refunded).toBe(2000);
       expect((await service.get(ctx, first.id)).amount_refunded).toBe(500);
       expect(await invoiceState(id)).toMatchObject({ amount_paid: 5000, amount_refunded: 2500 });
 
-      const rest = await service.refundTarget(ctx, 'invoice', id);
+      const rest = await refunds.refundTarget(ctx, 'invoice', id);
       expect(rest).toBe(2500);
-      expect(await service.refundTarget(ctx, 'invoice', id)).toBe(0);
+      expect(await refunds.refundTarget(ctx, 'invoice', id)).toBe(0);
 
       // Issue 10: the processor is never called inside a database transaction, so a caller's
       // transaction is refused before anything is reserved or refunded.
       const third = await service.chargeTarget(ctx, 'invoice', await invoice(100), {
         amount: 100, currency: 'usd', payment_method: 'card', card: card(CARDS.ok),
       });
-      await expect(tx.run(ctx, (txCtx) => service.refundTarget(txCtx, 'invoice', third.invoice_id!)))
+      await expect(tx.run(ctx, (txCtx) => refunds.refundTarget(txCtx, 'invoice', third.invoice_id!)))
         .rejects.toThrow(/must not run inside a database transaction/);
       await expect(tx.run(ctx, (txCtx) => service.chargeTarget(txCtx, 'invoice', id, { amount: 1, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) })))
         .rejects.toThrow(/must not run inside a database transaction/);
@@ -476,7 +482,7 @@ describe('payments (e2e)', () => {
       await service.chargeTarget(ctx, 'invoice', await invoice(100), { amount: 100, currency: 'usd', payment_method: 'card', card: card(CARDS.ok) });
       const saved = await service.chargeSavedMethod(ctx, 'invoice', id, { customerId, amount: 700, currency: 'usd' });
       expect(saved).toMatchObject({ status: 'succeeded', amount_captured: 700, customer_id: customerId, card: { brand: 'visa', last4: '4242' } });
-      expect(await service.defaultMethodOf(ctx, customerId)).toMatchObject({ brand: 'visa', last4: '4242' });
+      expect(await savedMethods.findDefault(ctx, customerId)).toMatchObject({ brand: 'visa', last4: '4242' });
       expect((await invoiceState(id)).status).toBe('paid');
       const liveCtx = RequestContext.system('billing-test', shop.tenantId, 'live');
       await expect(service.chargeSavedMethod(liveCtx, 'invoice', id, { customerId, amount: 700, currency: 'usd' }))

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
-import { RenewalsService } from '../../src/modules/subscriptions/renewals.processor';
+import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { ServicesRepository } from '../../src/modules/subscriptions/services.repository';
 import { Clock } from '../../src/platform/clock/clock';
 import { RequestContext } from '../../src/platform/context/request-context';

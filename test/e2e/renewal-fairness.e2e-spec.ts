@@ -7,7 +7,7 @@ import type { DataSource } from 'typeorm';
 import { resetConfigCache } from '../../src/config/config';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
-import { RenewalsService } from '../../src/modules/subscriptions/renewals.processor';
+import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
-import { RenewalsService } from '../../src/modules/subscriptions/renewals.processor';
+import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { Clock } from '../../src/platform/clock/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';

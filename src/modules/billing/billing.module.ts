@@ -1,17 +1,19 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { PortsModule } from '../../platform/ports/ports.module';
+import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { CatalogModule } from '../catalog/catalog.module';
+import { CUSTOMER_REFERENCES } from '../customers/customer-references.port';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { PaymentTargets } from '../payments/payment-targets';
+import { PAYMENT_TARGETS } from '../payments/payment-targets.port';
 import { PaymentsModule } from '../payments/payments.module';
-import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
+import { INVOICE_CHARGES, INVOICES } from '../subscriptions/invoices.port';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
-import { InvoiceCustomerReferences } from './invoice-customer-references';
 import { HostedPayController } from './hosted-pay.controller';
 import { HostedPayService } from './hosted-pay.service';
-import { InvoiceCreationService } from './invoice-creation.service';
+import { InvoiceCustomerReferences } from './invoice-customer-references';
 import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoiceSettlementService } from './invoice-settlement.service';
@@ -22,30 +24,22 @@ import { PayLinkTokensRetention } from './pay-link-tokens.retention';
 
 /**
  * Billing: invoices (numbers, totals, the status machine, payment and refunds through payments,
- * the invoice e-mail) and the hosted invoice page `/pay/{token}`. Registers the 'invoice' payment
- * target; other modules use InvoicesService only.
+ * the invoice e-mail) and the hosted invoice page `/pay/{token}`. Talks to payments through its
+ * own INVOICE_PAYMENTS port (payments.port.ts); binds the ports other modules declared: payments'
+ * 'invoice' target, the subscriptions' INVOICES and INVOICE_CHARGES, the customers' CUSTOMER_REFERENCES.
  */
 @Module({
   // RateLimitModule: the hosted page's per-token and per-IP guard (@HostedPage) counts with it.
-  imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule, RateLimitModule],
+  imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule, RateLimitModule, PortsModule],
   controllers: [InvoicesController, HostedPayController],
   providers: [
-    InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
-    HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences, PayLinkTokensRetention,
+    InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoicesService, InvoiceSettlementService,
+    HostedInvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences, PayLinkTokensRetention,
+    { provide: PAYMENT_TARGETS.invoice, useExisting: InvoiceSettlementService },
+    { provide: INVOICES, useExisting: InvoicesService },
+    { provide: INVOICE_CHARGES, useExisting: InvoiceSettlementService },
+    { provide: CUSTOMER_REFERENCES, useExisting: InvoiceCustomerReferences },
   ],
-  exports: [InvoicesService, InvoiceCustomerReferences],
+  exports: [INVOICES, INVOICE_CHARGES],
 })
-export class BillingModule implements OnModuleInit {
-  constructor(
-    private readonly invoices: InvoicesService,
-    private readonly paymentTargets: PaymentTargets,
-  ) {}
-
-  onModuleInit(): void {
-    this.paymentTargets.register('invoice', {
-      lockPayable: (ctx, invoiceId, currency) => this.invoices.lockPayable(ctx, invoiceId, currency),
-      lock: (ctx, invoiceId) => this.invoices.lockForPayment(ctx, invoiceId),
-      onPaymentChanged: (ctx, invoiceId, summary, failure) => this.invoices.onPaymentChanged(ctx, invoiceId, summary, failure),
-    });
-  }
-}
+export class BillingModule {}

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { RequestContext } from '../../platform/context/request-context';
 import type { Schemas } from '../../platform/openapi/schemas';
-import { PaymentProviders } from '../payments/providers/payment-providers';
 import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository } from './invoices.repository';
+import { INVOICE_PAYMENTS, type InvoicePayments } from './payments.port';
 
 /** What the hosted page needs about a token: the invoice, the context it lives in, and whether it can be paid online. */
 export interface HostedInvoice {
@@ -23,13 +23,8 @@ export class HostedInvoicesService {
     private readonly repo: InvoicesRepository,
     private readonly links: InvoiceLinksService,
     private readonly records: InvoiceRecordsService,
-    private readonly providers: PaymentProviders,
+    @Inject(INVOICE_PAYMENTS) private readonly payments: InvoicePayments,
   ) {}
-
-  /** A hosted-page URL that stays live for a while: the current one, or a fresh one when it expired or is about to. */
-  async liveUrl(ctx: RequestContext, invoiceId: string): Promise<string> {
-    return this.links.urlOf(await this.links.forSending(ctx, invoiceId));
-  }
 
   /** The invoice behind a hosted-page token, or null when the token is malformed, unknown or expired. */
   async resolveToken(token: string, requestId: string): Promise<HostedInvoice | null> {
@@ -38,12 +33,6 @@ export class HostedInvoicesService {
     const ctx = RequestContext.system('hosted-page', row.tenantId, row.mode, requestId);
     const invoice = await this.repo.findInvoice(ctx, row.invoiceId);
     if (!invoice) return null;
-    let canPayOnline = true;
-    try {
-      this.providers.for(ctx);
-    } catch {
-      canPayOnline = false;
-    }
-    return { ctx, invoice: await this.records.present(ctx, invoice), canPayOnline };
+    return { ctx, invoice: await this.records.present(ctx, invoice), canPayOnline: this.payments.canPayOnline(ctx) };
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HostedPage } from '../../platform/hosted-page/hosted-page.decorator';
 import { describeWait, sendHostedAnswer } from '../../platform/hosted-page/hosted-page';
 import { HostedPageExceptionFilter } from '../../platform/hosted-page/hosted-page.filter';
-import { HOSTED_PAGE_HEADERS, renderErrorPage, renderTooManyRequestsPage } from './hosted-page.html';
+import { HOSTED_PAGE_HEADERS, renderErrorPage, renderTooManyRequestsPage } from './invoice.page';
 import { HostedPayService } from './hosted-pay.service';
 
 /** A refusal or failure on the invoice page is an invoice-page-styled HTML page, never JSON. */

@@ -3,8 +3,9 @@ import { DomainError } from '../../platform/errors/domain-errors';
 import { describeWait, type HostedAnswer } from '../../platform/hosted-page/hosted-page';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { HostedCardAttempts } from './hosted-card-attempts';
-import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
-import { InvoicesService, type HostedInvoice } from './invoices.service';
+import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './invoice.page';
+import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
+import { InvoiceSettlementService } from './invoice-settlement.service';
 
 /** Parses the card form; a message for the payer when it is incomplete. Never echoes the number. */
 export function parseCardForm(body: unknown, now = new Date()): { card: Schemas['CardInput'] } | { error: string } {
@@ -31,18 +32,19 @@ export function parseCardForm(body: unknown, now = new Date()): { card: Schemas[
 @Injectable()
 export class HostedPayService {
   constructor(
-    private readonly invoices: InvoicesService,
+    private readonly hostedInvoices: HostedInvoicesService,
+    private readonly settlement: InvoiceSettlementService,
     private readonly cardAttempts: HostedCardAttempts,
   ) {}
 
   async page(requestId: string, token: string): Promise<HostedAnswer> {
-    const hosted = await this.invoices.resolveToken(token, requestId);
+    const hosted = await this.hostedInvoices.resolveToken(token, requestId);
     if (!hosted) return { status: 404, html: renderNotFoundPage() };
     return { status: 200, html: this.render(token, hosted) };
   }
 
   async pay(requestId: string, token: string, body: unknown): Promise<HostedAnswer> {
-    const hosted = await this.invoices.resolveToken(token, requestId);
+    const hosted = await this.hostedInvoices.resolveToken(token, requestId);
     if (!hosted) return { status: 404, html: renderNotFoundPage() };
     if (hosted.invoice.status !== 'open' && hosted.invoice.status !== 'uncollectible') {
       return { status: 409, html: this.render(token, hosted) };
@@ -60,10 +62,10 @@ export class HostedPayService {
     }
     let invoice;
     try {
-      invoice = await this.invoices.pay(hosted.ctx, hosted.invoice.id, form.card);
+      invoice = await this.settlement.pay(hosted.ctx, hosted.invoice.id, form.card);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      const fresh = (await this.invoices.resolveToken(token, requestId)) ?? hosted;
+      const fresh = (await this.hostedInvoices.resolveToken(token, requestId)) ?? hosted;
       if (err.code === 'conflict') {
         // Still open: another payment of this invoice is being processed (it holds what is owed).
         const stillOwed = fresh.invoice.status === 'open' || fresh.invoice.status === 'uncollectible';

@@ -3,37 +3,32 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { NotFoundError } from '../../platform/errors/domain-errors';
 import { parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
+import { PortBindings } from '../../platform/ports/port-bindings';
 import { EventsService } from '../events/events.service';
 import type { InvoiceEntity } from './entities/invoice.entity';
+import { INVOICE_PAID_LISTENERS, type InvoicePaidListener } from './invoice-paid.port';
 import { InvoiceLinksService } from './invoice-links.service';
 import { toInvoice } from './invoices.mappers';
 import { InvoicesRepository } from './invoices.repository';
 
-export type InvoicePaidListener = (ctx: RequestContext, invoice: Schemas['Invoice']) => Promise<void>;
-
 /**
  * What the invoice services share: loading an invoice within the caller's scope, showing it as
  * the API does, and the one place an invoice becomes paid — an invoice is paid on creation (zero
- * total), on finalize or by a payment, and all three must emit `invoice.paid` and run the listeners.
+ * total), on finalize or by a payment, and all three must emit `invoice.paid` and call the
+ * bindings of INVOICE_PAID_LISTENERS (invoice-paid.port.ts).
  */
 @Injectable()
 export class InvoiceRecordsService {
-  private readonly paidListeners: InvoicePaidListener[] = [];
-
   constructor(
     private readonly repo: InvoicesRepository,
     private readonly events: EventsService,
     private readonly links: InvoiceLinksService,
+    private readonly bindings: PortBindings,
   ) {}
-
-  /** `listener` runs inside the transaction that marks an invoice paid; a throw rolls the payment back. */
-  onInvoicePaid(listener: InvoicePaidListener): void {
-    this.paidListeners.push(listener);
-  }
 
   async paid(ctx: RequestContext, invoice: Schemas['Invoice']): Promise<void> {
     await this.events.record(ctx, 'invoice.paid', invoice);
-    for (const listener of this.paidListeners) await listener(ctx, invoice);
+    for (const listener of this.bindings.all<InvoicePaidListener>(INVOICE_PAID_LISTENERS)) await listener.onInvoicePaid(ctx, invoice);
   }
 
   async present(ctx: RequestContext, invoice: InvoiceEntity): Promise<Schemas['Invoice']> {

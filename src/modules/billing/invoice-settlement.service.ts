@@ -1,31 +1,34 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
-import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
 import { parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { EventsService } from '../events/events.service';
-import type { PayableTarget, PaymentFailure, PaymentSummary } from '../payments/payment-targets';
-import { NO_SAVED_PAYMENT_METHOD, PaymentsService } from '../payments/payments.service';
+import type { PayableTarget, PaymentFailure, PaymentSummary, PaymentTarget } from '../payments/payment-targets.port';
+import { NoSavedPaymentMethodError, PaymentProviderUnavailableError } from '../payments/payments.errors';
+import type { InvoiceChargesPort } from '../subscriptions/invoices.port';
 import type { InvoiceEntity } from './entities/invoice.entity';
 import { amountDue, isPayable, isVoidable } from './invoice-status';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository } from './invoices.repository';
+import { INVOICE_PAYMENTS, type InvoicePayments } from './payments.port';
 
 /**
  * The money side of an invoice: paying (a card, or the saved default method), refunding, voiding
- * and writing off, and the 'invoice' payment target through which payments keeps `amount_paid`
- * and `amount_refunded` true. Money itself only ever moves through the payments module, which
+ * and writing off, and the 'invoice' payment target (bound to payments' PAYMENT_TARGETS.invoice)
+ * through which payments keeps `amount_paid` and `amount_refunded` true. Money itself only ever
+ * moves through the payments module (billing's INVOICE_PAYMENTS port), which
  * calls the card processor outside any transaction: so do pay and refund here (they hold no
  * transaction or lock of their own while payments works; payments locks the invoice itself).
  */
 @Injectable()
-export class InvoiceSettlementService {
+export class InvoiceSettlementService implements PaymentTarget, InvoiceChargesPort {
   constructor(
     private readonly repo: InvoicesRepository,
     private readonly tx: TransactionService,
     private readonly events: EventsService,
-    private readonly payments: PaymentsService,
+    @Inject(INVOICE_PAYMENTS) private readonly payments: InvoicePayments,
     private readonly records: InvoiceRecordsService,
   ) {}
 
@@ -41,16 +44,16 @@ export class InvoiceSettlementService {
     this.assertChargeable(invoice);
     try {
       // A decline is recorded on the invoice by onPaymentChanged, in the payment's own transaction.
-      await this.payments.chargeSavedMethod(ctx, 'invoice', invoice.id, {
+      await this.payments.chargeSavedMethod(ctx, invoice.id, {
         customerId: invoice.customerId, amount: amountDue(invoice.status, invoice.total, invoice.amountPaid), currency: invoice.currency,
       });
     } catch (err) {
       // Both are raised before payments writes anything.
-      if (!(err instanceof ValidationError) || err.field !== 'payment_method') throw err;
-      const none = err.message.includes(NO_SAVED_PAYMENT_METHOD);
-      await this.tx.run(ctx, (txCtx) =>
-        this.recordFailure(txCtx, invoice.id, none ? 'no_payment_method' : 'payment_provider_unavailable', none ? 'The customer has no saved payment method.' : 'Online payment is not available.'),
-      );
+      const failure = err instanceof NoSavedPaymentMethodError
+        ? { code: 'no_payment_method', message: 'The customer has no saved payment method.' }
+        : err instanceof PaymentProviderUnavailableError ? { code: 'payment_provider_unavailable', message: 'Online payment is not available.' } : null;
+      if (!failure) throw err;
+      await this.tx.run(ctx, (txCtx) => this.recordFailure(txCtx, invoice.id, failure.code, failure.message));
     }
     const now = await this.records.reload(ctx, invoice.id);
     return { paid: now.status === 'paid', invoice: await this.records.present(ctx, now) };
@@ -66,8 +69,9 @@ export class InvoiceSettlementService {
     const invoice = await this.records.getOrThrow(ctx, id);
     this.assertChargeable(invoice);
     const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);
-    if (card) await this.payments.chargeTarget(ctx, 'invoice', invoice.id, { amount, currency: invoice.currency, customer_id: invoice.customerId, payment_method: 'card', card });
-    else await this.payments.chargeSavedMethod(ctx, 'invoice', invoice.id, { customerId: invoice.customerId, amount, currency: invoice.currency });
+    const charge = { customerId: invoice.customerId, amount, currency: invoice.currency };
+    if (card) await this.payments.chargeCard(ctx, invoice.id, { ...charge, card });
+    else await this.payments.chargeSavedMethod(ctx, invoice.id, charge);
     return this.records.present(ctx, await this.records.reload(ctx, invoice.id));
   }
 
@@ -83,14 +87,14 @@ export class InvoiceSettlementService {
     if (want > refundable) {
       throw new ConflictError(`cannot refund ${want}: only ${refundable} ${invoice.currency} of invoice ${invoice.id} is left to refund`, 'amount');
     }
-    await this.payments.refundTarget(ctx, 'invoice', invoice.id, reason, want, true);
+    await this.payments.refund(ctx, invoice.id, want, reason);
     return this.records.present(ctx, await this.records.reload(ctx, invoice.id));
   }
 
   async paymentStateOf(ctx: RequestContext, invoiceId: string): Promise<'paid' | 'processing' | 'failed' | 'none'> {
     const invoice = await this.records.getOrThrow(ctx, invoiceId);
     if (invoice.status === 'paid') return 'paid';
-    const summary = await this.payments.summaryOf(ctx, 'invoice', invoice.id);
+    const summary = await this.payments.summaryOf(ctx, invoice.id);
     if (summary.processing > 0) return 'processing';
     return summary.lastAttempt === 'failed' ? 'failed' : 'none';
   }
@@ -104,7 +108,7 @@ export class InvoiceSettlementService {
         throw new ConflictError(`Invoice ${invoice.id} cannot be voided: ${why}`, 'status');
       }
       // A payment at the processor right now may still capture: its outcome must be recorded first.
-      if ((await this.payments.summaryOf(txCtx, 'invoice', invoice.id)).processing > 0) {
+      if ((await this.payments.summaryOf(txCtx, invoice.id)).processing > 0) {
         throw new ConflictError(`Invoice ${invoice.id} cannot be voided while a payment of it is processing`, 'status');
       }
       await this.repo.updateInvoice(txCtx, invoice.id, { status: 'void', voidedAt: new Date() });

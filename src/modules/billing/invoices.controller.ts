@@ -7,6 +7,7 @@ import { CreateInvoiceRequestDto, ListInvoicesQueryDto, PayInvoiceRequestDto, Re
 import { dateFilter } from '../../platform/http/date-filter';
 import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import type { InvoiceFilters } from './invoices.repository';
+import { InvoiceSettlementService } from './invoice-settlement.service';
 import { InvoicesService } from './invoices.service';
 
 const READERS = ['owner', 'admin', 'staff', 'customer'] as const;
@@ -24,7 +25,10 @@ function filtersOf(query: ListInvoicesQueryDto): InvoiceFilters {
 
 @Controller('invoices')
 export class InvoicesController {
-  constructor(private readonly invoices: InvoicesService) {}
+  constructor(
+    private readonly invoices: InvoicesService,
+    private readonly settlement: InvoiceSettlementService,
+  ) {}
 
   @Auth('invoices', 'read', { roles: READERS })
   @Get()
@@ -56,7 +60,7 @@ export class InvoicesController {
   @Post(':id/pay')
   @HttpCode(200)
   pay(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: PayInvoiceRequestDto) {
-    return this.invoices.pay(ctx, id, body?.card);
+    return this.settlement.pay(ctx, id, body?.card);
   }
 
   @Auth('invoices', 'write')
@@ -64,21 +68,21 @@ export class InvoicesController {
   @Post(':id/refund')
   @HttpCode(200)
   refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundInvoiceRequestDto) {
-    return this.invoices.refund(ctx, id, body?.amount, body?.reason);
+    return this.settlement.refund(ctx, id, body?.amount, body?.reason);
   }
 
   @Auth('invoices', 'write')
   @Post(':id/void')
   @HttpCode(200)
   void(@Ctx() ctx: RequestContext, @Param('id') id: string) {
-    return this.invoices.void(ctx, id);
+    return this.settlement.void(ctx, id);
   }
 
   @Auth('invoices', 'write')
   @Post(':id/mark-uncollectible')
   @HttpCode(200)
   markUncollectible(@Ctx() ctx: RequestContext, @Param('id') id: string) {
-    return this.invoices.markUncollectible(ctx, id);
+    return this.settlement.markUncollectible(ctx, id);
   }
 
   @Auth('invoices', 'write')

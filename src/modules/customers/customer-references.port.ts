@@ -3,8 +3,8 @@ import type { RequestContext } from '../../platform/context/request-context';
 /**
  * The customers module's port for "who still depends on this customer". Customers may not import
  * orders, billing or subscriptions (they import customers), so each of those modules binds an
- * implementation that counts its own blocking rows through its own repository; the app's
- * composition hands the list to the customers module under `CUSTOMER_REFERENCES`.
+ * implementation that counts its own blocking rows through its own repository, in its providers:
+ * `{ provide: CUSTOMER_REFERENCES, useExisting: InvoiceCustomerReferences }`. Customers asks every binding.
  */
 export interface CustomerBlocker {
   /** What blocks, as the API names it in `error.details[].field`: `services`, `invoices`, `orders`. */
@@ -23,7 +23,7 @@ export interface CustomerReferences {
   blockersOf(ctx: RequestContext, customerId: string): Promise<CustomerBlocker[]>;
 }
 
-/** Injection token: `CustomerReferences[]`, one per module that references customers. */
+/** Bound once per module that references customers. */
 export const CUSTOMER_REFERENCES = Symbol('CUSTOMER_REFERENCES');
 
 /** One blocker when `count > 0`, else none: the common shape of an implementation's answer. */

@@ -1,6 +1,7 @@
 import type { Schemas } from '../../platform/openapi/schemas';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
 import type { CustomerEntity } from './entities/customer.entity';
+import type { CustomerRecord } from './customers.types';
 
 export function toCustomerAddress(a: CustomerAddressEntity): Schemas['CustomerAddress'] {
   return {
@@ -47,4 +48,9 @@ export function toCustomerDetail(
   orderSummary: Schemas['OrderSummary'],
 ): Schemas['CustomerDetail'] {
   return { ...toCustomer(c, addresses), order_summary: orderSummary };
+}
+
+/** What other modules get (customers.types.ts): a copy of the fields they read, never the entity. */
+export function toCustomerRecord(c: CustomerEntity): CustomerRecord {
+  return { id: c.id, email: c.email, firstName: c.firstName, lastName: c.lastName, accountRefId: c.accountRefId, status: c.status };
 }

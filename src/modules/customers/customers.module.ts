@@ -1,32 +1,21 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { NotFoundError } from '../../platform/errors/domain-errors';
-import { CustomerRecords } from '../identity/customer-records';
+import { Module } from '@nestjs/common';
+import { PortsModule } from '../../platform/ports/ports.module';
+import { CUSTOMER_DIRECTORY } from '../identity/customer-directory.port';
 import { IdentityModule } from '../identity/identity.module';
 import { EventsModule } from '../events/events.module';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
 
-/** Customers (the hosting API's clients) and their addresses. Other modules use CustomersService only. */
+/**
+ * Customers (the hosting API's clients) and their addresses. Other modules use CustomersService,
+ * which hands out plain CustomerRecords; binds identity's CUSTOMER_DIRECTORY port. Its own ports
+ * (CUSTOMER_REFERENCES, ORDER_SUMMARIES) are bound by the modules that reference customers.
+ */
 @Module({
-  imports: [EventsModule, IdentityModule],
+  imports: [EventsModule, IdentityModule, PortsModule],
   controllers: [CustomersController],
-  providers: [CustomersRepository, CustomersService],
+  providers: [CustomersRepository, CustomersService, { provide: CUSTOMER_DIRECTORY, useExisting: CustomersService }],
   exports: [CustomersService],
 })
-export class CustomersModule implements OnModuleInit {
-  constructor(
-    private readonly records: CustomerRecords,
-    private readonly customers: CustomersService,
-  ) {}
-
-  /** Identity links customer logins to customer records; it asks here whether a record exists. */
-  onModuleInit(): void {
-    this.records.register((ctx, id) =>
-      this.customers.getOrThrow(ctx, id).then(
-        () => true,
-        (err) => (err instanceof NotFoundError ? false : Promise.reject(err)),
-      ),
-    );
-  }
-}
+export class CustomersModule {}

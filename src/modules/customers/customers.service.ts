@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError } from '../../platform/errors/domain-errors';
@@ -6,11 +6,15 @@ import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import { PortBindings } from '../../platform/ports/port-bindings';
 import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { EventsService } from '../events/events.service';
 import { CUSTOMER_REFERENCES, describeBlocker, type CustomerBlocker, type CustomerReferences } from './customer-references.port';
 import { CustomersRepository, type CustomerFilters, type CustomerSort } from './customers.repository';
-import { toCustomer, toCustomerAddress, toCustomerDetail } from './customers.mappers';
+import { toCustomer, toCustomerAddress, toCustomerDetail, toCustomerRecord } from './customers.mappers';
+import type { CustomerRecord } from './customers.types';
+import type { CustomerDirectory } from '../identity/customer-directory.port';
+import { ORDER_SUMMARIES, type OrderSummaries } from './order-summary.port';
 import type { CustomerAddressEntity } from './entities/customer-address.entity';
 import type { CustomerEntity } from './entities/customer.entity';
 import { isUniqueViolation } from '../../platform/errors/unique-violation';
@@ -19,26 +23,32 @@ function duplicateRef(): ConflictError {
   return new ConflictError('A customer with this account_ref_id already exists', 'account_ref_id');
 }
 
+/** The order `DELETE /customers/{id}` lists its blockers in (a field not listed here goes last). */
+const BLOCKER_ORDER = ['services', 'invoices', 'orders'];
+
+function blockerRank(field: string): number {
+  const rank = BLOCKER_ORDER.indexOf(field);
+  return rank === -1 ? BLOCKER_ORDER.length : rank;
+}
+
 /** Trimmed, de-duplicated tags in the order given. */
 function normalizeTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0))];
 }
 
-/** Computes a customer's order summary; registered by the orders module. */
-export type OrderSummaryProvider = (ctx: RequestContext, customerId: string) => Promise<Schemas['OrderSummary']>;
-
 /**
- * Customers and their addresses. Exported to other modules: `getOrThrow` and
- * `findOrCreateByEmailAndRef` (billing); both join the caller's transaction when given one.
+ * Customers and their addresses. Exported to other modules, as plain `CustomerRecord`s:
+ * `getOrThrow`, `lockForNewReference` and `findOrCreateByEmailAndRef` (all join the caller's
+ * transaction when given one); bound to identity's CUSTOMER_DIRECTORY port (`exists`).
  */
 @Injectable()
-export class CustomersService {
+export class CustomersService implements CustomerDirectory {
   constructor(
     private readonly repo: CustomersRepository,
     private readonly tx: TransactionService,
     private readonly events: EventsService,
     private readonly contacts: TenantContactsService,
-    @Inject(CUSTOMER_REFERENCES) private readonly references: CustomerReferences[],
+    private readonly bindings: PortBindings,
   ) {}
 
   // --- reads
@@ -58,15 +68,21 @@ export class CustomersService {
   async get(ctx: RequestContext, id: string): Promise<Schemas['CustomerDetail']> {
     const scope = ctx.customerScope;
     if (scope !== null && scope !== id) throw new NotFoundError('customer', id);
-    const customer = await this.getOrThrow(ctx, id);
+    const customer = await this.findOrThrow(ctx, id);
     return toCustomerDetail(customer, await this.addressesFor(ctx, customer.id), await this.orderSummary(ctx, customer.id));
   }
 
   /** The customer of this tenant and mode, or 404 (malformed ids too). For other modules. */
-  async getOrThrow(ctx: RequestContext, id: string): Promise<CustomerEntity> {
-    const customer = await this.repo.findCustomer(ctx, parseIdOr404(id, 'cus', 'customer'));
-    if (!customer) throw new NotFoundError('customer', id);
-    return customer;
+  async getOrThrow(ctx: RequestContext, id: string): Promise<CustomerRecord> {
+    return toCustomerRecord(await this.findOrThrow(ctx, id));
+  }
+
+  /** Identity's CUSTOMER_DIRECTORY: whether the customer exists in ctx's tenant and mode. */
+  async exists(ctx: RequestContext, id: string): Promise<boolean> {
+    return this.findOrThrow(ctx, id).then(
+      () => true,
+      (err) => (err instanceof NotFoundError ? false : Promise.reject(err)),
+    );
   }
 
   /**
@@ -76,30 +92,23 @@ export class CustomersService {
    * creation finds no customer (404): no service, invoice or order is ever left without its customer.
    * KEY SHARE, like a foreign-key check, does not block ordinary customer updates.
    */
-  async lockForNewReference(ctx: RequestContext, id: string): Promise<CustomerEntity> {
+  async lockForNewReference(ctx: RequestContext, id: string): Promise<CustomerRecord> {
     if (!ctx.manager?.queryRunner?.isTransactionActive) throw new Error('lockForNewReference must run inside the creating transaction');
     const customer = await this.repo.findCustomerForKeyShare(ctx, parseIdOr404(id, 'cus', 'customer'));
     if (!customer) throw new NotFoundError('customer', id);
-    return customer;
+    return toCustomerRecord(customer);
   }
 
   /**
    * Order count, total spent and last order date, computed from orders when read (never stored
-   * twice on the customer). The orders module provides them through `registerOrderSummaryProvider`
-   * (customers does not import orders); without it (e.g. a module set without orders) zeros.
+   * twice on the customer), through the ORDER_SUMMARIES port that the orders module binds; zeros
+   * when no loaded module binds it.
    */
   async orderSummary(ctx: RequestContext, customerId: string): Promise<Schemas['OrderSummary']> {
-    if (this.orderSummaryProvider) return this.orderSummaryProvider(ctx, customerId);
+    const orders = this.bindings.one<OrderSummaries>(ORDER_SUMMARIES);
+    if (orders) return orders.summaryOfCustomer(ctx, customerId);
     return { order_count: 0, total_spent: 0, currency: null, last_order_at: null };
   }
-
-  /** Called once by OrdersModule at start-up. */
-  registerOrderSummaryProvider(provider: OrderSummaryProvider): void {
-    if (this.orderSummaryProvider) throw new Error('order summary provider registered twice');
-    this.orderSummaryProvider = provider;
-  }
-
-  private orderSummaryProvider: OrderSummaryProvider | null = null;
 
   // --- writes
 
@@ -139,13 +148,13 @@ export class CustomersService {
    * Runs inside the caller's transaction when there is one; a concurrent insert of the same
    * reference is absorbed by ON CONFLICT DO NOTHING, so it never aborts that transaction.
    */
-  async findOrCreateByEmailAndRef(ctx: RequestContext, email: string, accountRefId: string | null): Promise<CustomerEntity> {
+  async findOrCreateByEmailAndRef(ctx: RequestContext, email: string, accountRefId: string | null): Promise<CustomerRecord> {
     const lower = email.toLowerCase();
     return this.tx.run(ctx, async (txCtx) => {
       const existing = accountRefId
         ? await this.repo.findCustomerByAccountRef(txCtx, accountRefId)
         : await this.repo.findFirstCustomerByEmail(txCtx, lower);
-      if (existing) return existing;
+      if (existing) return toCustomerRecord(existing);
       // Names are unknown here; they stay empty until the customer or staff fill them in.
       const fresh = this.repo.newCustomer(txCtx, {
         id: newId('cus'), email: lower, firstName: '', lastName: '', phone: null, company: null,
@@ -157,7 +166,7 @@ export class CustomersService {
         : accountRefId ? await this.repo.findCustomerByAccountRef(txCtx, accountRefId) : null;
       if (!customer) throw new Error('findOrCreateByEmailAndRef: customer vanished after insert');
       if (inserted) await this.events.record(txCtx, 'customer.created', toCustomer(customer, []));
-      return customer;
+      return toCustomerRecord(customer);
     });
   }
 
@@ -165,7 +174,7 @@ export class CustomersService {
   async update(ctx: RequestContext, id: string, body: Schemas['UpdateCustomerRequest']): Promise<Schemas['Customer']> {
     try {
       return await this.tx.run(ctx, async (txCtx) => {
-        const customer = await this.getOrThrow(txCtx, id);
+        const customer = await this.findOrThrow(txCtx, id);
         if (body.account_ref_id && body.account_ref_id !== customer.accountRefId) {
           const holder = await this.repo.findCustomerByAccountRef(txCtx, body.account_ref_id);
           if (holder && holder.id !== customer.id) throw duplicateRef();
@@ -212,7 +221,9 @@ export class CustomersService {
    */
   private async assertDeletable(ctx: RequestContext, customer: CustomerEntity): Promise<void> {
     const blockers: CustomerBlocker[] = [];
-    for (const source of this.references) blockers.push(...(await source.blockersOf(ctx, customer.id)));
+    for (const source of this.bindings.all<CustomerReferences>(CUSTOMER_REFERENCES)) blockers.push(...(await source.blockersOf(ctx, customer.id)));
+    // The bindings come in module order; the message lists them in the API's order.
+    blockers.sort((a, b) => blockerRank(a.field) - blockerRank(b.field));
     const logins = await this.contacts.customerLoginCount(ctx, customer.id);
     if (logins > 0) blockers.push({ field: 'users', count: logins, one: 'user login', many: 'user logins' });
     if (blockers.length === 0) return;
@@ -320,6 +331,12 @@ export class CustomersService {
     });
   }
 
+  private async findOrThrow(ctx: RequestContext, id: string): Promise<CustomerEntity> {
+    const customer = await this.repo.findCustomer(ctx, parseIdOr404(id, 'cus', 'customer'));
+    if (!customer) throw new NotFoundError('customer', id);
+    return customer;
+  }
+
   private async lockCustomer(ctx: RequestContext, id: string): Promise<CustomerEntity> {
     const customer = await this.repo.findCustomerForUpdate(ctx, parseIdOr404(id, 'cus', 'customer'));
     if (!customer) throw new NotFoundError('customer', id);
@@ -340,7 +357,7 @@ export class CustomersService {
   /** Address changes are customer changes: bump updated_at and emit `customer.updated`. */
   private async customerUpdated(ctx: RequestContext, customerId: string): Promise<void> {
     await this.repo.touchCustomer(ctx, customerId);
-    const customer = await this.getOrThrow(ctx, customerId);
+    const customer = await this.findOrThrow(ctx, customerId);
     await this.events.record(ctx, 'customer.updated', toCustomer(customer, await this.addressesFor(ctx, customerId)));
   }
 }

@@ -9,7 +9,7 @@ import { EventsRetention } from './events.retention';
 
 /**
  * The outbox, its relay and the events API. Other modules call EventsService.record inside their
- * transactions, and take committed events by binding the EVENT_SUBSCRIBER port (event-subscriber.ts);
+ * transactions, and take committed events by binding the EVENT_SUBSCRIBER port (event-subscriber.port.ts);
  * the relay loop runs in the worker process only.
  */
 @Module({

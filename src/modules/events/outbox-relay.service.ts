@@ -7,7 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext } from '../../platform/context/request-context';
 import { BackgroundLoop } from '../../platform/queue/background-loop.decorator';
 import { bindToActiveContext, contextFromTraceparent, SpanKind, withSpan } from '../../platform/tracing/tracing';
-import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber';
+import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber.port';
 import { OUTBOX_CHANNEL } from './events.repository';
 import { OutboxRepository, type ClaimedEvent } from './outbox.repository';
 import { redactSecrets } from './redact-secrets';

@@ -2,13 +2,13 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ClockModule } from '../../platform/clock/clock.module';
+import { PortsModule } from '../../platform/ports/ports.module';
 import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
-import { CustomerRecords } from './customer-records';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
 import { TenantContactsService } from './tenant-contacts.service';
@@ -24,6 +24,7 @@ import { RefreshTransport } from './refresh-transport';
   imports: [
     RateLimitModule,
     ClockModule,
+    PortsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
@@ -34,7 +35,7 @@ import { RefreshTransport } from './refresh-transport';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport],
-  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, CustomerRecords],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport],
+  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService],
 })
 export class IdentityModule {}

@@ -6,7 +6,8 @@ import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { CustomerRecords } from './customer-records';
+import { PortBindings } from '../../platform/ports/port-bindings';
+import { CUSTOMER_DIRECTORY, type CustomerDirectory } from './customer-directory.port';
 import { IdentityRepository } from './identity.repository';
 import { toUser } from './identity.mappers';
 import { hashPassword } from './password-hasher';
@@ -20,7 +21,7 @@ export class UsersService {
     private readonly repo: IdentityRepository,
     private readonly tx: TransactionService,
     private readonly tokens: TokensService,
-    private readonly customers: CustomerRecords,
+    private readonly bindings: PortBindings,
   ) {}
 
   async list(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, role?: Role): Promise<Page<Schemas['User']>> {
@@ -129,7 +130,8 @@ export class UsersService {
   }
 
   private async assertCustomerExists(ctx: RequestContext, customerId: string | null): Promise<void> {
-    if (customerId && !(await this.customers.exists(ctx, customerId))) {
+    const customers = this.bindings.one<CustomerDirectory>(CUSTOMER_DIRECTORY);
+    if (customerId && customers && !(await customers.exists(ctx, customerId))) {
       throw new ValidationError(`No such customer: '${customerId}'`, [{ field: 'customer_id', message: 'must be an existing customer of this tenant and mode' }]);
     }
   }

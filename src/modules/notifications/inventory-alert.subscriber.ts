@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
-import type { EventSubscriber, RelayedEvent } from '../events/event-subscriber';
+import type { EventSubscriber, RelayedEvent } from '../events/event-subscriber.port';
 import { AlertsService, type InventoryAlertEventType } from './alerts.service';
 
 /**

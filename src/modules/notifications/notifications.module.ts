@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EVENT_SUBSCRIBER } from '../events/event-subscriber';
+import { EVENT_SUBSCRIBER } from '../events/event-subscriber.port';
 import { IdentityModule } from '../identity/identity.module';
 import { AlertsService } from './alerts.service';
 import { InventoryAlertSubscriber } from './inventory-alert.subscriber';

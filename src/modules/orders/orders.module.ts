@@ -1,10 +1,11 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { CUSTOMER_REFERENCES } from '../customers/customer-references.port';
 import { CustomersModule } from '../customers/customers.module';
-import { CustomersService } from '../customers/customers.service';
+import { ORDER_SUMMARIES } from '../customers/order-summary.port';
 import { EventsModule } from '../events/events.module';
 import { InventoryModule } from '../inventory/inventory.module';
-import { PaymentTargets } from '../payments/payment-targets';
+import { PAYMENT_TARGETS } from '../payments/payment-targets.port';
 import { PaymentsModule } from '../payments/payments.module';
 import { OrderCustomerReferences } from './order-customer-references';
 import { OrdersController } from './orders.controller';
@@ -12,28 +13,19 @@ import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
 /**
- * Orders: creation with stock reservation, the status machine, cancellation. Registers the
- * customers' order summary and the 'order' payment target; other modules use OrdersService only.
+ * Orders: creation with stock reservation, the status machine, cancellation. Binds the ports of
+ * other modules it provides for: payments' 'order' target, the customers' order summary and their
+ * deletion blockers. Talks to payments through its own ORDER_PAYMENTS port (payments.port.ts).
  */
 @Module({
   imports: [EventsModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, OrdersService, OrderCustomerReferences],
-  exports: [OrdersService, OrderCustomerReferences],
+  providers: [
+    OrdersRepository, OrdersService, OrderCustomerReferences,
+    { provide: PAYMENT_TARGETS.order, useExisting: OrdersService },
+    { provide: ORDER_SUMMARIES, useExisting: OrdersService },
+    { provide: CUSTOMER_REFERENCES, useExisting: OrderCustomerReferences },
+  ],
+  exports: [OrdersService],
 })
-export class OrdersModule implements OnModuleInit {
-  constructor(
-    private readonly orders: OrdersService,
-    private readonly customers: CustomersService,
-    private readonly paymentTargets: PaymentTargets,
-  ) {}
-
-  onModuleInit(): void {
-    this.customers.registerOrderSummaryProvider((ctx, customerId) => this.orders.summaryOfCustomer(ctx, customerId));
-    this.paymentTargets.register('order', {
-      lockPayable: (ctx, orderId, currency) => this.orders.lockPayable(ctx, orderId, currency),
-      lock: async (ctx, orderId) => void (await this.orders.lockForPayment(ctx, orderId)),
-      onPaymentChanged: (ctx, orderId, summary) => this.orders.onPaymentChanged(ctx, orderId, summary),
-    });
-  }
-}
+export class OrdersModule {}

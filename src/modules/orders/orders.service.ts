@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
@@ -12,9 +12,9 @@ import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
-import type { PayableTarget, PaymentSummary } from '../payments/payment-targets';
-import { PaymentsService } from '../payments/payments.service';
+import type { PayableTarget, PaymentSummary, PaymentTarget } from '../payments/payment-targets.port';
 import type { OrderEntity, OrderLineEntity } from './order.entity';
+import { ORDER_PAYMENTS, type OrderPayments } from './payments.port';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
 } from './order-status';
@@ -66,10 +66,11 @@ function invalidTransition(order: OrderEntity, next: OrderStatus, allowed: reado
 /**
  * Orders: creation (priced from the catalog, stock reserved in the same transaction), the status
  * machine of `order-status.ts`, cancellation, and the payment hook. Exported: `summaryOfCustomer`
- * (the customers module's order summary) and the payment target registered in OrdersModule.
+ * (bound to the customers module's ORDER_SUMMARIES port) and the 'order' payment target (bound
+ * to payments' PAYMENT_TARGETS.order in OrdersModule).
  */
 @Injectable()
-export class OrdersService {
+export class OrdersService implements PaymentTarget {
   constructor(
     private readonly repo: OrdersRepository,
     private readonly tx: TransactionService,
@@ -77,7 +78,7 @@ export class OrdersService {
     private readonly customers: CustomersService,
     private readonly products: ProductsService,
     private readonly inventory: InventoryService,
-    private readonly payments: PaymentsService,
+    @Inject(ORDER_PAYMENTS) private readonly payments: OrderPayments,
   ) {}
 
   // --- reads
@@ -220,7 +221,7 @@ export class OrdersService {
         throw invalidTransition(order, 'cancelled', allowedNext(order.status));
       }
       await this.repo.findOrderForUpdate(txCtx, order.id);
-      if ((await this.payments.summaryOf(txCtx, 'order', order.id)).processing > 0) {
+      if ((await this.payments.summaryOf(txCtx, order.id)).processing > 0) {
         throw new ConflictError(`Order ${order.id} cannot be cancelled while a payment of it is processing`, 'status');
       }
       const note = body.note ? `${body.reason}: ${body.note}` : body.reason;
@@ -289,7 +290,7 @@ export class OrdersService {
 
   /** Refunds everything still captured on the order, outside any transaction (payments calls `onPaymentChanged` back). */
   private async refundAll(ctx: RequestContext, orderId: string, reason?: string): Promise<number> {
-    return this.payments.refundTarget(ctx, 'order', orderId, reason);
+    return this.payments.refundAll(ctx, orderId, reason);
   }
 
   // --- the payment target ('order')
@@ -310,7 +311,11 @@ export class OrdersService {
   }
 
   /** Inside a transaction: locks the order row until commit (the payments' lock order: order, then its payments). */
-  async lockForPayment(ctx: RequestContext, orderId: string): Promise<OrderEntity> {
+  async lock(ctx: RequestContext, orderId: string): Promise<void> {
+    await this.lockForPayment(ctx, orderId);
+  }
+
+  private async lockForPayment(ctx: RequestContext, orderId: string): Promise<OrderEntity> {
     const order = await this.repo.findOrderForUpdate(ctx, parseIdOr404(orderId, 'ord', 'order'));
     const scope = ctx.customerScope;
     if (!order || (scope !== null && order.customerId !== scope)) throw new NotFoundError('order', orderId);

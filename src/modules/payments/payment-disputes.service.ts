@@ -54,7 +54,7 @@ export class PaymentDisputesService {
       if (dispute.status === 'won' || dispute.status === 'lost') {
         throw new ConflictError(`dispute ${dispute.id} is already closed (${dispute.status})`, 'status');
       }
-      // The payments' lock order: target, then intent (PaymentTargets).
+      // The payments' lock order: target, then intent (payment-targets.port.ts).
       await this.ledger.lockTargetOf(txCtx, await this.ledger.reload(txCtx, dispute.intentId));
       const intent = await this.ledger.lockOr404(txCtx, dispute.intentId);
       dispute.status = outcome;

@@ -12,13 +12,15 @@ import type { CaptureMethod, PaymentIntentEntity } from './entities/payment-inte
 import type { PaymentMethodEntity } from './entities/payment-method.entity';
 import { PaymentLedgerService } from './payment-ledger.service';
 import { assertOutsideTransaction, PaymentProcessingService } from './payment-processing.service';
-import { PaymentTargets, type PaymentTargetKind } from './payment-targets';
+import { PaymentTargets } from './payment-targets';
+import type { PaymentTargetKind } from './payment-targets.port';
+import { NoSavedPaymentMethodError } from './payments.errors';
 import { toPaymentIntent } from './payments.mappers';
 import { PaymentsRepository, type PaymentFilters, type PaymentSort } from './payments.repository';
-import type { CardInput, PaymentProvider } from './providers/payment-provider';
+import type { CardInput, PaymentProvider } from './providers/payment-provider.port';
 import { PaymentProviders } from './providers/payment-providers';
 import { TestPaymentProvider } from './providers/test-payment-provider';
-import { NO_SAVED_PAYMENT_METHOD, SavedPaymentMethodsService } from './saved-payment-methods.service';
+import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
 /** What creates a payment: the body of `POST /payments/intents`, or `chargeTarget`'s input. */
 export interface CreateIntentInput {
@@ -103,13 +105,14 @@ export class PaymentIntentsService {
   /**
    * For billing (renewals, `POST /invoices/{id}/pay` with an empty body): charges the customer's
    * default saved payment method through the provider by its reusable reference, on the same path
-   * as `chargeTarget`. 422 (field `payment_method`) when the customer has none, or in live mode
-   * without a provider; both are checked before anything is written. Outside any transaction.
+   * as `chargeTarget`. 422 (field `payment_method`) when the customer has none
+   * (NoSavedPaymentMethodError), or in live mode without a provider (PaymentProviderUnavailableError);
+   * both are checked before anything is written. Outside any transaction.
    */
   async chargeSavedMethod(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeSavedInput): Promise<Schemas['PaymentIntent']> {
     const provider = this.providers.for(ctx);
     const method = await this.savedMethods.findDefault(ctx, input.customerId);
-    if (!method || !provider.authorizeSaved) throw invalid('payment_method', NO_SAVED_PAYMENT_METHOD);
+    if (!method || !provider.authorizeSaved) throw new NoSavedPaymentMethodError();
     return this.createWith(ctx, { amount: input.amount, currency: input.currency, customer_id: input.customerId, payment_method: 'card', [TARGET_FIELD[kind]]: targetId }, method);
   }
 

@@ -9,7 +9,8 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import { toPaymentIntent, toTransaction } from './payments.mappers';
 import { PaymentsRepository, type TransactionFilters } from './payments.repository';
-import { PaymentTargets, type PaymentFailure, type PaymentSummary, type PaymentTargetKind } from './payment-targets';
+import { PaymentTargets } from './payment-targets';
+import type { PaymentFailure, PaymentSummary, PaymentTargetKind } from './payment-targets.port';
 
 export type LedgerEntryType = 'charge' | 'refund' | 'dispute' | 'dispute_reversal';
 
@@ -52,7 +53,7 @@ export class PaymentLedgerService {
     await target.onPaymentChanged(ctx, intent.targetId, await this.summaryOf(ctx, intent.targetKind, intent.targetId), failure);
   }
 
-  /** Inside a transaction, before the intent itself is locked: the lock order is target, then intent (see PaymentTargets). */
+  /** Inside a transaction, before the intent itself is locked: the lock order is target, then intent (payment-targets.port.ts). */
   async lockTargetOf(ctx: RequestContext, intent: Pick<PaymentIntentEntity, 'targetKind' | 'targetId'>): Promise<void> {
     if (!intent.targetKind || !intent.targetId) return;
     await this.targets.find(intent.targetKind)?.lock(ctx, intent.targetId);

@@ -6,7 +6,7 @@ import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import { PaymentDisputesService } from './payment-disputes.service';
 import { PaymentLedgerService } from './payment-ledger.service';
 import { PaymentsRepository } from './payments.repository';
-import { processorKeys, type AuthorizeResult, type CardInput, type PaymentProvider } from './providers/payment-provider';
+import { processorKeys, type AuthorizeResult, type CardInput, type PaymentProvider } from './providers/payment-provider.port';
 import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
 /** What the processor answered for one step of a payment, as the recording transaction applies it. */

@@ -8,9 +8,9 @@ import { EventsService } from '../events/events.service';
 import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import { PaymentLedgerService } from './payment-ledger.service';
 import { assertOutsideTransaction } from './payment-processing.service';
-import type { PaymentTargetKind } from './payment-targets';
+import type { PaymentTargetKind } from './payment-targets.port';
 import { PaymentsRepository } from './payments.repository';
-import { processorKeys, type PaymentProvider } from './providers/payment-provider';
+import { processorKeys, type PaymentProvider } from './providers/payment-provider.port';
 import { PaymentProviders } from './providers/payment-providers';
 
 /** A refund reserved and committed, waiting for its processor call. */

@@ -1,78 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../../platform/context/request-context';
+import { PortBindings } from '../../platform/ports/port-bindings';
+import { PAYMENT_TARGETS, type PaymentTarget, type PaymentTargetKind } from './payment-targets.port';
 
-/** What a payment can pay for. Orders and invoices register themselves; payments knows neither. */
-export type PaymentTargetKind = 'order' | 'invoice';
-
-/** Money state of one target across all its payments, in minor units of `currency`. */
-export interface PaymentSummary {
-  currency: string;
-  /** Sum of captured amounts. */
-  captured: number;
-  /** Sum of refunds (never more than captured). */
-  refunded: number;
-  /** Authorized but not captured yet (manual capture). */
-  authorized: number;
-  /** Sent to the processor, outcome not recorded yet (`processing`). */
-  processing: number;
-  /** Outcome of the most recent payment attempt on the target. */
-  lastAttempt: 'succeeded' | 'failed' | 'requires_action' | 'requires_capture' | 'processing' | null;
-}
-
-/** What a locked, payable target tells payments. */
-export interface PayableTarget {
-  customerId: string | null;
-  /** What all of the target's payments together may reach, in minor units of its currency. */
-  total: number;
-  /** How messages name it, e.g. `Invoice inv_…`. */
-  label: string;
-}
-
-/** The payment whose change triggered `onPaymentChanged`, when it just failed. */
-export interface PaymentFailure {
-  intentId: string;
-  code: string;
-  message: string;
-}
-
-export interface PaymentTarget {
-  /**
-   * Inside the payment's transaction: locks the target row (SELECT … FOR UPDATE) until commit, so
-   * payments of one target are counted against its total one at a time. Throws NotFoundError (404)
-   * when it does not exist for ctx's tenant and mode, or ConflictError (409) when it cannot take a
-   * payment now (void, cancelled, already paid, another currency).
-   */
-  lockPayable(ctx: RequestContext, targetId: string, currency: string): Promise<PayableTarget>;
-  /** Inside a transaction: locks the target row only (refunds, recording an outcome), 404 when missing. */
-  lock(ctx: RequestContext, targetId: string): Promise<void>;
-  /** Called inside the payment's transaction after every money movement on the target. */
-  onPaymentChanged(ctx: RequestContext, targetId: string, summary: PaymentSummary, failure?: PaymentFailure): Promise<void>;
-}
-
-/**
- * Lock order, everywhere money moves: the target row first, then its payment intents. Every
- * transaction that touches both follows it, so two of them never wait on each other in a cycle.
- *
- * Registry through which orders and invoices (which import the payments module) hook into it
- * without payments importing them: dependencies keep pointing one way.
- */
+/** The target bound for each kind (payment-targets.port.ts), as payments' services look it up. */
 @Injectable()
 export class PaymentTargets {
-  private readonly targets = new Map<PaymentTargetKind, PaymentTarget>();
+  constructor(private readonly bindings: PortBindings) {}
 
-  register(kind: PaymentTargetKind, target: PaymentTarget): void {
-    if (this.targets.has(kind)) throw new Error(`payment target ${kind} registered twice`);
-    this.targets.set(kind, target);
-  }
-
-  /** The target registered for `kind`, or null (payments then answers 422 naming the field). */
+  /** The target bound for `kind`, or null when no loaded module binds it (payments then answers 422 naming the field). */
   find(kind: PaymentTargetKind): PaymentTarget | null {
-    return this.targets.get(kind) ?? null;
+    return this.bindings.one<PaymentTarget>(PAYMENT_TARGETS[kind]);
   }
 
   get(kind: PaymentTargetKind): PaymentTarget {
-    const target = this.targets.get(kind);
-    if (!target) throw new Error(`no payment target registered for ${kind}`);
+    const target = this.find(kind);
+    if (!target) throw new Error(`no payment target bound for ${kind}`);
     return target;
   }
 }

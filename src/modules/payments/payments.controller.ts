@@ -10,7 +10,10 @@ import {
 import { dateFilter } from '../../platform/http/date-filter';
 import { pageQueryOf, sortOf } from '../../platform/pagination/page-query';
 import type { PaymentFilters } from './payments.repository';
-import { PaymentsService } from './payments.service';
+import { PaymentDisputesService } from './payment-disputes.service';
+import { PaymentIntentsService } from './payment-intents.service';
+import { PaymentLedgerService } from './payment-ledger.service';
+import { PaymentRefundsService } from './payment-refunds.service';
 
 function paymentFilters(query: ListPaymentsQueryDto): PaymentFilters {
   return {
@@ -26,50 +29,53 @@ function paymentFilters(query: ListPaymentsQueryDto): PaymentFilters {
 /** Registered before PaymentsController so `/payments/disputes` is never read as a payment id. */
 @Controller('payments/disputes')
 export class DisputesController {
-  constructor(private readonly payments: PaymentsService) {}
+  constructor(private readonly disputes: PaymentDisputesService) {}
 
   @Auth('payments', 'read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: ListDisputesQueryDto) {
-    return this.payments.listDisputes(ctx, pageQueryOf(query), query.order ?? 'desc', { status: query.status, paymentId: query.payment_id });
+    return this.disputes.listDisputes(ctx, pageQueryOf(query), query.order ?? 'desc', { status: query.status, paymentId: query.payment_id });
   }
 
   @Auth('payments', 'write')
   @Post(':id/respond')
   @HttpCode(200)
   respond(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RespondDisputeRequestDto) {
-    return this.payments.respondToDispute(ctx, id, body.evidence);
+    return this.disputes.respondToDispute(ctx, id, body.evidence);
   }
 
   @Auth('payments', 'write')
   @Post(':id/close')
   @HttpCode(200)
   close(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CloseDisputeRequestDto) {
-    return this.payments.closeDispute(ctx, id, body.outcome);
+    return this.disputes.closeDispute(ctx, id, body.outcome);
   }
 }
 
 @Controller('payments')
 export class PaymentsController {
-  constructor(private readonly payments: PaymentsService) {}
+  constructor(
+    private readonly intents: PaymentIntentsService,
+    private readonly refunds: PaymentRefundsService,
+  ) {}
 
   @Auth('payments', 'write')
   @IdempotencyOutsideTransaction() // calls the card processor
   @Post('intents')
   create(@Ctx() ctx: RequestContext, @Body() body: CreatePaymentIntentRequestDto) {
-    return this.payments.create(ctx, body);
+    return this.intents.create(ctx, body);
   }
 
   @Auth('payments', 'read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: ListPaymentsQueryDto) {
-    return this.payments.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), paymentFilters(query));
+    return this.intents.list(ctx, pageQueryOf(query), sortOf(query, { sort: 'created_at', order: 'desc' }), paymentFilters(query));
   }
 
   @Auth('payments', 'read')
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
-    return this.payments.get(ctx, id);
+    return this.intents.get(ctx, id);
   }
 
   @Auth('payments', 'write')
@@ -77,7 +83,7 @@ export class PaymentsController {
   @Post(':id/confirm')
   @HttpCode(200)
   confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ConfirmPaymentRequestDto) {
-    return this.payments.confirm(ctx, id, body?.card);
+    return this.intents.confirm(ctx, id, body?.card);
   }
 
   @Auth('payments', 'write')
@@ -85,7 +91,7 @@ export class PaymentsController {
   @Post(':id/capture')
   @HttpCode(200)
   capture(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: CapturePaymentRequestDto) {
-    return this.payments.capture(ctx, id, body?.amount);
+    return this.intents.capture(ctx, id, body?.amount);
   }
 
   @Auth('payments', 'write')
@@ -93,18 +99,18 @@ export class PaymentsController {
   @Post(':id/refund')
   @HttpCode(200)
   refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundPaymentRequestDto) {
-    return this.payments.refund(ctx, id, body?.amount, body?.reason);
+    return this.refunds.refund(ctx, id, body?.amount, body?.reason);
   }
 }
 
 @Controller('transactions')
 export class TransactionsController {
-  constructor(private readonly payments: PaymentsService) {}
+  constructor(private readonly ledger: PaymentLedgerService) {}
 
   @Auth('transactions', 'read')
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: ListTransactionsQueryDto) {
-    return this.payments.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', {
+    return this.ledger.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', {
       accountRefId: query.account_ref_id,
       status: query.status,
       type: query.type,
@@ -116,6 +122,6 @@ export class TransactionsController {
   @Auth('transactions', 'read')
   @Get(':account_ref_id')
   listForAccount(@Ctx() ctx: RequestContext, @Param('account_ref_id') accountRefId: string, @Query() query: ListAccountTransactionsQueryDto) {
-    return this.payments.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', { accountRefId, status: query.status });
+    return this.ledger.listTransactions(ctx, pageQueryOf(query), query.order ?? 'desc', { accountRefId, status: query.status });
   }
 }

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
+import { PortsModule } from '../../platform/ports/ports.module';
+import { INVOICE_PAYMENTS, type InvoicePayments } from '../billing/payments.port';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
+import { ORDER_PAYMENTS, type OrderPayments } from '../orders/payments.port';
 import { PaymentDisputesService } from './payment-disputes.service';
 import { PaymentIntentsService } from './payment-intents.service';
 import { PaymentLedgerService } from './payment-ledger.service';
@@ -10,26 +13,48 @@ import { PaymentRefundsService } from './payment-refunds.service';
 import { PaymentTargets } from './payment-targets';
 import { DisputesController, PaymentsController, TransactionsController } from './payments.controller';
 import { PaymentsRepository } from './payments.repository';
-import { PaymentsService } from './payments.service';
 import { PaymentProviders } from './providers/payment-providers';
 import { SandboxProcessorRepository } from './providers/sandbox-processor.repository';
 import { TestPaymentProvider } from './providers/test-payment-provider';
 import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
+/** Billing's INVOICE_PAYMENTS port, each method bound to the payments service that owns the rule. */
+function invoicePayments(intents: PaymentIntentsService, refunds: PaymentRefundsService, ledger: PaymentLedgerService, providers: PaymentProviders): InvoicePayments {
+  return {
+    chargeCard: async (ctx, invoiceId, { customerId, amount, currency, card }) =>
+      void (await intents.chargeTarget(ctx, 'invoice', invoiceId, { amount, currency, customer_id: customerId, payment_method: 'card', card })),
+    chargeSavedMethod: async (ctx, invoiceId, charge) => void (await intents.chargeSavedMethod(ctx, 'invoice', invoiceId, charge)),
+    refund: async (ctx, invoiceId, amount, reason) => void (await refunds.refundTarget(ctx, 'invoice', invoiceId, reason, amount, true)),
+    summaryOf: (ctx, invoiceId) => ledger.summaryOf(ctx, 'invoice', invoiceId),
+    canPayOnline: (ctx) => providers.isAvailable(ctx),
+  };
+}
+
+/** Orders' ORDER_PAYMENTS port, likewise. */
+function orderPayments(refunds: PaymentRefundsService, ledger: PaymentLedgerService): OrderPayments {
+  return {
+    summaryOf: (ctx, orderId) => ledger.summaryOf(ctx, 'order', orderId),
+    refundAll: (ctx, orderId, reason) => refunds.refundTarget(ctx, 'order', orderId, reason),
+  };
+}
+
 /**
- * Payment intents behind a provider interface (the sandbox in test mode, an adapter selected by
- * PAYMENT_PROVIDER in live mode), refunds, disputes and the transactions ledger. Orders and
- * invoices register in PaymentTargets and call PaymentsService.chargeTarget / refundTarget.
- * The processor is only called outside transactions; `payments:reconcile` settles what a crash left.
+ * Payment intents behind a provider interface (the sandbox in test mode, an adapter bound to
+ * LIVE_PAYMENT_PROVIDER and selected by PAYMENT_PROVIDER in live mode), refunds, disputes and the
+ * transactions ledger. Pays what orders and billing bind to its PAYMENT_TARGETS port, and binds
+ * the ports they declared for what they need of it (ORDER_PAYMENTS, INVOICE_PAYMENTS). The
+ * processor is only called outside transactions; `payments:reconcile` settles what a crash left.
  */
 @Module({
-  imports: [EventsModule, CustomersModule],
+  imports: [EventsModule, CustomersModule, PortsModule],
   controllers: [DisputesController, PaymentsController, TransactionsController],
   providers: [
     PaymentTargets, PaymentsRepository, SandboxProcessorRepository, TestPaymentProvider, PaymentProviders,
     PaymentLedgerService, SavedPaymentMethodsService, PaymentDisputesService, PaymentProcessingService, PaymentRefundsService, PaymentIntentsService,
-    PaymentReconciliationService, PaymentsService,
+    PaymentReconciliationService,
+    { provide: INVOICE_PAYMENTS, inject: [PaymentIntentsService, PaymentRefundsService, PaymentLedgerService, PaymentProviders], useFactory: invoicePayments },
+    { provide: ORDER_PAYMENTS, inject: [PaymentRefundsService, PaymentLedgerService], useFactory: orderPayments },
   ],
-  exports: [PaymentTargets, PaymentsService, PaymentProviders],
+  exports: [INVOICE_PAYMENTS, ORDER_PAYMENTS],
 })
 export class PaymentsModule {}

@@ -9,7 +9,7 @@ import { PaymentIntentEntity, type PaymentIntentStatus } from './entities/paymen
 import { PaymentMethodEntity } from './entities/payment-method.entity';
 import { RefundEntity, type RefundStatus } from './entities/refund.entity';
 import { TransactionEntity, type TransactionStatus, type TransactionType } from './entities/transaction.entity';
-import type { PaymentTargetKind } from './payment-targets';
+import type { PaymentTargetKind } from './payment-targets.port';
 
 export const PAYMENT_SORTS = ['created_at', 'amount'] as const;
 export type PaymentSort = (typeof PAYMENT_SORTS)[number];

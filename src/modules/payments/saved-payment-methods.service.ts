@@ -5,10 +5,7 @@ import { cardBrand } from './card';
 import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import type { PaymentMethodEntity } from './entities/payment-method.entity';
 import { PaymentsRepository } from './payments.repository';
-import type { CardInput, PaymentProvider } from './providers/payment-provider';
-
-/** The message (and field `payment_method`) of the 422 when a customer has no saved method to charge. */
-export const NO_SAVED_PAYMENT_METHOD = 'the customer has no saved payment method';
+import type { CardInput, PaymentProvider } from './providers/payment-provider.port';
 
 /**
  * Customers' saved cards: what renewals and empty-body invoice payments charge. Only the

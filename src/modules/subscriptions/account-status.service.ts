@@ -8,7 +8,7 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { isDeliverableEmail } from '../../platform/validation/email';
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
-import { INVOICES, type InvoicesPort } from './billing-port';
+import { INVOICES, type InvoicesPort } from './invoices.port';
 import type { ServiceEntity } from './entities/service.entity';
 import { LIVE_STATUSES } from './service-status';
 import { ServicesRepository } from './services.repository';

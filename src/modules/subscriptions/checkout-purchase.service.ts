@@ -6,7 +6,7 @@ import { ConflictError, ValidationError } from '../../platform/errors/domain-err
 import type { Schemas } from '../../platform/openapi/schemas';
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
-import { INVOICES, type CheckoutInvoice, type InvoicesPort } from './billing-port';
+import { INVOICES, type CheckoutInvoice, type InvoicesPort } from './invoices.port';
 import type { CheckoutLinkEntity } from './entities/service.entity';
 import { ServicesRepository } from './services.repository';
 import { ServicesService } from './services.service';

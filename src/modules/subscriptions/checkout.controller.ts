@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { describeWait, sendHostedAnswer } from '../../platform/hosted-page/hosted-page';
 import { HostedPage } from '../../platform/hosted-page/hosted-page.decorator';
 import { HostedPageExceptionFilter } from '../../platform/hosted-page/hosted-page.filter';
-import { CHECKOUT_PAGE_HEADERS, renderCheckoutFailed, renderCheckoutTooManyRequests } from './checkout-page';
+import { CHECKOUT_PAGE_HEADERS, renderCheckoutFailed, renderCheckoutTooManyRequests } from './checkout.page';
 import { CheckoutService } from './checkout.service';
 
 /** A refusal or failure on the checkout page is a checkout-styled HTML page, never JSON. */

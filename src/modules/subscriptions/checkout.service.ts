@@ -7,7 +7,7 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { ProductsService } from '../catalog/products.service';
 import { hashToken, isEmailAddress } from './account-status.service';
 import { CHECKOUT_MESSAGES, CheckoutPurchaseService } from './checkout-purchase.service';
-import { renderCheckoutPage, renderLinkNotFound, renderSubscribed, type CheckoutView } from './checkout-page';
+import { renderCheckoutPage, renderLinkNotFound, renderSubscribed, type CheckoutView } from './checkout.page';
 import type { CheckoutLinkEntity } from './entities/service.entity';
 import { ServicesRepository } from './services.repository';
 

@@ -11,7 +11,9 @@ import type { PageQuery, SortOrder } from '../../platform/pagination/page-query'
 import { ProductsService } from '../catalog/products.service';
 import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
-import { INVOICES, type InvoiceRef, type InvoicesPort } from './billing-port';
+import type { InvoicePaidListener } from '../billing/invoice-paid.port';
+import { settleAgainstCredit } from './credit-balance';
+import { INVOICE_CHARGES, INVOICES, type InvoiceRef, type InvoiceChargesPort, type InvoicesPort } from './invoices.port';
 import type { ProrationRecord, ServiceEntity } from './entities/service.entity';
 import { DAY_MS, periodEnd, priceForCycle, prorate } from './proration';
 import { ACTIONS, allowedActions, canApply, type BillingCycle, type ManualAction } from './service-status';
@@ -30,7 +32,7 @@ export interface ResolvedTier {
  * invoice-paid listener use. Every state change runs in one transaction with its event.
  */
 @Injectable()
-export class ServicesService {
+export class ServicesService implements InvoicePaidListener {
   constructor(
     private readonly repo: ServicesRepository,
     private readonly tx: TransactionService,
@@ -39,6 +41,7 @@ export class ServicesService {
     private readonly products: ProductsService,
     private readonly clock: Clock,
     @Inject(INVOICES) private readonly invoices: InvoicesPort,
+    @Inject(INVOICE_CHARGES) private readonly charges: InvoiceChargesPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -147,32 +150,23 @@ export class ServicesService {
       const newPrice = priceForCycle(tier.price, tier.billing_cycle, cycle);
       const cycleChanged = cycle !== current.billingCycle;
       const p = prorate({ periodStart: current.currentPeriodStart, periodEnd: current.currentPeriodEnd, now, oldPrice: current.price, newPrice, cycleChanged });
-      let credit = current.creditBalance;
-      let credited = 0;
+      const { used, due, credited, balance } = settleAgainstCredit(current.creditBalance, p.net);
       let invoice: InvoiceRef | null = null;
-      if (p.net > 0) {
-        const used = Math.min(credit, p.net);
-        credit -= used;
-        const due = p.net - used;
-        if (due > 0) {
-          invoice = await this.invoices.createInvoice(txCtx, {
-            customerId: current.customerId,
-            currency: current.currency,
-            lines: [{
-              description: `Proration ${current.tier} (${current.billingCycle}) → ${tier.label_name} (${cycle}): ` +
-                `charge ${p.charge} − credit ${p.credit} for ${p.unused_days}/${p.period_days} days` + (used > 0 ? ` − balance ${used}` : ''),
-              quantity: 1,
-              unit_amount: due,
-              product_id: current.productId,
-            }],
-            dueDate: now,
-            sendToCustomer: false,
-            serviceId: current.id,
-          });
-        }
-      } else if (p.net < 0) {
-        credited = -p.net;
-        credit += credited;
+      if (due > 0) {
+        invoice = await this.invoices.createInvoice(txCtx, {
+          customerId: current.customerId,
+          currency: current.currency,
+          lines: [{
+            description: `Proration ${current.tier} (${current.billingCycle}) → ${tier.label_name} (${cycle}): ` +
+              `charge ${p.charge} − credit ${p.credit} for ${p.unused_days}/${p.period_days} days` + (used > 0 ? ` − balance ${used}` : ''),
+            quantity: 1,
+            unit_amount: due,
+            product_id: current.productId,
+          }],
+          dueDate: now,
+          sendToCustomer: false,
+          serviceId: current.id,
+        });
       }
       const record: ProrationRecord = {
         ...p,
@@ -185,7 +179,7 @@ export class ServicesService {
         changed_at: now.toISOString(),
       };
       const changes: ServiceChanges = {
-        tier: tier.label_name, tierId: tier.id, price: newPrice, billingCycle: cycle, creditBalance: credit, lastProration: record,
+        tier: tier.label_name, tierId: tier.id, price: newPrice, billingCycle: cycle, creditBalance: balance, lastProration: record,
         latestInvoiceId: invoice?.id ?? current.latestInvoiceId,
       };
       if (cycleChanged) {
@@ -199,7 +193,7 @@ export class ServicesService {
     });
     if (invoiceId) {
       // Outside the change's transaction: a charge is a money movement with its own transaction.
-      await this.invoices.payWithDefaultMethod(ctx, invoiceId).catch(() => undefined);
+      await this.charges.payWithDefaultMethod(ctx, invoiceId).catch(() => undefined);
       return this.get(ctx, service.id);
     }
     return toService(service);
@@ -244,9 +238,8 @@ export class ServicesService {
   ): Promise<{ invoice: InvoiceRef; periodId: string } | null> {
     const periodId = await this.repo.claimPeriod(ctx, { serviceId: service.id, periodStart: start, periodEnd: end, kind, chargeState: kind === 'first' ? 'none' : 'pending' });
     if (!periodId) return null;
-    const creditUsed = Math.min(service.creditBalance, service.price);
-    const due = service.price - creditUsed;
-    if (creditUsed > 0) await this.repo.update(ctx, service.id, [service.status], { creditBalance: service.creditBalance - creditUsed });
+    const { used: creditUsed, due, balance } = settleAgainstCredit(service.creditBalance, service.price);
+    if (creditUsed > 0) await this.repo.update(ctx, service.id, [service.status], { creditBalance: balance });
     if (due === 0) {
       await this.repo.setPeriodInvoice(ctx, periodId, null, kind === 'first' ? 'none' : 'paid');
       return null;
@@ -292,7 +285,7 @@ export class ServicesService {
   }
 
   /**
-   * Billing's invoice-paid listener, inside the transaction that marks the invoice paid: the
+   * Billing's INVOICE_PAID_LISTENERS port (bound in SubscriptionsModule), inside the transaction that marks the invoice paid: the
    * service it bills becomes active — pending (first invoice), past_due, or suspended by dunning
    * (`service.unsuspended`). A service suspended by staff (never past due) stays suspended.
    */

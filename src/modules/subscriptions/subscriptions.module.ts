@@ -1,18 +1,18 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ClockModule } from '../../platform/clock/clock.module';
 import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
 import { BillingModule } from '../billing/billing.module';
-import { InvoicesService } from '../billing/invoices.service';
+import { INVOICE_PAID_LISTENERS } from '../billing/invoice-paid.port';
 import { CatalogModule } from '../catalog/catalog.module';
+import { CUSTOMER_REFERENCES } from '../customers/customer-references.port';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
 import { AccountStatusController } from './account-status.controller';
 import { AccountStatusService } from './account-status.service';
-import { INVOICES, type InvoicesPort } from './billing-port';
 import { CheckoutController } from './checkout.controller';
 import { CheckoutPurchaseService } from './checkout-purchase.service';
 import { CheckoutService } from './checkout.service';
-import { RenewalsService } from './renewals.processor';
+import { RenewalsService } from './renewals.service';
 import { ServiceCustomerReferences } from './service-customer-references';
 import { ServicesController } from './services.controller';
 import { ServicesRepository } from './services.repository';
@@ -23,28 +23,20 @@ import { CheckoutLinksRetention } from './checkout-links.retention';
  * Services (subscriptions): CRUD with prorated changes and the status machine, the renewal and
  * dunning job (`subscriptions:renew-due`), account status / fix / public-URL routes and the hosted
  * checkout `/r/{token}` (the page, and its POST that starts the service or issues the invoice).
- * Talks to billing only through InvoicesService (the `INVOICES` port) and registers the
- * invoice-paid listener that reactivates services.
+ * Talks to billing only through its own ports (invoices.port.ts, bound by BillingModule), and
+ * binds billing's INVOICE_PAID_LISTENERS (paid invoices reactivate services) and the customers'
+ * CUSTOMER_REFERENCES.
  */
 @Module({
   // RateLimitModule: the checkout page's per-token and per-IP guard (@HostedPage) counts with it.
   imports: [ClockModule, EventsModule, CustomersModule, CatalogModule, BillingModule, RateLimitModule],
   controllers: [ServicesController, AccountStatusController, CheckoutController],
   providers: [
-    { provide: INVOICES, useExisting: InvoicesService },
     ServicesRepository, ServicesService, RenewalsService, AccountStatusService, CheckoutPurchaseService, CheckoutService,
     ServiceCustomerReferences, CheckoutLinksRetention,
+    { provide: INVOICE_PAID_LISTENERS, useExisting: ServicesService },
+    { provide: CUSTOMER_REFERENCES, useExisting: ServiceCustomerReferences },
   ],
-  exports: [ServicesService, RenewalsService, ServiceCustomerReferences],
+  exports: [ServicesService, RenewalsService],
 })
-export class SubscriptionsModule implements OnModuleInit {
-  constructor(
-    private readonly services: ServicesService,
-    private readonly invoices: InvoicesService,
-  ) {}
-
-  onModuleInit(): void {
-    const port: InvoicesPort = this.invoices;
-    port.onInvoicePaid((ctx, invoice) => this.services.onInvoicePaid(ctx, invoice));
-  }
-}
+export class SubscriptionsModule {}

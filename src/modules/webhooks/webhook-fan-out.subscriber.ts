@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
-import type { AfterCommit, EventSubscriber, RelayedEvent } from '../events/event-subscriber';
+import type { AfterCommit, EventSubscriber, RelayedEvent } from '../events/event-subscriber.port';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';
 import { WebhooksRepository } from './webhooks.repository';
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EVENT_SUBSCRIBER } from '../events/event-subscriber';
+import { EVENT_SUBSCRIBER } from '../events/event-subscriber.port';
 import { EventsModule } from '../events/events.module';
 import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { WebhookDeliveryProcessor } from './webhook-delivery.processor';

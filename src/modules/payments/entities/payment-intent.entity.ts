@@ -1,7 +1,7 @@
 import { Column, Entity, Index } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
 import type { Mode } from '../../../platform/context/request-context';
-import type { PaymentTargetKind } from '../payment-targets';
+import type { PaymentTargetKind } from '../payment-targets.port';
 
 export type PaymentIntentStatus =
   | 'requires_payment_method' | 'requires_action' | 'processing' | 'requires_capture' | 'succeeded' | 'failed' | 'canceled';

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../../config/config';
 import type { RequestContext } from '../../../platform/context/request-context';
-import { ValidationError } from '../../../platform/errors/domain-errors';
-import type { PaymentProvider } from './payment-provider';
+import { PaymentProviderUnavailableError } from '../payments.errors';
+import { PortBindings } from '../../../platform/ports/port-bindings';
+import { LIVE_PAYMENT_PROVIDER, type PaymentProvider } from './payment-provider.port';
 import { TestPaymentProvider } from './test-payment-provider';
-
-export const LIVE_PROVIDER_NOT_CONFIGURED = 'payment provider not configured for live mode';
 
 /**
  * Picks the provider for a request: the sandbox in test mode; in live mode the adapter named by
@@ -13,31 +12,33 @@ export const LIVE_PROVIDER_NOT_CONFIGURED = 'payment provider not configured for
  */
 @Injectable()
 export class PaymentProviders {
-  private readonly live = new Map<string, PaymentProvider>();
-
   constructor(
     private readonly sandbox: TestPaymentProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly bindings: PortBindings,
   ) {}
-
-  /** For a live adapter's module: makes it selectable by its name. */
-  registerLive(provider: PaymentProvider): void {
-    this.live.set(provider.name, provider);
-  }
 
   isSandbox(ctx: RequestContext): boolean {
     return ctx.mode === 'test';
   }
 
+  /** Whether money can move online in ctx's mode: always in test mode, in live mode only with a configured processor. */
+  isAvailable(ctx: RequestContext): boolean {
+    return ctx.mode === 'test' || this.live() !== undefined;
+  }
+
+  /** The provider for ctx's mode; PaymentProviderUnavailableError (422) in live mode without one. */
   for(ctx: RequestContext): PaymentProvider {
     if (ctx.mode === 'test') return this.sandbox;
-    const name = this.config.PAYMENT_PROVIDER;
-    const provider = name === 'none' ? undefined : this.live.get(name);
-    if (!provider) {
-      throw new ValidationError(`${LIVE_PROVIDER_NOT_CONFIGURED}: live payments need a processor adapter (PAYMENT_PROVIDER); use a test-mode key for the sandbox`, [
-        { field: 'payment_method', message: LIVE_PROVIDER_NOT_CONFIGURED },
-      ]);
-    }
+    const provider = this.live();
+    if (!provider) throw new PaymentProviderUnavailableError();
     return provider;
+  }
+
+  /** The live adapter named by `PAYMENT_PROVIDER` among those bound to LIVE_PAYMENT_PROVIDER. */
+  private live(): PaymentProvider | undefined {
+    const name = this.config.PAYMENT_PROVIDER;
+    if (name === 'none') return undefined;
+    return this.bindings.all<PaymentProvider>(LIVE_PAYMENT_PROVIDER).find((provider) => provider.name === name);
   }
 }

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { RequestContext } from '../../../platform/context/request-context';
 import { scopedManager, scopeOf } from '../../../database/tenant-scope';
-import type { ProcessorRecord } from './payment-provider';
+import type { ProcessorRecord } from './payment-provider.port';
 
 /**
  * The sandbox processor's memory (`sandbox_processor_calls`). Deliberately NOT on the caller's

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../../platform/context/request-context';
 import {
   processorKeys, type AuthorizeRequest, type AuthorizeResult, type AuthorizeSavedRequest, type CaptureResult, type CardInput, type ConfirmResult,
   type PaymentProvider, type ProcessorRecord,
-} from './payment-provider';
+} from './payment-provider.port';
 import { SandboxProcessorRepository } from './sandbox-processor.repository';
 
 /**

@@ -2,7 +2,7 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { parseCardForm } from './hosted-pay.service';
 import { escapeHtml } from '../../platform/html/html';
 import { formatMoney } from '../../platform/money/format-money';
-import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './hosted-page.html';
+import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './invoice.page';
 import { amountDue, formatInvoiceNumber, isVoidable } from './invoice-status';
 
 function invoice(overrides: Partial<Schemas['Invoice']> = {}): Schemas['Invoice'] {

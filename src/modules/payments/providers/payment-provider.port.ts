@@ -78,3 +78,10 @@ export interface PaymentProvider {
   /** Optional: authorizes a charge of a saved method by its reusable reference. */
   authorizeSaved?(ctx: RequestContext, request: AuthorizeSavedRequest): Promise<AuthorizeResult>;
 }
+
+/**
+ * The token a live adapter binds, in its module's providers:
+ * `{ provide: LIVE_PAYMENT_PROVIDER, useExisting: StripePaymentProvider }`. `PAYMENT_PROVIDER`
+ * picks one of the bound adapters by its `name`.
+ */
+export const LIVE_PAYMENT_PROVIDER = Symbol('LIVE_PAYMENT_PROVIDER');

@@ -4,7 +4,7 @@ import { TransactionService } from '../../database/transaction.service';
 import { Clock } from '../../platform/clock/clock';
 import { RequestContext } from '../../platform/context/request-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
-import { INVOICES, type InvoicesPort } from './billing-port';
+import { INVOICE_CHARGES, INVOICES, type InvoiceChargesPort, type InvoicesPort } from './invoices.port';
 import { DAY_MS, periodEnd } from './proration';
 import { ServicesRepository, type ServiceKey } from './services.repository';
 import { ServicesService } from './services.service';
@@ -51,6 +51,7 @@ export class RenewalsService {
     private readonly tx: TransactionService,
     private readonly clock: Clock,
     @Inject(INVOICES) private readonly invoices: InvoicesPort,
+    @Inject(INVOICE_CHARGES) private readonly charges: InvoiceChargesPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,7 +87,7 @@ export class RenewalsService {
         if (!claimed) return;
         const paid = await this.charge(ctx, row.invoice_id);
         // The processor's answer was lost: the claim stays `charging` until the payment is reconciled.
-        if (!paid && (await this.invoices.paymentStateOf(ctx, row.invoice_id)) === 'processing') return;
+        if (!paid && (await this.charges.paymentStateOf(ctx, row.invoice_id)) === 'processing') return;
         const stillOpen = paid ? null : await this.invoices.findOpenInvoiceForService(ctx, row.service_id);
         await this.tx.run(ctx, async (txCtx) => {
           const finished = await this.repo.finishCharge(txCtx, row.period_id, paid || !stillOpen ? 'paid' : 'failed');
@@ -140,7 +141,7 @@ export class RenewalsService {
 
   /** A claim left `charging`: settled from the invoice's payments (see the class comment); false when left as it is. */
   private async settleStuckCharge(ctx: RequestContext, row: { period_id: string; service_id: string; invoice_id: string }, now: Date): Promise<boolean> {
-    const state = await this.invoices.paymentStateOf(ctx, row.invoice_id);
+    const state = await this.charges.paymentStateOf(ctx, row.invoice_id);
     if (state === 'processing') return false;
     return this.tx.run(ctx, async (txCtx) => {
       if (state === 'none') return this.repo.releaseCharge(txCtx, row.period_id);
@@ -155,7 +156,7 @@ export class RenewalsService {
   /** Charges the default payment method; a decline, a missing card or an error is "not paid". */
   private async charge(ctx: RequestContext, invoiceId: string): Promise<boolean> {
     try {
-      return (await this.invoices.payWithDefaultMethod(ctx, invoiceId)).paid;
+      return (await this.charges.payWithDefaultMethod(ctx, invoiceId)).paid;
     } catch (err) {
       this.logger.warn({ invoice_id: invoiceId, err: (err as Error).message }, 'renewal charge failed');
       return false;

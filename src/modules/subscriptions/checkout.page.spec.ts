@@ -1,6 +1,6 @@
 import { escapeHtml } from '../../platform/html/html';
 import { formatMoney } from '../../platform/money/format-money';
-import { renderCheckoutPage, renderLinkNotFound, renderSubscribed } from './checkout-page';
+import { renderCheckoutPage, renderLinkNotFound, renderSubscribed } from './checkout.page';
 
 describe('checkout page', () => {
   it('escapes every tenant text', () => {
