@@ -322,10 +322,8 @@ export class InventoryService {
     return { product_name: product?.name ?? null, sku: product?.sku ?? null, location_name: location?.name ?? null };
   }
 
-  private async findLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
-    const location = await this.repo.findLocation(ctx, parseIdOr404(id, 'loc', 'location'));
-    if (!location) throw new NotFoundError('location', id);
-    return location;
+  private findLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
+    return this.repo.getLocation(ctx, parseIdOr404(id, 'loc', 'location'));
   }
 
   /** The named location, or the tenant's only one when none is named. */
