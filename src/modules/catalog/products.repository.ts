@@ -4,9 +4,9 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate, type SortSpec } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { ProductEntity, type ProductStatus, type ProductType } from './product.entity';
-import { TierEntity } from './tier.entity';
-import { VariantEntity } from './variant.entity';
+import { ProductEntity, type ProductStatus, type ProductType } from './entities/product.entity';
+import { TierEntity } from './entities/tier.entity';
+import { VariantEntity } from './entities/variant.entity';
 
 export const PRODUCT_SORTS = ['name', 'price', 'stock', 'created_at', 'updated_at'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];

@@ -9,10 +9,10 @@ import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { EventsService } from '../events/events.service';
 import { toProduct, toTier, toVariant } from './catalog.mappers';
-import type { ProductEntity, ProductStatus } from './product.entity';
+import type { ProductEntity, ProductStatus } from './entities/product.entity';
 import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
-import type { TierEntity } from './tier.entity';
-import type { VariantEntity } from './variant.entity';
+import type { TierEntity } from './entities/tier.entity';
+import type { VariantEntity } from './entities/variant.entity';
 import { violatedConstraint } from '../../platform/errors/unique-violation';
 
 /** What another module (inventory, orders) needs to sell a product or one of its variants. */

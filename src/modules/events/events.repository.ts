@@ -3,7 +3,7 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { EventEntity } from './event.entity';
+import { EventEntity } from './entities/event.entity';
 
 /** Channel the outbox relay LISTENs on; PostgreSQL delivers the NOTIFY only when the event commits. */
 export const OUTBOX_CHANNEL = 'cbapi_outbox';

@@ -6,7 +6,7 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import { currentTraceparent } from '../../platform/tracing/tracing';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import type { EventEntity } from './event.entity';
+import type { EventEntity } from './entities/event.entity';
 import { EventsRepository, type EventFilters } from './events.repository';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { Mode, RequestContext } from '../../platform/context/request-context';
-import { OutboundEmailEntity, type OutboundEmailStatus } from './outbound-email.entity';
+import { OutboundEmailEntity, type OutboundEmailStatus } from './entities/outbound-email.entity';
 
 export interface NewOutboundEmail {
   id: string;

@@ -5,7 +5,7 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './order.entity';
+import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './entities/order.entity';
 import type { FulfillmentStatus, OrderStatus, PaymentStatus } from './order-status';
 
 export const ORDER_SORTS = ['created_at', 'updated_at', 'total'] as const;

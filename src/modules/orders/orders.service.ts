@@ -14,7 +14,7 @@ import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
 import type { PayableTarget, PaymentSummary } from '../payments/payment-targets';
 import { PaymentsService } from '../payments/payments.service';
-import type { OrderEntity, OrderLineEntity } from './order.entity';
+import type { OrderEntity, OrderLineEntity } from './entities/order.entity';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
 } from './order-status';

@@ -1,5 +1,5 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import type { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+import type { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 export function toWebhook(w: WebhookEndpointEntity): Schemas['WebhookEndpoint'] {
   return {

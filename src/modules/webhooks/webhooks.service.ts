@@ -14,7 +14,7 @@ import { webhookUrlSyntaxProblem } from './webhook-url';
 import type { CheckedWebhookUrl } from './webhook-url.preflight';
 import { toDelivery, toWebhook } from './webhooks.mappers';
 import { WebhooksRepository } from './webhooks.repository';
-import type { WebhookEndpointEntity } from './webhook.entities';
+import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 @Injectable()
 export class WebhooksService {

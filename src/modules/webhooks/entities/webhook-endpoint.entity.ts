@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, TenantColumn, UpdatedAt } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
+import { CreatedAt, IdColumn, ModeColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
 
 @Entity('webhook_endpoints')
 @Index('idx_webhook_endpoints_tenant', ['tenantId', 'mode', 'createdAt', 'id'])
