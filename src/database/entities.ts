@@ -9,7 +9,9 @@ import { InvoiceCounterEntity, InvoiceEntity, InvoiceLineEntity, InvoicePageToke
 import { CustomerAddressEntity } from '../modules/customers/entities/customer-address.entity';
 import { CustomerEntity } from '../modules/customers/entities/customer.entity';
 import { EventEntity } from '../modules/events/entities/event.entity';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../modules/webhooks/entities/webhook-endpoint.entity';
+import { WebhookAttemptEntity } from '../modules/webhooks/entities/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../modules/webhooks/entities/webhook-endpoint.entity';
 import { ApiKeyEntity } from '../modules/identity/entities/api-key.entity';
 import { RefreshTokenEntity } from '../modules/identity/entities/refresh-token.entity';
 import { TenantEntity } from '../modules/identity/entities/tenant.entity';

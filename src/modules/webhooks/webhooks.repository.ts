@@ -6,7 +6,9 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { newId } from '../../platform/ids/ids';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
+import { WebhookAttemptEntity } from './entities/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 export interface ClaimedAttempt {
   id: string;
