@@ -2,14 +2,16 @@
  * Every TypeORM entity, for the data source and the migrations check. A module registers its own
  * entities here and nowhere else; other modules still reach them only through that module's service.
  */
-import { ProductEntity } from '../modules/catalog/product.entity';
-import { TierEntity } from '../modules/catalog/tier.entity';
-import { VariantEntity } from '../modules/catalog/variant.entity';
+import { ProductEntity } from '../modules/catalog/entities/product.entity';
+import { TierEntity } from '../modules/catalog/entities/tier.entity';
+import { VariantEntity } from '../modules/catalog/entities/variant.entity';
 import { InvoiceCounterEntity, InvoiceEntity, InvoiceLineEntity, InvoicePageTokenEntity } from '../modules/billing/entities/invoice.entity';
 import { CustomerAddressEntity } from '../modules/customers/entities/customer-address.entity';
 import { CustomerEntity } from '../modules/customers/entities/customer.entity';
-import { EventEntity } from '../modules/events/event.entity';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from '../modules/webhooks/webhook.entities';
+import { EventEntity } from '../modules/events/entities/event.entity';
+import { WebhookAttemptEntity } from '../modules/webhooks/entities/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from '../modules/webhooks/entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from '../modules/webhooks/entities/webhook-endpoint.entity';
 import { ApiKeyEntity } from '../modules/identity/entities/api-key.entity';
 import { RefreshTokenEntity } from '../modules/identity/entities/refresh-token.entity';
 import { TenantEntity } from '../modules/identity/entities/tenant.entity';
@@ -18,8 +20,8 @@ import { LocationEntity } from '../modules/inventory/entities/location.entity';
 import { StockAlertEntity } from '../modules/inventory/entities/stock-alert.entity';
 import { StockLevelEntity } from '../modules/inventory/entities/stock-level.entity';
 import { StockMovementEntity } from '../modules/inventory/entities/stock-movement.entity';
-import { OutboundEmailEntity } from '../modules/notifications/outbound-email.entity';
-import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from '../modules/orders/order.entity';
+import { OutboundEmailEntity } from '../modules/notifications/entities/outbound-email.entity';
+import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from '../modules/orders/entities/order.entity';
 import { IdempotencyKeyEntity } from '../platform/idempotency/idempotency-key.entity';
 import { DisputeEntity } from '../modules/payments/entities/dispute.entity';
 import { PaymentIntentEntity } from '../modules/payments/entities/payment-intent.entity';

@@ -9,7 +9,7 @@ import { RequestContext } from '../../src/platform/context/request-context';
 import { AlertsService } from '../../src/modules/notifications/alerts.service';
 import { MailService } from '../../src/modules/notifications/mail.service';
 import { NotificationsRepository } from '../../src/modules/notifications/notifications.repository';
-import type { OutboundEmailEntity } from '../../src/modules/notifications/outbound-email.entity';
+import type { OutboundEmailEntity } from '../../src/modules/notifications/entities/outbound-email.entity';
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';

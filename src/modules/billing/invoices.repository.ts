@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, MoreThan, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In, MoreThan } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -26,17 +26,7 @@ export type InvoiceChanges = Partial<Pick<InvoiceEntity,
 
 /** Every query of the billing module; each is scoped by `ctx.tenant` and `ctx.mode` (except the token lookup, by design). */
 @Injectable()
-export class InvoicesRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
-  }
-
+export class InvoicesRepository extends TenantScopedRepository {
   /**
    * The next invoice number of this tenant and mode. Must run inside the creating transaction: the
    * counter row stays locked until commit (concurrent creations queue), and a rollback returns the number.

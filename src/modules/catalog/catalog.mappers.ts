@@ -1,7 +1,7 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import type { ProductEntity } from './product.entity';
-import type { TierEntity } from './tier.entity';
-import type { VariantEntity } from './variant.entity';
+import type { ProductEntity } from './entities/product.entity';
+import type { TierEntity } from './entities/tier.entity';
+import type { VariantEntity } from './entities/variant.entity';
 
 export function toVariant(v: VariantEntity): Schemas['ProductVariant'] {
   return {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate, type SortSpec } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { ProductEntity, type ProductStatus, type ProductType } from './product.entity';
-import { TierEntity } from './tier.entity';
-import { VariantEntity } from './variant.entity';
+import { ProductEntity, type ProductStatus, type ProductType } from './entities/product.entity';
+import { TierEntity } from './entities/tier.entity';
+import { VariantEntity } from './entities/variant.entity';
 
 export const PRODUCT_SORTS = ['name', 'price', 'stock', 'created_at', 'updated_at'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -33,17 +33,7 @@ const SEARCH_DOCUMENT = `to_tsvector('simple', name || ' ' || coalesce(descripti
 
 /** Every query of the catalog; each one is scoped by `ctx.tenant` and `ctx.mode`. */
 @Injectable()
-export class ProductsRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
-  }
-
+export class ProductsRepository extends TenantScopedRepository {
   // --- products
   /** Inserts or updates a product and refreshes its search vector in the same transaction. */
   async saveProduct(ctx: RequestContext, product: Partial<ProductEntity>): Promise<ProductEntity> {
@@ -72,6 +62,10 @@ export class ProductsRepository {
 
   findProduct(ctx: RequestContext, id: string): Promise<ProductEntity | null> {
     return this.m(ctx).findOneBy(ProductEntity, { id, ...this.scope(ctx) });
+  }
+
+  getProduct(ctx: RequestContext, id: string): Promise<ProductEntity> {
+    return this.getOrThrow(ctx, ProductEntity, 'product', id);
   }
 
   /** Locks the product row for the rest of the transaction (variant and tier changes, updates). */
@@ -129,8 +123,8 @@ export class ProductsRepository {
     return m.save(VariantEntity, m.create(VariantEntity, { ...variant, ...this.scope(ctx) }));
   }
 
-  findVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity | null> {
-    return this.m(ctx).findOneBy(VariantEntity, { id, productId, ...this.scope(ctx) });
+  getVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity> {
+    return this.getOrThrow(ctx, VariantEntity, 'variant', id, { productId });
   }
 
   variantsOf(ctx: RequestContext, productId: string): Promise<VariantEntity[]> {
@@ -159,8 +153,8 @@ export class ProductsRepository {
     return m.save(TierEntity, m.create(TierEntity, { ...tier, ...this.scope(ctx) }));
   }
 
-  findTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity | null> {
-    return this.m(ctx).findOneBy(TierEntity, { id, productId, ...this.scope(ctx) });
+  getTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity> {
+    return this.getOrThrow(ctx, TierEntity, 'tier', id, { productId });
   }
 
   tiersOf(ctx: RequestContext, productId: string): Promise<TierEntity[]> {

@@ -9,10 +9,10 @@ import type { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { EventsService } from '../events/events.service';
 import { toProduct, toTier, toVariant } from './catalog.mappers';
-import type { ProductEntity, ProductStatus } from './product.entity';
+import type { ProductEntity, ProductStatus } from './entities/product.entity';
 import { ProductsRepository, type ProductFilters, type ProductSort } from './products.repository';
-import type { TierEntity } from './tier.entity';
-import type { VariantEntity } from './variant.entity';
+import type { TierEntity } from './entities/tier.entity';
+import type { VariantEntity } from './entities/variant.entity';
 import { violatedConstraint } from '../../platform/errors/unique-violation';
 
 /** What another module (inventory, orders) needs to sell a product or one of its variants. */
@@ -174,13 +174,9 @@ export class ProductsService {
    * products and unknown variants answer NotFoundError. Joins the caller's transaction via `ctx`.
    */
   async getForSale(ctx: RequestContext, productId: string, variantId?: string): Promise<ProductForSale> {
-    const product = await this.repo.findProduct(ctx, parseIdOr404(productId, 'prod', 'product'));
-    if (!product || product.status === 'archived') throw new NotFoundError('product', productId);
-    let variant: VariantEntity | null = null;
-    if (variantId !== undefined) {
-      variant = await this.repo.findVariant(ctx, product.id, parseIdOr404(variantId, 'var', 'variant'));
-      if (!variant) throw new NotFoundError('variant', variantId);
-    }
+    const product = await this.repo.getProduct(ctx, parseIdOr404(productId, 'prod', 'product'));
+    if (product.status === 'archived') throw new NotFoundError('product', productId);
+    const variant = variantId === undefined ? null : await this.repo.getVariant(ctx, product.id, parseIdOr404(variantId, 'var', 'variant'));
     return {
       id: product.id,
       sku: product.sku,
@@ -320,10 +316,8 @@ export class ProductsService {
   }
 
   // --- helpers
-  private async find(ctx: RequestContext, id: string): Promise<ProductEntity> {
-    const product = await this.repo.findProduct(ctx, parseIdOr404(id, 'prod', 'product'));
-    if (!product) throw new NotFoundError('product', id);
-    return product;
+  private find(ctx: RequestContext, id: string): Promise<ProductEntity> {
+    return this.repo.getProduct(ctx, parseIdOr404(id, 'prod', 'product'));
   }
 
   private async findForUpdate(ctx: RequestContext, id: string): Promise<ProductEntity> {
@@ -332,16 +326,12 @@ export class ProductsService {
     return product;
   }
 
-  private async findVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity> {
-    const variant = await this.repo.findVariant(ctx, productId, parseIdOr404(id, 'var', 'variant'));
-    if (!variant) throw new NotFoundError('variant', id);
-    return variant;
+  private findVariant(ctx: RequestContext, productId: string, id: string): Promise<VariantEntity> {
+    return this.repo.getVariant(ctx, productId, parseIdOr404(id, 'var', 'variant'));
   }
 
-  private async findTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity> {
-    const tier = await this.repo.findTier(ctx, productId, parseIdOr404(id, 'tier', 'tier'));
-    if (!tier) throw new NotFoundError('tier', id);
-    return tier;
+  private findTier(ctx: RequestContext, productId: string, id: string): Promise<TierEntity> {
+    return this.repo.getTier(ctx, productId, parseIdOr404(id, 'tier', 'tier'));
   }
 
   /** Variants and tiers are part of the product: their changes emit `product.updated`. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In, Not, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In, Not } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -34,17 +34,7 @@ function likePrefix(value: string): string {
 
 /** Every query of the customers module; each is scoped by `ctx.tenant` and `ctx.mode`. */
 @Injectable()
-export class CustomersRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
-  }
-
+export class CustomersRepository extends TenantScopedRepository {
   // --- customers
   newCustomer(ctx: RequestContext, fields: Partial<CustomerEntity>): CustomerEntity {
     return this.m(ctx).create(CustomerEntity, { ...fields, ...this.scope(ctx) });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionService } from '../../database/transaction.service';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { EventEntity } from './event.entity';
+import { EventEntity } from './entities/event.entity';
 
 /** Channel the outbox relay LISTENs on; PostgreSQL delivers the NOTIFY only when the event commits. */
 export const OUTBOX_CHANNEL = 'cbapi_outbox';
@@ -15,9 +15,7 @@ export interface EventFilters {
 }
 
 @Injectable()
-export class EventsRepository {
-  constructor(private readonly tx: TransactionService) {}
-
+export class EventsRepository extends TenantScopedRepository {
   /**
    * Inserts the event and wakes the outbox relay in ONE statement (one round trip inside the
    * caller's transaction instead of save()'s existence SELECT + INSERT + a separate pg_notify).
@@ -25,7 +23,7 @@ export class EventsRepository {
    * way TypeORM stores a jsonb column (JSON.stringify).
    */
   async insertAndNotify(ctx: RequestContext, event: Pick<EventEntity, 'id' | 'type' | 'data' | 'traceParent'>): Promise<void> {
-    await this.tx.managerFor(ctx).query(
+    await this.m(ctx).query(
       `WITH inserted AS (
          INSERT INTO events (id, tenant_id, mode, type, data, relayed_at, trace_parent) VALUES ($1, $2, $3, $4, $5::jsonb, NULL, $6) RETURNING id)
        SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM inserted`,
@@ -33,8 +31,8 @@ export class EventsRepository {
     );
   }
 
-  find(ctx: RequestContext, id: string): Promise<EventEntity | null> {
-    return this.tx.managerFor(ctx).findOneBy(EventEntity, { id, tenantId: ctx.tenant, mode: ctx.mode });
+  get(ctx: RequestContext, id: string): Promise<EventEntity> {
+    return this.getOrThrow(ctx, EventEntity, 'event', id);
   }
 
   list(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: EventFilters) {

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
-import { InvalidRequestError, NotFoundError } from '../../platform/errors/domain-errors';
+import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import { currentTraceparent } from '../../platform/tracing/tracing';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import type { EventEntity } from './event.entity';
+import type { EventEntity } from './entities/event.entity';
 import { EventsRepository, type EventFilters } from './events.repository';
 
 /**
@@ -72,9 +72,7 @@ export class EventsService {
   }
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['Event']> {
-    const event = await this.repo.find(ctx, parseIdOr404(id, 'evt', 'event'));
-    if (!event) throw new NotFoundError('event', id);
-    return toEvent(event);
+    return toEvent(await this.repo.get(ctx, parseIdOr404(id, 'evt', 'event')));
   }
 
   async list(ctx: RequestContext, page: PageQuery, order: SortOrder, filters: EventFilters): Promise<Page<Schemas['Event']>> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { IsNull } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -15,13 +15,7 @@ import { UserEntity } from './entities/user.entity';
  * API key by lookup prefix, refresh token by hash), and each returns the row's tenant.
  */
 @Injectable()
-export class IdentityRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
+export class IdentityRepository extends TenantScopedRepository {
   // --- tenants
   insertTenant(ctx: RequestContext, tenant: Partial<TenantEntity>): Promise<TenantEntity> {
     return this.m(ctx).save(TenantEntity, this.m(ctx).create(TenantEntity, tenant));

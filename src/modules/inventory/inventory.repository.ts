@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -36,13 +35,7 @@ export interface MovementFilters {
  * UPDATEs are wrapped in a CTE so `query()` returns the RETURNING rows whatever the driver shape.
  */
 @Injectable()
-export class InventoryRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
+export class InventoryRepository extends TenantScopedRepository {
   // --- locations
   insertLocation(ctx: RequestContext, location: Pick<LocationEntity, 'id' | 'name' | 'code' | 'address'>): Promise<LocationEntity> {
     const m = this.m(ctx);
@@ -51,6 +44,10 @@ export class InventoryRepository {
 
   findLocation(ctx: RequestContext, id: string): Promise<LocationEntity | null> {
     return this.m(ctx).findOneBy(LocationEntity, { id, tenantId: ctx.tenant, mode: ctx.mode });
+  }
+
+  getLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
+    return this.getOrThrow(ctx, LocationEntity, 'location', id);
   }
 
   /** Up to `limit` locations, oldest first: enough to tell "exactly one" from "several". */

@@ -9,8 +9,9 @@ import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { ProductsService } from '../catalog/products.service';
 import { EventsService } from '../events/events.service';
+import { alertCrossingEvents, alertStateFor } from './alert-crossing';
 import type { LocationEntity } from './entities/location.entity';
-import type { AlertState, StockAlertEntity } from './entities/stock-alert.entity';
+import type { StockAlertEntity } from './entities/stock-alert.entity';
 import type { MovementKind } from './entities/stock-movement.entity';
 import { InventoryRepository, type LevelKey, type MovementFilters } from './inventory.repository';
 import { toAlert, toInventory, toLocation, toMovement } from './inventory.mappers';
@@ -29,16 +30,6 @@ export interface StockAllocation {
   variantId: string | null;
   locationId: string;
   quantity: number;
-}
-
-/**
- * An alert is `out` at zero available, `low` while available is strictly below its threshold
- * (Shopify's "below"), else `ok`. A threshold of 0 therefore only ever reports `out`.
- */
-export function alertStateFor(available: number, threshold: number): AlertState {
-  if (available <= 0) return 'out';
-  if (available < threshold) return 'low';
-  return 'ok';
 }
 
 /**
@@ -289,8 +280,7 @@ export class InventoryService {
    * Re-evaluates the product's alerts that watch the changed locations (or the total). Only a
    * change of state records an event, and the state moves with a guarded UPDATE (`WHERE state =
    * <the state read>`), so of two concurrent changes crossing the same line only one emits.
-   * ok → low/out records `inventory.low` (the line was crossed); reaching out records
-   * `inventory.out_of_stock`; rising back (to low or ok) records nothing.
+   * Which events a move records is alertCrossingEvents' rule.
    */
   private async evaluateAlerts(ctx: RequestContext, productId: string, locationIds: string[]): Promise<void> {
     const alerts = await this.repo.alertsOfProduct(ctx, productId);
@@ -310,9 +300,7 @@ export class InventoryService {
         // What an alert e-mail or a webhook receiver needs to say which item ran low, and where.
         ...(await this.describeAlertTarget(ctx, productId, alert.locationId)),
       };
-      if (alert.state === 'ok' && next === 'low') await this.events.record(ctx, 'inventory.low', object);
-      if (alert.state === 'ok' && next === 'out' && alert.threshold > 0) await this.events.record(ctx, 'inventory.low', object);
-      if (next === 'out') await this.events.record(ctx, 'inventory.out_of_stock', object);
+      for (const type of alertCrossingEvents(alert.state, next, alert.threshold)) await this.events.record(ctx, type, object);
     }
   }
 
@@ -322,10 +310,8 @@ export class InventoryService {
     return { product_name: product?.name ?? null, sku: product?.sku ?? null, location_name: location?.name ?? null };
   }
 
-  private async findLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
-    const location = await this.repo.findLocation(ctx, parseIdOr404(id, 'loc', 'location'));
-    if (!location) throw new NotFoundError('location', id);
-    return location;
+  private findLocation(ctx: RequestContext, id: string): Promise<LocationEntity> {
+    return this.repo.getLocation(ctx, parseIdOr404(id, 'loc', 'location'));
   }
 
   /** The named location, or the tenant's only one when none is named. */

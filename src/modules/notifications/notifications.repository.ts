@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { Mode, RequestContext } from '../../platform/context/request-context';
-import { OutboundEmailEntity, type OutboundEmailStatus } from './outbound-email.entity';
+import { OutboundEmailEntity, type OutboundEmailStatus } from './entities/outbound-email.entity';
 
 export interface NewOutboundEmail {
   id: string;
@@ -29,13 +28,7 @@ export const CLAIM_SECONDS = 120;
  * `findStaleQueued` is the one maintenance scan across tenants.
  */
 @Injectable()
-export class NotificationsRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
+export class NotificationsRepository extends TenantScopedRepository {
   /** INSERT … ON CONFLICT DO NOTHING on (tenant, mode, dedupe_key); returns the new or the existing row. */
   async insertIfAbsent(ctx: RequestContext, row: NewOutboundEmail): Promise<EmailRef & { created: boolean }> {
     const m = this.m(ctx);

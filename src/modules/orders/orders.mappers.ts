@@ -1,5 +1,5 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import type { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './order.entity';
+import type { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './entities/order.entity';
 
 /** Field by field, so a stored snapshot answers exactly the spec's shape. */
 function toAddress(a: Schemas['OrderAddressSnapshot']): Schemas['OrderAddressSnapshot'] {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './order.entity';
+import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './entities/order.entity';
 import type { FulfillmentStatus, OrderStatus, PaymentStatus } from './order-status';
 
 export const ORDER_SORTS = ['created_at', 'updated_at', 'total'] as const;
@@ -35,17 +35,7 @@ export type PaymentChanges = Pick<OrderEntity, 'paymentStatus' | 'amountPaid' | 
 
 /** Every query of the orders module; each is scoped by `ctx.tenant` and `ctx.mode`. */
 @Injectable()
-export class OrdersRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
-  }
-
+export class OrdersRepository extends TenantScopedRepository {
   // --- orders
   /** A plain INSERT … RETURNING (no existence check first): the row comes back with its timestamps. */
   async insertOrder(ctx: RequestContext, order: Partial<OrderEntity>): Promise<OrderEntity> {

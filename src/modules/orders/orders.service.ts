@@ -13,7 +13,7 @@ import { CustomersService } from '../customers/customers.service';
 import { EventsService } from '../events/events.service';
 import { InventoryService, type StockLine } from '../inventory/inventory.service';
 import type { PayableTarget, PaymentSummary, PaymentTarget } from '../payments/payment-targets.port';
-import type { OrderEntity, OrderLineEntity } from './order.entity';
+import type { OrderEntity, OrderLineEntity } from './entities/order.entity';
 import { ORDER_PAYMENTS, type OrderPayments } from './payments.port';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -42,17 +42,7 @@ export interface TransactionFilters {
  * under the row lock, so concurrent captures or refunds cannot both pass a check.
  */
 @Injectable()
-export class PaymentsRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
-  }
-
+export class PaymentsRepository extends TenantScopedRepository {
   // --- intents
   insertIntent(ctx: RequestContext, fields: Partial<PaymentIntentEntity>): Promise<PaymentIntentEntity> {
     const m = this.m(ctx);

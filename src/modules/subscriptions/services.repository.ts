@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, Not, type EntityManager } from 'typeorm';
-import { TransactionService } from '../../database/transaction.service';
+import { In, Not } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { Mode, RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -47,21 +47,11 @@ export interface ServiceKey {
  * row then being worked on with its own tenant's context.
  */
 @Injectable()
-export class ServicesRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
+export class ServicesRepository extends TenantScopedRepository {
   /** Serialises checkouts of one offer by one account until the caller's transaction ends. */
   async lockCheckoutOffer(ctx: RequestContext, accountRefId: string | null, productId: string, tierId: string | null): Promise<void> {
     const key = `checkout:${ctx.tenant}:${ctx.mode}:${accountRefId}:${productId}:${tierId ?? '-'}`;
     await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-  }
-
-  private scope(ctx: RequestContext) {
-    return { tenantId: ctx.tenant, mode: ctx.mode };
   }
 
   // --- services

@@ -1,5 +1,7 @@
 import type { Schemas } from '../../platform/openapi/schemas';
-import type { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+import type { WebhookAttemptEntity } from './entities/webhook-attempt.entity';
+import type { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 export function toWebhook(w: WebhookEndpointEntity): Schemas['WebhookEndpoint'] {
   return {

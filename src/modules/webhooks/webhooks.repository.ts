@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
 import { withCrossTenant } from '../../database/tenant-scope';
-import { TransactionService } from '../../database/transaction.service';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { newId } from '../../platform/ids/ids';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
-import { WebhookAttemptEntity, WebhookDeliveryEntity, WebhookEndpointEntity } from './webhook.entities';
+import { WebhookAttemptEntity } from './entities/webhook-attempt.entity';
+import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 export interface ClaimedAttempt {
   id: string;
@@ -27,19 +29,14 @@ export interface ClaimedAttempt {
 
 /** Queries of the webhooks module; endpoint and delivery reads are scoped by tenant and mode. */
 @Injectable()
-export class WebhooksRepository {
-  constructor(private readonly tx: TransactionService) {}
-
-  private m(ctx: RequestContext): EntityManager {
-    return this.tx.managerFor(ctx);
-  }
-
+export class WebhooksRepository extends TenantScopedRepository {
   insertEndpoint(ctx: RequestContext, endpoint: Partial<WebhookEndpointEntity>): Promise<WebhookEndpointEntity> {
     return this.m(ctx).save(WebhookEndpointEntity, this.m(ctx).create(WebhookEndpointEntity, { ...endpoint, tenantId: ctx.tenant, mode: ctx.mode }));
   }
 
-  findEndpoint(ctx: RequestContext, id: string): Promise<WebhookEndpointEntity | null> {
-    return this.m(ctx).findOneBy(WebhookEndpointEntity, { id, tenantId: ctx.tenant, mode: ctx.mode, deletedAt: IsNull() });
+  /** A live (not deleted) endpoint, else NotFoundError. */
+  getEndpoint(ctx: RequestContext, id: string): Promise<WebhookEndpointEntity> {
+    return this.getOrThrow(ctx, WebhookEndpointEntity, 'webhook endpoint', id, { deletedAt: IsNull() });
   }
 
   saveEndpoint(ctx: RequestContext, endpoint: WebhookEndpointEntity): Promise<WebhookEndpointEntity> {
@@ -69,8 +66,8 @@ export class WebhooksRepository {
       .getMany();
   }
 
-  findDelivery(ctx: RequestContext, endpointId: string, id: string): Promise<WebhookDeliveryEntity | null> {
-    return this.m(ctx).findOneBy(WebhookDeliveryEntity, { id, endpointId, tenantId: ctx.tenant, mode: ctx.mode });
+  getDelivery(ctx: RequestContext, endpointId: string, id: string): Promise<WebhookDeliveryEntity> {
+    return this.getOrThrow(ctx, WebhookDeliveryEntity, 'delivery', id, { endpointId });
   }
 
   /** A delivery made directly (test events go to one endpoint only, not through the fan-out). */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
-import { NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
+import { ValidationError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
@@ -14,7 +14,7 @@ import { webhookUrlSyntaxProblem } from './webhook-url';
 import type { CheckedWebhookUrl } from './webhook-url.preflight';
 import { toDelivery, toWebhook } from './webhooks.mappers';
 import { WebhooksRepository } from './webhooks.repository';
-import type { WebhookEndpointEntity } from './webhook.entities';
+import type { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 
 @Injectable()
 export class WebhooksService {
@@ -97,8 +97,7 @@ export class WebhooksService {
   /** One more attempt of a delivery, whatever its state; the receiver sees the same webhook-id. */
   async redeliver(ctx: RequestContext, id: string, deliveryId: string): Promise<Schemas['WebhookDelivery']> {
     const endpoint = await this.find(ctx, id);
-    const delivery = await this.repo.findDelivery(ctx, endpoint.id, parseIdOr404(deliveryId, 'whd', 'delivery'));
-    if (!delivery) throw new NotFoundError('delivery', deliveryId);
+    const delivery = await this.repo.getDelivery(ctx, endpoint.id, parseIdOr404(deliveryId, 'whd', 'delivery'));
     const reopened = await this.repo.reopenDelivery(ctx, delivery.id);
     await this.deliveries.enqueueAttempt(reopened.id, reopened.attempts + 1, { tenantId: ctx.tenant });
     return toDelivery(reopened, await this.repo.attemptsOf(ctx, [reopened.id]));
@@ -115,10 +114,8 @@ export class WebhooksService {
     return toDelivery(delivery, []);
   }
 
-  private async find(ctx: RequestContext, id: string): Promise<WebhookEndpointEntity> {
-    const endpoint = await this.repo.findEndpoint(ctx, parseIdOr404(id, 'we', 'webhook endpoint'));
-    if (!endpoint) throw new NotFoundError('webhook endpoint', id);
-    return endpoint;
+  private find(ctx: RequestContext, id: string): Promise<WebhookEndpointEntity> {
+    return this.repo.getEndpoint(ctx, parseIdOr404(id, 'we', 'webhook endpoint'));
   }
 
   /** No network I/O here (this may run in the request's transaction): the preflight resolved the URL. */

@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
+import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
 
 export type BillingCycle = 'monthly' | 'quarterly' | 'yearly';
 

@@ -1,8 +1,8 @@
 import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
-import type { Schemas } from '../../platform/openapi/schemas';
-import type { FulfillmentStatus, OrderStatus, PaymentStatus, StockState } from './order-status';
+import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
+import type { Schemas } from '../../../platform/openapi/schemas';
+import type { FulfillmentStatus, OrderStatus, PaymentStatus, StockState } from '../order-status';
 
 /**
  * An order of a tenant, per mode. Money columns are integer minor units in `currency`; `total =

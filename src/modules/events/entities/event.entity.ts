@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
+import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
 
 /**
  * The outbox: one row per state change, inserted in the same transaction as the change, so an

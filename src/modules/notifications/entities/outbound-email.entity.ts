@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
+import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
 
 export type OutboundEmailStatus = 'queued' | 'sent' | 'recorded' | 'failed';
 

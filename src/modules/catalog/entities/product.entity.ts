@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
-import { bigintMoney } from '../../platform/money/money';
+import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
+import { bigintMoney } from '../../../platform/money/money';
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
 export type ProductType = 'single' | 'subscription';

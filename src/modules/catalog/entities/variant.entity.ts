@@ -1,6 +1,6 @@
 import { Column, Entity, Index } from 'typeorm';
-import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../database/columns';
-import type { Mode } from '../../platform/context/request-context';
+import { CreatedAt, IdColumn, ModeColumn, MoneyColumn, TenantColumn, UpdatedAt } from '../../../database/columns';
+import type { Mode } from '../../../platform/context/request-context';
 import type { Attributes } from './product.entity';
 
 /** A variant of a product (size, color…). Its SKU is unique among the variants of a tenant and mode. */

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
+import type { Mode, RequestContext } from '../platform/context/request-context';
+import { NotFoundError } from '../platform/errors/domain-errors';
+import { TransactionService } from './transaction.service';
+
+/** A row that belongs to one tenant in one mode: every tenant table's entity. */
+export interface TenantRow {
+  id: string;
+  tenantId: string;
+  mode: Mode;
+}
+
+/**
+ * What every repository of a module extends: queries go through `m(ctx)`, the manager scoped to
+ * the request's tenant and mode (the open transaction's when there is one, so row-level security
+ * sees the right `app.tenant_id` / `app.mode`), and each WHERE still names `scope(ctx)` itself.
+ * `tx` stays available for the few named cross-tenant paths (`tx.acrossTenants`).
+ */
+@Injectable()
+export abstract class TenantScopedRepository {
+  constructor(protected readonly tx: TransactionService) {}
+
+  /** The manager to query with for `ctx` (TransactionService.managerFor). */
+  protected m(ctx: RequestContext): EntityManager {
+    return this.tx.managerFor(ctx);
+  }
+
+  /** The tenant and mode columns of ctx, for WHERE clauses and new rows. */
+  protected scope(ctx: RequestContext): { tenantId: string; mode: Mode } {
+    return { tenantId: ctx.tenant, mode: ctx.mode };
+  }
+
+  /**
+   * The `entity` row with this id in ctx's tenant and mode (and matching `where`), else
+   * NotFoundError(resource, id) — a 404 "No such <resource>: '<id>'", the same answer for an id of
+   * another tenant as for one that never existed.
+   */
+  protected async getOrThrow<E extends TenantRow>(
+    ctx: RequestContext,
+    entity: EntityTarget<E>,
+    resource: string,
+    id: string,
+    where: FindOptionsWhere<E> = {},
+  ): Promise<E> {
+    const row = await this.m(ctx).findOneBy(entity, { ...where, id, ...this.scope(ctx) } as FindOptionsWhere<E>);
+    if (!row) throw new NotFoundError(resource, id);
+    return row;
+  }
+}
