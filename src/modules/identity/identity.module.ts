@@ -11,6 +11,8 @@ import { AuthService } from './auth.service';
 import { CustomerRecords } from './customer-records';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
+import { PersonalTokensController } from './personal-tokens.controller';
+import { PersonalTokensService } from './personal-tokens.service';
 import { TenantContactsService } from './tenant-contacts.service';
 import { TenantsService } from './tenants.service';
 import { TokensService } from './tokens.service';
@@ -33,8 +35,8 @@ import { RefreshTransport } from './refresh-transport';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport],
+  controllers: [AuthController, UsersController, ApiKeysController, PersonalTokensController],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, CustomerRecords, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService],
   exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, CustomerRecords],
 })
 export class IdentityModule {}
