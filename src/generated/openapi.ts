@@ -3790,7 +3790,7 @@ export interface components {
          */
         Me: {
             /**
-             * @description * `user` — a user access token (`user` is set)
+             * @description * `user` — a user access token, or a customer's personal API token, which acts for its user (`user` is set)
              *     * `api_key` — an API key (`api_key` is set)
              * @enum {string}
              */
