@@ -30,6 +30,7 @@ import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
 import { SandboxProcessorCallEntity } from '../modules/payments/entities/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
+import { TicketDepartmentEntity, TicketEntity, TicketMessageEntity } from '../modules/tickets/entities/ticket.entity';
 
 /** Every entity class the data source maps (TypeORM takes the classes themselves). */
 export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
@@ -68,4 +69,7 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   ServiceEntity,
   ServicePeriodEntity,
   CheckoutLinkEntity,
+  TicketEntity,
+  TicketMessageEntity,
+  TicketDepartmentEntity,
 ];

@@ -270,6 +270,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/api-tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List my personal API tokens (client portal)
+         * @description The calling `customer` user's own personal API tokens, newest first, without secrets (revoked ones
+         *     included, with `revoked_at`). Only a `customer` user's access token may call (other roles, API keys and
+         *     personal tokens get 403).
+         */
+        get: operations["listPersonalApiTokens"];
+        put?: never;
+        /**
+         * Create a personal API token (client portal)
+         * @description Mints a `ck_live_…` / `ck_test_…` token (the mode of the caller's access token) bound to the caller's
+         *     customer record. The secret is in this response only; it is stored as a hash. The token sees only that
+         *     customer's orders, invoices, services, domains and tickets (another customer's answer 404) and is refused
+         *     (403) on every staff route, the catalog admin views included. Only a `customer` user's access token may
+         *     call (other roles, API keys and personal tokens get 403).
+         */
+        post: operations["createPersonalApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/api-tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a personal API token (client portal)
+         * @description Takes effect on the token's next request. Only the `customer` user that created it may revoke it; another user's token answers 404.
+         */
+        delete: operations["revokePersonalApiToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -1533,6 +1586,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List support tickets
+         * @description The support tickets of this tenant and mode, without their messages. Filters combine with AND; an
+         *     unknown `status` or `priority` answers 400 naming the parameter. A `customer` user (or its personal
+         *     API token) sees only its own customer's tickets. Staff users, customer users, or keys with `tickets:read`.
+         */
+        get: operations["listTickets"];
+        put?: never;
+        /**
+         * Open a support ticket
+         * @description Opens a ticket for `customer_id` with `body` as its first message. Opened by staff (a staff user or an
+         *     API key), the ticket is `answered` (waiting for the customer) and the customer is e-mailed; opened by the
+         *     customer (a `customer` user or its personal token, for its own customer only — another customer answers
+         *     404), it is `open` and the department's e-mail (else the tenant's owners and admins) is e-mailed.
+         *     `department` must be one of the tenant's departments (422 otherwise). Emits `ticket.created`.
+         *     Scope `tickets:write`.
+         */
+        post: operations["createTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a ticket with its conversation
+         * @description The ticket and every message, oldest first. A `customer` user (or its personal token) may read only its own customer's tickets (others answer 404).
+         */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reply to a ticket
+         * @description Adds a message and e-mails the other party: a staff reply (staff user or API key) e-mails the customer and
+         *     makes the ticket `answered`; a customer reply e-mails the department (else the owners and admins) and
+         *     makes it `open` — reopening a `closed` ticket. Staff cannot reply to a closed ticket (409). Emits
+         *     `ticket.replied`. Scope `tickets:write`.
+         */
+        post: operations["replyTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a ticket
+         * @description Staff or the ticket's customer closes it; the other party is e-mailed. A closed ticket answers 409 here;
+         *     a customer reply reopens it. Emits `ticket.closed`. Scope `tickets:write`.
+         */
+        post: operations["closeTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/ticket-departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the ticket departments
+         * @description The departments a ticket may name, sorted by `key`, in pages like every list. Staff users, customer users, or keys with `tickets:read`.
+         */
+        get: operations["listTicketDepartments"];
+        /**
+         * Replace the ticket departments
+         * @description Sets the tenant's departments (for this mode) to exactly `departments`; keys must be unique (422 naming
+         *     the duplicate). Tickets that name a removed department keep it; new tickets cannot name it. Owners and
+         *     admins, or keys with `tickets:write`.
+         */
+        put: operations["replaceTicketDepartments"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pay/{token}": {
         parameters: {
             query?: never;
@@ -2298,6 +2481,66 @@ export interface webhooks {
          * @description A service was terminated for good. `data.object` is the `Service` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
          */
         post: operations["serviceTerminatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.created
+         * @description A support ticket was opened (by staff or by the customer); `message` is its first message. `data.object` is the `TicketEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["ticketCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.replied": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.replied
+         * @description A message was added to a ticket (by staff or by the customer; a customer reply reopens a closed ticket); `message` is the new reply. `data.object` is the `TicketEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["ticketRepliedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ticket.closed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ticket.closed
+         * @description A ticket was closed. `data.object` is the `TicketEvent` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["ticketClosedWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3547,7 +3790,7 @@ export interface components {
          */
         Me: {
             /**
-             * @description * `user` — a user access token (`user` is set)
+             * @description * `user` — a user access token, or a customer's personal API token, which acts for its user (`user` is set)
              *     * `api_key` — an API key (`api_key` is set)
              * @enum {string}
              */
@@ -3789,9 +4032,12 @@ export interface components {
          *     * `service.suspended` — A service was suspended, by hand or after its grace period past due.
          *     * `service.unsuspended` — A suspended service is active again.
          *     * `service.terminated` — A service was terminated for good.
+         *     * `ticket.created` — A support ticket was opened (by staff or by the customer).
+         *     * `ticket.replied` — A message was added to a ticket; a customer reply reopens a closed one.
+         *     * `ticket.closed` — A ticket was closed.
          * @enum {string}
          */
-        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated";
+        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated" | "ticket.created" | "ticket.replied" | "ticket.closed";
         /**
          * @description Every event type of one resource: `order.*` matches `order.created`, `order.updated`, … (and types added to that family later).
          *
@@ -3802,11 +4048,140 @@ export interface components {
          *     * `payment.*` — every `payment.…` event.
          *     * `invoice.*` — every `invoice.…` event.
          *     * `service.*` — every `service.…` event.
+         *     * `ticket.*` — every `ticket.…` event.
          * @enum {string}
          */
-        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*";
+        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*" | "ticket.*";
         /** @description What an endpoint subscribes to: an event type (`order.created`), a family (`order.*`) or `*` for every type. Types of modules not built yet are refused (422). */
         WebhookEventSelector: components["schemas"]["EventType"] | components["schemas"]["EventTypeFamily"] | "*";
+        /**
+         * @description * `open` — waiting for staff (opened or last answered by the customer)
+         *     * `answered` — waiting for the customer (staff spoke last)
+         *     * `closed` — closed; a customer reply reopens it
+         * @enum {string}
+         */
+        TicketStatus: "open" | "answered" | "closed";
+        /**
+         * @description * `low` — when convenient
+         *     * `normal` — the usual queue
+         *     * `high` — ahead of the usual queue
+         *     * `urgent` — something is down
+         * @enum {string}
+         */
+        TicketPriority: "low" | "normal" | "high" | "urgent";
+        /**
+         * @description * `staff` — a staff user or an API key of the tenant
+         *     * `customer` — the ticket's customer (a `customer` user or its personal token)
+         * @enum {string}
+         */
+        TicketAuthorType: "staff" | "customer";
+        /** @description A support ticket of one customer; `GET /tickets/{id}` adds the conversation. */
+        Ticket: {
+            id: components["schemas"]["Id"];
+            customer_id: components["schemas"]["Id"];
+            subject: string;
+            priority: components["schemas"]["TicketPriority"];
+            status: components["schemas"]["TicketStatus"];
+            /** @description The department's `key`, or null. */
+            department: string | null;
+            /** Format: int32 */
+            message_count: number;
+            last_reply_at: components["schemas"]["Timestamp"];
+            last_reply_by: components["schemas"]["TicketAuthorType"];
+            closed_at: components["schemas"]["Timestamp"] | null;
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        TicketMessage: {
+            id: components["schemas"]["Id"];
+            author_type: components["schemas"]["TicketAuthorType"];
+            /** @description The user (`usr_…`) or API key (`key_…`) that wrote it. */
+            author_id: string | null;
+            body: string;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description A ticket with its conversation, oldest message first. */
+        TicketDetail: components["schemas"]["Ticket"] & {
+            messages: components["schemas"]["TicketMessage"][];
+        };
+        /** @description The ticket right after the change; `message` is the message the change added (none for `ticket.closed`). */
+        TicketEvent: components["schemas"]["Ticket"] & {
+            message?: components["schemas"]["TicketMessage"];
+        };
+        /** @description The webhook body of `ticket.created`, `ticket.replied`, `ticket.closed`: `data.object` is the `TicketEvent` right after the change. */
+        TicketEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `ticket.created` — A support ticket was opened.
+             *     * `ticket.replied` — A message was added to a ticket.
+             *     * `ticket.closed` — A ticket was closed.
+             * @enum {string}
+             */
+            type?: "ticket.created" | "ticket.replied" | "ticket.closed";
+            data?: {
+                object: components["schemas"]["TicketEvent"];
+            };
+        };
+        CreateTicketRequest: {
+            /** @description The customer the ticket is about; a `customer` caller may name only its own. */
+            customer_id: string;
+            subject: string;
+            /** @description The first message. */
+            body: string;
+            priority: components["schemas"]["TicketPriority"];
+            /** @description A department `key` of the tenant. */
+            department?: string;
+        };
+        ReplyTicketRequest: {
+            body: string;
+        };
+        TicketDepartment: {
+            /** @description What tickets name in `department`; lower-case letters, digits and hyphens. */
+            key: string;
+            name: string;
+            /**
+             * Format: email
+             * @description Where customer messages of this department are e-mailed; null = the tenant's owners and admins.
+             */
+            email: string | null;
+        };
+        ReplaceTicketDepartmentsRequest: {
+            departments: components["schemas"]["TicketDepartment"][];
+        };
+        /** @description A client-portal token of one `customer` user, bound to its customer record. */
+        PersonalApiToken: {
+            id: components["schemas"]["Id"];
+            name: string;
+            mode: components["schemas"]["Mode"];
+            /**
+             * @description * `read_only` — GET only; writes answer 403
+             *     * `read_write` — reads, and the writes a customer may make (tickets)
+             * @enum {string}
+             */
+            access: "read_only" | "read_write";
+            customer_id: components["schemas"]["Id"];
+            /** @description The first characters of the token, to recognise it. */
+            prefix: string;
+            /** @description Updated at most once a minute. */
+            last_used_at: components["schemas"]["Timestamp"] | null;
+            revoked_at: components["schemas"]["Timestamp"] | null;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description A new personal token; `secret` is shown only here. */
+        PersonalApiTokenWithSecret: components["schemas"]["PersonalApiToken"] & {
+            /** @description The token (`ck_live_…` or `ck_test_…`), shown once. */
+            secret: string;
+        };
+        CreatePersonalApiTokenRequest: {
+            name: string;
+            /**
+             * @description Defaults to `read_write`.
+             *
+             *     * `read_only` — GET only
+             * @enum {string}
+             */
+            access?: "read_only" | "read_write";
+        };
         /** @description The stock alert that changed state, with what a receiver needs to say which item ran low and where. */
         StockAlertEvent: components["schemas"]["StockAlert"] & {
             /** @constant */
@@ -3945,6 +4320,22 @@ export interface components {
         };
     };
     responses: {
+        /** @description The ticket with its conversation. */
+        TicketResponse: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": {
+                    data: components["schemas"]["TicketDetail"];
+                    meta: components["schemas"]["Meta"];
+                };
+            };
+        };
         /** @description The service. */
         ServiceResponse: {
             headers: {
@@ -4727,6 +5118,122 @@ export interface operations {
             204: {
                 headers: {
                     "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPersonalApiTokens: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the caller's personal API tokens. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PersonalApiToken"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createPersonalApiToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePersonalApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token, with its secret shown once. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PersonalApiTokenWithSecret"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    revokePersonalApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
@@ -7660,6 +8167,245 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    listTickets: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `created_at` — by creation time
+                 *     * `updated_at` — by last activity (a reply, closing or reopening)
+                 */
+                sort?: "created_at" | "updated_at";
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["TicketStatus"];
+                priority?: components["schemas"]["TicketPriority"];
+                customer_id?: string;
+                /** @description A department `key` (see `GET /settings/ticket-departments`). */
+                department?: string;
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tickets. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Ticket"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTicketRequest"];
+            };
+        };
+        responses: {
+            201: components["responses"]["TicketResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TicketResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    replyTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyTicketRequest"];
+            };
+        };
+        responses: {
+            200: components["responses"]["TicketResponse"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    closeTicket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["TicketResponse"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTicketDepartments: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the departments. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TicketDepartment"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    replaceTicketDepartments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplaceTicketDepartmentsRequest"];
+            };
+        };
+        responses: {
+            /** @description Every department after the change. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TicketDepartment"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     hostedInvoicePage: {
         parameters: {
             query?: never;
@@ -8848,6 +9594,84 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ServiceEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    ticketCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    ticketRepliedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    ticketClosedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketEventPayload"];
             };
         };
         responses: {

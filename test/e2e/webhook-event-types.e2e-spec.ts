@@ -39,7 +39,7 @@ describe('webhook event types (e2e)', () => {
   it.each([
     [['order.exploded'], 'an unknown type'],
     [['shipment.created'], 'a type of a module not built yet'],
-    [['ticket.*'], 'a family of a module not built yet'],
+    [['shipment.*'], 'a family of a module not built yet'],
     [['order.created', 'webhook.test'], 'the test type (sent only by POST /webhooks/{id}/test)'],
     [['ORDER.CREATED'], 'a type in the wrong case'],
   ])('refuses %j (%s) with 422 naming events, on create and on update', async (events) => {

@@ -22,6 +22,7 @@ export const EVENT_TYPES = [
   'payment.succeeded', 'payment.failed', 'payment.refunded',
   'invoice.created', 'invoice.paid', 'invoice.voided', 'invoice.refunded', 'invoice.payment_failed',
   'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
+  'ticket.created', 'ticket.replied', 'ticket.closed',
 ] as const satisfies readonly Schemas['EventType'][];
 
 /** `order.*` for `order.created`: what a webhook endpoint or the events filter may name for a whole family. */

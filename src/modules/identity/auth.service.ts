@@ -72,7 +72,8 @@ export class AuthService {
   async me(ctx: RequestContext): Promise<Schemas['Me']> {
     const tenant = await this.repo.findTenant(ctx, ctx.tenant);
     if (!tenant) throw new AuthenticationError();
-    if (ctx.actor.kind === 'user') {
+    // A personal token acts for its customer user: "me" is that user.
+    if (ctx.actor.kind === 'user' || ctx.actor.kind === 'customer_token') {
       const user = await this.repo.findUser(ctx, ctx.actor.userId);
       if (!user) throw new AuthenticationError();
       return { kind: 'user', tenant: toTenant(tenant), mode: ctx.mode, user: toUser(user) };
@@ -110,10 +111,13 @@ export class AuthService {
     const ctx = base.with({
       tenantId: key.tenantId,
       mode: key.mode,
-      actor: { kind: 'api_key', keyId: key.id, access: key.access },
+      actor: key.customerId && key.userId
+        ? { kind: 'customer_token', tokenId: key.id, userId: key.userId, customerId: key.customerId, access: key.access }
+        : { kind: 'api_key', keyId: key.id, access: key.access },
       scopes: key.scopes,
       limits: await this.limitsFor(base, key.tenantId),
     });
+    if (key.customerId) await this.assertStillCustomerLogin(ctx, key.userId, key.customerId);
     // last_used_at is written at most once a minute per key, not on every request. Once this
     // process has set the Redis marker, the marker lives for the whole window and every SET NX in
     // it would fail: remembering that locally saves a Redis round trip on each of those requests.
@@ -134,6 +138,17 @@ export class AuthService {
       }
     }
     return ctx;
+  }
+
+  /**
+   * A personal token lives only as long as its user stays a `customer` login of the same customer: a
+   * deleted user, or one moved to another role or customer record, takes its tokens with it at once.
+   */
+  private async assertStillCustomerLogin(ctx: RequestContext, userId: string | null, customerId: string): Promise<void> {
+    const user = userId ? await this.repo.findUser(ctx, userId) : null;
+    if (!user || user.role !== 'customer' || user.customerId !== customerId) {
+      throw new AuthenticationError('API key is invalid or revoked');
+    }
   }
 
   private rememberTouched(keyId: string, until: number): void {

@@ -19,6 +19,20 @@ export function toUser(u: UserEntity): Schemas['User'] {
   };
 }
 
+export function toPersonalToken(k: ApiKeyEntity): Schemas['PersonalApiToken'] {
+  return {
+    id: k.id,
+    name: k.name,
+    mode: k.mode,
+    access: k.access,
+    customer_id: k.customerId ?? '',
+    prefix: `ck_${k.mode}_${k.lookup}`,
+    last_used_at: k.lastUsedAt?.toISOString() ?? null,
+    revoked_at: k.revokedAt?.toISOString() ?? null,
+    created_at: k.createdAt.toISOString(),
+  };
+}
+
 export function toApiKey(k: ApiKeyEntity): Schemas['ApiKey'] {
   return {
     id: k.id,

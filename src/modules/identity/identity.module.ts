@@ -11,6 +11,8 @@ import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
+import { PersonalTokensController } from './personal-tokens.controller';
+import { PersonalTokensService } from './personal-tokens.service';
 import { TenantContactsService } from './tenant-contacts.service';
 import { TenantsService } from './tenants.service';
 import { TokensService } from './tokens.service';
@@ -34,8 +36,8 @@ import { RefreshTransport } from './refresh-transport';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController, ApiKeysController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport],
+  controllers: [AuthController, UsersController, ApiKeysController, PersonalTokensController],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService],
   exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService],
 })
 export class IdentityModule {}

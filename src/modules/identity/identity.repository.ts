@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull } from 'typeorm';
+import { IsNull, Not } from 'typeorm';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
@@ -102,12 +102,28 @@ export class IdentityRepository extends TenantScopedRepository {
   }
 
   listApiKeys(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }, mode?: string) {
-    const qb = this.m(ctx).createQueryBuilder(ApiKeyEntity, 'k').where('k.tenant_id = :tenant', { tenant: ctx.tenant });
+    // Customers' personal tokens are theirs to list (GET /me/api-tokens), not part of the tenant's keys.
+    const qb = this.m(ctx).createQueryBuilder(ApiKeyEntity, 'k').where('k.tenant_id = :tenant AND k.customer_id IS NULL', { tenant: ctx.tenant });
     if (mode) qb.andWhere('k.mode = :mode', { mode });
     return paginate(qb, page, {
       name: 'created_at', column: 'k.created_at', idColumn: 'k.id', order: sort.order,
       valueOf: (k) => k.createdAt, idOf: (k) => k.id,
     });
+  }
+
+  /** A customer user's personal tokens (both modes, revoked ones included), newest first by default. */
+  listPersonalTokens(ctx: RequestContext, userId: string, page: PageQuery, sort: { order: SortOrder }) {
+    const qb = this.m(ctx)
+      .createQueryBuilder(ApiKeyEntity, 'k')
+      .where('k.tenant_id = :tenant AND k.user_id = :userId AND k.customer_id IS NOT NULL', { tenant: ctx.tenant, userId });
+    return paginate(qb, page, {
+      name: 'created_at', column: 'k.created_at', idColumn: 'k.id', order: sort.order,
+      valueOf: (k) => k.createdAt, idOf: (k) => k.id,
+    });
+  }
+
+  findPersonalToken(ctx: RequestContext, userId: string, id: string): Promise<ApiKeyEntity | null> {
+    return this.m(ctx).findOneBy(ApiKeyEntity, { id, tenantId: ctx.tenant, userId, customerId: Not(IsNull()) });
   }
 
   async revokeApiKey(ctx: RequestContext, id: string): Promise<void> {

@@ -43,6 +43,8 @@ function actorOf(ctx: RequestContext): string {
       return ctx.actor.userId;
     case 'api_key':
       return ctx.actor.keyId;
+    case 'customer_token':
+      return ctx.actor.tokenId;
     case 'system':
       return `system:${ctx.actor.name}`;
     default:

@@ -47,4 +47,15 @@ describe('authorize', () => {
     const testKey = new RequestContext('r', 'ten_1', 'test', { kind: 'api_key', keyId: 'key_2', access: 'read_write' }, null);
     expect(() => authorize(testKey, manage)).toThrow('API keys cannot');
   });
+  it('lets a customer personal token use customer routes only, never credential management', () => {
+    const token = (access: 'read_only' | 'read_write') =>
+      new RequestContext('r', 'ten_1', 'live', { kind: 'customer_token', tokenId: 'key_1', userId: 'usr_1', customerId: 'cus_1', access }, null);
+    const customerRead = { ...read, roles: ['customer'] as const };
+    expect(() => authorize(token('read_write'), customerRead)).not.toThrow();
+    expect(() => authorize(token('read_write'), read)).toThrow('cannot use this route');
+    expect(() => authorize(token('read_write'), { ...customerRead, usersOnly: true })).toThrow('personal API tokens cannot');
+    expect(() => authorize(token('read_only'), { ...customerRead, access: 'write' })).toThrow('read-only');
+    expect(() => authorize(token('read_write'), { resource: 'users', access: 'read', roles: ['customer'], liveUsersOnly: true })).toThrow(AuthorizationError);
+    expect(token('read_only').customerScope).toBe('cus_1');
+  });
 });

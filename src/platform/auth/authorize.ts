@@ -25,6 +25,13 @@ export function authorize(ctx: RequestContext, policy: PrivatePolicy): void {
     }
     return;
   }
+  if (actor.kind === 'customer_token') {
+    // A personal token acts as its customer user, minus managing credentials: only customer routes.
+    if (policy.usersOnly) throw new AuthorizationError('This route needs a user token; personal API tokens cannot call it');
+    if (!(policy.roles ?? []).includes('customer')) throw new AuthorizationError('Personal API tokens of customers cannot use this route');
+    if (policy.access === 'write' && actor.access === 'read_only') throw new AuthorizationError('This personal API token is read-only');
+    return;
+  }
   if (actor.kind === 'user') {
     const roles = policy.roles ?? [];
     if (!roles.includes(actor.role)) throw new AuthorizationError(`The ${actor.role} role cannot use this route`);

@@ -13,6 +13,8 @@ export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'user'; userId: string; role: Role; customerId: string | null; tokenId: string; familyId: string; expiresAt: number }
   | { kind: 'api_key'; keyId: string; access: 'read_only' | 'read_write' }
+  /** A client-portal (personal) token of a `customer` user: sees what that user sees, nothing more. */
+  | { kind: 'customer_token'; tokenId: string; userId: string; customerId: string; access: 'read_only' | 'read_write' }
   | { kind: 'system'; name: string };
 
 /**
@@ -44,6 +46,8 @@ export class RequestContext {
     switch (this.actor.kind) {
       case 'api_key':
         return this.actor.keyId;
+      case 'customer_token':
+        return this.actor.tokenId;
       case 'user':
         return this.actor.userId;
       default:
@@ -61,8 +65,12 @@ export class RequestContext {
     return this.tenantId;
   }
 
-  /** A customer user is confined to its own customer record; null for everyone else. */
+  /**
+   * A customer user, or its personal token, is confined to its own customer record; null for everyone
+   * else. Every module serving customers (orders, invoices, services, domains, tickets) filters by it.
+   */
   get customerScope(): string | null {
+    if (this.actor.kind === 'customer_token') return this.actor.customerId;
     return this.actor.kind === 'user' && this.actor.role === 'customer' ? this.actor.customerId ?? '' : null;
   }
 

@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors/domain-errors';
 export const ID_PREFIXES = [
   'prod', 'var', 'tier', 'cus', 'addr', 'ord', 'pi', 're', 'dp', 'txn', 'inv', 'svc', 'dom', 'tkt',
   'loc', 'shp', 'we', 'evt', 'whd', 'key', 'usr', 'ten', 'req', 'mov', 'alrt', 'line', 'rt', 'fam', 'wha', 'pm',
+  'tkm', // a ticket's message
 ] as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[number];

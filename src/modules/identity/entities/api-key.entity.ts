@@ -5,6 +5,7 @@ import type { Mode } from '../../../platform/context/request-context';
 /** A secret key; only a hash is stored, found by its short `lookup` prefix. */
 @Entity('api_keys')
 @Index('idx_api_keys_tenant', ['tenantId', 'createdAt'])
+@Index('idx_api_keys_user', ['tenantId', 'userId', 'createdAt'])
 export class ApiKeyEntity {
   @IdColumn() id: string;
   @TenantColumn() tenantId: string;
@@ -16,6 +17,9 @@ export class ApiKeyEntity {
   @Column({ name: 'secret_hash', type: 'text' }) secretHash: string;
   @Column({ type: 'text' }) access: 'read_only' | 'read_write';
   @Column({ type: 'text', array: true, nullable: true }) scopes: string[] | null;
+  /** A client-portal (personal) token: the `customer` user that made it, and the customer record it sees. Null for API keys. */
+  @Column({ name: 'user_id', type: 'text', nullable: true }) userId: string | null;
+  @Column({ name: 'customer_id', type: 'text', nullable: true }) customerId: string | null;
   @Column({ name: 'last_used_at', type: 'timestamptz', precision: 3, nullable: true }) lastUsedAt: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', precision: 3, nullable: true }) revokedAt: Date | null;
   @CreatedAt() createdAt: Date;
