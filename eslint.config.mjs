@@ -32,6 +32,25 @@ export default tseslint.config(
     },
   },
   {
+    // DESIGN rule 11, kept by a tool: modules talk through ports bound in the providing module's
+    // providers (README, "Modules talk through ports"), never by wiring each other up at start-up;
+    // a caught error is told apart by its type, never by its message text.
+    files: ['src/modules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MethodDefinition[key.name='onModuleInit']",
+          message: 'No start-up wiring between modules: declare a port (*.port.ts) and bind it in the providing module.',
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(includes|startsWith|endsWith|match)$/][callee.object.property.name='message']",
+          message: 'Tell errors apart by type (instanceof a typed error), not by their message text.',
+        },
+      ],
+    },
+  },
+  {
     files: ['{src,test,scripts,bench}/**/*.{js,cjs}'],
     languageOptions: { sourceType: 'commonjs', globals: nodeGlobals },
   },

@@ -14,6 +14,13 @@ import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository } from './invoices.repository';
 import { INVOICE_PAYMENTS, type InvoicePayments } from './payments.port';
 
+/** The invoice's `last_payment_error` when payments refused to charge the saved method (typed errors, raised before it writes anything), else null. */
+function savedMethodRefusal(err: unknown): { code: string; message: string } | null {
+  if (err instanceof NoSavedPaymentMethodError) return { code: 'no_payment_method', message: 'The customer has no saved payment method.' };
+  if (err instanceof PaymentProviderUnavailableError) return { code: 'payment_provider_unavailable', message: 'Online payment is not available.' };
+  return null;
+}
+
 /**
  * The money side of an invoice: paying (a card, or the saved default method), refunding, voiding
  * and writing off, and the 'invoice' payment target (bound to payments' PAYMENT_TARGETS.invoice)
@@ -49,9 +56,7 @@ export class InvoiceSettlementService implements PaymentTarget, InvoiceChargesPo
       });
     } catch (err) {
       // Both are raised before payments writes anything.
-      const failure = err instanceof NoSavedPaymentMethodError
-        ? { code: 'no_payment_method', message: 'The customer has no saved payment method.' }
-        : err instanceof PaymentProviderUnavailableError ? { code: 'payment_provider_unavailable', message: 'Online payment is not available.' } : null;
+      const failure = savedMethodRefusal(err);
       if (!failure) throw err;
       await this.tx.run(ctx, (txCtx) => this.recordFailure(txCtx, invoice.id, failure.code, failure.message));
     }

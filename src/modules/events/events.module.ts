@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
+import { PortsModule } from '../../platform/ports/ports.module';
 import { EventsController } from './events.controller';
 import { EventsRepository } from './events.repository';
 import { EventsService } from './events.service';
@@ -13,7 +13,7 @@ import { EventsRetention } from './events.retention';
  * the relay loop runs in the worker process only.
  */
 @Module({
-  imports: [DiscoveryModule],
+  imports: [PortsModule],
   controllers: [EventsController],
   providers: [EventsRepository, EventsService, OutboxRepository, OutboxRelayService, EventsRetention],
   exports: [EventsService],

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DiscoveryService } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext } from '../../platform/context/request-context';
+import { PortBindings } from '../../platform/ports/port-bindings';
 import { BackgroundLoop } from '../../platform/queue/background-loop.decorator';
 import { bindToActiveContext, contextFromTraceparent, SpanKind, withSpan } from '../../platform/tracing/tracing';
 import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber.port';
@@ -40,28 +40,17 @@ export function relayRetryDelayMs(baseMs: number, attempts: number): number {
 @Injectable()
 export class OutboxRelayService {
   private readonly logger = new Logger('OutboxRelay');
-  private bound?: EventSubscriber[];
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly outbox: OutboxRepository,
-    private readonly discovery: DiscoveryService,
+    private readonly bindings: PortBindings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Every binding of EVENT_SUBSCRIBER across modules, found once all providers exist. */
+  /** Every binding of EVENT_SUBSCRIBER across modules. */
   subscribers(): EventSubscriber[] {
-    if (this.bound) return this.bound;
-    const found = [
-      ...new Set(
-        this.discovery
-          .getProviders()
-          .filter((wrapper) => wrapper.token === EVENT_SUBSCRIBER && wrapper.instance)
-          .map((wrapper) => wrapper.instance as EventSubscriber),
-      ),
-    ];
-    if (found.length > 0) this.bound = found; // asked before the app finished booting: look again next time
-    return found;
+    return this.bindings.all<EventSubscriber>(EVENT_SUBSCRIBER);
   }
 
   /** Relays one batch; returns how many events it claimed and how they fared. */
