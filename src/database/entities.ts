@@ -28,6 +28,7 @@ import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
 import { SandboxProcessorCallEntity } from '../modules/payments/providers/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
+import { DomainEntity, TldPriceEntity } from '../modules/domains/entities/domain.entity';
 
 /** Every entity class the data source maps (TypeORM takes the classes themselves). */
 export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
@@ -66,4 +67,6 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   ServiceEntity,
   ServicePeriodEntity,
   CheckoutLinkEntity,
+  DomainEntity,
+  TldPriceEntity,
 ];

@@ -473,6 +473,8 @@ export class ListTldPricesQueryDto {
   per_page?: Q<"listTldPrices">["per_page"];
   @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(200)
   limit?: Q<"listTldPrices">["limit"];
+  @IfPresent() @QueryText() @IsString() @MaxLength(2048)
+  cursor?: Q<"listTldPrices">["cursor"];
 }
 
 /** Query parameters of `getAccountStatus`. */

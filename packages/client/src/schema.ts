@@ -1857,7 +1857,7 @@ export interface paths {
         /**
          * The TLDs this tenant sells and their prices
          * @description Every TLD of the price table: the operator's defaults (DOMAIN_TLD_PRICES) merged with this tenant's own
-         *     rows for this mode (`source: tenant`), sorted by TLD. Staff users, or keys with `settings:read`.
+         *     rows for this mode (`source: tenant`), sorted by TLD. Staff users, or keys with `domains:read`.
          */
         get: operations["listTldPrices"];
         put?: never;
@@ -1884,7 +1884,7 @@ export interface paths {
          * @description Sets the price of one TLD for this tenant and mode; a TLD not in the defaults becomes sellable (the
          *     sandbox registrar sells any syntactically valid TLD). New prices apply to checks, registrations and
          *     renewals from now on; invoices already issued keep theirs. Owners and admins, or keys with
-         *     `settings:write`.
+         *     `domains:write`.
          */
         put: operations["putTldPrice"];
         post?: never;
@@ -1892,7 +1892,7 @@ export interface paths {
          * Drop this tenant's price for a TLD (back to the default, or no longer sold)
          * @description Removes this tenant's row: the TLD falls back to the operator's default price, or, when it has none, is no
          *     longer sold (checks answer `unsupported_tld`). A TLD without a tenant row answers 404. Owners and admins,
-         *     or keys with `settings:write`.
+         *     or keys with `domains:write`.
          */
         delete: operations["deleteTldPrice"];
         options?: never;
@@ -8763,6 +8763,8 @@ export interface operations {
                 per_page?: components["parameters"]["PerPage"];
                 /** @description Alias of `per_page`. */
                 limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
             };
             header?: never;
             path?: never;

@@ -6,6 +6,8 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PaymentTargets } from '../payments/payment-targets';
 import { PaymentsModule } from '../payments/payments.module';
 import { RateLimitModule } from '../../platform/rate-limit/rate-limit.module';
+import { DOMAIN_INVOICING } from '../domains/domain-invoicing.port';
+import { DomainInvoicingAdapter } from './domain-invoicing.adapter';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
 import { InvoiceCustomerReferences } from './invoice-customer-references';
@@ -32,8 +34,9 @@ import { PayLinkTokensRetention } from './pay-link-tokens.retention';
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoiceCreationService, InvoiceSettlementService,
     HostedInvoicesService, InvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences, PayLinkTokensRetention,
+    { provide: DOMAIN_INVOICING, useClass: DomainInvoicingAdapter },
   ],
-  exports: [InvoicesService, InvoiceCustomerReferences],
+  exports: [InvoicesService, InvoiceCustomerReferences, DOMAIN_INVOICING],
 })
 export class BillingModule implements OnModuleInit {
   constructor(

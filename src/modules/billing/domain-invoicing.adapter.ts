@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import type { RequestContext } from '../../platform/context/request-context';
+import type { DomainInvoiceLine, DomainInvoiceRef, DomainInvoicingPort } from '../domains/domain-invoicing.port';
+import { InvoicesService } from './invoices.service';
+
+/** Billing's side of the domains module's `DOMAIN_INVOICING` port: issuing through InvoicesService, and its paid hook. */
+@Injectable()
+export class DomainInvoicingAdapter implements DomainInvoicingPort {
+  constructor(private readonly invoices: InvoicesService) {}
+
+  async issue(ctx: RequestContext, input: { customerId: string; currency: string; lines: DomainInvoiceLine[]; dueDate?: Date }): Promise<DomainInvoiceRef> {
+    const invoice = await this.invoices.createInvoice(ctx, { customerId: input.customerId, currency: input.currency, lines: input.lines, dueDate: input.dueDate });
+    return { id: invoice.id, status: invoice.status };
+  }
+
+  onInvoicePaid(listener: (ctx: RequestContext, invoice: DomainInvoiceRef) => Promise<void>): void {
+    this.invoices.onInvoicePaid((ctx, invoice) => listener(ctx, { id: invoice.id, status: invoice.status }));
+  }
+}

@@ -1,0 +1,87 @@
+import { domainToASCII, domainToUnicode } from 'node:url';
+
+/** A name as the registry knows it (ASCII) and as people read it, split at the TLD it is sold under. */
+export interface ParsedDomainName {
+  ascii: string;
+  unicode: string;
+  /** The longest suffix of the name that is a TLD of the price table (`co.uk` before `uk`), ASCII. */
+  tld: string | null;
+}
+
+export type DomainNameVerdict =
+  | { valid: true; name: ParsedDomainName }
+  | { valid: false; name: ParsedDomainName | null; errors: string[]; unsupportedTld?: boolean };
+
+const LDH = /^[a-z0-9-]+$/;
+const MAX_NAME = 253;
+const MAX_LABEL = 63;
+
+/**
+ * The registry rules for a name to register: lower-cased, converted to ASCII by the IDNA (UTS #46)
+ * processing of `node:url`'s `domainToASCII` (so `bücher.com` is `xn--bcher-kva.com`, and a
+ * malformed `xn--` label fails), then RFC 1035/5891 label rules on the ASCII form: 1–63 characters
+ * of letters, digits and hyphens, no hyphen first or last, `--` in positions 3–4 only in an `xn--`
+ * label, at most 253 characters in all; and exactly one label under a TLD of `tlds`.
+ */
+export function parseDomainName(input: string, tlds: ReadonlySet<string>): DomainNameVerdict {
+  const trimmed = input.trim().replace(/\.$/, '');
+  if (trimmed.length === 0) return { valid: false, name: null, errors: ['the name is empty'] };
+  const ascii = domainToASCII(trimmed.toLowerCase());
+  if (ascii === '') return { valid: false, name: null, errors: ['the name is not a valid internationalized domain name (IDNA)'] };
+  const unicode = domainToUnicode(ascii) || ascii;
+  const labels = ascii.split('.');
+  const errors: string[] = [];
+  if (ascii.length > MAX_NAME) errors.push(`the name is ${ascii.length} characters in ASCII; at most ${MAX_NAME}`);
+  if (labels.length < 2) errors.push('the name needs a label and a TLD (e.g. example.com)');
+  for (const label of labels) errors.push(...labelProblems(label));
+  const tld = longestTld(labels, tlds);
+  const name: ParsedDomainName = { ascii, unicode, tld };
+  if (errors.length > 0) return { valid: false, name, errors };
+  if (tld === null) return { valid: false, name, errors: [`no TLD of the price table matches ${ascii}`], unsupportedTld: true };
+  if (labels.length !== tld.split('.').length + 1) {
+    return { valid: false, name, errors: [`register one label directly under .${tld} (not a subdomain)`] };
+  }
+  return { valid: true, name };
+}
+
+function labelProblems(label: string): string[] {
+  if (label.length === 0) return ['the name has an empty label (two dots in a row)'];
+  const problems: string[] = [];
+  if (label.length > MAX_LABEL) problems.push(`label "${label.slice(0, 20)}…" is ${label.length} characters; at most ${MAX_LABEL}`);
+  if (!LDH.test(label)) problems.push(`label "${label}" may contain only letters, digits and hyphens`);
+  if (label.startsWith('-') || label.endsWith('-')) problems.push(`label "${label}" may not start or end with a hyphen`);
+  if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) problems.push(`label "${label}" has "--" in positions 3-4, reserved for xn-- labels`);
+  return problems;
+}
+
+function longestTld(labels: string[], tlds: ReadonlySet<string>): string | null {
+  for (let i = 1; i < labels.length; i++) {
+    const suffix = labels.slice(i).join('.');
+    if (tlds.has(suffix)) return suffix;
+  }
+  return null;
+}
+
+/** A TLD as the price table keys it: ASCII, lower-case, no leading dot; null when it is not a valid TLD. */
+export function normalizeTld(input: string): string | null {
+  const ascii = domainToASCII(input.trim().replace(/^\./, '').toLowerCase());
+  if (ascii === '' || ascii.length > MAX_NAME) return null;
+  const labels = ascii.split('.');
+  if (labels.some((l) => labelProblems(l).length > 0)) return null;
+  // The last label of a TLD is never all digits (it would read as an IPv4 address).
+  if (/^[0-9]+$/.test(labels[labels.length - 1])) return null;
+  return ascii;
+}
+
+/** The Unicode form of an ASCII name or TLD (itself when it has no xn-- label). */
+export function toUnicode(ascii: string): string {
+  return domainToUnicode(ascii) || ascii;
+}
+
+/** A nameserver host name in ASCII (lower-case, no trailing dot); null when it is not a valid host name of 2+ labels. */
+export function normalizeHostName(input: string): string | null {
+  const ascii = domainToASCII(input.trim().replace(/\.$/, '').toLowerCase());
+  if (ascii === '' || ascii.length > MAX_NAME) return null;
+  const labels = ascii.split('.');
+  return labels.length >= 2 && labels.every((l) => labelProblems(l).length === 0) ? ascii : null;
+}
