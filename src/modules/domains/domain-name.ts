@@ -13,6 +13,8 @@ export type DomainNameVerdict =
   | { valid: false; name: ParsedDomainName | null; errors: string[]; unsupportedTld?: boolean };
 
 const LDH = /^[a-z0-9-]+$/;
+/** What an IDN label may hold once decoded: letters, combining marks, digits and hyphens (an approximation of IDNA2008's PVALID). */
+const IDN_LABEL = /^[\p{L}\p{M}\p{N}-]+$/u;
 const MAX_NAME = 253;
 const MAX_LABEL = 63;
 
@@ -28,6 +30,7 @@ export function parseDomainName(input: string, tlds: ReadonlySet<string>): Domai
   if (trimmed.length === 0) return { valid: false, name: null, errors: ['the name is empty'] };
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (ascii === '') return { valid: false, name: null, errors: ['the name is not a valid internationalized domain name (IDNA)'] };
+  // A malformed xn-- label comes back unchanged (Node 24's URL parser); labelProblems names it.
   const unicode = domainToUnicode(ascii) || ascii;
   const labels = ascii.split('.');
   const errors: string[] = [];
@@ -51,6 +54,12 @@ function labelProblems(label: string): string[] {
   if (!LDH.test(label)) problems.push(`label "${label}" may contain only letters, digits and hyphens`);
   if (label.startsWith('-') || label.endsWith('-')) problems.push(`label "${label}" may not start or end with a hyphen`);
   if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) problems.push(`label "${label}" has "--" in positions 3-4, reserved for xn-- labels`);
+  if (label.startsWith('xn--')) {
+    const decoded = domainToUnicode(label);
+    if (decoded === '' || decoded === label || domainToASCII(decoded) !== label) problems.push(`label "${label}" is not valid punycode`);
+    // UTS #46 (what node:url applies) still maps symbols and emoji; IDNA2008 registries take letters, marks and digits only.
+    else if (!IDN_LABEL.test(decoded)) problems.push(`label "${decoded}" has characters registries refuse (symbols, emoji, punctuation)`);
+  }
   return problems;
 }
 
