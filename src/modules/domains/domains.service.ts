@@ -124,6 +124,9 @@ export class DomainsService {
   }
 
   async update(ctx: RequestContext, id: string, body: Schemas['UpdateDomainRequest']): Promise<Schemas['Domain']> {
+    if (body.nameservers === undefined && body.auto_renew === undefined) {
+      throw new ValidationError('Send nameservers or auto_renew to change', [{ field: 'nameservers', message: 'nameservers or auto_renew is required' }]);
+    }
     const domain = await this.getOrThrow(ctx, id);
     assertManageable(domain, 'changed');
     const nameservers = body.nameservers === undefined ? undefined : normalizeNameservers(body.nameservers);
