@@ -566,10 +566,10 @@ export interface paths {
          * Delete a customer
          * @description Deletes the customer and its addresses. A customer that something still depends on cannot be deleted:
          *     services not terminated, unpaid (`open`) or `draft` invoices, orders in progress (not `delivered`,
-         *     `cancelled` or `refunded`), or customer user logins confined to it. Then 409 `conflict` whose message
+         *     `cancelled` or `refunded`), domains registered to it, or customer user logins confined to it. Then 409 `conflict` whose message
          *     counts each blocker (e.g. "2 active services, 1 unpaid invoice") and suggests archiving the customer
          *     instead (`PATCH` with `status: archived`); `details` has one entry per kind, `field` naming it
-         *     (`services`, `invoices`, `orders`, `users`). Settled history (terminated services, paid or void
+         *     (`services`, `invoices`, `orders`, `domains`, `users`). Settled history (terminated services, paid or void
          *     invoices, finished orders) does not block. A service, invoice or order created concurrently either
          *     commits first (the delete then answers 409) or finds the customer gone (404).
          */

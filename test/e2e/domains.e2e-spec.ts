@@ -190,6 +190,15 @@ describe('domains (e2e)', () => {
     expect((await t.http.patch(`/api/v1/domains/${d.id}`, { auto_renew: false }, auth())).status).toBe(409);
   });
 
+  it('keeps a customer with a domain from being deleted', async () => {
+    const erin = await shop.customer('erin');
+    expect((await register({ name: 'erins.com', customer_id: erin })).status).toBe(201);
+    const res = await t.http.delete(`/api/v1/customers/${erin}`, auth());
+    expect(res.status).toBe(409);
+    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'domains' })]));
+    expect(res.body.error.message).toContain('1 domain');
+  });
+
   it('keeps domains to staff and scoped keys', async () => {
     const readOnly = (await createApiKey(t.http, shop.tenant.accessToken, { mode: 'test', access: 'read_only' })).secret;
     expect((await t.http.get('/api/v1/domains/check/ok.com', { token: readOnly })).status).toBe(200);

@@ -3,6 +3,7 @@ import { ClockModule } from '../../platform/clock/clock.module';
 import { BillingModule } from '../billing/billing.module';
 import { CustomersModule } from '../customers/customers.module';
 import { EventsModule } from '../events/events.module';
+import { DomainCustomerReferences } from './domain-customer-references';
 import { DOMAIN_INVOICING, type DomainInvoicingPort } from './domain-invoicing.port';
 import { DomainRenewalsService } from './domain-renewals.processor';
 import { DomainsController } from './domains.controller';
@@ -21,8 +22,8 @@ import { TldPricesService } from './tld-prices.service';
 @Module({
   imports: [ClockModule, EventsModule, CustomersModule, BillingModule],
   controllers: [DomainsController, TldPricesController],
-  providers: [DomainsRepository, DomainsService, TldPricesService, DomainRenewalsService, Registrars],
-  exports: [DomainRenewalsService],
+  providers: [DomainsRepository, DomainsService, TldPricesService, DomainRenewalsService, Registrars, DomainCustomerReferences],
+  exports: [DomainRenewalsService, DomainCustomerReferences],
 })
 export class DomainsModule implements OnModuleInit {
   constructor(

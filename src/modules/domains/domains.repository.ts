@@ -83,6 +83,10 @@ export class DomainsRepository {
       .getOne();
   }
 
+  countOfCustomer(ctx: RequestContext, customerId: string): Promise<number> {
+    return this.m(ctx).countBy(DomainEntity, { ...this.scope(ctx), customerId });
+  }
+
   async update(ctx: RequestContext, id: string, changes: DomainChanges): Promise<DomainEntity> {
     await this.m(ctx).update(DomainEntity, { id, ...this.scope(ctx) }, { ...changes, updatedAt: () => 'now()' } as never);
     return (await this.find(ctx, id))!;
