@@ -190,6 +190,19 @@ describe('domains (e2e)', () => {
     expect((await t.http.patch(`/api/v1/domains/${d.id}`, { auto_renew: false }, auth())).status).toBe(409);
   });
 
+  it('registers a name once: a replayed Idempotency-Key, and two racing requests (one 201, one 409)', async () => {
+    const headers = { 'Idempotency-Key': `dom-${Date.now()}` };
+    const first = await t.http.post('/api/v1/domains', { name: 'once.com', customer_id: alice, years: 1 }, { ...auth(), headers });
+    const replay = await t.http.post('/api/v1/domains', { name: 'once.com', customer_id: alice, years: 1 }, { ...auth(), headers });
+    expect(first.status).toBe(201);
+    expect(replay.status).toBe(201);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.body.data.id).toBe(first.body.data.id);
+    const racing = await Promise.all([1, 2].map(() => register({ name: 'race.com', customer_id: alice })));
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await t.http.get('/api/v1/domains', { ...auth(), query: { customer_id: alice, per_page: 200 } })).body.data.filter((d: { name: string }) => d.name === 'race.com')).toHaveLength(1);
+  });
+
   it('keeps a customer with a domain from being deleted', async () => {
     const erin = await shop.customer('erin');
     expect((await register({ name: 'erins.com', customer_id: erin })).status).toBe(201);
