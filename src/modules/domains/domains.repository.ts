@@ -123,9 +123,14 @@ export class DomainsRepository {
     return this.sweep(ctx, `status = 'active' AND expires_at <= $1 AND renewal_paid_at IS NULL`, now, limit, tenantId);
   }
 
+  /** Shares the batch fairly between tenants (each tenant's soonest expiry first, then round by round), as the services sweeps do. */
   private sweep(ctx: RequestContext, due: string, at: Date, limit: number, tenantId: string | null): Promise<DomainKey[]> {
     return this.tx.acrossTenants('domain_renewal_sweep', (m) => m.query(
-      `SELECT id, tenant_id, mode FROM domains WHERE ${due} AND ($3::text IS NULL OR tenant_id = $3) ORDER BY expires_at, id LIMIT $2`,
+      `SELECT id, tenant_id, mode FROM (
+         SELECT id, tenant_id, mode, expires_at, row_number() OVER (PARTITION BY tenant_id ORDER BY expires_at, id) AS turn
+           FROM domains WHERE ${due} AND ($3::text IS NULL OR tenant_id = $3)
+       ) due
+       ORDER BY turn, expires_at, id LIMIT $2`,
       [at, limit, tenantId],
     ), ctx);
   }

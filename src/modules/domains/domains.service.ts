@@ -26,7 +26,9 @@ const yearsText = (years: number) => `${years} year${years === 1 ? '' : 's'}`;
 /**
  * Domains: the check, registration, manual renewal, nameserver and auto-renew changes, and the
  * transfer-out. Registrar calls (possibly network) are made outside any transaction; the change,
- * its invoice and its event are then written in one transaction.
+ * its invoice and its event are then written in one transaction. With the sandbox nothing is lost
+ * when that transaction fails after the call; an EPP adapter will also need a reconciliation of
+ * registry-side changes left without their record (the registry's `<domain:info>` tells).
  */
 @Injectable()
 export class DomainsService {
