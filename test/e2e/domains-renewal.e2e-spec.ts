@@ -79,7 +79,7 @@ describe('domain renewals (e2e)', () => {
     expect(invoiced.latest_invoice_id).toBe(invoiced.renewal_invoice_id);
     expect(invoiced.expires_at).toBe('2027-01-10T08:00:00.000Z');
     const invoice = (await t.http.get(`/api/v1/invoices/${invoiced.renewal_invoice_id}`, auth())).body.data;
-    expect(invoice).toMatchObject({ status: 'open', total: 1400, customer_id: alice, due_date: '2027-01-10T08:00:00.000Z' });
+    expect(invoice).toMatchObject({ status: 'open', total: 1400, customer_id: alice, due_date: '2027-01-10T08:00:00.000Z', email_sent: true });
     expect(invoice.lines[0].description).toBe('Domain renewal auto.com, 1 year (auto-renewal)');
     expect(await eventsFor('domain.expiring', d.id)).toHaveLength(1);
 

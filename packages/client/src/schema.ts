@@ -2727,9 +2727,9 @@ export interface components {
         /**
          * @description A domain name registered for a customer. `name` is the ASCII (punycode) form the registry knows,
          *     `unicode_name` the form people read. With `auto_renew`, the renewal job issues a one-year renewal invoice
-         *     DOMAIN_RENEWAL_LEAD_DAYS before `expires_at` (`renewal_invoice_id`, `domain.expiring`) and renews the
-         *     domain when that invoice is paid (`domain.renewed`); a domain not renewed by `expires_at` is `expired`
-         *     (`domain.expired`).
+         *     DOMAIN_RENEWAL_LEAD_DAYS before `expires_at` (`renewal_invoice_id`, e-mailed to the customer with its
+         *     payment link; `domain.expiring`) and renews the domain for a year once that invoice is paid (on the
+         *     job's next run, `domain.renewed`); a domain not renewed by `expires_at` is `expired` (`domain.expired`).
          */
         Domain: {
             id: components["schemas"]["Id"];

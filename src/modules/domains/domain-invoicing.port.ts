@@ -7,6 +7,14 @@ export interface DomainInvoiceLine {
   unit_amount: number;
 }
 
+export interface DomainInvoiceInput {
+  customerId: string;
+  currency: string;
+  lines: DomainInvoiceLine[];
+  dueDate?: Date;
+  sendToCustomer?: boolean;
+}
+
 /** What the domains module reads back of an invoice it issued or was told about (a plain read model). */
 export interface DomainInvoiceRef {
   id: string;
@@ -19,7 +27,8 @@ export interface DomainInvoiceRef {
  * it was issued for. Declared here, bound by BillingModule (`DOMAIN_INVOICING`).
  */
 export interface DomainInvoicingPort {
-  issue(ctx: RequestContext, input: { customerId: string; currency: string; lines: DomainInvoiceLine[]; dueDate?: Date }): Promise<DomainInvoiceRef>;
+  /** Issues an open invoice; `sendToCustomer` queues the invoice e-mail with its payment link. */
+  issue(ctx: RequestContext, input: DomainInvoiceInput): Promise<DomainInvoiceRef>;
   /**
    * Registers the paid-invoice hook. The same mechanism subscriptions uses today (a listener run in
    * the paying transaction, so the renewal commits with the payment); kept to this one method so

@@ -24,7 +24,8 @@ export interface DomainRenewalRun {
  * The domain renewal job (`domains:renew-due`, every minute, scheduled like `subscriptions:renew-due`).
  * Each step handles one domain per transaction and is safe to run twice or on several workers:
  *  1. notice: an active domain expiring within DOMAIN_RENEWAL_LEAD_DAYS gets `domain.expiring` once
- *     per term and, with auto-renew, a one-year renewal invoice due at the expiry (`renewal_invoice_id`);
+ *     per term and, with auto-renew, a one-year renewal invoice due at the expiry (`renewal_invoice_id`),
+ *     e-mailed to the customer with its payment link;
  *  2. renew: when that invoice is paid (billing's paid hook sets `renewal_paid_at` in the paying
  *     transaction), the domain is renewed at the registrar — outside any transaction, with the current
  *     expiry so a repeated call is refused by the registry — then its expiry moves one year on
@@ -93,7 +94,7 @@ export class DomainRenewalsService {
         const row = (await this.prices.table(txCtx)).get(domain.tld);
         if (row) {
           const invoice = await this.invoicing.issue(txCtx, {
-            customerId: domain.customerId, currency: row.currency, dueDate: domain.expiresAt,
+            customerId: domain.customerId, currency: row.currency, dueDate: domain.expiresAt, sendToCustomer: true,
             lines: [{ description: `Domain renewal ${domain.unicodeName}, 1 year (auto-renewal)`, quantity: 1, unit_amount: row.renewalAmount }],
           });
           domain = await this.repo.update(txCtx, id, { renewalInvoiceId: invoice.id, latestInvoiceId: invoice.id });
