@@ -31,6 +31,8 @@ export class Domains1797100000000 implements MigrationInterface {
                 "expiring_notice_for" TIMESTAMP(3) WITH TIME ZONE,
                 "transfer_auth_hash" text,
                 "transfer_requested_at" TIMESTAMP(3) WITH TIME ZONE,
+                "sweep_failures" integer NOT NULL DEFAULT '0',
+                "sweep_retry_at" TIMESTAMP(3) WITH TIME ZONE,
                 "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 "updated_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(),
                 CONSTRAINT "PK_91d790434961b6b0452e0fd9f6a" PRIMARY KEY ("tenant_id", "id")

@@ -133,4 +133,23 @@ describe('domain renewals (e2e)', () => {
     const renewed = await t.http.post(`/api/v1/domains/${d.id}/renew`, { years: 1 }, auth());
     expect(renewed.body.data).toMatchObject({ status: 'active', expires_at: '2028-03-01T00:00:00.000Z' });
   });
+
+  it('backs off a domain whose step keeps failing, without holding up the others', async () => {
+    clock.set(new Date('2026-04-01T00:00:00Z'));
+    const broken = await register('broken.com', 1);
+    const healthy = await register('healthy.com', 1);
+    // The registrant vanished under the domain: issuing its renewal invoice fails (404 customer).
+    await db.query(`UPDATE domains SET customer_id = 'cus_01h2xcejqtf2nbrexx3vqjhp41' WHERE id = $1`, [broken.id]);
+    const at = new Date('2027-03-20T00:00:00Z');
+    clock.set(at);
+    await run();
+    expect((await get(healthy.id)).renewal_invoice_id).toMatch(/^inv_/);
+    const state = async () => (await db.query('SELECT sweep_failures, sweep_retry_at FROM domains WHERE id = $1', [broken.id]))[0];
+    expect(await state()).toMatchObject({ sweep_failures: 1, sweep_retry_at: new Date(at.getTime() + 60_000) });
+    await run(); // backed off: not tried again yet
+    expect((await state()).sweep_failures).toBe(1);
+    clock.set(new Date(at.getTime() + 61_000));
+    await run();
+    expect(await state()).toMatchObject({ sweep_failures: 2, sweep_retry_at: new Date(at.getTime() + 61_000 + 120_000) });
+  });
 });

@@ -31,6 +31,7 @@ export interface DomainRenewalRun {
  *     expiry so a repeated call is refused by the registry — then its expiry moves one year on
  *     (`domain.renewed`), in `active` again if it had expired meanwhile;
  *  3. expire: an active domain past its expiry, with no paid renewal on the way, is `expired` (`domain.expired`).
+ * A domain whose step throws is backed off (1, 2, 4 … minutes, at most 6 h), so broken rows cannot hold a batch.
  */
 @Injectable()
 export class DomainRenewalsService {
@@ -58,18 +59,18 @@ export class DomainRenewalsService {
     const batch = this.config.RENEWAL_BATCH_SIZE;
     const run: DomainRenewalRun = { noticed: 0, renewed: 0, expired: 0 };
     const cutoff = new Date(now.getTime() + this.config.DOMAIN_RENEWAL_LEAD_DAYS * DAY_MS);
-    for (const key of await this.repo.dueForNotice(sweep, cutoff, batch, onlyTenant)) {
-      await this.guard(key, 'notice', async (ctx) => {
+    for (const key of await this.repo.dueForNotice(sweep, cutoff, now, batch, onlyTenant)) {
+      await this.guard(key, 'notice', now, async (ctx) => {
         if (await this.noticeOne(ctx, key.id, cutoff)) run.noticed += 1;
       });
     }
     for (const key of await this.repo.dueForPaidRenewal(sweep, now, batch, onlyTenant)) {
-      await this.guard(key, 'renew', async (ctx) => {
+      await this.guard(key, 'renew', now, async (ctx) => {
         if (await this.renewPaid(ctx, key.id)) run.renewed += 1;
       });
     }
     for (const key of await this.repo.dueForExpiry(sweep, now, batch, onlyTenant)) {
-      await this.guard(key, 'expire', async (ctx) => {
+      await this.guard(key, 'expire', now, async (ctx) => {
         if (await this.expireOne(ctx, key.id, now)) run.expired += 1;
       });
     }
@@ -134,13 +135,20 @@ export class DomainRenewalsService {
     });
   }
 
-  /** Runs one domain's step in its tenant's context; a failure is logged and the run goes on. */
-  private async guard(key: DomainKey, step: string, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
+  /**
+   * Runs one domain's step in its tenant's context. A step that throws is logged and recorded on the
+   * domain (backoff, see recordSweepFailure) and the run goes on; a step that works clears an earlier failure count.
+   */
+  private async guard(key: DomainKey, step: string, now: Date, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
     const ctx = RequestContext.system('domains-renew', key.tenant_id, key.mode, `job_domains_${step}_${key.id}`);
     try {
       await work(ctx);
+      if (key.sweep_failures) await this.repo.clearSweepFailures(ctx, key.id);
     } catch (err) {
       this.logger.error({ domain_id: key.id, tenant_id: key.tenant_id, step, err: (err as Error).message }, 'domain renewal step failed');
+      await this.repo.recordSweepFailure(ctx, key.id, now).catch((recordErr: Error) =>
+        this.logger.error({ domain_id: key.id, err: recordErr.message }, 'could not record the failed domain renewal step'),
+      );
     }
   }
 }

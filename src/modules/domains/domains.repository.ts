@@ -31,6 +31,8 @@ export interface DomainKey {
   id: string;
   tenant_id: string;
   mode: Mode;
+  /** Consecutive failed job steps of the domain (0 when healthy). */
+  sweep_failures: number;
 }
 
 /**
@@ -108,9 +110,9 @@ export class DomainsRepository {
   // --- the renewal job's sweeps (cross-tenant, keys only, oldest expiry first)
 
   /** Active domains expiring by `cutoff` that still need their expiring notice, or (auto-renew) their renewal invoice. */
-  dueForNotice(ctx: RequestContext, cutoff: Date, limit: number, tenantId: string | null): Promise<DomainKey[]> {
-    return this.sweep(ctx, `status = 'active' AND expires_at <= $1
-      AND (expiring_notice_for IS DISTINCT FROM expires_at OR (auto_renew AND renewal_invoice_id IS NULL))`, cutoff, limit, tenantId);
+  dueForNotice(ctx: RequestContext, cutoff: Date, now: Date, limit: number, tenantId: string | null): Promise<DomainKey[]> {
+    return this.sweep(ctx, `status = 'active' AND expires_at <= $4
+      AND (expiring_notice_for IS DISTINCT FROM expires_at OR (auto_renew AND renewal_invoice_id IS NULL))`, now, limit, tenantId, [cutoff]);
   }
 
   /** Domains whose auto-renewal invoice was paid, waiting for the renewal at the registrar. */
@@ -123,16 +125,38 @@ export class DomainsRepository {
     return this.sweep(ctx, `status = 'active' AND expires_at <= $1 AND renewal_paid_at IS NULL`, now, limit, tenantId);
   }
 
-  /** Shares the batch fairly between tenants (each tenant's soonest expiry first, then round by round), as the services sweeps do. */
-  private sweep(ctx: RequestContext, due: string, at: Date, limit: number, tenantId: string | null): Promise<DomainKey[]> {
+  /**
+   * Keys of due domains ($1 = now), leaving out those backed off after failures, and sharing the batch
+   * fairly between tenants (each tenant's soonest expiry first, then round by round), as the services sweeps do.
+   */
+  private sweep(ctx: RequestContext, due: string, now: Date, limit: number, tenantId: string | null, extra: unknown[] = []): Promise<DomainKey[]> {
     return this.tx.acrossTenants('domain_renewal_sweep', (m) => m.query(
-      `SELECT id, tenant_id, mode FROM (
-         SELECT id, tenant_id, mode, expires_at, row_number() OVER (PARTITION BY tenant_id ORDER BY expires_at, id) AS turn
-           FROM domains WHERE ${due} AND ($3::text IS NULL OR tenant_id = $3)
+      `SELECT id, tenant_id, mode, sweep_failures FROM (
+         SELECT id, tenant_id, mode, sweep_failures, expires_at, row_number() OVER (PARTITION BY tenant_id ORDER BY expires_at, id) AS turn
+           FROM domains
+          WHERE ${due} AND (sweep_retry_at IS NULL OR sweep_retry_at <= $1) AND ($3::text IS NULL OR tenant_id = $3)
        ) due
        ORDER BY turn, expires_at, id LIMIT $2`,
-      [at, limit, tenantId],
+      [now, limit, tenantId, ...extra],
     ), ctx);
+  }
+
+  /** One more failed step: the domain is left out of the sweeps for 2^n minutes (at most 6 h). */
+  async recordSweepFailure(ctx: RequestContext, id: string, now: Date): Promise<void> {
+    await this.m(ctx).query(
+      `UPDATE domains
+          SET sweep_failures = sweep_failures + 1,
+              sweep_retry_at = $4::timestamptz + least(interval '1 minute' * power(2, least(sweep_failures, 20)), interval '6 hours')
+        WHERE id = $1 AND tenant_id = $2 AND mode = $3`,
+      [id, ctx.tenant, ctx.mode, now],
+    );
+  }
+
+  async clearSweepFailures(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).query(
+      `UPDATE domains SET sweep_failures = 0, sweep_retry_at = NULL WHERE id = $1 AND tenant_id = $2 AND mode = $3 AND sweep_failures > 0`,
+      [id, ctx.tenant, ctx.mode],
+    );
   }
 
   // --- tenant TLD prices

@@ -38,6 +38,10 @@ export class DomainEntity {
   @Column({ name: 'expiring_notice_for', type: 'timestamptz', precision: 3, nullable: true }) expiringNoticeFor: Date | null;
   @Column({ name: 'transfer_auth_hash', type: 'text', nullable: true }) transferAuthHash: string | null;
   @Column({ name: 'transfer_requested_at', type: 'timestamptz', precision: 3, nullable: true }) transferRequestedAt: Date | null;
+  /** Renewal-job steps that threw for this domain in a row; reset by one that works. */
+  @Column({ name: 'sweep_failures', type: 'integer', default: 0 }) sweepFailures: number;
+  /** A failing domain is left out of the job's sweeps until then (backoff), so it cannot hold a batch. */
+  @Column({ name: 'sweep_retry_at', type: 'timestamptz', precision: 3, nullable: true }) sweepRetryAt: Date | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }
