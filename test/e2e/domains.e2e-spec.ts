@@ -58,6 +58,9 @@ describe('domains (e2e)', () => {
       expect(res.body.data.errors.length).toBeGreaterThan(0);
     }
     expect((await check('shop.example')).body.data).toMatchObject({ valid: false, available: false, reason: 'unsupported_tld' });
+    // Longer than any name: invalid with nothing echoed but the input; past the path limit (1000), not routed to a name at all.
+    expect((await check(`${'例'.repeat(300)}.com`)).body.data).toMatchObject({ valid: false, available: false, reason: 'invalid', ascii_name: null });
+    expect((await check(`${'a'.repeat(1001)}.com`)).status).toBe(404);
     expect((await check('taken-shop.com')).body.data).toMatchObject({ valid: true, available: false, reason: 'taken' });
 
     const bad = await register({ name: '-bad-.com', customer_id: alice });

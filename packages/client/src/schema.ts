@@ -1723,7 +1723,7 @@ export interface paths {
          *     in test mode: a name whose first label starts with `taken` is registered elsewhere) and from this
          *     tenant's own domains. `prices` lists what 1 to 10 years cost: registration is the TLD's first-year
          *     `registration_amount` plus `renewal_amount` for each further year; renewal is `renewal_amount` per
-         *     year. Staff users, or keys with `domains:read`.
+         *     year. A path that cannot name anything (over 1000 characters, a NUL or a lone surrogate in it) answers 404. Staff users, or keys with `domains:read`.
          */
         get: operations["checkDomain"];
         put?: never;
@@ -8478,6 +8478,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -8833,6 +8834,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
         };

@@ -32,6 +32,16 @@ describe('parseDomainName', () => {
     expect(verdict.valid ? [] : verdict.errors.join(' | ')).toContain(problem);
   });
 
+  it('lists each problem once, at most 10, with long labels cut', () => {
+    const verdict = parseDomainName(`${'x_y.'.repeat(50)}com`, TLDS);
+    expect(verdict.valid ? [] : verdict.errors).toEqual(['label "x_y" may contain only letters, digits and hyphens']);
+    expect(parseDomainName(`${'例'.repeat(600)}.com`, TLDS)).toMatchObject({ valid: false, name: null });
+    const long = parseDomainName(`${'é_'.repeat(300)}.com`, TLDS);
+    expect(long.valid ? [] : long.errors.every((e) => e.length < 200)).toBe(true);
+    const many = parseDomainName(Array.from({ length: 30 }, (_, i) => `-l${i}`).join('.') + '.com', TLDS);
+    expect(many.valid ? [] : many.errors).toHaveLength(10);
+  });
+
   it('tells an unsupported TLD and a subdomain apart from bad syntax', () => {
     expect(parseDomainName('shop.example', TLDS)).toMatchObject({ valid: false, unsupportedTld: true });
     expect(parseDomainName('www.shop.com', TLDS)).toMatchObject({ valid: false, errors: ['register one label directly under .com (not a subdomain)'] });

@@ -17,29 +17,34 @@ const LDH = /^[a-z0-9-]+$/;
 const IDN_LABEL = /^[\p{L}\p{M}\p{N}-]+$/u;
 const MAX_NAME = 253;
 const MAX_LABEL = 63;
+const MAX_ERRORS = 10;
+
+/** A label as error messages quote it: long ones cut, so a message stays short. */
+const quoted = (label: string) => `"${label.length > 40 ? `${label.slice(0, 40)}…` : label}"`;
 
 /**
  * The registry rules for a name to register: lower-cased, converted to ASCII by the IDNA (UTS #46)
- * processing of `node:url`'s `domainToASCII` (so `bücher.com` is `xn--bcher-kva.com`, and a
- * malformed `xn--` label fails), then RFC 1035/5891 label rules on the ASCII form: 1–63 characters
- * of letters, digits and hyphens, no hyphen first or last, `--` in positions 3–4 only in an `xn--`
- * label, at most 253 characters in all; and exactly one label under a TLD of `tlds`.
+ * processing of `node:url`'s `domainToASCII` (so `bücher.com` is `xn--bcher-kva.com`), then RFC
+ * 1035/5891 label rules on the ASCII form: 1–63 characters of letters, digits and hyphens, no hyphen
+ * first or last, `--` in positions 3–4 only in an `xn--` label that is valid punycode of letters,
+ * marks and digits, at most 253 characters in all; and exactly one label under a TLD of `tlds`.
+ * At most MAX_ERRORS problems are listed (a long name of bad labels would repeat itself).
  */
 export function parseDomainName(input: string, tlds: ReadonlySet<string>): DomainNameVerdict {
   const trimmed = input.trim().replace(/\.$/, '');
   if (trimmed.length === 0) return { valid: false, name: null, errors: ['the name is empty'] };
   const ascii = domainToASCII(trimmed.toLowerCase());
   if (ascii === '') return { valid: false, name: null, errors: ['the name is not a valid internationalized domain name (IDNA)'] };
-  // A malformed xn-- label comes back unchanged (Node 24's URL parser); labelProblems names it.
+  // Too long is final (and punycode can make it much longer than the input): no form of it is echoed back.
+  if (ascii.length > MAX_NAME) return { valid: false, name: null, errors: [`the name is ${ascii.length} characters in ASCII; at most ${MAX_NAME}`] };
   const unicode = domainToUnicode(ascii) || ascii;
   const labels = ascii.split('.');
   const errors: string[] = [];
-  if (ascii.length > MAX_NAME) errors.push(`the name is ${ascii.length} characters in ASCII; at most ${MAX_NAME}`);
   if (labels.length < 2) errors.push('the name needs a label and a TLD (e.g. example.com)');
   for (const label of labels) errors.push(...labelProblems(label));
   const tld = longestTld(labels, tlds);
   const name: ParsedDomainName = { ascii, unicode, tld };
-  if (errors.length > 0) return { valid: false, name, errors };
+  if (errors.length > 0) return { valid: false, name, errors: [...new Set(errors)].slice(0, MAX_ERRORS) };
   if (tld === null) return { valid: false, name, errors: [`no TLD of the price table matches ${ascii}`], unsupportedTld: true };
   if (labels.length !== tld.split('.').length + 1) {
     return { valid: false, name, errors: [`register one label directly under .${tld} (not a subdomain)`] };
@@ -50,15 +55,15 @@ export function parseDomainName(input: string, tlds: ReadonlySet<string>): Domai
 function labelProblems(label: string): string[] {
   if (label.length === 0) return ['the name has an empty label (two dots in a row)'];
   const problems: string[] = [];
-  if (label.length > MAX_LABEL) problems.push(`label "${label.slice(0, 20)}…" is ${label.length} characters; at most ${MAX_LABEL}`);
-  if (!LDH.test(label)) problems.push(`label "${label}" may contain only letters, digits and hyphens`);
-  if (label.startsWith('-') || label.endsWith('-')) problems.push(`label "${label}" may not start or end with a hyphen`);
-  if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) problems.push(`label "${label}" has "--" in positions 3-4, reserved for xn-- labels`);
+  if (label.length > MAX_LABEL) problems.push(`label ${quoted(label)} is ${label.length} characters; at most ${MAX_LABEL}`);
+  if (!LDH.test(label)) problems.push(`label ${quoted(label)} may contain only letters, digits and hyphens`);
+  if (label.startsWith('-') || label.endsWith('-')) problems.push(`label ${quoted(label)} may not start or end with a hyphen`);
+  if (label.slice(2, 4) === '--' && !label.startsWith('xn--')) problems.push(`label ${quoted(label)} has "--" in positions 3-4, reserved for xn-- labels`);
   if (label.startsWith('xn--')) {
     const decoded = domainToUnicode(label);
-    if (decoded === '' || decoded === label || domainToASCII(decoded) !== label) problems.push(`label "${label}" is not valid punycode`);
+    if (decoded === '' || decoded === label || domainToASCII(decoded) !== label) problems.push(`label ${quoted(label)} is not valid punycode`);
     // UTS #46 (what node:url applies) still maps symbols and emoji; IDNA2008 registries take letters, marks and digits only.
-    else if (!IDN_LABEL.test(decoded)) problems.push(`label "${decoded}" has characters registries refuse (symbols, emoji, punctuation)`);
+    else if (!IDN_LABEL.test(decoded)) problems.push(`label ${quoted(decoded)} has characters registries refuse (symbols, emoji, punctuation)`);
   }
   return problems;
 }

@@ -21,6 +21,9 @@ import { Registrars } from './registrars/registrars';
 import { MAX_YEARS, priceTable, registrationPrice, renewalPrice, type TldPriceRow } from './tld-price-table';
 import { TldPricesService } from './tld-prices.service';
 
+/** The longest name `GET /domains/check/{name}` takes (the spec's maxLength of the path parameter). */
+const MAX_CHECKED_NAME = 1000;
+
 const yearsText = (years: number) => `${years} year${years === 1 ? '' : 's'}`;
 
 /**
@@ -44,6 +47,8 @@ export class DomainsService {
   ) {}
 
   async check(ctx: RequestContext, rawName: string): Promise<Schemas['DomainCheck']> {
+    // Past the path parameter's limit it names nothing (as a malformed path parameter does everywhere).
+    if (rawName.length > MAX_CHECKED_NAME) throw new NotFoundError('domain name', `${rawName.slice(0, 40)}…`);
     const table = await this.prices.table(ctx);
     const verdict = parseDomainName(rawName, new Set(table.keys()));
     const base = { name: rawName, ascii_name: verdict.name?.ascii ?? null, unicode_name: verdict.name?.unicode ?? null, tld: verdict.name?.tld ?? null };

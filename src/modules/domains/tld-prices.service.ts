@@ -40,7 +40,7 @@ export class TldPricesService {
 
   async put(ctx: RequestContext, tldParam: string, body: Schemas['PutTldPriceRequest']): Promise<Schemas['TldPrice']> {
     const tld = normalizeTld(tldParam);
-    if (tld === null) throw invalid('tld', `"${tldParam}" is not a valid TLD (letters, digits and hyphens per label, e.g. com or co.uk)`);
+    if (tld === null) throw invalid('tld', `"${tldParam.slice(0, 60)}" is not a valid TLD (letters, digits and hyphens per label, e.g. com or co.uk)`);
     const row = await this.repo.upsertTldPrice(ctx, { tld, registrationAmount: body.registration_amount, renewalAmount: body.renewal_amount, currency: body.currency });
     return toTldPrice(tenantRow(row));
   }
