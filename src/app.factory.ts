@@ -40,7 +40,9 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     // nobody", so every client behind the proxies would share the proxy's address (one per-IP bucket
     // for all). Trusting the first N hops (the socket peer and the proxies before it) is the setting's meaning.
     trustProxy: config.TRUST_PROXY_HOPS > 0 ? (_address: string, hop: number) => hop < config.TRUST_PROXY_HOPS : false,
-    routerOptions: { ignoreTrailingSlash: true },
+    // maxParamLength: a domain name to check (GET /domains/check/{name}) is up to 253 ASCII characters,
+    // and an IDN percent-encoded is several times longer than it reads; Fastify's default of 100 would 404 it.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   });

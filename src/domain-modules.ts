@@ -1,6 +1,7 @@
 import { BillingModule } from './modules/billing/billing.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
 import { CustomersModule } from './modules/customers/customers.module';
+import { DomainsModule } from './modules/domains/domains.module';
 import { EventsModule } from './modules/events/events.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { IdentityModule } from './modules/identity/identity.module';
@@ -13,4 +14,4 @@ import { RetentionModule } from './modules/retention/retention.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
 
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, RetentionModule, TicketsModule];
+export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, DomainsModule, RetentionModule, TicketsModule];

@@ -148,6 +148,27 @@ export const configSchema = z
     CHECKOUT_LINK_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
     /** Services handled per renewal job run (per sweep: renewals, retries, suspensions). */
     RENEWAL_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(200),
+    /**
+     * Domain prices every tenant starts with (tenants override them per TLD with PUT /settings/tld-prices/{tld}):
+     * comma-separated `tld:registration:renewal` in minor units of DOMAIN_PRICE_CURRENCY (ASCII TLDs, punycode for IDN TLDs).
+     */
+    DOMAIN_TLD_PRICES: z
+      .string()
+      .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*:\d{1,11}:\d{1,11}(,[a-z0-9-]+(\.[a-z0-9-]+)*:\d{1,11}:\d{1,11})*$/, 'comma-separated tld:registration:renewal in minor units (e.g. com:1200:1400)')
+      .default('com:1200:1400,net:1400:1600,org:1300:1500,io:3900:3900,dev:1500:1500,app:1800:1800,co.uk:900:900,de:800:800,xn--p1ai:600:600')
+      .transform((v) => v.split(',').map((entry) => {
+        const [tld, registration, renewal] = entry.split(':');
+        return { tld, registrationAmount: Number(registration), renewalAmount: Number(renewal) };
+      })),
+    /** The currency of DOMAIN_TLD_PRICES. */
+    DOMAIN_PRICE_CURRENCY: z.string().regex(/^[a-z]{3}$/, 'a lower-case ISO 4217 code').default('usd'),
+    /** With auto-renew, the renewal invoice is issued (and `domain.expiring` emitted) this many days before a domain expires. */
+    DOMAIN_RENEWAL_LEAD_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    /**
+     * The registrar of live mode. Test mode always uses the built-in sandbox registrar; an EPP registrar is
+     * an adapter behind the same interface (src/modules/domains/registrars/registrar.ts), not shipped yet.
+     */
+    DOMAIN_REGISTRAR: z.enum(['sandbox']).default('sandbox'),
     /** Retention (daily job): events older than this many days are deleted once relayed. */
     RETENTION_EVENTS_DAYS: retentionDays(30),
     /** Retention: finished webhook deliveries and their HTTP attempts older than this many days. */

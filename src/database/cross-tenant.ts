@@ -16,6 +16,7 @@
  * | `outbox_relay` | OutboxRelayService (claim events, fan out deliveries, overdue deliveries) | one relay serves every tenant's outbox; each row carries its own tenant and mode |
  * | `webhook_delivery` | WebhookDeliveryProcessor (claim/record/finish an attempt by delivery id) | a job carries only the delivery id; the claimed row names its tenant |
  * | `renewal_sweep` | ServicesRepository.dueForRenewal / pendingCharges / dueForRetry / dueForSuspension | the renewal and dunning scans find due services of every tenant (keys only); each is then handled with its own tenant's ctx |
+ * | `domain_renewal_sweep` | DomainsRepository.dueForNotice / dueForPaidRenewal / dueForExpiry | the domain renewal job finds domains near or past expiry in every tenant (keys only); each is then handled with its own tenant's ctx |
  * | `mail_requeue_sweep` | NotificationsRepository.findStaleQueued | the maintenance scan finds lost mail jobs of every tenant (keys only) |
  * | `idempotency_purge` | IdempotencyRepository.purgeExpiredBatch | deletes expired keys of every tenant (maintenance) |
  * | `payment_reconciliation` | PaymentsRepository.stuckIntents / stuckRefunds, ServicesRepository.stuckCharges | finds money left halfway by a crash in every tenant (keys only); each is then settled with its own tenant's ctx |
@@ -35,6 +36,7 @@ export type CrossTenantReason =
   | 'outbox_relay'
   | 'webhook_delivery'
   | 'renewal_sweep'
+  | 'domain_renewal_sweep'
   | 'mail_requeue_sweep'
   | 'idempotency_purge'
   | 'payment_reconciliation'

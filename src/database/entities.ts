@@ -31,6 +31,7 @@ import { TransactionEntity } from '../modules/payments/entities/transaction.enti
 import { SandboxProcessorCallEntity } from '../modules/payments/entities/sandbox-call.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
 import { TicketDepartmentEntity, TicketEntity, TicketMessageEntity } from '../modules/tickets/entities/ticket.entity';
+import { DomainEntity, TldPriceEntity } from '../modules/domains/entities/domain.entity';
 
 /** Every entity class the data source maps (TypeORM takes the classes themselves). */
 export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
@@ -72,4 +73,6 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   TicketEntity,
   TicketMessageEntity,
   TicketDepartmentEntity,
+  DomainEntity,
+  TldPriceEntity,
 ];

@@ -619,10 +619,10 @@ export interface paths {
          * Delete a customer
          * @description Deletes the customer and its addresses. A customer that something still depends on cannot be deleted:
          *     services not terminated, unpaid (`open`) or `draft` invoices, orders in progress (not `delivered`,
-         *     `cancelled` or `refunded`), or customer user logins confined to it. Then 409 `conflict` whose message
+         *     `cancelled` or `refunded`), domains registered to it, or customer user logins confined to it. Then 409 `conflict` whose message
          *     counts each blocker (e.g. "2 active services, 1 unpaid invoice") and suggests archiving the customer
          *     instead (`PATCH` with `status: archived`); `details` has one entry per kind, `field` naming it
-         *     (`services`, `invoices`, `orders`, `users`). Settled history (terminated services, paid or void
+         *     (`services`, `invoices`, `orders`, `domains`, `users`). Settled history (terminated services, paid or void
          *     invoices, finished orders) does not block. A service, invoice or order created concurrently either
          *     commits first (the delete then answers 409) or finds the customer gone (404).
          */
@@ -1884,6 +1884,205 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/check/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The domain name to check, in Unicode (`bücher.com`) or ASCII/punycode (`xn--bcher-kva.com`); percent-encode non-ASCII characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Check a domain name (syntax, availability, price per TLD)
+         * @description Checks the name's syntax the way registries do: the name is lower-cased and converted to ASCII with
+         *     the IDNA rules of Node's `node:url` (`domainToASCII`), so `bücher.com` is `xn--bcher-kva.com`; then each label must be
+         *     1–63 characters of `a-z`, `0-9` and `-`, must not start or end with a hyphen, and may have `--` in its
+         *     third and fourth characters only as a valid `xn--` punycode label; the whole name is at most 253
+         *     characters and is exactly one label under a TLD this tenant sells (the longest matching TLD of the price
+         *     table, so `co.uk` wins over `uk`). An invalid name answers 200 with `valid: false`, `available: false`
+         *     and the `errors`; it is never registrable. Availability comes from the registrar (the sandbox registrar
+         *     in test mode: a name whose first label starts with `taken` is registered elsewhere) and from this
+         *     tenant's own domains. `prices` lists what 1 to 10 years cost: registration is the TLD's first-year
+         *     `registration_amount` plus `renewal_amount` for each further year; renewal is `renewal_amount` per
+         *     year. A path that cannot name anything (over 1000 characters, a NUL or a lone surrogate in it) answers 404. Staff users, or keys with `domains:read`.
+         */
+        get: operations["checkDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List domains
+         * @description The domains of this tenant and mode. Filters combine with AND; an unknown `status` answers 400 naming the
+         *     parameter. A `customer` user sees only its own customer's domains. Staff users, customer users, or keys
+         *     with `domains:read`.
+         */
+        get: operations["listDomains"];
+        put?: never;
+        /**
+         * Register a domain for a customer
+         * @description Registers `name` (Unicode or ASCII, checked as `GET /domains/check/{name}` does) for `customer_id` for
+         *     `years` (1–10) at the registrar, and in one transaction stores the domain (`active`, expiring `years`
+         *     calendar years after now; a February 29 date lands on February 28 in a common year), issues an invoice with one line
+         *     (`Domain registration <name>, <years> year(s)` at the price the check shows) and emits `domain.registered`.
+         *     An invalid or unavailable name, or an unsupported TLD, answers 422 naming `name`; a name this tenant
+         *     already holds answers 409; an unknown customer answers 404. Scope `domains:write`.
+         */
+        post: operations["registerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a domain
+         * @description A `customer` user may read only its own customer's domains (others answer 404). The transfer auth code is never shown here.
+         */
+        get: operations["getDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a domain's nameservers or auto-renewal
+         * @description `nameservers` replaces the list at the registrar (2–13 distinct host names, or `[]` for the registrar's
+         *     defaults); `auto_renew` turns the renewal job on or off for this domain. Only an `active` or `expired`
+         *     domain changes (a domain in `transfer_pending` answers 409). Scope `domains:write`.
+         */
+        patch: operations["updateDomain"];
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew a domain now
+         * @description Extends `expires_at` by `years` at the registrar and, in one transaction, stores the new expiry, issues an
+         *     invoice (`years × renewal_amount` of the TLD) and emits `domain.renewed`. Years are calendar years from
+         *     the current expiry (an expired domain renews from its old expiry); a February 29 expiry lands on
+         *     February 28 in a common year. The expiry may not end up more than 10 years from now (422 naming `years`).
+         *     Only an `active` or `expired` domain renews (409 for `transfer_pending`). Scope `domains:write`.
+         */
+        post: operations["renewDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/transfer-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a transfer to another registrar (auth code shown once)
+         * @description Unlocks the domain at the registrar, which issues an auth code (EPP `authInfo`) that the customer gives
+         *     to the gaining registrar. The domain becomes `transfer_pending` and `domain.transfer_out_requested` is
+         *     emitted (without the code). The code is in this response only: it is stored as a hash and never shown
+         *     again — a second request answers 409. Only an `active` domain transfers out. Scope `domains:write`.
+         */
+        post: operations["transferOutDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/tld-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The TLDs this tenant sells and their prices
+         * @description Every TLD of the price table: the operator's defaults (DOMAIN_TLD_PRICES) merged with this tenant's own
+         *     rows for this mode (`source: tenant`), sorted by TLD. Staff users, or keys with `domains:read`.
+         */
+        get: operations["listTldPrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/tld-prices/{tld}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The TLD without the leading dot, in ASCII (`com`, `co.uk`, `xn--p1ai`) or Unicode (`рф`). */
+                tld: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set this tenant's price for a TLD (adds the TLD when new)
+         * @description Sets the price of one TLD for this tenant and mode; a TLD not in the defaults becomes sellable (the
+         *     sandbox registrar sells any syntactically valid TLD). New prices apply to checks, registrations and
+         *     renewals from now on; invoices already issued keep theirs. Owners and admins, or keys with
+         *     `domains:write`.
+         */
+        put: operations["putTldPrice"];
+        post?: never;
+        /**
+         * Drop this tenant's price for a TLD (back to the default, or no longer sold)
+         * @description Removes this tenant's row: the TLD falls back to the operator's default price, or, when it has none, is no
+         *     longer sold (checks answer `unsupported_tld`). A TLD without a tenant row answers 404. Owners and admins,
+         *     or keys with `domains:write`.
+         */
+        delete: operations["deleteTldPrice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/{account_ref_id}/status": {
         parameters: {
             query?: never;
@@ -2547,6 +2746,106 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "domain.registered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * domain.registered
+         * @description A domain was registered for a customer. `data.object` is the `Domain` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["domainRegisteredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.renewed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * domain.renewed
+         * @description A domain's expiry moved on (a renewal, or a paid auto-renewal invoice). `data.object` is the `Domain` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["domainRenewedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * domain.expiring
+         * @description A domain expires within DOMAIN_RENEWAL_LEAD_DAYS (with auto-renew, its renewal invoice was issued). `data.object` is the `Domain` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["domainExpiringWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * domain.expired
+         * @description A domain passed its expiry without a renewal. `data.object` is the `Domain` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["domainExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "domain.transfer_out_requested": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * domain.transfer_out_requested
+         * @description A transfer to another registrar was requested (auth code issued). `data.object` is the `Domain` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["domainTransferOutRequestedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook.test": {
         parameters: {
             query?: never;
@@ -2660,6 +2959,155 @@ export interface components {
             /** @description The new tier's `label_name` (same product). */
             tier?: string;
             billing_cycle?: components["schemas"]["BillingCycle"];
+        };
+        /**
+         * @description * `active` — registered and in use
+         *     * `expired` — past `expires_at` without a renewal; renewing (or paying its auto-renewal invoice) makes it `active` again
+         *     * `transfer_pending` — an auth code was issued; the domain is leaving for another registrar
+         * @enum {string}
+         */
+        DomainStatus: "active" | "expired" | "transfer_pending";
+        /**
+         * @description A domain name registered for a customer. `name` is the ASCII (punycode) form the registry knows,
+         *     `unicode_name` the form people read. With `auto_renew`, the renewal job issues a one-year renewal invoice
+         *     DOMAIN_RENEWAL_LEAD_DAYS before `expires_at` (`renewal_invoice_id`, e-mailed to the customer with its
+         *     payment link; `domain.expiring`) and renews the domain for a year once that invoice is paid (on the
+         *     job's next run, `domain.renewed`); a domain not renewed by `expires_at` is `expired` (`domain.expired`).
+         */
+        Domain: {
+            id: components["schemas"]["Id"];
+            /** @description The ASCII name (`xn--bcher-kva.com`). */
+            name: string;
+            /** @description The name in Unicode (`bücher.com`); equal to `name` for an ASCII name. */
+            unicode_name: string;
+            /** @description The TLD the name was priced under, ASCII, without the leading dot. */
+            tld: string;
+            customer_id: components["schemas"]["Id"];
+            status: components["schemas"]["DomainStatus"];
+            /** @description The registrar adapter that holds the name (`sandbox` in test mode and by default). */
+            registrar: string;
+            /**
+             * Format: int32
+             * @description The years bought at registration.
+             */
+            years: number;
+            registered_at: components["schemas"]["Timestamp"];
+            expires_at: components["schemas"]["Timestamp"];
+            auto_renew: boolean;
+            nameservers: string[];
+            /** @description The last invoice issued for the domain (registration, renewal or auto-renewal). */
+            latest_invoice_id: string | null;
+            /** @description The auto-renewal invoice waiting to be paid; paying it renews the domain for a year. */
+            renewal_invoice_id: string | null;
+            /** Format: date-time */
+            transfer_requested_at: string | null;
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        /** @description The domain after a transfer-out request, with the auth code — shown in this response only. */
+        DomainTransferOut: components["schemas"]["Domain"] & {
+            /** @description The EPP auth code (authInfo) for the gaining registrar. Stored only as a hash; never shown again. */
+            auth_code: string;
+        };
+        /** @description What a number of years costs, in minor units of the check's `currency`. */
+        DomainPrice: {
+            /** Format: int32 */
+            years: number;
+            registration: components["schemas"]["Amount"];
+            renewal: components["schemas"]["Amount"];
+        };
+        DomainCheck: {
+            /** @description The name as asked. */
+            name: string;
+            /** @description The ASCII (punycode) form; null when the name cannot be converted. */
+            ascii_name: string | null;
+            unicode_name: string | null;
+            /** @description The TLD of the price table the name falls under (ASCII); null when none matches. */
+            tld: string | null;
+            /** @description The syntax is valid and the TLD is sold here. */
+            valid: boolean;
+            /** @description The name can be registered now. */
+            available: boolean;
+            /**
+             * @description Why the name is not available (null when it is).
+             *
+             *     * `invalid` — the syntax is wrong (see `errors`)
+             *     * `unsupported_tld` — no TLD of the price table matches
+             *     * `taken` — registered elsewhere (the registrar says so)
+             *     * `registered` — this tenant already holds it
+             * @enum {string|null}
+             */
+            reason: "invalid" | "unsupported_tld" | "taken" | "registered" | null;
+            /** @description What is wrong with the syntax, one message per problem. */
+            errors: string[];
+            currency: components["schemas"]["Currency"] | null;
+            /** @description Prices for 1 to 10 years (empty when the TLD is not sold here). */
+            prices: components["schemas"]["DomainPrice"][];
+        };
+        RegisterDomainRequest: {
+            /** @description The name in Unicode or ASCII. */
+            name: string;
+            customer_id: string;
+            /** Format: int32 */
+            years: number;
+            nameservers?: components["schemas"]["DomainNameservers"];
+            /** @description Defaults to `true`. */
+            auto_renew?: boolean;
+        };
+        /** @description Host names of the nameservers (2–13, distinct), or empty for the registrar's defaults. */
+        DomainNameservers: string[];
+        UpdateDomainRequest: {
+            nameservers?: components["schemas"]["DomainNameservers"];
+            auto_renew?: boolean;
+        };
+        RenewDomainRequest: {
+            /** Format: int32 */
+            years: number;
+        };
+        TldPrice: {
+            /** @description ASCII, without the leading dot. */
+            tld: string;
+            unicode_tld: string;
+            registration_amount: components["schemas"]["Amount"];
+            renewal_amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description * `default` — the operator's price table (DOMAIN_TLD_PRICES)
+             *     * `tenant` — this tenant's own price (`PUT /settings/tld-prices/{tld}`)
+             * @enum {string}
+             */
+            source: "default" | "tenant";
+            /** Format: date-time */
+            updated_at: string | null;
+        };
+        PutTldPriceRequest: {
+            /**
+             * Format: int64
+             * @description The first year of a registration, minor units.
+             */
+            registration_amount: number;
+            /**
+             * Format: int64
+             * @description Each renewal year (and each registration year after the first), minor units.
+             */
+            renewal_amount: number;
+            currency: components["schemas"]["Currency"];
+        };
+        /** @description The webhook body of `domain.registered`, `domain.renewed`, `domain.expiring`, `domain.expired`, `domain.transfer_out_requested`: `data.object` is the `Domain` right after the change (never with an auth code). */
+        DomainEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `domain.registered` — A domain was registered for a customer.
+             *     * `domain.renewed` — A domain's expiry moved on (a renewal, or a paid auto-renewal invoice).
+             *     * `domain.expiring` — A domain expires within DOMAIN_RENEWAL_LEAD_DAYS (with auto-renew, its renewal invoice was issued).
+             *     * `domain.expired` — A domain passed its expiry without a renewal.
+             *     * `domain.transfer_out_requested` — A transfer to another registrar was requested (auth code issued).
+             * @enum {string}
+             */
+            type?: "domain.registered" | "domain.renewed" | "domain.expiring" | "domain.expired" | "domain.transfer_out_requested";
+            data?: {
+                object: components["schemas"]["Domain"];
+            };
         };
         AccountSubscriptionTier: {
             label_name: string;
@@ -4035,9 +4483,14 @@ export interface components {
          *     * `ticket.created` — A support ticket was opened (by staff or by the customer).
          *     * `ticket.replied` — A message was added to a ticket; a customer reply reopens a closed one.
          *     * `ticket.closed` — A ticket was closed.
+         *     * `domain.registered` — A domain was registered for a customer.
+         *     * `domain.renewed` — A domain's expiry moved on (a renewal, or a paid auto-renewal invoice).
+         *     * `domain.expiring` — A domain expires within DOMAIN_RENEWAL_LEAD_DAYS (with auto-renew, its renewal invoice was issued).
+         *     * `domain.expired` — A domain passed its expiry without a renewal.
+         *     * `domain.transfer_out_requested` — A transfer to another registrar was requested (auth code issued).
          * @enum {string}
          */
-        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated" | "ticket.created" | "ticket.replied" | "ticket.closed";
+        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated" | "ticket.created" | "ticket.replied" | "ticket.closed" | "domain.registered" | "domain.renewed" | "domain.expiring" | "domain.expired" | "domain.transfer_out_requested";
         /**
          * @description Every event type of one resource: `order.*` matches `order.created`, `order.updated`, … (and types added to that family later).
          *
@@ -4049,9 +4502,10 @@ export interface components {
          *     * `invoice.*` — every `invoice.…` event.
          *     * `service.*` — every `service.…` event.
          *     * `ticket.*` — every `ticket.…` event.
+         *     * `domain.*` — every `domain.…` event.
          * @enum {string}
          */
-        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*" | "ticket.*";
+        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*" | "ticket.*" | "domain.*";
         /** @description What an endpoint subscribes to: an event type (`order.created`), a family (`order.*`) or `*` for every type. Types of modules not built yet are refused (422). */
         WebhookEventSelector: components["schemas"]["EventType"] | components["schemas"]["EventTypeFamily"] | "*";
         /**
@@ -8740,6 +9194,426 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    checkDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The domain name to check, in Unicode (`bücher.com`) or ASCII/punycode (`xn--bcher-kva.com`); percent-encode non-ASCII characters. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verdict on the name. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DomainCheck"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Sort field; defaults to `created_at` (newest first).
+                 *
+                 *     * `created_at` — by registration in this account
+                 *     * `expires_at` — by expiry (soonest first with `order=asc`)
+                 *     * `name` — by the ASCII name
+                 */
+                sort?: "created_at" | "expires_at" | "name";
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+                status?: components["schemas"]["DomainStatus"];
+                customer_id?: string;
+                /** @description Only domains under this TLD (ASCII, without the leading dot, e.g. `com`). */
+                tld?: string;
+                /** @description Only items created at or after this ISO 8601 date or date-time. */
+                date_from?: components["parameters"]["DateFrom"];
+                /** @description Only items created at or before this ISO 8601 date or date-time. */
+                date_to?: components["parameters"]["DateTo"];
+                /** @description Alias of `date_from`. */
+                from?: components["parameters"]["From"];
+                /** @description Alias of `date_to`. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of domains. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    registerDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The registered domain; `latest_invoice_id` is its registration invoice. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The domain after the change. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    renewDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenewDomainRequest"];
+            };
+        };
+        responses: {
+            /** @description The domain with its new expiry; `latest_invoice_id` is the renewal invoice. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    transferOutDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain, now `transfer_pending`, with its auth code. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["DomainTransferOut"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listTldPrices: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The price table. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TldPrice"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    putTldPrice: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The TLD without the leading dot, in ASCII (`com`, `co.uk`, `xn--p1ai`) or Unicode (`рф`). */
+                tld: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutTldPriceRequest"];
+            };
+        };
+        responses: {
+            /** @description The TLD's price as it now applies. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TldPrice"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteTldPrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The TLD without the leading dot, in ASCII (`com`, `co.uk`, `xn--p1ai`) or Unicode (`рф`). */
+                tld: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     getAccountStatus: {
         parameters: {
             query?: {
@@ -9672,6 +10546,136 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["TicketEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    domainRegisteredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    domainRenewedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    domainExpiringWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    domainExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    domainTransferOutRequestedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainEventPayload"];
             };
         };
         responses: {

@@ -495,6 +495,48 @@ export class ListServicesQueryDto {
   to?: Q<"listServices">["to"];
 }
 
+/** Query parameters of `listDomains`. */
+export class ListDomainsQueryDto {
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(1000000)
+  page?: Q<"listDomains">["page"];
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(200)
+  per_page?: Q<"listDomains">["per_page"];
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(200)
+  limit?: Q<"listDomains">["limit"];
+  @IfPresent() @QueryText() @IsString() @MaxLength(2048)
+  cursor?: Q<"listDomains">["cursor"];
+  @IfPresent() @QueryText() @IsIn(["created_at","expires_at","name"])
+  sort?: Q<"listDomains">["sort"];
+  @IfPresent() @QueryText() @IsIn(["asc","desc"])
+  order?: Q<"listDomains">["order"];
+  @IfPresent() @QueryText() @IsIn(["active","expired","transfer_pending"])
+  status?: Q<"listDomains">["status"];
+  @IfPresent() @QueryText() @IsString() @MaxLength(64)
+  customer_id?: Q<"listDomains">["customer_id"];
+  @IfPresent() @QueryText() @IsString() @MaxLength(63)
+  tld?: Q<"listDomains">["tld"];
+  @IfPresent() @QueryText() @IsString({ message: "$property must be an ISO 8601 date or date-time" }) @MaxLength(40) @IsIsoDate({ message: "$property must be an ISO 8601 date or date-time" })
+  date_from?: Q<"listDomains">["date_from"];
+  @IfPresent() @QueryText() @IsString({ message: "$property must be an ISO 8601 date or date-time" }) @MaxLength(40) @IsIsoDate({ message: "$property must be an ISO 8601 date or date-time" })
+  date_to?: Q<"listDomains">["date_to"];
+  @IfPresent() @QueryText() @IsString({ message: "$property must be an ISO 8601 date or date-time" }) @MaxLength(40) @IsIsoDate({ message: "$property must be an ISO 8601 date or date-time" })
+  from?: Q<"listDomains">["from"];
+  @IfPresent() @QueryText() @IsString({ message: "$property must be an ISO 8601 date or date-time" }) @MaxLength(40) @IsIsoDate({ message: "$property must be an ISO 8601 date or date-time" })
+  to?: Q<"listDomains">["to"];
+}
+
+/** Query parameters of `listTldPrices`. */
+export class ListTldPricesQueryDto {
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(1000000)
+  page?: Q<"listTldPrices">["page"];
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(200)
+  per_page?: Q<"listTldPrices">["per_page"];
+  @IfPresent() @QueryNumber() @IsInt() @Min(1) @Max(200)
+  limit?: Q<"listTldPrices">["limit"];
+  @IfPresent() @QueryText() @IsString() @MaxLength(2048)
+  cursor?: Q<"listTldPrices">["cursor"];
+}
+
 /** Query parameters of `getAccountStatus`. */
 export class GetAccountStatusQueryDto {
   @IfPresent() @QueryText() @IsString() @MaxLength(320)
@@ -929,7 +971,7 @@ export class CreateUserRequestDto implements Schema<"CreateUserRequest"> {
 export class CreateWebhookRequestDto implements Schema<"CreateWebhookRequest"> {
   @IsString() @MaxLength(2048)
   url: S["CreateWebhookRequest"]["url"];
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","ticket.created","ticket.replied","ticket.closed","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","ticket.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","ticket.created","ticket.replied","ticket.closed","domain.registered","domain.renewed","domain.expiring","domain.expired","domain.transfer_out_requested","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","ticket.*","domain.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
   events: S["CreateWebhookRequest"]["events"];
   @IfPresent() @IsString() @MaxLength(200) @Matches(new RegExp("^whsec_[A-Za-z0-9+/=]{24,}$"))
   secret?: S["CreateWebhookRequest"]["secret"];
@@ -958,6 +1000,15 @@ export class PayInvoiceRequestDto implements Schema<"PayInvoiceRequest"> {
   card?: S["PayInvoiceRequest"]["card"];
 }
 
+export class PutTldPriceRequestDto implements Schema<"PutTldPriceRequest"> {
+  @IsInt() @Min(0) @Max(100000000000)
+  registration_amount: S["PutTldPriceRequest"]["registration_amount"];
+  @IsInt() @Min(0) @Max(100000000000)
+  renewal_amount: S["PutTldPriceRequest"]["renewal_amount"];
+  @IsString() @MaxLength(3) @Matches(new RegExp("^[a-z]{3}$"), { message: "$property must be a lower-case ISO 4217 code such as usd" })
+  currency: S["PutTldPriceRequest"]["currency"];
+}
+
 export class RefreshRequestDto implements Schema<"RefreshRequest"> {
   @IfPresent() @IsString() @MinLength(1) @MaxLength(200)
   refresh_token?: S["RefreshRequest"]["refresh_token"];
@@ -975,6 +1026,24 @@ export class RefundPaymentRequestDto implements Schema<"RefundPaymentRequest"> {
   amount?: S["RefundPaymentRequest"]["amount"];
   @IfPresent() @IsString() @MaxLength(200)
   reason?: S["RefundPaymentRequest"]["reason"];
+}
+
+export class RegisterDomainRequestDto implements Schema<"RegisterDomainRequest"> {
+  @IsString() @MinLength(1) @MaxLength(1000)
+  name: S["RegisterDomainRequest"]["name"];
+  @IsString() @MaxLength(64)
+  customer_id: S["RegisterDomainRequest"]["customer_id"];
+  @IsInt() @Min(1) @Max(10)
+  years: S["RegisterDomainRequest"]["years"];
+  @IfPresent() @IsArray() @ArrayMaxSize(13) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(253, { each: true })
+  nameservers?: S["RegisterDomainRequest"]["nameservers"];
+  @IfPresent() @IsBoolean()
+  auto_renew?: S["RegisterDomainRequest"]["auto_renew"];
+}
+
+export class RenewDomainRequestDto implements Schema<"RenewDomainRequest"> {
+  @IsInt() @Min(1) @Max(10)
+  years: S["RenewDomainRequest"]["years"];
 }
 
 export class TicketDepartmentDto implements Schema<"TicketDepartment"> {
@@ -1043,6 +1112,13 @@ export class UpdateCustomerRequestDto implements Schema<"UpdateCustomerRequest">
   metadata?: S["UpdateCustomerRequest"]["metadata"];
   @IfPresent() @IsIn(["active","archived"])
   status?: S["UpdateCustomerRequest"]["status"];
+}
+
+export class UpdateDomainRequestDto implements Schema<"UpdateDomainRequest"> {
+  @IfPresent() @IsArray() @ArrayMaxSize(13) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(253, { each: true })
+  nameservers?: S["UpdateDomainRequest"]["nameservers"];
+  @IfPresent() @IsBoolean()
+  auto_renew?: S["UpdateDomainRequest"]["auto_renew"];
 }
 
 export class UpdateOrderStatusRequestDto implements Schema<"UpdateOrderStatusRequest"> {
@@ -1131,7 +1207,7 @@ export class UpdateVariantRequestDto implements Schema<"UpdateVariantRequest"> {
 export class UpdateWebhookRequestDto implements Schema<"UpdateWebhookRequest"> {
   @IfPresent() @IsString() @MaxLength(2048)
   url?: S["UpdateWebhookRequest"]["url"];
-  @IfPresent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","ticket.created","ticket.replied","ticket.closed","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","ticket.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
+  @IfPresent() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @IsIn(["order.created","order.updated","order.cancelled","order.fulfilled","order.refunded","product.created","product.updated","product.deleted","inventory.low","inventory.out_of_stock","customer.created","customer.updated","payment.succeeded","payment.failed","payment.refunded","invoice.created","invoice.paid","invoice.voided","invoice.refunded","invoice.payment_failed","service.created","service.suspended","service.unsuspended","service.terminated","ticket.created","ticket.replied","ticket.closed","domain.registered","domain.renewed","domain.expiring","domain.expired","domain.transfer_out_requested","order.*","product.*","inventory.*","customer.*","payment.*","invoice.*","service.*","ticket.*","domain.*","*"], { each: true, message: "each of $property must be an event type (e.g. order.created), a family (e.g. order.*) or *" })
   events?: S["UpdateWebhookRequest"]["events"];
   @IfPresent() @IsBoolean()
   active?: S["UpdateWebhookRequest"]["active"];

@@ -9,6 +9,8 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { PAYMENT_TARGETS } from '../payments/payment-targets.port';
 import { PaymentsModule } from '../payments/payments.module';
 import { INVOICE_CHARGES, INVOICES } from '../subscriptions/invoices.port';
+import { DOMAIN_INVOICING } from '../domains/domain-invoicing.port';
+import { DomainInvoicingAdapter } from './domain-invoicing.adapter';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
 import { HostedPayController } from './hosted-pay.controller';
@@ -39,7 +41,8 @@ import { PayLinkTokensRetention } from './pay-link-tokens.retention';
     { provide: INVOICES, useExisting: InvoicesService },
     { provide: INVOICE_CHARGES, useExisting: InvoiceSettlementService },
     { provide: CUSTOMER_REFERENCES, useExisting: InvoiceCustomerReferences },
+    { provide: DOMAIN_INVOICING, useClass: DomainInvoicingAdapter },
   ],
-  exports: [INVOICES, INVOICE_CHARGES],
+  exports: [INVOICES, INVOICE_CHARGES, DOMAIN_INVOICING],
 })
 export class BillingModule {}

@@ -12,7 +12,7 @@ import { EventsRepository, type EventFilters } from './events.repository';
 /**
  * Every event type the API emits: the spec's `EventType` enum (test/unit/event-types.spec.ts keeps the
  * two equal and checks that each `events.record` call names one). Types of modules not built yet
- * (shipments, domains, tickets) join when their module records them.
+ * (shipments, tickets) join when their module records them.
  */
 export const EVENT_TYPES = [
   'order.created', 'order.updated', 'order.cancelled', 'order.fulfilled', 'order.refunded',
@@ -23,6 +23,7 @@ export const EVENT_TYPES = [
   'invoice.created', 'invoice.paid', 'invoice.voided', 'invoice.refunded', 'invoice.payment_failed',
   'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
   'ticket.created', 'ticket.replied', 'ticket.closed',
+  'domain.registered', 'domain.renewed', 'domain.expiring', 'domain.expired', 'domain.transfer_out_requested',
 ] as const satisfies readonly Schemas['EventType'][];
 
 /** `order.*` for `order.created`: what a webhook endpoint or the events filter may name for a whole family. */

@@ -9,6 +9,7 @@ export const QUEUES = {
   webhooks: ['deliver'],
   mail: ['send', 'requeue-stale'],
   subscriptions: ['renew-due'],
+  domains: ['renew-due'],
   payments: ['reconcile'],
 } as const;
 
@@ -24,5 +25,6 @@ export const SCHEDULED_JOBS: { queue: QueueName; name: string; everyMs: number }
   { queue: 'maintenance', name: 'purge-retention', everyMs: 24 * 60 * 60_000 },
   { queue: 'mail', name: 'requeue-stale', everyMs: 60_000 },
   { queue: 'subscriptions', name: 'renew-due', everyMs: 60_000 },
+  { queue: 'domains', name: 'renew-due', everyMs: 60_000 },
   { queue: 'payments', name: 'reconcile', everyMs: 60_000 },
 ];
