@@ -42,9 +42,12 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
 
   discoverHandlers(): Map<string, Handler> {
     const handlers = new Map<string, Handler>();
+    // A service also bound to a port token (`useExisting`) shows up once per token: scan it once.
+    const scanned = new Set<object>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance = wrapper.instance;
-      if (!instance || typeof instance !== 'object') continue;
+      if (!instance || typeof instance !== 'object' || scanned.has(instance)) continue;
+      scanned.add(instance);
       const prototype = Object.getPrototypeOf(instance);
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const meta = this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, prototype[method]);
