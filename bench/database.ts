@@ -2,14 +2,15 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
 
-/** A fresh benchmark database with every migration applied; returns its URL. */
-export async function freshBenchDatabase(serverUrl = 'postgres://postgres@127.0.0.1:5432'): Promise<string> {
+/** A fresh benchmark database (BENCH_DB, default cbapi_bench) with every migration applied; returns its URL. */
+export async function freshBenchDatabase(serverUrl = 'postgres://postgres@127.0.0.1:5432', name = process.env.BENCH_DB ?? 'cbapi_bench'): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`BENCH_DB must be a plain database name: ${name}`);
   const admin = new Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS cbapi_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE cbapi_bench');
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = `${serverUrl}/cbapi_bench`;
+  const url = `${serverUrl}/${name}`;
   const ds = new DataSource(dataSourceOptions({ DATABASE_URL: url, DATABASE_POOL_SIZE: 2 }));
   await ds.initialize();
   await ds.runMigrations({ transaction: 'each' });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { benchAnalytics } from './analytics.bench';
 import { benchAuthOverhead } from './auth-overhead.bench';
 import { freshBenchDatabase } from './database';
 import { benchOrders } from './orders.bench';
@@ -15,6 +16,7 @@ const BENCHES: Record<string, (seconds: number) => Promise<void>> = {
   webhooks: benchWebhooks,
   products: benchProductsList,
   orders: benchOrders,
+  analytics: benchAnalytics,
 };
 
 async function main(): Promise<void> {
@@ -23,6 +25,9 @@ async function main(): Promise<void> {
   process.env.LOG_LEVEL ??= 'silent';
   process.env.RATE_LIMIT_READS_PER_MINUTE ??= '100000000';
   process.env.RATE_LIMIT_WRITES_PER_MINUTE ??= '100000000';
+  process.env.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE ??= '100000000';
+  // Bench tenants are created verified (as by the operator CLI), so they may hold live keys.
+  process.env.SIGNUP_VERIFICATION ??= 'false';
   const seconds = Number(process.env.BENCH_SECONDS ?? 5);
   const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(BENCHES);
   for (const name of names) {

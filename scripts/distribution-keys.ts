@@ -21,13 +21,15 @@ const PRIMARY_KEY_ID_ONLY = [
 
 /**
  * Global on purpose: a secret presented before the tenant is known (API key, refresh token, a
- * hosted-page link's token) is looked up by its hash alone. Under Citus these tables become
+ * hosted-page link's token, an OAuth code or token) is looked up by its hash alone. Under Citus these tables become
  * reference tables, or the lookup moves to a small global table (hash → tenant_id).
  */
 const GLOBAL_LOOKUPS = [
   'api_keys unique uq_api_keys_lookup (lookup)',
   'checkout_links unique uq_checkout_links_token_hash (token_hash)',
   'invoice_page_tokens unique uq_invoice_page_tokens_hash (token_hash)',
+  'oauth_codes unique uq_oauth_codes_hash (code_hash)',
+  'oauth_tokens unique uq_oauth_tokens_hash (token_hash)',
   'refresh_tokens unique uq_refresh_tokens_hash (token_hash)',
 ];
 

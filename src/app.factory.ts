@@ -15,6 +15,7 @@ import { createValidationPipe } from './platform/http/validation.pipe';
 import { genRequestId } from './platform/http/request-id';
 import { clientErrorHandler, frameworkErrorHandler, installInputGuards } from './platform/http/framework-errors';
 import { registerCors } from './platform/http/cors';
+import { keepRawBody } from './platform/http/raw-body';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { loadSpec } from './platform/openapi/spec-file';
 import { nameServerSpansByRoute } from './platform/tracing/http-route';
@@ -59,6 +60,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   installInputGuards(fastify);
+  // Inbound webhooks (Stripe's, carriers' tracking updates) are signed over their raw body.
+  keepRawBody(fastify, (url) => {
+    const path = url.split('?')[0].replace(/\/+$/, '');
+    return path === `/${API_PREFIX}/webhooks/stripe` || new RegExp(`^/${API_PREFIX}/shipping/carriers/[^/]+/webhooks/`).test(path);
+  });
   await registerCors(fastify, { origins: config.CORS_ORIGINS, credentialsOrigins: config.CORS_CREDENTIALS_ORIGINS });
   nameServerSpansByRoute(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
@@ -80,6 +86,13 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
       { path: 'pay/:token', method: RequestMethod.POST },
       { path: 'r/:token', method: RequestMethod.GET },
       { path: 'r/:token', method: RequestMethod.POST },
+      // OAuth 2.0: the consent page and the protocol endpoints live at the site root, as their RFCs expect.
+      { path: 'oauth/authorize', method: RequestMethod.GET },
+      { path: 'oauth/authorize', method: RequestMethod.POST },
+      { path: 'oauth/token', method: RequestMethod.POST },
+      { path: 'oauth/revoke', method: RequestMethod.POST },
+      { path: 'oauth/introspect', method: RequestMethod.POST },
+      { path: '.well-known/oauth-authorization-server', method: RequestMethod.GET },
     ],
   });
   app.useGlobalPipes(createValidationPipe());

@@ -3,15 +3,31 @@ import { NestFactory } from '@nestjs/core';
 import { parseArgs } from 'node:util';
 import { RequestContext } from '../platform/context/request-context';
 import { TenantsService } from '../modules/identity/tenants.service';
+import { ANALYTICS_REBUILD_USAGE, rebuildAnalytics, rebuildOptions } from './analytics-rebuild';
 import { CliModule } from './cli.module';
 
 const USAGE = `Usage:
   npm run cli -- tenant:create --name "Acme" --email owner@acme.test --password '<at least 10 chars>'
-    Creates a tenant, its owner user, and prints a live and a test API key (shown once).`;
+    Creates a tenant, its owner user, and prints a live and a test API key (shown once).
+${ANALYTICS_REBUILD_USAGE}`;
 
 /** Operator commands: `npm run cli -- <command> [options]` (or `node dist/src/cli/cli.js …` in the image). */
 export async function runCli(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'analytics:rebuild') {
+    const options = rebuildOptions(rest);
+    if (typeof options === 'string') {
+      process.stderr.write(`${options}\n${USAGE}\n`);
+      return 2;
+    }
+    const app = await NestFactory.createApplicationContext(CliModule, { logger: ['error'] });
+    try {
+      await rebuildAnalytics(app, options, (line) => process.stdout.write(`${line}\n`));
+      return 0;
+    } finally {
+      await app.close();
+    }
+  }
   if (command !== 'tenant:create') {
     process.stderr.write(`${USAGE}\n`);
     return command ? 2 : 0;

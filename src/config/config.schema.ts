@@ -77,8 +77,18 @@ export const configSchema = z
      */
     CORS_CREDENTIALS_ORIGINS: originList,
     SIGNUP_ENABLED: bool.default(true),
+    /** Sign-up sends the owner a verification link; until it is followed the tenant works in test mode only (no live keys, no live mail). Off for closed deployments. */
+    SIGNUP_VERIFICATION: bool.default(true),
+    /** Sign-up fills the new tenant's sandbox (test mode) with sample products, customers, stock, orders and an invoice. */
+    SANDBOX_SAMPLE_DATA: bool.default(true),
+    /** How long a sign-up verification link stays valid. */
+    SIGNUP_VERIFICATION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(48),
+    /** Verification e-mails one tenant may ask for again per hour (`POST /tenants/verification-email`). */
+    SIGNUP_VERIFICATION_RESENDS_PER_HOUR: z.coerce.number().int().min(1).max(100).default(3),
     RATE_LIMIT_READS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     RATE_LIMIT_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /** Active API keys a tenant may hold (both modes); the next one answers 409 (issue 23). */
+    API_KEYS_PER_TENANT_MAX: z.coerce.number().int().min(1).default(50),
     /** Per client IP: requests that fail authentication (missing, invalid or revoked credentials). */
     RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE: z.coerce.number().int().min(1).default(60),
     /** Failed logins per account (tenant + user) in one window before 429. */
@@ -123,7 +133,13 @@ export const configSchema = z
     /** Webhook endpoints per tenant and mode; creating one more answers 422. */
     WEBHOOK_MAX_ENDPOINTS_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(20),
     /** The card processor adapter of live mode; `none` = live payments answer 422 (test mode always uses the built-in sandbox). */
-    PAYMENT_PROVIDER: z.enum(['none']).default('none'),
+    PAYMENT_PROVIDER: z.enum(['none', 'stripe']).default('none'),
+    /** The Stripe secret key (`sk_live_…`, or `sk_test_…` against Stripe's test mode); required with PAYMENT_PROVIDER=stripe. */
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, 'a Stripe secret key (sk_live_… / sk_test_…)').optional(),
+    /** The signing secret (`whsec_…`) of the Stripe webhook endpoint that posts to /api/v1/webhooks/stripe. */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'a Stripe webhook signing secret (whsec_…)').optional(),
+    /** Where the Stripe API is; tests point it at a local stand-in. */
+    STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
     /** Test-only: the sandbox processor fails or hangs right AFTER it charged (capture) or refunded, to test crash recovery. Refused in production. */
     SANDBOX_PROVIDER_FAULT: z.enum(['none', 'fail_after_charge', 'hang_after_charge', 'fail_after_refund', 'hang_after_refund']).default('none'),
     /** A payment left in `processing` (or a refund in `pending`, a renewal charge claim in `charging`) this long is settled by asking the processor. */
@@ -136,6 +152,10 @@ export const configSchema = z
     HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(60),
     /** Card payments tried on one invoice's hosted page within 24 h (card testing); further tries answer 429. */
     HOSTED_PAGE_CARD_ATTEMPTS_PER_DAY: z.coerce.number().int().min(1).default(10),
+    /** Live e-mails one tenant may send per UTC day; over it the send route answers 429 and queued system mail waits for the next day. */
+    MAIL_QUOTA_PER_TENANT_PER_DAY: z.coerce.number().int().min(1).default(1000),
+    /** Live e-mails one tenant may send to one recipient per clock hour (same refusal and deferral). */
+    MAIL_QUOTA_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).default(10),
     /** Days after a service went past due on which its invoice is charged again (e.g. 1,3,5). */
     DUNNING_RETRY_DAYS: z
       .string()
@@ -201,6 +221,11 @@ export const configSchema = z
     }
     if (cfg.NODE_ENV === 'production' && cfg.SANDBOX_PROVIDER_FAULT !== 'none') {
       issue.addIssue({ code: 'custom', path: ['SANDBOX_PROVIDER_FAULT'], message: 'none in production (a test-only switch)' });
+    }
+    if (cfg.PAYMENT_PROVIDER === 'stripe') {
+      for (const key of ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'] as const) {
+        if (!cfg[key]) issue.addIssue({ code: 'custom', path: [key], message: 'set when PAYMENT_PROVIDER is stripe' });
+      }
     }
     const notAllowed = cfg.CORS_CREDENTIALS_ORIGINS.filter((o) => !cfg.CORS_ORIGINS.includes(o));
     if (notAllowed.length > 0) {

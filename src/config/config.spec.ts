@@ -14,6 +14,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ REDIS_URL: 'redis://h' })).toThrow(/DATABASE_URL is missing: expected/);
   });
 
+  it('PAYMENT_PROVIDER=stripe needs the Stripe secret key and webhook secret; the API base defaults to Stripe', () => {
+    expect(parseConfig(base)).toMatchObject({ PAYMENT_PROVIDER: 'none', STRIPE_API_BASE: 'https://api.stripe.com' });
+    expect(() => parseConfig({ ...base, PAYMENT_PROVIDER: 'stripe' })).toThrow(/STRIPE_SECRET_KEY .*set when PAYMENT_PROVIDER is stripe/);
+    expect(() => parseConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_test_abc' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => parseConfig({ ...base, STRIPE_SECRET_KEY: 'pk_live_abc' })).toThrow(/STRIPE_SECRET_KEY is invalid/);
+    const stripe = parseConfig({ ...base, PAYMENT_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_abc', STRIPE_API_BASE: 'http://127.0.0.1:12111' });
+    expect(stripe).toMatchObject({ PAYMENT_PROVIDER: 'stripe', STRIPE_API_BASE: 'http://127.0.0.1:12111' });
+  });
+
   it('names a malformed variable', () => {
     expect(() => parseConfig({ ...base, PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => parseConfig({ ...base, PORT: 'eighty' })).toThrow(/PORT is invalid/);

@@ -11,6 +11,9 @@
  * | `login_by_email` | IdentityRepository.findUsersByEmail (POST /auth/login) | the caller is anonymous: the e-mail (optionally with tenant_id) is what names the tenant |
  * | `api_key_lookup` | IdentityRepository.findActiveApiKeyByLookup (auth guard) | the key's lookup prefix is what names the tenant and mode of the request |
  * | `refresh_token_lookup` | IdentityRepository.findRefreshTokenForUpdate (POST /auth/refresh) | the refresh token is the only credential; its row names tenant and mode |
+ * | `oauth_client_lookup` | OAuthRepository.findClient (GET/POST /oauth/authorize, POST /oauth/token, /oauth/revoke, /oauth/introspect) | the protocol names only the client_id; the app may act for tenants other than the one that registered it |
+ * | `oauth_token_lookup` | OAuthRepository (codes, access and refresh tokens by hash; auth guard and token endpoint) | the token is the only credential; its row names tenant and mode |
+ * | `tenant_verification_token` | IdentityRepository.verifyTenantByTokenHash (GET /tenants/verify-email) | the visitor knows nothing but the link's token |
  * | `hosted_invoice_token` | InvoicesRepository.findLiveTokenByHash (GET/POST /pay/{token}) | the public page knows nothing but the token |
  * | `checkout_link_token` | ServicesRepository.findLinkByHash (GET/POST /r/{token}) | the public page knows nothing but the token |
  * | `outbox_relay` | OutboxRelayService (claim events, fan out deliveries, overdue deliveries) | one relay serves every tenant's outbox; each row carries its own tenant and mode |
@@ -31,6 +34,9 @@ export type CrossTenantReason =
   | 'login_by_email'
   | 'api_key_lookup'
   | 'refresh_token_lookup'
+  | 'oauth_client_lookup'
+  | 'oauth_token_lookup'
+  | 'tenant_verification_token'
   | 'hosted_invoice_token'
   | 'checkout_link_token'
   | 'outbox_relay'

@@ -6,6 +6,7 @@ import { ProductEntity } from '../modules/catalog/entities/product.entity';
 import { TierEntity } from '../modules/catalog/entities/tier.entity';
 import { VariantEntity } from '../modules/catalog/entities/variant.entity';
 import { InvoiceCounterEntity, InvoiceEntity, InvoiceLineEntity, InvoicePageTokenEntity } from '../modules/billing/entities/invoice.entity';
+import { RedirectDomainsEntity } from '../modules/billing/entities/redirect-domains.entity';
 import { CustomerAddressEntity } from '../modules/customers/entities/customer-address.entity';
 import { CustomerEntity } from '../modules/customers/entities/customer.entity';
 import { EventEntity } from '../modules/events/entities/event.entity';
@@ -14,6 +15,7 @@ import { WebhookDeliveryEntity } from '../modules/webhooks/entities/webhook-deli
 import { WebhookEndpointEntity } from '../modules/webhooks/entities/webhook-endpoint.entity';
 import { ApiKeyEntity } from '../modules/identity/entities/api-key.entity';
 import { RefreshTokenEntity } from '../modules/identity/entities/refresh-token.entity';
+import { PlanEntity } from '../modules/identity/entities/plan.entity';
 import { TenantEntity } from '../modules/identity/entities/tenant.entity';
 import { UserEntity } from '../modules/identity/entities/user.entity';
 import { LocationEntity } from '../modules/inventory/entities/location.entity';
@@ -29,13 +31,25 @@ import { PaymentMethodEntity } from '../modules/payments/entities/payment-method
 import { RefundEntity } from '../modules/payments/entities/refund.entity';
 import { TransactionEntity } from '../modules/payments/entities/transaction.entity';
 import { SandboxProcessorCallEntity } from '../modules/payments/entities/sandbox-call.entity';
+import { StripeLinkEntity, StripeWebhookEventEntity } from '../modules/payments/providers/stripe/stripe-records.entity';
 import { CheckoutLinkEntity, ServiceEntity, ServicePeriodEntity } from '../modules/subscriptions/entities/service.entity';
+import { OAuthClientEntity } from '../modules/oauth/entities/oauth-client.entity';
+import { OAuthCodeEntity } from '../modules/oauth/entities/oauth-code.entity';
+import { OAuthGrantEntity } from '../modules/oauth/entities/oauth-grant.entity';
+import { OAuthTokenEntity } from '../modules/oauth/entities/oauth-token.entity';
+import { AnalyticsOrderFactEntity } from '../modules/analytics/entities/analytics-order-fact.entity';
+import { AnalyticsCustomerTotalsEntity, AnalyticsProductHourlyEntity, AnalyticsRegionHourlyEntity, AnalyticsSalesHourlyEntity } from '../modules/analytics/entities/analytics-rollups.entity';
 import { TicketDepartmentEntity, TicketEntity, TicketMessageEntity } from '../modules/tickets/entities/ticket.entity';
 import { DomainEntity, TldPriceEntity } from '../modules/domains/entities/domain.entity';
+import { ShipmentEntity, ShipmentEventEntity } from '../modules/shipping/entities/shipment.entity';
+import { ShippingRateQuoteEntity } from '../modules/shipping/entities/shipping-rate-quote.entity';
+import { ShippingSettingsEntity } from '../modules/shipping/entities/shipping-settings.entity';
+import { ShippingZoneEntity } from '../modules/shipping/entities/shipping-zone.entity';
 
 /** Every entity class the data source maps (TypeORM takes the classes themselves). */
 export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   TenantEntity,
+  PlanEntity,
   UserEntity,
   ApiKeyEntity,
   RefreshTokenEntity,
@@ -54,6 +68,7 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   StockAlertEntity,
   IdempotencyKeyEntity,
   OutboundEmailEntity,
+  RedirectDomainsEntity,
   OrderEntity,
   OrderLineEntity,
   OrderStatusHistoryEntity,
@@ -63,6 +78,8 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   TransactionEntity,
   PaymentMethodEntity,
   SandboxProcessorCallEntity,
+  StripeLinkEntity,
+  StripeWebhookEventEntity,
   InvoiceEntity,
   InvoiceLineEntity,
   InvoiceCounterEntity,
@@ -75,4 +92,18 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   TicketDepartmentEntity,
   DomainEntity,
   TldPriceEntity,
+  ShippingZoneEntity,
+  ShippingSettingsEntity,
+  ShippingRateQuoteEntity,
+  ShipmentEntity,
+  ShipmentEventEntity,
+  OAuthClientEntity,
+  OAuthGrantEntity,
+  OAuthCodeEntity,
+  OAuthTokenEntity,
+  AnalyticsOrderFactEntity,
+  AnalyticsSalesHourlyEntity,
+  AnalyticsProductHourlyEntity,
+  AnalyticsRegionHourlyEntity,
+  AnalyticsCustomerTotalsEntity,
 ];

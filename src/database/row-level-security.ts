@@ -16,8 +16,8 @@
 /** The role the API and worker connect as: owns nothing, not a superuser, subject to RLS. */
 export const RUNTIME_ROLE = 'cbapi_app';
 
-/** Tables with a mode whose rows a tenant reads across both modes (API keys and sessions are listed per tenant). */
-export const TENANT_WIDE_TABLES: readonly string[] = ['api_keys', 'refresh_tokens'];
+/** Tables with a mode whose rows a tenant reads across both modes (API keys, sessions and OAuth apps are listed per tenant). */
+export const TENANT_WIDE_TABLES: readonly string[] = ['api_keys', 'refresh_tokens', 'oauth_clients', 'oauth_grants', 'oauth_codes', 'oauth_tokens'];
 
 interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;

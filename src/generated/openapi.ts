@@ -75,13 +75,154 @@ export interface paths {
         put?: never;
         /**
          * Sign up
-         * @description Creates a tenant (with its sandbox) and its owner user, and returns the owner's tokens. Can be switched off by configuration (`SIGNUP_ENABLED=false` → 403).
+         * @description Creates a tenant (with its sandbox) and its owner user, and returns the owner's tokens. Can be switched off by
+         *     configuration (`SIGNUP_ENABLED=false` → 403). Unless verification is switched off (`SIGNUP_VERIFICATION=false`),
+         *     the owner's address receives a verification link (`GET /tenants/verify-email`); until it is followed the tenant
+         *     works in test mode only: live API keys and live e-mail answer 403.
          */
         post: operations["createTenant"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the owner's e-mail address
+         * @description The link in the sign-up verification e-mail. Marks the tenant verified, which enables live API keys and live
+         *     e-mail. The token is single-use and expires (`SIGNUP_VERIFICATION_TTL_HOURS`); an unknown, used or expired
+         *     token → 404 (ask for a new link with `POST /tenants/verification-email`).
+         */
+        get: operations["verifyTenantEmail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/verification-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the verification link again
+         * @description Sends a new verification link to the tenant's owner (the previous link stops working). At most
+         *     `SIGNUP_VERIFICATION_RESENDS_PER_HOUR` per hour (429 with `Retry-After`); an already verified tenant → 409.
+         *     A live-mode user access token of an owner or admin.
+         */
+        post: operations["resendTenantVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sandbox/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reset the sandbox to its sample data
+         * @description Deletes the tenant's test-mode data (products, customers, locations and stock, orders, invoices, payments,
+         *     events, …) and makes the sample data again: the small catalog, customers, a warehouse with stock, orders and
+         *     an invoice a new tenant's sandbox starts with (`SANDBOX_SAMPLE_DATA`). Credentials and settings stay (API
+         *     keys, tokens, webhook endpoints, redirect domains, shipping zones, ticket departments, TLD prices). Live data
+         *     is never touched: a test-mode credential only (a live one → 403), of an owner or admin when it is a user's.
+         */
+        post: operations["resetSandbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move a tenant to another plan
+         * @description Operators only (owners of the operator tenant, `OPERATOR_TENANT_ID`, with a live-mode user token); everyone else gets 403. The new plan's limits apply within 30 seconds on every API replica.
+         */
+        patch: operations["updateTenant"];
+        trace?: never;
+    };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List plans
+         * @description Every plan with its limits. Operators only (owners of the operator tenant with a live-mode user token; 403 otherwise).
+         */
+        get: operations["listPlans"];
+        put?: never;
+        /**
+         * Create a plan
+         * @description Operators only. A limit left out (or null) is not enforced for that window, except per minute, where null means the configured default (`RATE_LIMIT_READS_PER_MINUTE`, `RATE_LIMIT_WRITES_PER_MINUTE`). The name must be unique (409).
+         */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a plan's limits
+         * @description Operators only. Fields left out keep their value; null removes a limit (per minute, falls back to the configured default). Tenants on the plan get the new limits within 30 seconds.
+         */
+        patch: operations["updatePlan"];
         trace?: never;
     };
     "/api/v1/auth/login": {
@@ -433,7 +574,7 @@ export interface paths {
         put?: never;
         /**
          * Add a variant
-         * @description A variant's `sku` is unique among the variants of this tenant and mode (409). Emits `product.updated`.
+         * @description A variant's `sku` is unique among the variants of this tenant and mode (409). `inventory` is its initial stock at the default location. Emits `product.updated`.
          */
         post: operations["createProductVariant"];
         delete?: never;
@@ -717,6 +858,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sales report
+         * @description Sales of this tenant and mode as a time series, per currency (amounts in different currencies are never
+         *     added together). `period` is the bucket size; buckets are calendar days, ISO weeks (Monday first), months,
+         *     quarters or years in `timezone` (default `UTC`), so a day of a daylight-saving change is 23 or 25 hours long;
+         *     `custom` is one bucket from `start_date` to `end_date`. An order counts in the bucket of its placement time.
+         *     `revenue` is the sum of the totals of the orders placed, cancelled orders excluded (they count in
+         *     `cancelled_orders`); `refunds` is what was refunded on those orders, `net_revenue = revenue − refunds`;
+         *     `avg_order_value` is `revenue / orders` rounded to the nearest minor unit. With `group_by` each currency
+         *     also carries its groups over the whole range: by `product` and `category` the amounts are the line totals
+         *     (a product in two categories counts in both) and the order's refund is shared among its lines in
+         *     proportion to their totals; by `customer` and `region` (the shipping address's country and region) the
+         *     order totals. Reports read rollups kept from the order events, so a change shows within seconds.
+         *     Send `Accept: text/csv` for the same report as CSV (one row per currency, bucket or group). Scope `analytics:read`.
+         */
+        get: operations["getSalesReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Product performance report
+         * @description Per currency, the products sold in the range (placement time in `timezone`, cancelled orders excluded):
+         *     `units`, `revenue` (line totals), `orders`, `refunds` (each order's refund shared among its lines in
+         *     proportion to their totals), `refunded_orders` (orders of it with any refund), `refund_rate =
+         *     refunded_orders / orders`, the product's current `stock_on_hand` and `stock_turnover = units /
+         *     stock_on_hand` (null without stock). `sort` with `order=desc` gives the top N, `order=asc` the bottom N
+         *     (`limit`, default 10). Send `Accept: text/csv` for CSV. Scope `analytics:read`.
+         */
+        get: operations["getProductsReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Customer analytics report
+         * @description Per currency (a customer who bought in two currencies counts in each), cancelled orders excluded:
+         *     `new_customers` placed their first order in the range, `returning_customers` ordered in the range and
+         *     before it; `lifetime_value` is what customers spent net of refunds, in total and on average;
+         *     `at_risk` counts customers whose last order is more than 90 days old; `cohorts` group customers by the
+         *     month (in `timezone`) of their first order; `geography` by the country and region of their latest order's
+         *     shipping address. Send `Accept: text/csv` for CSV. Scope `analytics:read`.
+         */
+        get: operations["getCustomersReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/custom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Custom report
+         * @description Aggregates `measures` by `dimensions` over the same rollups as the other reports. Dimensions: `day`,
+         *     `week`, `month`, `quarter`, `year` (in `filters.timezone`), `currency`, `product_id`, `country`,
+         *     `region`. Measures: `revenue`, `orders`, `units`, `refunds`, `net_revenue`, `avg_order_value`,
+         *     `cancelled_orders` (`product_id` rows know `revenue`, `units`, `refunds`, `net_revenue`, `orders`
+         *     only). Filters: `start_date`, `end_date`, `date_range` (`last_7_days`, `last_30_days`, `last_90_days`,
+         *     `last_365_days`), `timezone`, `currency`, `country`, `region`, `product_id`. `currency` is always a
+         *     dimension, so amounts in different currencies are never added. Unknown dimension, measure, filter or
+         *     sort names answer 400 naming every one. Not a state change: nothing is recorded. Scope `analytics:read`.
+         */
+        post: operations["runCustomReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -829,6 +1078,119 @@ export interface paths {
          */
         post: operations["testWebhook"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a Stripe event
+         * @description Where Stripe posts its events: add a webhook endpoint with this URL in the Stripe Dashboard; its
+         *     signing secret is `STRIPE_WEBHOOK_SECRET`. The `Stripe-Signature` header is verified over the raw
+         *     body with the Stripe SDK (400 when it is missing, wrong or too old; nothing is applied). Each event
+         *     is applied once per Stripe event id: a redelivery answers 200 with `duplicate: true` and changes
+         *     nothing. Events about objects this API did not create (no `cbapi_tenant` metadata) answer 200 with
+         *     `handled: false`. Applied: `payment_intent.succeeded`, `payment_intent.payment_failed` (a payment
+         *     left `processing` or waiting for 3-D Secure is settled by asking Stripe), `charge.refunded`
+         *     (pending refunds settled, refunds made in the Stripe Dashboard recorded), `charge.dispute.created`
+         *     and `charge.dispute.closed` (the dispute opened, then won or lost), and `checkout.session.completed`
+         *     (the hosted invoice page's Checkout payment recorded, the invoice paid). Public: the signature is
+         *     the credential.
+         */
+        post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Record an offline payment
+         * @description Records money the customer paid outside the card flow (bank transfer, cash, cheque, …) against an
+         *     open invoice: a payment (`payment_method` = the method, `status: succeeded`) with a completed
+         *     `charge` ledger row, and the invoice's `amount_paid` grows by `amount`. Partial payments add up;
+         *     the one that settles what is due marks the invoice `paid` (`invoice.paid`). More than is still due
+         *     (card payments in progress count) → 409; a void, paid or draft invoice → 409. Refunding it
+         *     (`POST /payments/{id}/refund` or `POST /invoices/{id}/refund`) is recorded only: nothing is sent to
+         *     a processor. Owners, admins and staff (scope `invoices:write`); never customer users. Both modes.
+         */
+        post: operations["recordInvoicePayment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/payment-methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List a customer's saved payment methods
+         * @description The cards saved for off-session charges (renewals, dunning, `POST /invoices/{id}/pay` with an empty
+         *     body), newest first; `is_default` marks the one they charge. A card is saved when it pays an invoice of the customer: in test mode a
+         *     sandbox test card, in live mode the Stripe payment method (attached to the customer's Stripe
+         *     Customer). Only brand, last4 and expiry are shown; numbers are never stored. Scope `customers:read`.
+         */
+        get: operations["listCustomerPaymentMethods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/payment-methods/{payment_method_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+                /** @description The saved method's id (`pm_…`). */
+                payment_method_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a saved payment method
+         * @description Forgets a saved card: renewals stop charging it (an empty-body `POST /invoices/{id}/pay` then answers
+         *     422 until another card is saved; when it was the default, the newest remaining card becomes the
+         *     default). In live mode the Stripe payment method is detached from the
+         *     Stripe Customer too. Scope `customers:write`.
+         */
+        delete: operations["deleteCustomerPaymentMethod"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1012,6 +1374,11 @@ export interface paths {
          *     A declined card still creates the intent: it answers 201 with `status: failed` and `failure_code`.
          *     Without `card` the intent waits in `requires_payment_method` for `POST /payments/{id}/confirm` with a card.
          *     In live mode a processor adapter must be configured (`PAYMENT_PROVIDER`), else 422 and nothing is created.
+         *     With `PAYMENT_PROVIDER=stripe` a live payment names its card by `payment_method_id` (a Stripe `pm_…`
+         *     from Stripe.js); a raw `card` in live mode answers 422 saying so. Stripe's test methods behave as in
+         *     Stripe's test mode: `pm_card_visa` succeeds, `pm_card_chargeDeclined` fails with `card_declined`,
+         *     `pm_card_threeDSecure2Required` answers `requires_action` (the payer completes it with Stripe.js, then
+         *     `POST /payments/{id}/confirm`, or Stripe's `payment_intent.*` event settles it).
          *     `order_id` or `invoice_id` (not both) ties the payment to what it pays: 404 when it does not exist,
          *     409 when it cannot take this payment. Payments of one invoice or order never exceed its total: money
          *     captured, authorized (`requires_capture`) or `processing` counts against it, so a second full-amount
@@ -1281,7 +1648,9 @@ export interface paths {
          * Create an order
          * @description Prices every item from the catalog (the variant's price when it has one, else the product's; a `price`
          *     or `unit_price` sent by the client is ignored) and computes the totals in integer minor units (no tax
-         *     unless configured, no shipping charge yet). In the same transaction as the order insert it reserves
+         *     unless configured; `shipping_total` from `shipping_rate_id`, or from `shipping_method` with
+         *     `shipping_packages`, and 0 when the subtotal reaches the tenant's free-shipping threshold for the
+         *     currency; `total = subtotal + shipping_total + tax_total`). In the same transaction as the order insert it reserves
          *     the stock of every item: when one item is short the answer is 409 `conflict` naming it
          *     (`field` `items[i].quantity`) and nothing is reserved or created — all items or none. Items must be
          *     active products (422) priced in one currency, which must match `currency` when sent (422). An unknown
@@ -1341,8 +1710,8 @@ export interface paths {
          *     status once money was captured on the order. Any other target answers 409 `conflict` whose `details`
          *     list the allowed next statuses (one entry per status, `field` `status`, `message` the status); so does a
          *     transition that lost a race with a concurrent one. Every transition is recorded in the order's history
-         *     with its actor and note. `shipped` commits the stock reservation (units leave on hand); `cancelled`
-         *     releases it; `delivered` makes the order `fulfilled` and emits `order.fulfilled`; `refunded` refunds
+         *     with its actor and note. `shipped` commits the stock reservation that shipments have not committed yet
+         *     (units leave on hand); `cancelled` releases what is still reserved; `delivered` makes the order `fulfilled` and emits `order.fulfilled`; `refunded` refunds
          *     everything still captured (and releases the reservation when the order had not shipped). Other
          *     transitions emit `order.updated`, cancelling `order.cancelled`, refunds `order.refunded`.
          *     Scope `orders:write`.
@@ -1577,7 +1946,9 @@ export interface paths {
          * E-mail an invoice to its customer
          * @description Queues the invoice e-mail with its payment link to the customer's address (a fresh link when the
          *     current one has expired) and sets `email_sent`. Only open or uncollectible invoices (409 otherwise).
-         *     Test-mode mail never reaches a real inbox. Scope `invoices:write`.
+         *     One e-mail per invoice per hour: a repeat within the hour queues nothing new. Live mail counts against
+         *     the tenant's send quotas (per day, and per recipient per hour); over either → 429 with `Retry-After`
+         *     and nothing queued. Test-mode mail never reaches a real inbox. Scope `invoices:write`.
          */
         post: operations["sendInvoice"];
         delete?: never;
@@ -1716,6 +2087,34 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/settings/redirect-domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Show the allowed redirect domains
+         * @description The hosts (for this mode) that an invoice's `return_url` may name. None configured → only paths on
+         *     this server, or no `return_url` (the hosted receipt page). Staff users, or keys with `invoices:read`.
+         */
+        get: operations["getRedirectDomains"];
+        /**
+         * Replace the allowed redirect domains
+         * @description Sets the hosts (for this mode) that an invoice's `return_url` may name, to exactly `domains`. An entry is
+         *     a host name (`shop.example.com`, matching that host only) or `*.` and a domain (`*.example.com`,
+         *     matching its subdomains). Invoices that already carry a `return_url` on a removed host send the payer
+         *     to the receipt page instead. Owners and admins, or keys with `invoices:write`.
+         */
+        put: operations["replaceRedirectDomains"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/pay/{token}": {
         parameters: {
             query?: never;
@@ -1730,7 +2129,11 @@ export interface paths {
          * Hosted invoice payment page (HTML)
          * @description Server-rendered page showing the invoice (number, lines, total, status). In test mode an open invoice
          *     shows a card form that posts to this URL; in live mode without a payment processor it says online
-         *     payment is unavailable. An unknown or expired token answers a 404 page.
+         *     payment is unavailable. In live mode with `PAYMENT_PROVIDER=stripe` it shows one button that posts here
+         *     and is answered with a 303 to a Stripe Checkout Session; Stripe sends the payer back with
+         *     `?checkout=complete`, and the invoice turns paid only when Stripe's `checkout.session.completed` event
+         *     confirms the payment (`POST /api/v1/webhooks/stripe`), never from the redirect alone.
+         *     An unknown or expired token answers a 404 page.
          */
         get: operations["hostedInvoicePage"];
         put?: never;
@@ -2198,6 +2601,578 @@ export interface paths {
          *     An unknown or expired token answers the same 404 page as `GET`.
          */
         post: operations["hostedCheckout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Quote shipping rates
+         * @description Prices the packages from `origin` (default: the tenant's `origin` in the shipping settings) to `destination`
+         *     with every configured carrier (or only `carrier`), cheapest first. Weights and dimensions are converted to
+         *     integer grams and millimetres first, each rounded **up** to the next whole unit (1 lb = 453.59237 g and
+         *     1 oz = 28.349523125 g exactly, 1 in = 25.4 mm; 2.2 lb → 998 g, 12 in → 305 mm); at most 9 decimal places.
+         *     Each option is priced on the billable weight of every package, the larger of its actual weight and its
+         *     dimensional weight (`length × width × height` in mm³ divided by the carrier's divisor, rounded up to whole
+         *     grams; a divisor of 5000 is 5000 cm³ per kg). The built-in `table_rate` carrier uses the tenant's zones
+         *     (a zone naming the destination's region wins over one naming only its country) and their weight tiers;
+         *     the `sandbox` carrier is deterministic. Each option has an id (`rate_…`) valid for 24 hours that
+         *     `POST /orders` accepts as `shipping_rate_id`. No option when no carrier serves the destination.
+         *     Scope `shipping:read`.
+         */
+        post: operations["getShippingRates"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/carriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List carriers
+         * @description The carriers configured for this tenant and mode with their services and dimensional-weight divisor:
+         *     the built-in `table_rate` carrier (the tenant's zones) and the deterministic `sandbox` carrier. Live
+         *     carrier adapters (a label-buying aggregator, a carrier's own API) plug in behind the same interface and
+         *     are listed here once configured. Scope `shipping:read`.
+         */
+        get: operations["listShippingCarriers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/carriers/{carrier}/webhook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The carrier's code (`table_rate`, `sandbox`, or a configured live adapter). */
+                carrier: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a carrier's webhook endpoint and secret
+         * @description The URL to give the carrier for tracking updates of this tenant and mode, and the secret its requests are
+         *     signed with (`X-Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`, keyed with
+         *     the whole `whsec_…` string). The secret is derived, so asking again answers the same one. Owners and admins,
+         *     or keys with `shipping:write`. Unknown carrier → 404.
+         */
+        post: operations["getCarrierWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/carriers/{carrier}/webhooks/{tenant_id}/{mode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The carrier's code (`table_rate`, `sandbox`, or a configured live adapter). */
+                carrier: string;
+                /** @description The tenant whose shipments the carrier reports on (`ten_…`). */
+                tenant_id: string;
+                /**
+                 * @description The tenant's mode the carrier account belongs to.
+                 *
+                 *     * `live` — live shipments
+                 *     * `test` — the sandbox (test mode)
+                 */
+                mode: "live" | "test";
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Receive a carrier's tracking update
+         * @description Called by the carrier, not by API clients. The request must carry `X-Carrier-Signature` (see
+         *     `POST /shipping/carriers/{carrier}/webhook-secret`) signed less than 5 minutes ago; otherwise 400 and
+         *     nothing changes. The update names the shipment by tracking number; an unknown one is acknowledged and
+         *     ignored. Each carrier event id is applied once (a redelivery answers 200 again). An update moves the
+         *     shipment (`in_transit`, `delivered`, `exception`) and its order, and emits `shipment.in_transit`,
+         *     `shipment.delivered` or `shipment.exception`.
+         */
+        post: operations["receiveCarrierWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipping zones
+         * @description The table-rate carrier's zones of this tenant and mode, oldest first. Scope `shipping:read`.
+         */
+        get: operations["listShippingZones"];
+        put?: never;
+        /**
+         * Create a shipping zone
+         * @description A zone of the built-in `table_rate` carrier: the countries (and, optionally, regions as ISO 3166-2 codes
+         *     such as `US-CA`) it covers and, per service, the weight tiers. A package is priced at the first tier whose
+         *     `max_weight_grams` holds its billable weight; above the last tier each started kilogram adds
+         *     `extra_per_kg`, and without it the service does not carry the package. Tiers must grow in weight and never
+         *     fall in price (422), so a heavier parcel never costs less. Scope `shipping:write`.
+         */
+        post: operations["createShippingZone"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a shipping zone
+         * @description Scope `shipping:read`. Another tenant's zone answers 404.
+         */
+        get: operations["getShippingZone"];
+        /**
+         * Replace a shipping zone
+         * @description Replaces the zone's countries, regions and services (the same rules as creating one). Quotes already given keep their price. Scope `shipping:write`.
+         */
+        put: operations["replaceShippingZone"];
+        post?: never;
+        /**
+         * Delete a shipping zone
+         * @description Scope `shipping:write`. Quotes already given keep their price.
+         */
+        delete: operations["deleteShippingZone"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipping/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the shipping settings
+         * @description The tenant's origin address, the table-rate carrier's dimensional divisor and the free-shipping thresholds (defaults until changed). Scope `shipping:read`.
+         */
+        get: operations["getShippingSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change the shipping settings
+         * @description Sets what the body names. `free_shipping_thresholds` (one per currency) replaces the list: an order whose
+         *     subtotal reaches its currency's `min_subtotal` pays no shipping. Scope `shipping:write`.
+         */
+        patch: operations["updateShippingSettings"];
+        trace?: never;
+    };
+    "/api/v1/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List shipments
+         * @description Shipments of this tenant and mode, newest first. Scope `shipping:read`.
+         */
+        get: operations["listShipments"];
+        put?: never;
+        /**
+         * Create a shipment
+         * @description Ships `items` of a `confirmed` or `processing` order (all its unshipped units when `items` is absent) with
+         *     the carrier's service, buys the label and answers the shipment with its tracking number and `label_url`.
+         *     In the same transaction the reserved stock of exactly those units is committed (the stock ledger records
+         *     one `commit` per location) and the order's `fulfillment_status` becomes `partial`, or `fulfilled` once
+         *     every unit of every line is in a shipment. More units than a line has left to ship → 409 naming
+         *     `items[i].quantity`; an unknown line → 422; an order in another status → 409; a carrier that is not
+         *     configured, or a service it does not offer for these packages to `ship_to`, → 422 naming `carrier` or `service`.
+         *     Of concurrent shipments of the same units one wins (409 for the others). `ship_to` defaults to the
+         *     order's shipping address and `ship_from` to the settings' origin. `insurance_value` is in the order's
+         *     currency. Emits `shipment.created`. Scope `shipping:write`.
+         */
+        post: operations["createShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a shipment
+         * @description Scope `shipping:read`. Another tenant's shipment answers 404.
+         */
+        get: operations["getShipment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Download a shipment's label
+         * @description The shipping label as a PDF (4 × 6 in). Scope `shipping:read`. Another tenant's shipment answers 404.
+         */
+        get: operations["getShipmentLabel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/track": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Track a shipment
+         * @description The shipment's status and its tracking events, oldest first (the first is the label's creation). Scope `shipping:read`.
+         */
+        get: operations["trackShipment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a shipment
+         * @description Only before the carrier picked it up (`label_created`; 409 otherwise) and while its order is pending, confirmed
+         *     or processing (409). The label is voided, the committed units go back to on hand and reserved for the order
+         *     (the ledger records the return at the locations they left), and the order's fulfillment status is computed
+         *     again. Scope `shipping:write`.
+         */
+        post: operations["cancelShipment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shipments/{id}/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a carrier update (test mode)
+         * @description Test mode only (403 in live mode): applies a tracking update as if the carrier had sent it, with the same
+         *     effects as the carrier webhook. `in_transit` moves a fully shipped order to `shipped`; `delivered` moves it
+         *     to `delivered` once every shipment of it is delivered. A move the shipment's status does not allow
+         *     (e.g. from `delivered` or `cancelled`) → 409. Scope `shipping:write`.
+         */
+        post: operations["simulateShipmentTracking"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List OAuth clients
+         * @description The applications this tenant registered, newest first, without secrets (deleted ones are not listed).
+         *     Owners and admins with a live-mode user access token; API keys, OAuth tokens and test-mode tokens get 403.
+         */
+        get: operations["listOAuthClients"];
+        put?: never;
+        /**
+         * Register an OAuth client
+         * @description Registers an application that may ask tenants for access (authorization code with PKCE) and, when
+         *     confidential, act for this tenant with its own credentials (client credentials). Redirect URIs match
+         *     exactly and must be `https`, except loopback (`http://127.0.0.1`, `http://[::1]`, `http://localhost`).
+         *     Scopes are the API-key scopes (`products:read`, `orders:write`, …; write implies read); an unknown one
+         *     answers 422. A `confidential` client's secret is in this response only (stored as a hash); a `public`
+         *     client has none and must use PKCE. A `test` client's tokens act on the sandbox. Owners and admins with a
+         *     live-mode user access token (403 otherwise).
+         */
+        post: operations["createOAuthClient"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/clients/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an OAuth client
+         * @description The client can no longer get tokens, and every token it holds, for any tenant, stops working at once.
+         *     Owners and admins with a live-mode user access token (403 otherwise).
+         */
+        delete: operations["deleteOAuthClient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the apps this tenant authorized
+         * @description Every consent a user of this tenant gave an OAuth client (through `GET /oauth/authorize`) that is still in
+         *     force, newest first. Owners and admins with a live-mode user access token (403 otherwise).
+         */
+        get: operations["listOAuthAuthorizations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/authorizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an app's access
+         * @description Ends the consent and every token issued from it, at once. Owners and admins with a live-mode user access token (403 otherwise).
+         */
+        delete: operations["revokeOAuthAuthorization"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Authorization endpoint (consent page, HTML)
+         * @description RFC 6749 §4.1 with PKCE (RFC 7636, `S256` only; `code_challenge` is required). An unknown client or a
+         *     `redirect_uri` not registered for it (exact match) answers a 400 page and never redirects. Other errors
+         *     redirect (303) to `redirect_uri` with `error` (`invalid_request`, `invalid_scope`, `unsupported_response_type`,
+         *     `unauthorized_client`, `access_denied`) and `state`. Otherwise a page asks the tenant user to sign in (when
+         *     not signed in on this browser) and then lists the requested scopes with Allow and Deny; both forms post to
+         *     this URL with a CSRF token. Only owners and admins may consent.
+         */
+        get: operations["oauthAuthorize"];
+        put?: never;
+        /**
+         * Sign in, allow or deny (form post of the consent page)
+         * @description The consent page's forms (`application/x-www-form-urlencoded`) with the authorization request's parameters
+         *     and `csrf_token`. `action=login` (`email`, `password`, optional `tenant_id`) signs the user in and shows the
+         *     consent; `action=allow` redirects (303) to `redirect_uri` with `code` and `state` (the code lives 5 minutes and
+         *     is exchanged once); `action=deny` redirects with `error=access_denied`. A missing or wrong CSRF token answers 403.
+         */
+        post: operations["oauthAuthorizeDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Token endpoint
+         * @description RFC 6749 §3.2 (`application/x-www-form-urlencoded`). Grants: `authorization_code` (with `code_verifier`
+         *     and the same `redirect_uri`; a code works once — a second use revokes what the first issued),
+         *     `client_credentials` (confidential clients; tokens act for the client's own tenant) and `refresh_token`
+         *     (rotating: each refresh token works once; presenting a used one revokes the whole grant). Confidential
+         *     clients authenticate with HTTP Basic or `client_id` + `client_secret`; public clients send `client_id`.
+         *     Errors have the RFC's shape (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
+         *     `unsupported_grant_type`, `invalid_scope`), not the API's error envelope. Access tokens (`oat_…`) are
+         *     used like API keys (`Authorization: Bearer`) within their scopes.
+         */
+        post: operations["oauthToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a token (RFC 7009)
+         * @description The client revokes one of its tokens (`token`, optional `token_type_hint`); revoking a refresh token ends
+         *     its grant and every token of it. Takes effect at once. An unknown token, or one of another client, answers
+         *     200 too. Client authentication as at the token endpoint.
+         */
+        post: operations["oauthRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/oauth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Introspect a token (RFC 7662)
+         * @description For confidential clients, about their own tokens: `{active: true, scope, client_id, exp, …}`, or
+         *     `{active: false}` for anything expired, revoked, unknown or another client's.
+         */
+        post: operations["oauthIntrospect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/.well-known/oauth-authorization-server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Authorization server metadata (RFC 8414) */
+        get: operations["oauthServerMetadata"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2866,6 +3841,86 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "shipment.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * shipment.created
+         * @description A shipment was created: its label was bought and its units left the stock. `data.object` is the `Shipment` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["shipmentCreatedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "shipment.in_transit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * shipment.in_transit
+         * @description The carrier has a shipment's parcel. `data.object` is the `Shipment` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["shipmentInTransitWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "shipment.delivered": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * shipment.delivered
+         * @description A shipment was delivered. `data.object` is the `Shipment` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["shipmentDeliveredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "shipment.exception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * shipment.exception
+         * @description The carrier reported a problem with a shipment. `data.object` is the `Shipment` right after the change. Signature headers, retries and verification: **Webhooks** in the API description above.
+         */
+        post: operations["shipmentExceptionWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -3220,6 +4275,12 @@ export interface components {
             last_payment_error: components["schemas"]["PaymentError"] | null;
             paid_at: components["schemas"]["Timestamp"] | null;
             voided_at: components["schemas"]["Timestamp"] | null;
+            /** @description Whether the invoice is settled (`status` is `paid`). */
+            is_paid?: boolean;
+            /** @description Start of the billing period the invoice covers (a subscription renewal's period, or as given at creation); null when none. */
+            period_start?: components["schemas"]["Timestamp"] | null;
+            /** @description End of the billing period the invoice covers; null when none. */
+            period_end?: components["schemas"]["Timestamp"] | null;
             livemode: boolean;
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
@@ -3252,10 +4313,25 @@ export interface components {
             /** @description The line's description with `product_manage_id` (default the product's name). */
             description?: string;
             currency: components["schemas"]["Currency"];
+            /**
+             * Format: date-time
+             * @description Start of the billing period the invoice covers (ISO 8601); with `period_end`.
+             */
+            period_start?: string;
+            /**
+             * Format: date-time
+             * @description End of the billing period (after `period_start`, 422 otherwise).
+             */
+            period_end?: string;
             /** @description ISO 8601 date or date-time. */
             due_date?: string;
             send_to_customer?: boolean;
-            /** Format: uri */
+            /**
+             * @description Where the hosted page sends the payer after a successful payment: a path on this server
+             *     (`/thanks`, never `//…`) or an http(s) URL whose host is one of the tenant's allowed redirect
+             *     domains (`PUT /settings/redirect-domains`); any other host → 422. Without it the payer stays on
+             *     the hosted receipt page.
+             */
             return_url?: string;
             draft?: boolean;
         };
@@ -3264,6 +4340,7 @@ export interface components {
             /** @enum {string} */
             payment_method?: "card";
             card?: components["schemas"]["CardInput"];
+            payment_method_id?: components["schemas"]["StripePaymentMethodId"];
         };
         RefundInvoiceRequest: {
             /**
@@ -3348,6 +4425,11 @@ export interface components {
             /** Format: int32 */
             quantity: number;
             line_total: components["schemas"]["Amount"];
+            /**
+             * Format: int32
+             * @description Units of the line in shipments that were not cancelled.
+             */
+            fulfilled_quantity?: number;
         };
         /** @description One entry of an order's status history; the first (from null to pending) is its creation. */
         OrderStatusChange: {
@@ -3357,6 +4439,177 @@ export interface components {
             actor: string;
             note: string | null;
             created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * Format: int64
+         * @description A count.
+         */
+        AnalyticsCount: number;
+        /** @description The requested metrics; money in minor units of the enclosing currency. */
+        AnalyticsMetrics: {
+            /** @description Totals of the orders placed */
+            revenue?: components["schemas"]["Amount"];
+            orders?: components["schemas"]["AnalyticsCount"];
+            units?: components["schemas"]["AnalyticsCount"];
+            /** @description `revenue / orders`, rounded; 0 without orders. */
+            avg_order_value?: components["schemas"]["Amount"];
+            refunds?: components["schemas"]["Amount"];
+            net_revenue?: components["schemas"]["Amount"];
+            cancelled_orders?: components["schemas"]["AnalyticsCount"];
+        };
+        SalesBucket: {
+            /** @description The bucket in the calendar: `2026-03-08`, `2026-W10`, `2026-03`, `2026-Q1`, `2026`, or `start_date/end_date` for `custom`. */
+            label: string;
+            /**
+             * Format: date-time
+             * @description First instant of the bucket (UTC).
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @description First instant after the bucket (UTC).
+             */
+            end: string;
+            metrics: components["schemas"]["AnalyticsMetrics"];
+        };
+        SalesGroup: {
+            /** @description The product id, category, customer id, or `country/region` (`US/NY`; `US/` without a region). */
+            key: string;
+            metrics: components["schemas"]["AnalyticsMetrics"];
+        };
+        SalesCurrencyReport: {
+            currency: string;
+            totals: components["schemas"]["AnalyticsMetrics"];
+            series: components["schemas"]["SalesBucket"][];
+            /** @description Per-group totals over the range, largest revenue first; null without `group_by`. */
+            groups: components["schemas"]["SalesGroup"][] | null;
+        };
+        SalesReport: {
+            /**
+             * @description The bucket size asked for: `day`, `week`, `month`, `quarter`, `year` or `custom` (one bucket).
+             * @enum {string}
+             */
+            period: "day" | "week" | "month" | "quarter" | "year" | "custom";
+            timezone: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /**
+             * @description The grouping asked for: `product`, `category`, `customer`, `region`, or null.
+             * @enum {string|null}
+             */
+            group_by: "product" | "category" | "customer" | "region" | null;
+            metrics: ("revenue" | "orders" | "units" | "avg_order_value" | "refunds" | "net_revenue" | "cancelled_orders")[];
+            /** @description One entry per currency with sales in the range, by currency code. */
+            currencies: components["schemas"]["SalesCurrencyReport"][];
+        };
+        ProductPerformance: {
+            product_id: string;
+            /** @description The product's current name; null when it no longer exists. */
+            name: string | null;
+            sku: string | null;
+            units: components["schemas"]["AnalyticsCount"];
+            revenue: components["schemas"]["Amount"];
+            orders: components["schemas"]["AnalyticsCount"];
+            refunds: components["schemas"]["Amount"];
+            refunded_orders: components["schemas"]["AnalyticsCount"];
+            /** @description `refunded_orders / orders`, 4 decimals. */
+            refund_rate: number;
+            /**
+             * Format: int64
+             * @description Units on hand now across locations; null when the product no longer exists.
+             */
+            stock_on_hand: number | null;
+            /** @description `units / stock_on_hand`, 2 decimals; null without stock on hand. */
+            stock_turnover: number | null;
+        };
+        ProductsReport: {
+            timezone: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /**
+             * @description The ranking measure: `revenue`, `units`, `refund_rate` or `stock_turnover`.
+             * @enum {string}
+             */
+            sort: "revenue" | "units" | "refund_rate" | "stock_turnover";
+            /**
+             * @description `desc` for the top N, `asc` for the bottom N.
+             * @enum {string}
+             */
+            order: "asc" | "desc";
+            /** Format: int32 */
+            limit: number;
+            currencies: {
+                currency: string;
+                products: components["schemas"]["ProductPerformance"][];
+            }[];
+        };
+        CustomerSegment: {
+            /** @description Cohort: the month of the first order, `YYYY-MM`. */
+            month?: string;
+            country?: string | null;
+            region?: string | null;
+            customers: components["schemas"]["AnalyticsCount"];
+            orders: components["schemas"]["AnalyticsCount"];
+            lifetime_value: components["schemas"]["Amount"];
+            average_lifetime_value?: components["schemas"]["Amount"];
+        };
+        CustomersReport: {
+            timezone: string;
+            /** Format: date */
+            start_date: string;
+            /** Format: date */
+            end_date: string;
+            /** Format: int32 */
+            at_risk_days: number;
+            currencies: {
+                currency: string;
+                /** @description Customers with at least one order (ever) in this currency. */
+                customers: components["schemas"]["AnalyticsCount"];
+                new_customers: components["schemas"]["AnalyticsCount"];
+                returning_customers: components["schemas"]["AnalyticsCount"];
+                lifetime_value: {
+                    total: components["schemas"]["Amount"];
+                    average: components["schemas"]["Amount"];
+                };
+                at_risk: {
+                    customers: components["schemas"]["AnalyticsCount"];
+                    lifetime_value: components["schemas"]["Amount"];
+                };
+                cohorts: components["schemas"]["CustomerSegment"][];
+                geography: components["schemas"]["CustomerSegment"][];
+            }[];
+        };
+        CustomReportRequest: {
+            dimensions?: string[];
+            measures: string[];
+            /** @description `start_date`, `end_date`, `date_range`, `timezone`, `currency`, `country`, `region`, `product_id`; other names answer 400. */
+            filters?: {
+                [key: string]: string;
+            };
+            sort?: {
+                field: string;
+                /**
+                 * @description `asc` or `desc` (default `desc`).
+                 * @enum {string}
+                 */
+                order?: "asc" | "desc";
+            };
+            /**
+             * Format: int32
+             * @description Rows at most (default 100).
+             */
+            limit?: number;
+        };
+        CustomReport: {
+            dimensions: string[];
+            measures: string[];
+            rows: {
+                [key: string]: string | number | null;
+            }[];
         };
         /** @description An order with its items. `total = subtotal + shipping_total + tax_total`, all in `currency`. */
         Order: {
@@ -3414,7 +4667,18 @@ export interface components {
             shipping_address: components["schemas"]["OrderAddress"];
             /** @description Defaults to `shipping_address`. */
             billing_address?: components["schemas"]["OrderAddress"];
+            /**
+             * @description With `shipping_packages`, a carrier service as `<carrier>:<service>` (`table_rate:standard`) priced to
+             *     `shipping_address` from the shipping settings' origin; else a free label stored as sent (no charge).
+             */
             shipping_method?: string;
+            /** @description The parcels to price `shipping_method` for. */
+            shipping_packages?: components["schemas"]["PackageInput"][];
+            /**
+             * @description A quote of `POST /shipping/rates` (`rate_…`, not expired) in the order's currency, for the country of
+             *     `shipping_address`: its amount becomes `shipping_total` and its `<carrier>:<service>` the `shipping_method`.
+             */
+            shipping_rate_id?: string;
             payment_method?: string;
             /** @description When sent, every item must be priced in it (422 otherwise). */
             currency?: components["schemas"]["Currency"];
@@ -3477,6 +4741,8 @@ export interface components {
             payment_id: string;
             amount: components["schemas"]["Amount"];
             currency: components["schemas"]["Currency"];
+            /** @description Whether the refund asked for the application fee back too (nothing extra is refunded while no fees exist). */
+            refund_application_fee?: boolean;
             reason: string | null;
             /**
              * @description `pending` while the processor has not confirmed the refund yet (the amount is already reserved); `failed` when it never happened.
@@ -3493,8 +4759,19 @@ export interface components {
             currency: components["schemas"]["Currency"];
             status: components["schemas"]["PaymentIntentStatus"];
             capture_method: components["schemas"]["CaptureMethod"];
-            /** @enum {string} */
-            payment_method: "card";
+            /**
+             * @description * `card` — a card payment (the sandbox in test mode, Stripe in live mode)
+             *     * `bank_transfer` — offline: recorded with `POST /invoices/{id}/payments`
+             *     * `cash` — offline: recorded with `POST /invoices/{id}/payments`
+             *     * `cheque` — offline: recorded with `POST /invoices/{id}/payments`
+             *     * `other` — offline: any other way, recorded with `POST /invoices/{id}/payments`
+             * @enum {string}
+             */
+            payment_method: "card" | "bank_transfer" | "cash" | "cheque" | "other";
+            /** @description Offline payments only; the reference recorded with it. */
+            reference?: string | null;
+            /** @description Offline payments only; when the money was received. */
+            paid_at?: components["schemas"]["Timestamp"] | null;
             amount_captured: components["schemas"]["Amount"];
             amount_refunded: components["schemas"]["Amount"];
             /** @description Lost to disputes (chargebacks the bank decided against the merchant). */
@@ -3541,10 +4818,20 @@ export interface components {
             customer_id?: string;
             capture_method?: components["schemas"]["CaptureMethod"];
             card?: components["schemas"]["CardInput"];
+            payment_method_id?: components["schemas"]["StripePaymentMethodId"];
             metadata?: components["schemas"]["Metadata"];
         };
+        /**
+         * @description Live mode: a Stripe PaymentMethod id created in the payer's browser (Stripe.js, Checkout) or one
+         *     of Stripe's test methods (`pm_card_visa`, `pm_card_chargeDeclined`, `pm_card_threeDSecure2Required`, …)
+         *     against Stripe's test mode. Live mode never takes a raw card number (→ 422). When it pays an
+         *     invoice of a known customer, Stripe keeps it for the customer's renewals (off-session).
+         * @example pm_card_visa
+         */
+        StripePaymentMethodId: string;
         ConfirmPaymentRequest: {
             card?: components["schemas"]["CardInput"];
+            payment_method_id?: components["schemas"]["StripePaymentMethodId"];
         };
         CapturePaymentRequest: {
             /**
@@ -3561,6 +4848,8 @@ export interface components {
             amount?: number;
             /** @example requested_by_customer */
             reason?: string;
+            /** @description Also refund the platform's application fee (as in Stripe Connect). Recorded on the refund; no application fees are charged yet, so it refunds nothing extra. */
+            refund_application_fee?: boolean;
         };
         /**
          * @description * `needs_response` — the bank opened a dispute; send evidence with `POST /payments/disputes/{id}/respond`
@@ -3719,10 +5008,10 @@ export interface components {
             variant_id: string | null;
             location_id: string;
             /**
-             * @description `reservation`, `release` and `commit` come from orders; `adjustment` from `POST /inventory/{product_id}/adjust`.
+             * @description `reservation`, `release` and `commit` come from orders (a shipment commits its units); `commit_reversal` puts a cancelled shipment's units back on hand and reserved for the order; `adjustment` from `POST /inventory/{product_id}/adjust`.
              * @enum {string}
              */
-            kind: "adjustment" | "reservation" | "release" | "commit";
+            kind: "adjustment" | "reservation" | "release" | "commit" | "commit_reversal";
             /** @description The adjustment's reason; `sold` for commits; null for reservations and releases. */
             reason: string | null;
             /** Format: int32 */
@@ -4074,6 +5363,14 @@ export interface components {
             price?: number | null;
             attributes?: components["schemas"]["Attributes"];
             image?: components["schemas"]["ProductImage"] | null;
+            /**
+             * Format: int32
+             * @description Units on hand to start with, received at the default location (the tenant's oldest location in this
+             *     mode) as a `received` movement, in the same transaction as the variant. 0 or absent records nothing; a
+             *     positive value with no location yet → 422 (create one with `POST /locations`). Stock after that:
+             *     `POST /inventory/{product_id}/adjust` with `variant_id`.
+             */
+            inventory?: number;
         };
         UpdateVariantRequest: {
             sku?: components["schemas"]["Sku"];
@@ -4164,6 +5461,26 @@ export interface components {
          * @enum {string}
          */
         Role: "owner" | "admin" | "staff" | "customer";
+        /** @description Whether the tenant's owner has verified the sign-up e-mail address (live mode needs it). */
+        TenantVerification: {
+            tenant_id: components["schemas"]["Id"];
+            email_verified: boolean;
+            /**
+             * Format: date-time
+             * @description When the link just sent stops working; null once verified.
+             */
+            link_expires_at: string | null;
+        };
+        /** @description A finished sandbox reset. */
+        SandboxReset: {
+            /** Format: date-time */
+            reset_at: string;
+            /**
+             * Format: int32
+             * @description Test-mode rows deleted before the sample data was made again.
+             */
+            deleted_rows: number;
+        };
         Tenant: {
             id: components["schemas"]["Id"];
             name: string;
@@ -4248,6 +5565,69 @@ export interface components {
             user?: components["schemas"]["User"];
             api_key?: components["schemas"]["ApiKey"];
         };
+        /**
+         * Format: int32
+         * @description Requests allowed in the window; null = not limited in this window.
+         */
+        PlanLimit: number | null;
+        /**
+         * @description A plan's limits apply to each credential (API key, user) and, together, to all of a tenant's credentials in one
+         *     mode: more keys do not mean more capacity. Minute limits are token buckets holding `burst_factor` minutes'
+         *     worth; hourly and daily limits are fixed windows (UTC hours and days).
+         */
+        Plan: {
+            id: components["schemas"]["Id"];
+            name: string;
+            reads_per_minute: components["schemas"]["PlanLimit"];
+            reads_per_hour: components["schemas"]["PlanLimit"];
+            reads_per_day: components["schemas"]["PlanLimit"];
+            writes_per_minute: components["schemas"]["PlanLimit"];
+            writes_per_hour: components["schemas"]["PlanLimit"];
+            writes_per_day: components["schemas"]["PlanLimit"];
+            /** @description How many minutes' worth of the per-minute rate may be sent at once. */
+            burst_factor: number;
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        CreatePlanRequest: {
+            name: string;
+            reads_per_minute?: components["schemas"]["PlanLimit"];
+            reads_per_hour?: components["schemas"]["PlanLimit"];
+            reads_per_day?: components["schemas"]["PlanLimit"];
+            writes_per_minute?: components["schemas"]["PlanLimit"];
+            writes_per_hour?: components["schemas"]["PlanLimit"];
+            writes_per_day?: components["schemas"]["PlanLimit"];
+            /** @description Defaults to 2. */
+            burst_factor?: number;
+        };
+        UpdatePlanRequest: {
+            reads_per_minute?: components["schemas"]["PlanLimit"];
+            reads_per_hour?: components["schemas"]["PlanLimit"];
+            reads_per_day?: components["schemas"]["PlanLimit"];
+            writes_per_minute?: components["schemas"]["PlanLimit"];
+            writes_per_hour?: components["schemas"]["PlanLimit"];
+            writes_per_day?: components["schemas"]["PlanLimit"];
+            burst_factor?: number;
+        };
+        UpdateTenantRequest: {
+            /** @description The name of an existing plan (422 when there is none). */
+            plan: string;
+        };
+        /** @description Per-key limits, each at most the tenant plan's for that window (422 otherwise); a window left out uses the plan's. */
+        ApiKeyRateLimits: {
+            /** Format: int32 */
+            reads_per_minute?: number;
+            /** Format: int32 */
+            reads_per_hour?: number;
+            /** Format: int32 */
+            reads_per_day?: number;
+            /** Format: int32 */
+            writes_per_minute?: number;
+            /** Format: int32 */
+            writes_per_hour?: number;
+            /** Format: int32 */
+            writes_per_day?: number;
+        };
         ApiKey: {
             id: components["schemas"]["Id"];
             name: string;
@@ -4260,6 +5640,10 @@ export interface components {
             access: "read_only" | "read_write";
             /** @description When set, the key may only use these resources (`products:read`, `orders:write`, …; write implies read). */
             scopes: string[] | null;
+            /** @description When set, the key works only from these client addresses (CIDR blocks or single addresses, IPv4 or IPv6); a request from elsewhere answers 403. Behind proxies the address is taken from `X-Forwarded-For` as far as `TRUST_PROXY_HOPS` allows. */
+            allowed_ips?: string[] | null;
+            /** @description Lower limits for this key than its tenant's plan; null = the plan's. */
+            rate_limits?: components["schemas"]["ApiKeyRateLimits"] | null;
             /**
              * @description The first characters of the key, to recognise it.
              * @example ck_live_AbCdEfGhIjKl
@@ -4331,6 +5715,9 @@ export interface components {
              */
             access?: "read_only" | "read_write";
             scopes?: string[];
+            /** @description Client addresses the key may be used from (CIDR such as `203.0.113.0/24`, `2001:db8::/32`, or single addresses). */
+            allowed_ips?: string[];
+            rate_limits?: components["schemas"]["ApiKeyRateLimits"];
         };
         /**
          * @description An opaque id with a type prefix over a UUIDv7 (TypeID).
@@ -4339,7 +5726,7 @@ export interface components {
         Id: string;
         /**
          * Format: int64
-         * @description Integer minor units of the currency (19999 = 199.99).
+         * @description Integer minor units of the currency, never a decimal: usd 199.99 → 19999 (exponent 2), jpy 1999 → 1999 (exponent 0), kwd 19.999 → 19999 (exponent 3).
          * @example 19999
          */
         Amount: number;
@@ -4488,9 +5875,13 @@ export interface components {
          *     * `domain.expiring` — A domain expires within DOMAIN_RENEWAL_LEAD_DAYS (with auto-renew, its renewal invoice was issued).
          *     * `domain.expired` — A domain passed its expiry without a renewal.
          *     * `domain.transfer_out_requested` — A transfer to another registrar was requested (auth code issued).
+         *     * `shipment.created` — A shipment was created: its label was bought and its units left the stock.
+         *     * `shipment.in_transit` — The carrier has a shipment's parcel.
+         *     * `shipment.delivered` — A shipment was delivered.
+         *     * `shipment.exception` — The carrier reported a problem with a shipment.
          * @enum {string}
          */
-        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated" | "ticket.created" | "ticket.replied" | "ticket.closed" | "domain.registered" | "domain.renewed" | "domain.expiring" | "domain.expired" | "domain.transfer_out_requested";
+        EventType: "order.created" | "order.updated" | "order.cancelled" | "order.fulfilled" | "order.refunded" | "product.created" | "product.updated" | "product.deleted" | "inventory.low" | "inventory.out_of_stock" | "customer.created" | "customer.updated" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "invoice.created" | "invoice.paid" | "invoice.voided" | "invoice.refunded" | "invoice.payment_failed" | "service.created" | "service.suspended" | "service.unsuspended" | "service.terminated" | "ticket.created" | "ticket.replied" | "ticket.closed" | "domain.registered" | "domain.renewed" | "domain.expiring" | "domain.expired" | "domain.transfer_out_requested" | "shipment.created" | "shipment.in_transit" | "shipment.delivered" | "shipment.exception";
         /**
          * @description Every event type of one resource: `order.*` matches `order.created`, `order.updated`, … (and types added to that family later).
          *
@@ -4503,9 +5894,10 @@ export interface components {
          *     * `service.*` — every `service.…` event.
          *     * `ticket.*` — every `ticket.…` event.
          *     * `domain.*` — every `domain.…` event.
+         *     * `shipment.*` — every `shipment.…` event.
          * @enum {string}
          */
-        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*" | "ticket.*" | "domain.*";
+        EventTypeFamily: "order.*" | "product.*" | "inventory.*" | "customer.*" | "payment.*" | "invoice.*" | "service.*" | "ticket.*" | "domain.*" | "shipment.*";
         /** @description What an endpoint subscribes to: an event type (`order.created`), a family (`order.*`) or `*` for every type. Types of modules not built yet are refused (422). */
         WebhookEventSelector: components["schemas"]["EventType"] | components["schemas"]["EventTypeFamily"] | "*";
         /**
@@ -4598,6 +5990,10 @@ export interface components {
              * @description Where customer messages of this department are e-mailed; null = the tenant's owners and admins.
              */
             email: string | null;
+        };
+        /** @description The hosts an invoice's `return_url` may name (the payer's redirect after payment). */
+        RedirectDomains: {
+            domains: string[];
         };
         ReplaceTicketDepartmentsRequest: {
             departments: components["schemas"]["TicketDepartment"][];
@@ -4771,6 +6167,605 @@ export interface components {
             data?: {
                 object: components["schemas"]["WebhookTestObject"];
             };
+        };
+        /** @description An address for shipping. Rates need only `country` (and `region` where zones name regions); labels use the rest. */
+        ShippingAddress: {
+            name?: string;
+            company?: string;
+            line1?: string;
+            line2?: string;
+            city?: string;
+            /** @description State or province, as the part after the dash of its ISO 3166-2 code (`CA` for `US-CA`). */
+            region?: string;
+            postal_code?: string;
+            country: string;
+            phone?: string;
+        };
+        /**
+         * @description * `g` — grams
+         *     * `kg` — kilograms (1000 g)
+         *     * `oz` — avoirdupois ounces (28.349523125 g)
+         *     * `lb` — avoirdupois pounds (453.59237 g)
+         * @enum {string}
+         */
+        WeightUnit: "g" | "kg" | "oz" | "lb";
+        /**
+         * @description * `mm` — millimetres
+         *     * `cm` — centimetres (10 mm)
+         *     * `in` — inches (25.4 mm)
+         * @enum {string}
+         */
+        DimensionUnit: "mm" | "cm" | "in";
+        /** @description One parcel. Converted to whole grams and millimetres, each rounded up; at most 9 decimal places. */
+        PackageInput: {
+            weight: number;
+            length: number;
+            width: number;
+            height: number;
+            weight_unit: components["schemas"]["WeightUnit"];
+            dimension_unit: components["schemas"]["DimensionUnit"];
+        };
+        /** @description A package in whole grams and millimetres (each rounded up from what was sent). */
+        MeasuredPackage: {
+            /** Format: int64 */
+            weight_grams: number;
+            /** Format: int64 */
+            length_mm: number;
+            /** Format: int64 */
+            width_mm: number;
+            /** Format: int64 */
+            height_mm: number;
+        };
+        ShippingRatesRequest: {
+            /** @description Defaults to the shipping settings' origin. */
+            origin?: components["schemas"]["ShippingAddress"];
+            destination: components["schemas"]["ShippingAddress"];
+            packages: components["schemas"]["PackageInput"][];
+            /** @description Only this carrier's options. */
+            carrier?: string;
+            /** @description Only options in this currency (the sandbox carrier quotes in it; default usd). */
+            currency?: components["schemas"]["Currency"];
+        };
+        ShippingRateOption: {
+            /** @description The quote (`rate_…`), accepted by `POST /orders` as `shipping_rate_id` until `expires_at`. */
+            id: string;
+            carrier: string;
+            service: string;
+            service_name: string;
+            amount: components["schemas"]["Amount"];
+            currency: components["schemas"]["Currency"];
+            /** Format: int32 */
+            estimated_days: number;
+            /**
+             * Format: int64
+             * @description The sum over the packages of the larger of actual and dimensional weight, as this carrier counts it.
+             */
+            billable_weight_grams: number;
+            expires_at: components["schemas"]["Timestamp"];
+        };
+        ShippingRates: {
+            packages: components["schemas"]["MeasuredPackage"][];
+            options: components["schemas"]["ShippingRateOption"][];
+        };
+        ShippingCarrier: {
+            code: string;
+            name: string;
+            /**
+             * @description * `table_rate` — built in: the tenant's zones and weight tiers
+             *     * `sandbox` — built in, deterministic prices, tracking numbers and labels, for tests
+             *     * `live` — an adapter to a carrier's or aggregator's API
+             * @enum {string}
+             */
+            kind: "table_rate" | "sandbox" | "live";
+            /**
+             * Format: int32
+             * @description cm³ per kg (mm³ per g) of the dimensional weight.
+             */
+            dimensional_divisor: number;
+            services: {
+                code: string;
+                name: string;
+            }[];
+            /** @description Where the carrier sends this tenant's tracking updates in this mode. */
+            webhook_url: string;
+        };
+        CarrierWebhookSecret: {
+            carrier: string;
+            webhook_url: string;
+            webhook_secret: string;
+        };
+        CarrierTrackingUpdate: {
+            /** @description The carrier's event id; each is applied once. */
+            id: string;
+            tracking_number: string;
+            status: components["schemas"]["TrackingUpdateStatus"];
+            description?: string;
+            location?: string;
+            occurred_at?: components["schemas"]["Timestamp"];
+        };
+        CarrierWebhookReceipt: {
+            /** @constant */
+            received: true;
+            /** @description False for a repeat of an event already applied, or a tracking number of no shipment. */
+            applied: boolean;
+        };
+        /**
+         * @description * `in_transit` — the carrier has the parcel
+         *     * `delivered` — handed over at the destination
+         *     * `exception` — delayed, damaged or undeliverable; later updates may follow
+         * @enum {string}
+         */
+        TrackingUpdateStatus: "in_transit" | "delivered" | "exception";
+        /**
+         * @description * `label_created` — the label was bought; the carrier has not picked the parcel up (it can be cancelled)
+         *     * `in_transit` — on its way
+         *     * `delivered` — delivered
+         *     * `exception` — the carrier reported a problem
+         *     * `cancelled` — cancelled before pickup; its units were returned to the order's reservation
+         * @enum {string}
+         */
+        ShipmentStatus: "label_created" | "in_transit" | "delivered" | "exception" | "cancelled";
+        ZoneWeightTier: {
+            /** Format: int64 */
+            max_weight_grams: number;
+            /** Format: int64 */
+            amount: number;
+        };
+        ZoneService: {
+            service: string;
+            name?: string;
+            currency: components["schemas"]["Currency"];
+            /** Format: int32 */
+            estimated_days?: number;
+            tiers: components["schemas"]["ZoneWeightTier"][];
+            /**
+             * Format: int64
+             * @description Added for each started kilogram above the last tier; null or absent → heavier packages are not carried.
+             */
+            extra_per_kg?: number | null;
+        };
+        ShippingZoneRequest: {
+            name: string;
+            countries?: string[];
+            /** @description ISO 3166-2 codes (`US-CA`); a zone naming the destination's region wins over one naming its country. */
+            regions?: string[];
+            services: components["schemas"]["ZoneService"][];
+        };
+        ShippingZone: {
+            id: components["schemas"]["Id"];
+            name: string;
+            countries: string[];
+            regions: string[];
+            services: {
+                service: string;
+                name: string;
+                currency: components["schemas"]["Currency"];
+                /** Format: int32 */
+                estimated_days: number;
+                tiers: components["schemas"]["ZoneWeightTier"][];
+                /** Format: int64 */
+                extra_per_kg: number | null;
+            }[];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+        };
+        FreeShippingThreshold: {
+            currency: components["schemas"]["Currency"];
+            /**
+             * Format: int64
+             * @description An order whose subtotal is at least this pays no shipping.
+             */
+            min_subtotal: number;
+        };
+        ShippingSettings: {
+            origin: components["schemas"]["ShippingAddress"] | null;
+            /**
+             * Format: int32
+             * @description The table-rate carrier's divisor, cm³ per kg (default 5000).
+             */
+            dimensional_divisor: number;
+            free_shipping_thresholds: components["schemas"]["FreeShippingThreshold"][];
+            updated_at: components["schemas"]["Timestamp"] | null;
+        };
+        UpdateShippingSettingsRequest: {
+            origin?: components["schemas"]["ShippingAddress"];
+            /** Format: int32 */
+            dimensional_divisor?: number;
+            free_shipping_thresholds?: components["schemas"]["FreeShippingThreshold"][];
+        };
+        ShipmentItemInput: {
+            /** @description The order line (`line_…`). */
+            line_id: string;
+            /** Format: int32 */
+            quantity: number;
+        };
+        CreateShipmentRequest: {
+            order_id: string;
+            /** @description What this shipment carries; absent → every unit of the order not shipped yet. */
+            items?: components["schemas"]["ShipmentItemInput"][];
+            carrier: string;
+            service: string;
+            packages: components["schemas"]["PackageInput"][];
+            ship_from?: components["schemas"]["ShippingAddress"];
+            ship_to?: components["schemas"]["ShippingAddress"];
+            /**
+             * Format: int64
+             * @description Declared value in the order's currency, minor units.
+             */
+            insurance_value?: number;
+            signature_required?: boolean;
+        };
+        ShipmentItem: {
+            line_id: components["schemas"]["Id"];
+            product_id: components["schemas"]["Id"];
+            variant_id: components["schemas"]["Id"] | null;
+            sku: string;
+            /** Format: int32 */
+            quantity: number;
+        };
+        Shipment: {
+            id: components["schemas"]["Id"];
+            /** @constant */
+            object: "shipment";
+            order_id: components["schemas"]["Id"];
+            status: components["schemas"]["ShipmentStatus"];
+            carrier: string;
+            service: string;
+            tracking_number: string;
+            /** @description Where the label PDF is served (`GET /shipments/{id}/label`). */
+            label_url: string;
+            items: components["schemas"]["ShipmentItem"][];
+            packages: components["schemas"]["MeasuredPackage"][];
+            ship_from: components["schemas"]["ShippingAddress"] | null;
+            ship_to: components["schemas"]["ShippingAddress"];
+            insurance_value: components["schemas"]["Amount"] | null;
+            currency: components["schemas"]["Currency"];
+            signature_required: boolean;
+            /** @description What the carrier charges for the label, in `currency`. */
+            rate_amount: components["schemas"]["Amount"];
+            created_at: components["schemas"]["Timestamp"];
+            updated_at: components["schemas"]["Timestamp"];
+            in_transit_at: components["schemas"]["Timestamp"] | null;
+            delivered_at: components["schemas"]["Timestamp"] | null;
+            cancelled_at: components["schemas"]["Timestamp"] | null;
+        };
+        TrackingEvent: {
+            status: components["schemas"]["ShipmentStatus"];
+            description: string;
+            location: string | null;
+            occurred_at: components["schemas"]["Timestamp"];
+            /**
+             * @description * `api` — this API (the label's creation, a cancellation)
+             *     * `carrier` — the carrier's webhook
+             *     * `simulation` — `POST /shipments/{id}/simulate` (test mode)
+             * @enum {string}
+             */
+            source: "api" | "carrier" | "simulation";
+        };
+        ShipmentTracking: {
+            shipment_id: components["schemas"]["Id"];
+            status: components["schemas"]["ShipmentStatus"];
+            carrier: string;
+            tracking_number: string;
+            events: components["schemas"]["TrackingEvent"][];
+        };
+        SimulateTrackingRequest: {
+            status: components["schemas"]["TrackingUpdateStatus"];
+            description?: string;
+            location?: string;
+        };
+        /** @description The webhook body of `shipment.created`, `shipment.in_transit`, `shipment.delivered`, `shipment.exception`: `data.object` is the `Shipment` right after the change. */
+        ShipmentEventPayload: components["schemas"]["WebhookPayload"] & {
+            /**
+             * @description * `shipment.created` — A shipment was created: its label was bought and its units left the stock.
+             *     * `shipment.in_transit` — The carrier has a shipment's parcel.
+             *     * `shipment.delivered` — A shipment was delivered.
+             *     * `shipment.exception` — The carrier reported a problem with a shipment.
+             * @enum {string}
+             */
+            type?: "shipment.created" | "shipment.in_transit" | "shipment.delivered" | "shipment.exception";
+            data?: {
+                object: components["schemas"]["Shipment"];
+            };
+        };
+        /** @description A Stripe Event object as Stripe posts it (https://docs.stripe.com/api/events/object); only the fields read here are listed. */
+        StripeEvent: {
+            id: string;
+            object?: string;
+            type: string;
+            api_version?: string | null;
+            /** Format: int64 */
+            created?: number;
+            livemode?: boolean;
+            /** Format: int32 */
+            pending_webhooks?: number;
+            request?: Record<string, never> | null;
+            data: {
+                /** @description The Stripe object the event is about (a PaymentIntent, Charge, Dispute, Checkout Session, …). */
+                object: Record<string, never>;
+            };
+        };
+        StripeWebhookReceipt: {
+            /** @constant */
+            received: true;
+            event_id: string;
+            /** @description false when the event concerns no object this API created, or a type it does not apply. */
+            handled: boolean;
+            /** @description true when this Stripe event id was applied before (a redelivery); nothing changed. */
+            duplicate: boolean;
+        };
+        /**
+         * @description * `bank_transfer` — a bank or wire transfer received
+         *     * `cash` — cash received
+         *     * `cheque` — a cheque received
+         *     * `other` — any other way money was received outside the card flow
+         * @enum {string}
+         */
+        OfflinePaymentMethod: "bank_transfer" | "cash" | "cheque" | "other";
+        OfflinePaymentRequest: {
+            /**
+             * Format: int64
+             * @description Integer minor units of the invoice's currency; at most what is still due.
+             */
+            amount: number;
+            method: components["schemas"]["OfflinePaymentMethod"];
+            /**
+             * @description The bank reference, cheque number, receipt number, …
+             * @example SEPA-2026-12-0042
+             */
+            reference?: string;
+            /**
+             * Format: date-time
+             * @description When the money was received (default now); not in the future.
+             */
+            paid_at?: string;
+        };
+        SavedPaymentMethod: {
+            id: components["schemas"]["Id"];
+            customer_id: string;
+            /** @constant */
+            type: "card";
+            /** @example visa */
+            brand: string;
+            last4: string;
+            /** Format: int32 */
+            exp_month: number;
+            /** Format: int32 */
+            exp_year: number;
+            is_default: boolean;
+            livemode: boolean;
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /** @description An API-key scope, `<resource>:read` or `<resource>:write` (write implies read). */
+        OAuthScope: string;
+        OAuthClient: {
+            id: components["schemas"]["Id"];
+            name: string;
+            mode: components["schemas"]["Mode"];
+            /**
+             * @description * `confidential` — has a secret; may use client credentials
+             *     * `public` — no secret (SPAs, native apps); authorization code with PKCE only
+             * @enum {string}
+             */
+            client_type: "confidential" | "public";
+            redirect_uris: string[];
+            scopes: components["schemas"]["OAuthScope"][];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        /**
+         * @example {
+         *       "id": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+         *       "name": "Shipping sync",
+         *       "mode": "live",
+         *       "client_type": "confidential",
+         *       "redirect_uris": [
+         *         "https://app.example.com/oauth/callback"
+         *       ],
+         *       "scopes": [
+         *         "orders:read",
+         *         "products:read"
+         *       ],
+         *       "created_at": "2026-12-07T12:00:00.000Z",
+         *       "client_secret": "ocs_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6"
+         *     }
+         */
+        OAuthClientWithSecret: components["schemas"]["OAuthClient"] & {
+            /** @description Shown once; null for a public client. */
+            client_secret: string | null;
+        };
+        /**
+         * @example {
+         *       "name": "Shipping sync",
+         *       "mode": "live",
+         *       "client_type": "confidential",
+         *       "redirect_uris": [
+         *         "https://app.example.com/oauth/callback"
+         *       ],
+         *       "scopes": [
+         *         "orders:read",
+         *         "products:read"
+         *       ]
+         *     }
+         */
+        CreateOAuthClientRequest: {
+            name: string;
+            mode?: components["schemas"]["Mode"];
+            /**
+             * @description Defaults to `confidential`.
+             *
+             *     * `confidential` — gets a secret (shown once)
+             *     * `public` — no secret; must use PKCE
+             * @enum {string}
+             */
+            client_type?: "confidential" | "public";
+            redirect_uris: string[];
+            scopes: string[];
+        };
+        OAuthAuthorization: {
+            id: components["schemas"]["Id"];
+            client_id: components["schemas"]["Id"];
+            client_name: string;
+            mode: components["schemas"]["Mode"];
+            /** @description The user who consented. */
+            user_id: components["schemas"]["Id"];
+            scopes: components["schemas"]["OAuthScope"][];
+            created_at: components["schemas"]["Timestamp"];
+        };
+        OAuthAuthorizeForm: {
+            /**
+             * @description * `login` — sign in with `email` and `password`
+             *     * `allow` — grant the scopes
+             *     * `deny` — refuse
+             * @enum {string}
+             */
+            action: "login" | "allow" | "deny";
+            csrf_token: string;
+            email?: string;
+            password?: string;
+            tenant_id?: string;
+            response_type?: string;
+            client_id: string;
+            redirect_uri: string;
+            scope?: string;
+            state?: string;
+            code_challenge: string;
+            code_challenge_method?: string;
+        };
+        OAuthTokenForm: {
+            /**
+             * @description * `authorization_code` — exchange `code` (with `code_verifier`, `redirect_uri`)
+             *     * `client_credentials` — the client acts for its own tenant
+             *     * `refresh_token` — rotate `refresh_token`
+             * @enum {string}
+             */
+            grant_type: "authorization_code" | "client_credentials" | "refresh_token";
+            code?: string;
+            code_verifier?: string;
+            redirect_uri?: string;
+            refresh_token?: string;
+            scope?: string;
+            client_id?: string;
+            client_secret?: string;
+        };
+        OAuthTokenActionForm: {
+            token: string;
+            /**
+             * @description * `access_token` — probably an access token
+             *     * `refresh_token` — probably a refresh token
+             * @enum {string}
+             */
+            token_type_hint?: "access_token" | "refresh_token";
+            client_id?: string;
+            client_secret?: string;
+        };
+        /**
+         * @example {
+         *       "access_token": "oat_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6",
+         *       "token_type": "Bearer",
+         *       "expires_in": 3600,
+         *       "scope": "orders:read products:read",
+         *       "refresh_token": "ort_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6"
+         *     }
+         */
+        OAuthTokenResponse: {
+            access_token: string;
+            /**
+             * @description Always `Bearer`.
+             * @enum {string}
+             */
+            token_type: "Bearer";
+            /** Format: int32 */
+            expires_in: number;
+            /** @description The granted scopes, space-separated. */
+            scope: string;
+            /** @description Authorization-code and refresh grants only. */
+            refresh_token?: string;
+        };
+        /**
+         * @example {
+         *       "error": "invalid_grant",
+         *       "error_description": "Invalid grant: code verifier is invalid"
+         *     }
+         */
+        OAuthErrorBody: {
+            /**
+             * @description RFC 6749 §5.2:
+             *     * `invalid_request` — a parameter is missing, repeated or malformed
+             *     * `invalid_client` — client authentication failed
+             *     * `invalid_grant` — the code, refresh token or PKCE verifier is invalid, expired, used or for another redirect URI
+             *     * `unauthorized_client` — the client may not use this grant
+             *     * `unsupported_grant_type` — not a grant this server knows
+             *     * `invalid_scope` — unknown or beyond the client's scopes
+             * @enum {string}
+             */
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unauthorized_client" | "unsupported_grant_type" | "invalid_scope";
+            error_description?: string;
+        };
+        /**
+         * @example {
+         *       "active": true,
+         *       "scope": "orders:read",
+         *       "client_id": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+         *       "token_type": "Bearer",
+         *       "exp": 1796644900,
+         *       "iat": 1796641300,
+         *       "sub": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+         *       "tenant_id": "ten_01h2xcejqtf2nbrexx3vqjhp41",
+         *       "livemode": true
+         *     }
+         */
+        OAuthIntrospection: {
+            active: boolean;
+            scope?: string;
+            client_id?: string;
+            token_type?: string;
+            /** Format: int64 */
+            exp?: number;
+            /** Format: int64 */
+            iat?: number;
+            sub?: string;
+            tenant_id?: string;
+            livemode?: boolean;
+        };
+        /**
+         * @example {
+         *       "issuer": "https://api.example.com",
+         *       "authorization_endpoint": "https://api.example.com/oauth/authorize",
+         *       "token_endpoint": "https://api.example.com/oauth/token",
+         *       "revocation_endpoint": "https://api.example.com/oauth/revoke",
+         *       "introspection_endpoint": "https://api.example.com/oauth/introspect",
+         *       "scopes_supported": [
+         *         "orders:read",
+         *         "orders:write"
+         *       ],
+         *       "response_types_supported": [
+         *         "code"
+         *       ],
+         *       "grant_types_supported": [
+         *         "authorization_code",
+         *         "client_credentials",
+         *         "refresh_token"
+         *       ],
+         *       "code_challenge_methods_supported": [
+         *         "S256"
+         *       ]
+         *     }
+         */
+        OAuthServerMetadata: {
+            issuer: string;
+            authorization_endpoint: string;
+            token_endpoint: string;
+            revocation_endpoint?: string;
+            introspection_endpoint?: string;
+            service_documentation?: string;
+            scopes_supported?: string[];
+            response_types_supported: string[];
+            response_modes_supported?: string[];
+            grant_types_supported: string[];
+            code_challenge_methods_supported: string[];
+            token_endpoint_auth_methods_supported?: string[];
+            revocation_endpoint_auth_methods_supported?: string[];
+            introspection_endpoint_auth_methods_supported?: string[];
         };
     };
     responses: {
@@ -5006,6 +7001,19 @@ export interface components {
             };
             content?: never;
         };
+        /** @description An OAuth error (RFC 6749 §5.2 shape, not the API's envelope); 401 for `invalid_client`. */
+        OAuthErrorResponse: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["OAuthErrorBody"];
+            };
+        };
     };
     parameters: {
         /** @description `cookie` puts the new refresh token in an `HttpOnly` cookie instead of the body (browsers); `body` (the default) returns it in the body. */
@@ -5020,8 +7028,12 @@ export interface components {
         Page: number;
         /** @description Items per page. */
         PerPage: number;
-        /** @description Alias of `per_page`. */
+        /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
         Limit: number;
+        /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+        PageSize: number;
+        /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+        PageSizeCamel: number;
         /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
         Cursor: string;
         /**
@@ -5039,6 +7051,26 @@ export interface components {
         From: components["schemas"]["DateFilter"];
         /** @description Alias of `date_to`. */
         To: components["schemas"]["DateFilter"];
+        /**
+         * @description Bucket size of the series (default `day`). Without dates the range ends today (in `timezone`) and spans
+         *     30 days, 12 weeks, 12 months, 8 quarters or 3 years; `custom` needs both dates and is one bucket.
+         *
+         *     * `day` — calendar days
+         *     * `week` — ISO weeks, Monday first
+         *     * `month` — calendar months
+         *     * `quarter` — calendar quarters
+         *     * `year` — calendar years
+         *     * `custom` — one bucket from `start_date` to `end_date`
+         */
+        AnalyticsPeriod: "day" | "week" | "month" | "quarter" | "year" | "custom";
+        /** @description First day of the range (a calendar date in `timezone`), inclusive. */
+        AnalyticsStartDate: string;
+        /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
+        AnalyticsEndDate: string;
+        /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+        AnalyticsTimezone: string;
+        /** @description Only this currency (lower-case ISO 4217). */
+        AnalyticsCurrency: string;
         /** @description The resource's id. */
         PathId: string;
         /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
@@ -5193,6 +7225,366 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    verifyTenantEmail: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant is verified. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TenantVerification"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resendTenantVerification: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A new link was sent. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["TenantVerification"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    resetSandbox: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sandbox was reset. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SandboxReset"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateTenant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "plan": "enterprise"
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdateTenantRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant with its new plan. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "ten_01m8w0g9h8esjbp0vj461ftene",
+                     *         "name": "Acme Shop",
+                     *         "plan": "enterprise",
+                     *         "created_at": "2026-12-02T18:33:07.883Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0g9hjesjbp0vw17mrywvv",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Tenant"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description All plans, by name. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "plan_01m8w0g9h8esjbp0vj461ftene",
+                     *           "name": "enterprise",
+                     *           "reads_per_minute": 10000,
+                     *           "reads_per_hour": null,
+                     *           "reads_per_day": null,
+                     *           "writes_per_minute": 1000,
+                     *           "writes_per_hour": null,
+                     *           "writes_per_day": null,
+                     *           "burst_factor": 2,
+                     *           "created_at": "2026-12-02T18:33:07.883Z",
+                     *           "updated_at": "2026-12-02T18:33:07.883Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0g9hjesjbp0vw17mrywvv",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Plan"][];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "growth",
+                 *       "reads_per_minute": 1000,
+                 *       "reads_per_hour": 30000,
+                 *       "reads_per_day": 500000,
+                 *       "writes_per_minute": 200,
+                 *       "burst_factor": 2
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "plan_01m8w0g9h8esjbp0vj461ftene",
+                     *         "name": "growth",
+                     *         "reads_per_minute": 1000,
+                     *         "reads_per_hour": 30000,
+                     *         "reads_per_day": 500000,
+                     *         "writes_per_minute": 200,
+                     *         "writes_per_hour": null,
+                     *         "writes_per_day": null,
+                     *         "burst_factor": 2,
+                     *         "created_at": "2026-12-02T18:33:07.883Z",
+                     *         "updated_at": "2026-12-02T18:33:07.883Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0g9hjesjbp0vw17mrywvv",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Plan"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updatePlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reads_per_hour": 50000
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "plan_01m8w0g9h8esjbp0vj461ftene",
+                     *         "name": "growth",
+                     *         "reads_per_minute": 1000,
+                     *         "reads_per_hour": 50000,
+                     *         "reads_per_day": 500000,
+                     *         "writes_per_minute": 200,
+                     *         "writes_per_hour": null,
+                     *         "writes_per_day": null,
+                     *         "burst_factor": 2,
+                     *         "created_at": "2026-12-02T18:33:07.883Z",
+                     *         "updated_at": "2026-12-02T18:35:07.883Z"
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0g9hjesjbp0vw17mrywvv",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Plan"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -5307,6 +7699,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -5317,8 +7710,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -5471,8 +7868,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -5592,8 +7993,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -5708,8 +8113,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -5801,8 +8210,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -6186,8 +8599,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -6353,8 +8770,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -6397,8 +8818,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -6437,8 +8862,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -6895,6 +9324,419 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    getSalesReport: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Bucket size of the series (default `day`). Without dates the range ends today (in `timezone`) and spans
+                 *     30 days, 12 weeks, 12 months, 8 quarters or 3 years; `custom` needs both dates and is one bucket.
+                 *
+                 *     * `day` — calendar days
+                 *     * `week` — ISO weeks, Monday first
+                 *     * `month` — calendar months
+                 *     * `quarter` — calendar quarters
+                 *     * `year` — calendar years
+                 *     * `custom` — one bucket from `start_date` to `end_date`
+                 */
+                period?: components["parameters"]["AnalyticsPeriod"];
+                /** @description First day of the range (a calendar date in `timezone`), inclusive. */
+                start_date?: components["parameters"]["AnalyticsStartDate"];
+                /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
+                end_date?: components["parameters"]["AnalyticsEndDate"];
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                timezone?: components["parameters"]["AnalyticsTimezone"];
+                /**
+                 * @description Adds per-group totals over the range.
+                 *
+                 *     * `product` — per product
+                 *     * `category` — per product category
+                 *     * `customer` — per customer
+                 *     * `region` — per shipping country and region
+                 */
+                group_by?: "product" | "category" | "customer" | "region";
+                /** @description Comma-separated metrics to include (default all) — `revenue`, `orders`, `units`, `avg_order_value`, `refunds`, `net_revenue`, `cancelled_orders`. An unknown name answers 400 naming it. */
+                metrics?: string;
+                /** @description Only this currency (lower-case ISO 4217). */
+                currency?: components["parameters"]["AnalyticsCurrency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sales report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "period": "day",
+                     *         "timezone": "America/New_York",
+                     *         "start_date": "2026-03-08",
+                     *         "end_date": "2026-03-09",
+                     *         "group_by": null,
+                     *         "metrics": [
+                     *           "revenue",
+                     *           "orders"
+                     *         ],
+                     *         "currencies": [
+                     *           {
+                     *             "currency": "usd",
+                     *             "totals": {
+                     *               "revenue": 15000,
+                     *               "orders": 3
+                     *             },
+                     *             "series": [
+                     *               {
+                     *                 "label": "2026-03-08",
+                     *                 "start": "2026-03-08T05:00:00.000Z",
+                     *                 "end": "2026-03-09T04:00:00.000Z",
+                     *                 "metrics": {
+                     *                   "revenue": 10000,
+                     *                   "orders": 2
+                     *                 }
+                     *               },
+                     *               {
+                     *                 "label": "2026-03-09",
+                     *                 "start": "2026-03-09T04:00:00.000Z",
+                     *                 "end": "2026-03-10T04:00:00.000Z",
+                     *                 "metrics": {
+                     *                   "revenue": 5000,
+                     *                   "orders": 1
+                     *                 }
+                     *               }
+                     *             ],
+                     *             "groups": null
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0jtpeecxve50mwnv114q4",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["SalesReport"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                    /**
+                     * @example currency,row,key,label,start,end,revenue,orders
+                     *     usd,total,,,2026-03-08T05:00:00.000Z,2026-03-10T04:00:00.000Z,15000,3
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getProductsReport: {
+        parameters: {
+            query?: {
+                /** @description First day of the range (a calendar date in `timezone`), inclusive. */
+                start_date?: components["parameters"]["AnalyticsStartDate"];
+                /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
+                end_date?: components["parameters"]["AnalyticsEndDate"];
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                timezone?: components["parameters"]["AnalyticsTimezone"];
+                /** @description Only this currency (lower-case ISO 4217). */
+                currency?: components["parameters"]["AnalyticsCurrency"];
+                /**
+                 * @description Ranking measure (default `revenue`).
+                 *
+                 *     * `revenue` — by line totals
+                 *     * `units` — by units sold
+                 *     * `refund_rate` — by the share of orders refunded
+                 *     * `stock_turnover` — by units sold per unit on hand
+                 */
+                sort?: "revenue" | "units" | "refund_rate" | "stock_turnover";
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+                /** @description How many products per currency (top or bottom N), 1–200, default 10. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The product performance report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "timezone": "UTC",
+                     *         "start_date": "2026-11-08",
+                     *         "end_date": "2026-12-07",
+                     *         "sort": "revenue",
+                     *         "order": "desc",
+                     *         "limit": 10,
+                     *         "currencies": [
+                     *           {
+                     *             "currency": "usd",
+                     *             "products": [
+                     *               {
+                     *                 "product_id": "prod_01m8w0dw3weh7vk3c6sjzqanqm",
+                     *                 "name": "Blue mug",
+                     *                 "sku": "MUG-BLUE",
+                     *                 "units": 12,
+                     *                 "revenue": 23988,
+                     *                 "orders": 10,
+                     *                 "refunds": 1999,
+                     *                 "refunded_orders": 1,
+                     *                 "refund_rate": 0.1,
+                     *                 "stock_on_hand": 48,
+                     *                 "stock_turnover": 0.25
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0jtpeecxve50mwnv114q4",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["ProductsReport"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                    /**
+                     * @example currency,product_id,name,sku,units,revenue,orders,refunds,refunded_orders,refund_rate,stock_on_hand,stock_turnover
+                     *     usd,prod_01m8w0dw3weh7vk3c6sjzqanqm,Blue mug,MUG-BLUE,12,23988,10,1999,1,0.1,48,0.25
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCustomersReport: {
+        parameters: {
+            query?: {
+                /** @description First day of the range (a calendar date in `timezone`), inclusive. */
+                start_date?: components["parameters"]["AnalyticsStartDate"];
+                /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
+                end_date?: components["parameters"]["AnalyticsEndDate"];
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                timezone?: components["parameters"]["AnalyticsTimezone"];
+                /** @description Only this currency (lower-case ISO 4217). */
+                currency?: components["parameters"]["AnalyticsCurrency"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer analytics report. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "timezone": "UTC",
+                     *         "start_date": "2026-11-08",
+                     *         "end_date": "2026-12-07",
+                     *         "at_risk_days": 90,
+                     *         "currencies": [
+                     *           {
+                     *             "currency": "usd",
+                     *             "customers": 3,
+                     *             "new_customers": 1,
+                     *             "returning_customers": 1,
+                     *             "lifetime_value": {
+                     *               "total": 42000,
+                     *               "average": 14000
+                     *             },
+                     *             "at_risk": {
+                     *               "customers": 1,
+                     *               "lifetime_value": 9000
+                     *             },
+                     *             "cohorts": [
+                     *               {
+                     *                 "month": "2026-07",
+                     *                 "customers": 2,
+                     *                 "orders": 4,
+                     *                 "lifetime_value": 33000,
+                     *                 "average_lifetime_value": 16500
+                     *               },
+                     *               {
+                     *                 "month": "2026-11",
+                     *                 "customers": 1,
+                     *                 "orders": 1,
+                     *                 "lifetime_value": 9000,
+                     *                 "average_lifetime_value": 9000
+                     *               }
+                     *             ],
+                     *             "geography": [
+                     *               {
+                     *                 "country": "US",
+                     *                 "region": "NY",
+                     *                 "customers": 3,
+                     *                 "orders": 5,
+                     *                 "lifetime_value": 42000
+                     *               }
+                     *             ]
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0jtpeecxve50mwnv114q4",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CustomersReport"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                    /**
+                     * @example currency,section,key,customers,orders,lifetime_value,average_lifetime_value
+                     *     usd,summary,,3,5,42000,14000
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    runCustomReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "dimensions": [
+                 *         "month",
+                 *         "country"
+                 *       ],
+                 *       "measures": [
+                 *         "revenue",
+                 *         "orders",
+                 *         "avg_order_value"
+                 *       ],
+                 *       "filters": {
+                 *         "date_range": "last_90_days",
+                 *         "country": "US"
+                 *       },
+                 *       "sort": {
+                 *         "field": "revenue",
+                 *         "order": "desc"
+                 *       },
+                 *       "limit": 20
+                 *     }
+                 */
+                "application/json": components["schemas"]["CustomReportRequest"];
+            };
+        };
+        responses: {
+            /** @description The custom report's rows. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "dimensions": [
+                     *           "currency",
+                     *           "month",
+                     *           "country"
+                     *         ],
+                     *         "measures": [
+                     *           "revenue",
+                     *           "orders",
+                     *           "avg_order_value"
+                     *         ],
+                     *         "rows": [
+                     *           {
+                     *             "currency": "usd",
+                     *             "month": "2026-11",
+                     *             "country": "US",
+                     *             "revenue": 120000,
+                     *             "orders": 8,
+                     *             "avg_order_value": 15000
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "request_id": "req_01m8w0jtpeecxve50mwnv114q4",
+                     *         "api_version": "v1",
+                     *         "livemode": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CustomReport"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                    /**
+                     * @example currency,month,country,revenue,orders,avg_order_value
+                     *     usd,2026-11,US,120000,8,15000
+                     */
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listWebhooks: {
         parameters: {
             query?: {
@@ -6902,8 +9744,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -7100,8 +9946,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -7228,6 +10078,161 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Stripe's signature header, `t=<unix seconds>,v1=<hex HMAC-SHA256>`. */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StripeEvent"];
+            };
+        };
+        responses: {
+            /** @description The event was received (applied now, applied before, or not ours). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StripeWebhookReceipt"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    recordInvoicePayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfflinePaymentRequest"];
+            };
+        };
+        responses: {
+            /** @description The payment, recorded. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["PaymentIntent"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listCustomerPaymentMethods: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the customer's saved payment methods. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SavedPaymentMethod"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteCustomerPaymentMethod: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+                /** @description The saved method's id (`pm_…`). */
+                payment_method_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
     listLocations: {
         parameters: {
             query?: {
@@ -7235,8 +10240,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -7404,8 +10413,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -7461,8 +10474,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /** @description Sort field; this list sorts by creation time only. */
@@ -7632,8 +10649,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -7697,8 +10718,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8005,8 +11030,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8059,8 +11088,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8110,8 +11143,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8343,8 +11380,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8628,8 +11669,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -8792,8 +11837,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
             };
@@ -8860,9 +11909,80 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
         };
     };
-    hostedInvoicePage: {
+    getRedirectDomains: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The allowed redirect domains. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RedirectDomains"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    replaceRedirectDomains: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedirectDomains"];
+            };
+        };
+        responses: {
+            /** @description The allowed redirect domains after the change. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["RedirectDomains"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    hostedInvoicePage: {
+        parameters: {
+            query?: {
+                /** @description Set by Stripe Checkout's return (`complete`); the page then says the payment is being confirmed. */
+                checkout?: "complete";
+            };
             header?: never;
             path: {
                 /** @description The unguessable token of the invoice's `hosted_invoice_url`. */
@@ -8971,8 +12091,12 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
+                /** @description Alias of `per_page` (as some clients send it); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                page_size?: components["parameters"]["PageSize"];
+                /** @description Alias of `per_page` (camelCase clients); a value that disagrees with another of `per_page`, `limit`, `page_size`, `pageSize` → 400. */
+                pageSize?: components["parameters"]["PageSizeCamel"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
                 /**
@@ -9235,7 +12359,7 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
@@ -9508,7 +12632,7 @@ export interface operations {
                 page?: components["parameters"]["Page"];
                 /** @description Items per page. */
                 per_page?: components["parameters"]["PerPage"];
-                /** @description Alias of `per_page`. */
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
                 limit?: components["parameters"]["Limit"];
                 /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
                 cursor?: components["parameters"]["Cursor"];
@@ -9849,6 +12973,1192 @@ export interface operations {
                 };
             };
             429: components["responses"]["HostedPageTooManyRequests"];
+        };
+    };
+    getShippingRates: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingRatesRequest"];
+            };
+        };
+        responses: {
+            /** @description The options, cheapest first, and the packages as they were measured. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingRates"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listShippingCarriers: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The carriers. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingCarrier"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getCarrierWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The carrier's code (`table_rate`, `sandbox`, or a configured live adapter). */
+                carrier: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoint and its secret. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CarrierWebhookSecret"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    receiveCarrierWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. */
+                "X-Carrier-Signature": string;
+            };
+            path: {
+                /** @description The carrier's code (`table_rate`, `sandbox`, or a configured live adapter). */
+                carrier: string;
+                /** @description The tenant whose shipments the carrier reports on (`ten_…`). */
+                tenant_id: string;
+                /**
+                 * @description The tenant's mode the carrier account belongs to.
+                 *
+                 *     * `live` — live shipments
+                 *     * `test` — the sandbox (test mode)
+                 */
+                mode: "live" | "test";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CarrierTrackingUpdate"];
+            };
+        };
+        responses: {
+            /** @description Received (applied, a repeat, or for no known shipment). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["CarrierWebhookReceipt"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listShippingZones: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of zones. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingZone"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createShippingZone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneRequest"];
+            };
+        };
+        responses: {
+            /** @description The zone. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingZone"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The zone. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingZone"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    replaceShippingZone: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShippingZoneRequest"];
+            };
+        };
+        responses: {
+            /** @description The zone. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingZone"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteShippingZone: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getShippingSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingSettings"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    updateShippingSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateShippingSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShippingSettings"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listShipments: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Only this order's shipments. */
+                order_id?: string;
+                status?: components["schemas"]["ShipmentStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of shipments. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Shipment"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createShipment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShipmentRequest"];
+            };
+        };
+        responses: {
+            /** @description The shipment. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Shipment"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shipment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Shipment"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    getShipmentLabel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The label. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    trackShipment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tracking. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ShipmentTracking"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    cancelShipment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled shipment. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Shipment"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    simulateShipmentTracking: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SimulateTrackingRequest"];
+            };
+        };
+        responses: {
+            /** @description The shipment after the update. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Shipment"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listOAuthClients: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+                /** @description Only clients of this mode. */
+                mode?: components["schemas"]["Mode"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of OAuth clients. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+                     *           "name": "Shipping sync",
+                     *           "mode": "live",
+                     *           "client_type": "confidential",
+                     *           "redirect_uris": [
+                     *             "https://app.example.com/oauth/callback"
+                     *           ],
+                     *           "scopes": [
+                     *             "orders:read",
+                     *             "products:read"
+                     *           ],
+                     *           "created_at": "2026-12-07T12:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "request_id": "req_01h2xcejqtf2nbrexx3vqjhp41",
+                     *         "api_version": "v1",
+                     *         "livemode": true,
+                     *         "page": 1,
+                     *         "per_page": 50,
+                     *         "total": 1,
+                     *         "total_pages": 1,
+                     *         "has_next": false,
+                     *         "has_previous": false,
+                     *         "next_cursor": null,
+                     *         "has_more": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["OAuthClient"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    createOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry for 24 hours; the same key with a different request answers 422. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthClientRequest"];
+            };
+        };
+        responses: {
+            /** @description The client, with its secret (confidential clients) shown once. */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["OAuthClientWithSecret"];
+                        meta: components["schemas"]["Meta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    deleteOAuthClient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    listOAuthAuthorizations: {
+        parameters: {
+            query?: {
+                /** @description 1-based page number (offset paging). */
+                page?: components["parameters"]["Page"];
+                /** @description Items per page. */
+                per_page?: components["parameters"]["PerPage"];
+                /** @description Alias of `per_page` (so are `page_size` and `pageSize`; values that disagree → 400). */
+                limit?: components["parameters"]["Limit"];
+                /** @description `meta.next_cursor` of the previous page; switches to keyset paging (no `page`, `total`, `total_pages`). */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Sort field; this list sorts by creation time only. */
+                sort?: components["parameters"]["SortCreatedAt"];
+                /**
+                 * @description Sort direction.
+                 *
+                 *     * `asc` — ascending (oldest, smallest or A first)
+                 *     * `desc` — descending (newest, largest or Z first)
+                 */
+                order?: components["parameters"]["Order"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of authorizations. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "oag_01h2xcejqtf2nbrexx3vqjhp41",
+                     *           "client_id": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+                     *           "client_name": "Shipping sync",
+                     *           "mode": "live",
+                     *           "user_id": "usr_01h2xcejqtf2nbrexx3vqjhp41",
+                     *           "scopes": [
+                     *             "orders:read"
+                     *           ],
+                     *           "created_at": "2026-12-07T12:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "request_id": "req_01h2xcejqtf2nbrexx3vqjhp41",
+                     *         "api_version": "v1",
+                     *         "livemode": true,
+                     *         "page": 1,
+                     *         "per_page": 50,
+                     *         "total": 1,
+                     *         "total_pages": 1,
+                     *         "has_next": false,
+                     *         "has_previous": false,
+                     *         "next_cursor": null,
+                     *         "has_more": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["OAuthAuthorization"][];
+                        meta: components["schemas"]["ListMeta"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    revokeOAuthAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The resource's id. */
+                id: components["parameters"]["PathId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    oauthAuthorize: {
+        parameters: {
+            query: {
+                /** @description Only `code`. */
+                response_type: string;
+                /** @description The client's id (`oac_…`). */
+                client_id: string;
+                /** @description One of the client's redirect URIs, exactly. */
+                redirect_uri: string;
+                /** @description Space-separated scopes; none = all the client's scopes. */
+                scope?: string;
+                /** @description Echoed on the redirect. */
+                state?: string;
+                /** @description BASE64URL(SHA256(code_verifier)). */
+                code_challenge: string;
+                /** @description Only `S256` (the default). */
+                code_challenge_method?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sign-in or consent page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Authorize Shipping sync</title></head><body><h1>Shipping sync wants to access your shop</h1></body></html> */
+                    "text/html": string;
+                };
+            };
+            /** @description An error redirected to the client (`error`, `error_description`, `state`). */
+            303: {
+                headers: {
+                    /** @description The client's redirect URI with the error. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client or unregistered redirect URI (a page; the browser is not sent anywhere). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["HostedPageTooManyRequests"];
+        };
+    };
+    oauthAuthorizeDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthAuthorizeForm"];
+            };
+        };
+        responses: {
+            /** @description The consent page after signing in, or the sign-in page again with the error. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Authorize Shipping sync</title></head><body><h1>Shipping sync wants to access your shop</h1></body></html> */
+                    "text/html": string;
+                };
+            };
+            /** @description Back to the client with `code` and `state`, or with an error. */
+            303: {
+                headers: {
+                    /** @description The client's redirect URI with the outcome. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown client or unregistered redirect URI. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Wrong e-mail or password; the sign-in page again. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Missing or wrong CSRF token, or a user who may not authorize apps (not an owner or admin). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            429: components["responses"]["HostedPageTooManyRequests"];
+        };
+    };
+    oauthToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenForm"];
+            };
+        };
+        responses: {
+            /** @description The tokens. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthTokenResponse"];
+                };
+            };
+            400: components["responses"]["OAuthErrorResponse"];
+            401: components["responses"]["OAuthErrorResponse"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    oauthRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenActionForm"];
+            };
+        };
+        responses: {
+            /** @description Revoked (or nothing to revoke). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["OAuthErrorResponse"];
+            401: components["responses"]["OAuthErrorResponse"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    oauthIntrospect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["OAuthTokenActionForm"];
+            };
+        };
+        responses: {
+            /** @description The token's state. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthIntrospection"];
+                };
+            };
+            400: components["responses"]["OAuthErrorResponse"];
+            401: components["responses"]["OAuthErrorResponse"];
+            429: components["responses"]["TooManyRequests"];
+        };
+    };
+    oauthServerMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The metadata document. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthServerMetadata"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
         };
     };
     orderCreatedWebhook: {
@@ -10702,6 +15012,110 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["WebhookTestEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    shipmentCreatedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    shipmentInTransitWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    shipmentDeliveredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentEventPayload"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookReceived"];
+            default: components["responses"]["WebhookRefused"];
+        };
+    };
+    shipmentExceptionWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Standard Webhooks: the event id (`evt_…`); identical on retries, so it doubles as an idempotency key. */
+                "webhook-id": components["parameters"]["WebhookIdHeader"];
+                /** @description Standard Webhooks: Unix seconds when this attempt was signed. Refuse deliveries more than 5 minutes off (replay protection; the library does). */
+                "webhook-timestamp": components["parameters"]["WebhookTimestampHeader"];
+                /** @description Standard Webhooks: `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}.{raw body}`, keyed with the base64-decoded part of your `whsec_…` secret after `whsec_`. */
+                "webhook-signature": components["parameters"]["WebhookSignatureHeader"];
+                /** @description Hex HMAC-SHA256 of the raw body keyed with the whole `whsec_…` secret string, for receivers without a Standard Webhooks library. */
+                "X-Webhook-Signature": components["parameters"]["XWebhookSignatureHeader"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShipmentEventPayload"];
             };
         };
         responses: {

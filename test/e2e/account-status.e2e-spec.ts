@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { Clock } from '../../src/platform/clock/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
+import { createApiKey, type TenantFixture } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 
 /** Seed 003's SaaS routes: account status, fix subscription, public URL resolver and the hosted checkout page. */
 describe('account status, fix subscription, public URL resolver (e2e)', () => {
   let t: TestApp;
-  let db: DataSource;
   let clock: Clock;
   let shop: TenantFixture;
   let other: TenantFixture;
@@ -20,23 +19,16 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
   let email: string;
   const services: Record<string, any> = {};
 
-  async function tenant(name: string): Promise<TenantFixture> {
-    const fixture = await signUpTenant(t.http, name);
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [fixture.tenantId]);
-    return fixture;
-  }
-
   const status = (query: Record<string, string> = {}, tok = key, account = ref) =>
     t.http.get(`/api/v1/accounts/${encodeURIComponent(account)}/status`, { token: tok, query });
   const resolve = (query: Record<string, string>, tok = key) => t.http.get('/api/v1/resolve/public-url', { token: tok, query });
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
     clock = t.app.get(Clock);
     clock.set(new Date('2031-03-01T12:00:00Z'));
-    shop = await tenant('SaaS shop');
-    other = await tenant('Other SaaS');
+    shop = await signUpShop(t.http, 'SaaS shop');
+    other = await signUpShop(t.http, 'Other SaaS');
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     otherKey = (await createApiKey(t.http, other.accessToken, { mode: 'test' })).secret;
     const product = await t.http.post('/api/v1/products', {

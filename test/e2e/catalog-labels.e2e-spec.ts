@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, signUpTenant } from '../support/factories';
+import { createApiKey } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 import { assertMatchesSpec } from '../support/openapi-validator';
 
 /** The SaaS seed sells single products by `label_name` (`{"label_name": "my-product", "type": "single"}`). */
@@ -13,8 +13,7 @@ describe('product labels on single products (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const shop = await signUpTenant(t.http);
-    await t.app.get(DataSource).query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    const shop = await signUpShop(t.http);
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
   });
   afterAll(async () => {

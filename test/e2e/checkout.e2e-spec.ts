@@ -6,7 +6,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
 import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, signUpTenant } from '../support/factories';
+import { createApiKey } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 import { assertMatchesSpec } from '../support/openapi-validator';
 
 const CHROMIUM = chromiumExecutable(); // CHROMIUM_PATH or Debian's chromium; missing → this file fails in one line
@@ -51,8 +52,7 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     db = await ownerDb();
-    const shop = await signUpTenant(t.http, 'Checkout <i>shop</i>');
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    const shop = await signUpShop(t.http, 'Checkout <i>shop</i>');
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     label = `suite-${randomUUID().slice(0, 8)}`;
     const product = await t.http.post('/api/v1/products', { name: 'Suite <One>', sku: `SUITE-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: label }, { token: key });

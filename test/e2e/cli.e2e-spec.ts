@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { runCli } from '../../src/cli/cli';
 import { startTestApp, type TestApp } from '../support/app';
+import { AnalyticsShop } from '../support/analytics-fixtures';
+import { ownerDb } from '../support/owner-db';
 
 describe('operator CLI (e2e)', () => {
   let t: TestApp;
@@ -41,8 +43,29 @@ describe('operator CLI (e2e)', () => {
     try {
       expect(await runCli(['tenant:create', '--name', 'x'])).toBe(2);
       expect(await runCli(['nope'])).toBe(2);
+      expect(await runCli(['analytics:rebuild'])).toBe(2);
+      expect(await runCli(['analytics:rebuild', '--tenant', 'ten_x', '--mode', 'staging'])).toBe(2);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('analytics:rebuild recomputes a tenant\'s rollups from its orders', async () => {
+    const shop = await new AnalyticsShop(t, await ownerDb()).setUp('Rebuilt shop', 1);
+    await shop.order('usd', 2);
+    await shop.order('eur', 1);
+    const out: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out.push(String(chunk));
+      return true;
+    });
+    try {
+      expect(await runCli(['analytics:rebuild', '--tenant', shop.tenantId, '--mode', 'test'])).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(out.join('')).toMatch(new RegExp(`analytics ${shop.tenantId} test: 2 order\\(s\\) rolled up`));
+    const sales = await shop.get('/api/v1/analytics/sales', { metrics: 'revenue,orders' });
+    expect(sales.body.data.currencies.map((c: any) => [c.currency, c.totals])).toEqual([['eur', { revenue: 1999, orders: 1 }], ['usd', { revenue: 5000, orders: 1 }]]);
   });
 });

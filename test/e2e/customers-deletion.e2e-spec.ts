@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant, type TenantFixture } from '../support/factories';
+import type { TenantFixture } from '../support/factories';
+import { createCustomer, signUpShop } from '../support/fixtures';
+import { typedApi } from '../support/typed-api';
 import { ownerDb } from '../support/owner-db';
 
 type Issue = { field: string; message: string };
@@ -13,7 +14,6 @@ type Issue = { field: string; message: string };
  */
 describe('customer deletion and archiving (e2e)', () => {
   let t: TestApp;
-  let db: DataSource;
   let shop: TenantFixture;
   let token: string;
   let subscriptionId: string;
@@ -21,11 +21,7 @@ describe('customer deletion and archiving (e2e)', () => {
 
   const address = { line1: '1 Main St', city: 'London', postal_code: 'N1', country: 'GB' };
 
-  async function customer(): Promise<string> {
-    const res = await t.http.post('/api/v1/customers', { email: `c-${randomUUID().slice(0, 8)}@example.test`, first_name: 'Ada', last_name: 'Lovelace' }, { token });
-    expect(res.status).toBe(201);
-    return res.body.data.id;
-  }
+  const customer = async () => (await createCustomer(typedApi(t.http, token))).id;
 
   async function service(customerId: string, tier = 'free'): Promise<string> {
     const res = await t.http.post('/api/v1/services', { customer_id: customerId, product_id: subscriptionId, tier, activate: true }, { token });
@@ -50,9 +46,7 @@ describe('customer deletion and archiving (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
-    shop = await signUpTenant(t.http, 'Deletion shop');
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    shop = await signUpShop(t.http, 'Deletion shop');
     token = shop.accessToken;
     const sub = await t.http.post('/api/v1/products', { name: 'Hosting', sku: `HOST-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: `host-${randomUUID().slice(0, 8)}` }, { token });
     expect(sub.status).toBe(201);

@@ -68,14 +68,16 @@ describe('a small pool gets every connection back after bursts of concurrent req
         const productId = existing.body.data.id as string;
         const statuses: Record<string, number> = {};
         // A tenant with a low write limit: most of its concurrent writes answer 429, and each round
-        // uses a fresh key, so its first requests also write last_used_at and load the limits.
+        // uses a fresh key, so its first requests also write last_used_at and load the limits. The keys
+        // are test-mode keys: the owner's key creations (live) then do not compete with the bursts for
+        // the tenant's write bucket, which is per mode (issue 23: all of a tenant's credentials share it).
         const limited = await signUpTenant(http, 'Pool concurrency limited');
         await (await ownerDb()).query('UPDATE tenants SET rate_limit_writes = 5 WHERE id = $1', [limited.tenantId]);
 
         for (let round = 1; round <= ROUNDS; round += 1) {
           const sharedKey = randomUUID();
           const sharedBody = { sku: `IDEM-${round}-${randomUUID().slice(0, 6)}`, name: 'Shared', price: 700 };
-          const { secret: limitedToken } = await createApiKey(http, limited.accessToken, { access: 'read_write', mode: 'live' });
+          const { secret: limitedToken } = await createApiKey(http, limited.accessToken, { access: 'read_write', mode: 'test' });
           const calls: Promise<Res>[] = [];
           for (let i = 0; i < 15; i += 1) {
             const headers: Record<string, string> = i % 3 === 0 ? { 'Idempotency-Key': randomUUID() } : {};

@@ -20,6 +20,7 @@ class IdleFixtureController {
   idle() {
     return this.dataSource.transaction(async (manager) => {
       await manager.query('SELECT 1');
+      // The handler itself idles inside a transaction: the idle time is what the test is about.
       await new Promise((r) => setTimeout(r, 600));
       await manager.query('SELECT 1');
       return { idled: true };

@@ -111,6 +111,8 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
     shop = await signUpTenant(t.http, 'Hosted <b>Pay</b> shop');
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     liveKey = (await createApiKey(t.http, shop.accessToken, { mode: 'live' })).secret;
+    // return_url may name only the tenant's allowed redirect domains (issue 23): this test server's host.
+    expect((await t.http.put('/api/v1/settings/redirect-domains', { domains: ['127.0.0.1'] }, { token: key })).status).toBe(200);
     resetConfigCache();
     worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
     await worker.init();

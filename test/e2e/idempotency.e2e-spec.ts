@@ -25,6 +25,7 @@ import { IdempotencyModule } from '../../src/platform/idempotency/idempotency.mo
 import { IdempotencyPurgeService } from '../../src/platform/idempotency/idempotency-purge.service';
 import { IdempotencyService, type IdempotentResponse } from '../../src/platform/idempotency/idempotency.service';
 import { fingerprintPath } from '../../src/platform/idempotency/request-fingerprint';
+import { waitFor } from '../support/wait';
 
 const RUN = `${Date.now()}_${process.pid}`;
 
@@ -337,7 +338,12 @@ describe('idempotency keys (e2e)', () => {
 
     it('answers 409 to a retry while the first is still running', async () => {
       const slow = post('effects', { n: 30, sleep_ms: 500 }, 'http-e', other.token).then((r) => r);
-      await new Promise((r) => setTimeout(r, 150));
+      await waitFor('the first request to be running (sleeping in its handler)', async () => {
+        const [{ n }] = await dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep%'`,
+        );
+        return n > 0;
+      }, 5000, 10);
       const during = await post('effects', { n: 30, sleep_ms: 500 }, 'http-e', other.token);
       const first = await slow;
       expect(first.status).toBe(201);

@@ -57,6 +57,8 @@ describe('invoices (e2e)', () => {
     liveKey = (await createApiKey(t.http, shop.accessToken, { mode: 'live' })).secret;
     otherKey = (await createApiKey(t.http, other.accessToken, { mode: 'test' })).secret;
     customerId = await newCustomer();
+    // return_url may name only the tenant's allowed redirect domains (issue 23).
+    expect((await t.http.put('/api/v1/settings/redirect-domains', { domains: ['yourapp.example'] }, { token: key })).status).toBe(200);
   });
   afterAll(async () => {
     await t.close();

@@ -13,6 +13,7 @@ import type { OutboundEmailEntity } from '../../src/modules/notifications/entiti
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import { pause } from '../support/wait';
 
 /** A real SMTP receiver on a free port that parses and keeps every message it accepts. */
 class Receiver {
@@ -71,8 +72,6 @@ class Receiver {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 async function waitForRow(
   repo: NotificationsRepository, ctx: RequestContext, id: string, done: (row: OutboundEmailEntity) => boolean, timeoutMs = 15000,
 ): Promise<OutboundEmailEntity> {
@@ -81,7 +80,7 @@ async function waitForRow(
     const row = await repo.find(ctx, id);
     if (row && done(row)) return row;
     if (Date.now() > deadline) throw new Error(`row ${id} did not reach the expected state: ${JSON.stringify(row)}`);
-    await sleep(100);
+    await pause(100); // the poll interval
   }
 }
 
@@ -159,7 +158,8 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
     // The relay retries the same event: same row, nothing new sent.
     const again = await alerts.notifyInventoryEvent(liveCtx, event);
     expect(again).toEqual({ id: first!.id, created: false, status: 'sent' });
-    await sleep(1000);
+    // Proves an absence (nothing new sent), which no condition signals: a quiet window.
+    await pause(1000);
     expect(live.messages).toHaveLength(1);
   });
 
@@ -178,7 +178,8 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
     const queued = await mail.enqueue(liveCtx, { template: 'invoice', to: [tenant.email], data, dedupeKey: 'invoice:dup' });
     await Promise.all([1, 2, 3].map(() => mail.enqueue(liveCtx, { template: 'invoice', to: [tenant.email], data, dedupeKey: 'invoice:dup' })));
     await waitForRow(repo, liveCtx, queued.id, (r) => r.status === 'sent');
-    await sleep(500);
+    // Proves an absence (no second send), which no condition signals: a quiet window.
+    await pause(500);
     expect(live.messages.length).toBe(before + 1);
   });
 
@@ -223,7 +224,8 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
     const queued = await alerts.notifyInventoryEvent(testCtx, inventoryEvent('inventory.low', { product_name: 'Sandbox Mug', available: 1, threshold: 2 }));
     const row = await waitForRow(repo, testCtx, queued!.id, (r) => r.status !== 'queued');
     expect(row).toMatchObject({ status: 'recorded', messageId: null, mode: 'test' });
-    await sleep(500);
+    // Proves an absence (nothing sent live), which no condition signals: a quiet window.
+    await pause(500);
     expect(live.messages.length).toBe(liveBefore);
     expect(sandbox.messages).toHaveLength(0);
     // The live row with the same dedupe key is a different row: modes never mix.

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant, type TenantFixture } from '../support/factories';
+import type { TenantFixture } from '../support/factories';
+import { createProduct, signUpShop } from '../support/fixtures';
+import { typedApi } from '../support/typed-api';
 import { ownerDb } from '../support/owner-db';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 9007199254740991
@@ -10,7 +11,6 @@ const INT4_MAX = 2_147_483_647;
 /** Numbers past what a column or a JS number holds exactly are bad input (422 naming the field), never 500. */
 describe('overflow is bad input (e2e)', () => {
   let t: TestApp;
-  let db: DataSource;
   let shop: TenantFixture;
   let token: string;
   let locationId: string;
@@ -18,11 +18,7 @@ describe('overflow is bad input (e2e)', () => {
 
   const address = { line1: '1 Main St', city: 'London', postal_code: 'N1', country: 'GB' };
 
-  async function product(price: number): Promise<string> {
-    const res = await t.http.post('/api/v1/products', { name: 'Gold bar', sku: `G-${randomUUID().slice(0, 8)}`, price }, { token });
-    expect(res.status).toBe(201);
-    return res.body.data.id;
-  }
+  const product = async (price: number) => (await createProduct(typedApi(t.http, token), { name: 'Gold bar', price })).id;
 
   const adjust = (productId: string, quantity: number) =>
     t.http.post(`/api/v1/inventory/${productId}/adjust`, { quantity, reason: 'received', location: locationId }, { token });
@@ -34,9 +30,9 @@ describe('overflow is bad input (e2e)', () => {
   }
 
   async function levels(productId: string) {
-    const res = await t.http.get(`/api/v1/inventory/${productId}`, { token });
+    const res = await typedApi(t.http, token).get('/inventory/{product_id}', { path: { product_id: productId } });
     expect(res.status).toBe(200);
-    return res.body.data as { total_on_hand: number; total_reserved: number };
+    return res.body.data;
   }
 
   const orderCount = async (): Promise<number> =>
@@ -45,9 +41,7 @@ describe('overflow is bad input (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = t.app.get(DataSource);
-    shop = await signUpTenant(t.http, 'Overflow shop');
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    shop = await signUpShop(t.http, 'Overflow shop');
     token = shop.accessToken;
     const loc = await t.http.post('/api/v1/locations', { name: 'Vault' }, { token });
     expect(loc.status).toBe(201);

@@ -6,6 +6,7 @@ import { PaymentReconciliationService } from '../../src/modules/payments/payment
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
 import { ownerDb } from '../support/owner-db';
+import { waitFor } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
 
@@ -27,16 +28,6 @@ function startApiProcess(port: number, env: Record<string, string>): ChildProces
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /**

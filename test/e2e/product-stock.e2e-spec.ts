@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant, type TenantFixture } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
+import type { TenantFixture } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 
 /**
  * `products.stock` is the units available to sell (on hand − reserved) over every location and
@@ -11,7 +10,6 @@ import { ownerDb } from '../support/owner-db';
  */
 describe('product stock (e2e)', () => {
   let t: TestApp;
-  let db: DataSource;
   let shop: TenantFixture;
   let token: string;
   let customerId: string;
@@ -57,9 +55,7 @@ describe('product stock (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    db = await ownerDb();
-    shop = await signUpTenant(t.http, 'Stock shop');
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    shop = await signUpShop(t.http, 'Stock shop');
     token = shop.accessToken;
     const customer = await t.http.post('/api/v1/customers', { email: `buyer-${randomUUID().slice(0, 8)}@example.test`, first_name: 'B', last_name: 'Uyer' }, { token });
     expect(customer.status).toBe(201);
@@ -133,8 +129,7 @@ describe('product stock (e2e)', () => {
   });
 
   it('sorts the catalog by it', async () => {
-    const sortShop = await signUpTenant(t.http, 'Stock sort shop');
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [sortShop.tenantId]);
+    const sortShop = await signUpShop(t.http, 'Stock sort shop');
     const own = sortShop.accessToken;
     const loc = await t.http.post('/api/v1/locations', { name: 'Only', code: 'ONLY' }, { token: own });
     const ids: Record<number, string> = {};

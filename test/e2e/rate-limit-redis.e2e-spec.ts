@@ -8,6 +8,9 @@ import { RequestContext, type RateLimits } from '../../src/platform/context/requ
 import { RateLimitError } from '../../src/platform/errors/domain-errors';
 import { RateLimitGuard } from '../../src/platform/rate-limit/rate-limit.guard';
 import { RateLimitService, type RateLimitResult } from '../../src/platform/rate-limit/rate-limit.service';
+import { pause } from '../support/wait';
+import { WindowLimiter } from '../../src/platform/rate-limit/window-limiter';
+import { Clock } from '../../src/platform/clock/clock';
 
 // Against the real Redis of the test environment: two service instances on two connections play
 // two API replicas sharing one bucket, which is what makes the limits hold across replicas.
@@ -15,7 +18,6 @@ import { RateLimitService, type RateLimitResult } from '../../src/platform/rate-
 // with 100,000 a minute one token refills in under a millisecond and the bucket key expires at once.
 const config = parseConfig({ ...process.env, RATE_LIMIT_READS_PER_MINUTE: '120', RATE_LIMIT_WRITES_PER_MINUTE: '30' });
 const run = `${Date.now()}${process.pid}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rate limits in Redis (e2e)', () => {
   let redisA: Redis;
@@ -96,7 +98,8 @@ describe('rate limits in Redis (e2e)', () => {
         drained = batch.some((r) => !r.allowed);
       }
       const drainedAt = Date.now();
-      await sleep(300);
+      // Elapsed time is the subject here (the bucket refills with time): a fixed window, not a wait for a condition.
+      await pause(300);
       // More requests than could possibly have refilled, so the burst empties the bucket again.
       const burstSize = Math.ceil(perMs * (Date.now() - lastBatchSentAt)) + 100;
       const burst = await Promise.all(Array.from({ length: burstSize }, (_, i) => consumeOn(i, key, perMinute)));
@@ -139,7 +142,7 @@ describe('rate limits in Redis (e2e)', () => {
     });
     afterAll(() => warn.mockRestore());
 
-    const guard = () => new RateLimitGuard(new Reflector(), replicaA);
+    const guard = () => new RateLimitGuard(new Reflector(), replicaA, new WindowLimiter(redisA), new Clock());
     const route = (policy?: AuthPolicy) => {
       const handler = () => undefined;
       if (policy) SetMetadata(AUTH_POLICY, policy)(handler);
@@ -166,7 +169,7 @@ describe('rate limits in Redis (e2e)', () => {
     }
 
     const apiKey = (keyId: string, limits?: RateLimits) =>
-      new RequestContext('req_test', 'ten_test', 'live', { kind: 'api_key', keyId, access: 'read_write' }, null, undefined, limits);
+      new RequestContext('req_test', `ten_${run}`, 'live', { kind: 'api_key', keyId, access: 'read_write' }, null, undefined, limits);
 
     it('skips routes without an access policy, with no headers', async () => {
       const { result, headers } = call(guard(), { method: 'GET' });
@@ -222,7 +225,7 @@ describe('rate limits in Redis (e2e)', () => {
       const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 2, enableOfflineQueue: true });
       dead.on('error', () => undefined);
       try {
-        const g = new RateLimitGuard(new Reflector(), new RateLimitService(dead, config));
+        const g = new RateLimitGuard(new Reflector(), new RateLimitService(dead, config), new WindowLimiter(dead), new Clock());
         const { result, headers } = call(g, { method: 'POST', policy: { resource: 'orders', access: 'write' }, ctx: apiKey(`key_dead_${run}`) });
         await expect(result).resolves.toBe(true);
         expect(headers['X-RateLimit-Limit']).toBe(String(2 * config.RATE_LIMIT_WRITES_PER_MINUTE));

@@ -8,11 +8,11 @@ import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { ownerDb } from '../support/owner-db';
+import { waitFor } from '../support/wait';
 
 /** Valid to class-validator's isEmail, but a quoted local part with a comma: the mailer refuses it. */
 const POISON_EMAIL = '"a,b"@example.com';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The poison event of issue 11: tenant A's low-stock alert goes to an address the mailer refuses.
@@ -76,14 +76,17 @@ describe('outbox relay isolates a failing event (e2e)', () => {
   }
 
   async function eventUntil(tenant: TenantFixture, id: string, done: (e: any) => boolean, timeoutMs = 15000): Promise<any> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const res = await t.http.get(`/api/v1/events/${id}`, { token: tenant.accessToken });
-      expect(res.status).toBe(200);
-      if (done(res.body.data)) return res.body.data;
-      if (Date.now() > until) throw new Error(`event ${id} stayed ${JSON.stringify(res.body.data.delivery_status)}`);
-      await sleep(100);
-    }
+    let last: unknown;
+    const res = await waitFor(`event ${id} to reach the expected delivery status`, async () => {
+      const got = await t.http.get(`/api/v1/events/${id}`, { token: tenant.accessToken });
+      if (got.status !== 200 || done(got.body.data)) return got;
+      last = got.body.data.delivery_status;
+      return false;
+    }, timeoutMs, 100).catch((err: Error) => {
+      throw new Error(`event ${id} stayed ${JSON.stringify(last)}`, { cause: err });
+    });
+    expect(res.status).toBe(200);
+    return res.body.data;
   }
 
   it('refuses the poison address at the API now, so only legacy data can hold it', async () => {
@@ -135,10 +138,6 @@ describe('outbox relay isolates a failing event (e2e)', () => {
     const alertId = await lowStockEvent(healthy);
     const relayed = await eventUntil(healthy, alertId, (e) => e.delivery_status === 'relayed');
     expect(relayed.dead_letter).toBeNull();
-    const until = Date.now() + 10000;
-    while (!mailTo.includes(healthy.email.toLowerCase()) && !mailTo.includes(healthy.email)) {
-      if (Date.now() > until) throw new Error(`no alert mail for ${healthy.email}; got ${mailTo.join(', ')}`);
-      await sleep(50);
-    }
+    await waitFor(`an alert mail for ${healthy.email}`, () => mailTo.includes(healthy.email.toLowerCase()) || mailTo.includes(healthy.email), 10000);
   });
 });

@@ -11,7 +11,8 @@ import { RenewalsService } from '../../src/modules/subscriptions/renewals.servic
 import { RequestContext } from '../../src/platform/context/request-context';
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
+import { createApiKey, type TenantFixture } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 import { ownerDb } from '../support/owner-db';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -80,8 +81,7 @@ describe('renewal sweeps are fair between tenants and back off failing rows (e2e
   });
 
   async function shop(name: string): Promise<Shop> {
-    const tenant = await signUpTenant(t.http, name);
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [tenant.tenantId]);
+    const tenant = await signUpShop(t.http, name);
     const key = (await createApiKey(t.http, tenant.accessToken, { mode: 'live' })).secret;
     const product = await t.http.post('/api/v1/products', { sku: `PLAN-${randomUUID().slice(0, 8)}`, name: 'Plan', price: 0, type: 'subscription', label_name: `plan-${randomUUID().slice(0, 8)}` }, { token: key });
     await t.http.post(`/api/v1/products/${product.body.data.id}/tiers`, { label_name: 'basic', name: 'Basic', price: 1000, billing_cycle: 'monthly' }, { token: key });

@@ -104,6 +104,14 @@ describe('retention job on an injected clock (e2e)', () => {
         [id, tenant, randomUUID(), product, expires],
       );
     }
+    const quote = { old: newId('rate'), recent: newId('rate') };
+    for (const [id, expires] of [[quote.old, at(-8)], [quote.recent, at(-6)]] as const) {
+      await db.query(
+        `INSERT INTO shipping_rate_quotes (id, tenant_id, mode, carrier, service, amount, currency, destination_country, packages, expires_at, created_at)
+         VALUES ($1, $2, 'live', 'sandbox', 'ground', 500, 'usd', 'US', '[]', $3, $3)`,
+        [id, tenant, expires],
+      );
+    }
     // Pay links: an expired, superseded token goes; the invoice's newest stays even when expired
     // (the invoice's hosted_invoice_url is derived from it).
     const [newest] = await db.query(`SELECT id::text AS id FROM invoice_page_tokens WHERE invoice_id = $1`, [invoice.body.data.id]);
@@ -114,13 +122,14 @@ describe('retention job on an injected clock (e2e)', () => {
       [superseded, tenant, invoice.body.data.id, randomUUID(), at(-30), at(-50)],
     );
 
-    const kinds = ['events', 'webhook_deliveries', 'webhook_attempts', 'outbound_emails', 'refresh_tokens', 'checkout_links', 'pay_link_tokens'];
+    const kinds = ['events', 'webhook_deliveries', 'webhook_attempts', 'outbound_emails', 'refresh_tokens', 'checkout_links', 'pay_link_tokens', 'shipping_rate_quotes'];
     const before = Object.fromEntries(await Promise.all(kinds.map(async (k) => [k, await metric(k)] as const)));
     clock.set(new Date(T));
     const deleted = await t.app.get(RetentionService).purge({ batch_size: 1 }); // batches of one: the loop must go on
 
     expect(deleted).toEqual({
       events: 1, webhook_deliveries: 1, webhook_attempts: 2, outbound_emails: 1, refresh_tokens: 1, checkout_links: 1, pay_link_tokens: 1,
+      shipping_rate_quotes: 1,
     });
     expect(await present('events', Object.values(ev))).toEqual([ev.unrelayed, ev.recent].sort());
     expect(await present('webhook_deliveries', Object.values(whd))).toEqual([whd.pending, whd.recent].sort());
@@ -128,6 +137,7 @@ describe('retention job on an injected clock (e2e)', () => {
     expect(await present('outbound_emails', Object.values(mailIds))).toEqual([mailIds.queued, mailIds.recent].sort());
     expect(await present('refresh_tokens', Object.values(rt))).toEqual([rt.recent]);
     expect(await present('checkout_links', Object.values(link))).toEqual([link.recent]);
+    expect(await present('shipping_rate_quotes', Object.values(quote))).toEqual([quote.recent]);
     expect(await present('invoice_page_tokens', [newest.id, superseded])).toEqual([newest.id]);
     expect((await t.http.get(`/api/v1/invoices/${invoice.body.data.id}`, auth)).status).toBe(200);
     for (const kind of kinds) expect({ kind, delta: (await metric(kind)) - before[kind] }).toEqual({ kind, delta: deleted[kind] });

@@ -6,6 +6,7 @@ import { LOG_DESTINATION } from '../../src/platform/logging/logging.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { ownerDb } from '../support/owner-db';
+import { waitFor } from '../support/wait';
 
 /** Every log line the app writes, as written (pino's destination is this stream). */
 const captured: string[] = [];
@@ -70,7 +71,8 @@ describe('no token or secret in logs or stored idempotent responses (e2e, logs c
     expect(hookAgain.headers['idempotent-replayed']).toBe('true');
     expect(hookAgain.body.data.secret).toBe(hook.body.data.secret);
 
-    await new Promise((r) => setTimeout(r, 200)); // let pino flush the last response lines
+    const lastRequest = String(hookAgain.headers['x-request-id']);
+    await waitFor('pino to write the last response line', () => captured.some((line) => line.includes(lastRequest) && line.includes('"statusCode"')), 5000, 10);
     const logs = captured.join('');
     const secrets = {
       payToken,

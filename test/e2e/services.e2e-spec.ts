@@ -4,7 +4,10 @@ import { ownerDb } from '../support/owner-db';
 import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { Clock } from '../../src/platform/clock/clock';
 import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
+import { createApiKey, type TenantFixture } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
+import { eventsOfType } from '../support/observe';
+import { typedApi } from '../support/typed-api';
 
 const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
 /** Sandbox card that succeeds when presented but, once saved, declines every off-session charge. */
@@ -33,12 +36,6 @@ describe('services (e2e)', () => {
   const svc: Record<string, any> = {};
   const cus: Record<string, { id: string; ref: string }> = {};
 
-  async function tenant(name: string): Promise<TenantFixture> {
-    const fixture = await signUpTenant(t.http, name);
-    await db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [fixture.tenantId]);
-    return fixture;
-  }
-
   async function customer(name: string): Promise<{ id: string; ref: string }> {
     const ref = `acc-${name}-${randomUUID().slice(0, 8)}`;
     const res = await t.http.post('/api/v1/customers', { email: `${name}-${randomUUID().slice(0, 6)}@example.test`, first_name: name, last_name: 'Test', account_ref_id: ref }, { token: key });
@@ -66,11 +63,7 @@ describe('services (e2e)', () => {
     return t.http.post(`/api/v1/invoices/${invoiceId}/pay`, { payment_method: 'card', card }, { token: key });
   }
 
-  async function events(type: string) {
-    const res = await t.http.get('/api/v1/events', { token: key, query: { type, per_page: 200 } });
-    expect(res.status).toBe(200);
-    return res.body.data as { type: string; data: { object: Record<string, any> } }[];
-  }
+  const events = (type: string) => eventsOfType(typedApi(t.http, key), type);
 
   async function savedCardRef(customerId: string): Promise<string | undefined> {
     const [row] = await db.query('SELECT processor_ref FROM payment_methods WHERE customer_id = $1 AND is_default', [customerId]);
@@ -90,8 +83,8 @@ describe('services (e2e)', () => {
     clock = t.app.get(Clock);
     renewals = t.app.get(RenewalsService);
     clock.set(new Date('2026-04-01T00:00:00Z'));
-    shop = await tenant('Services shop');
-    other = await tenant('Other shop');
+    shop = await signUpShop(t.http, 'Services shop');
+    other = await signUpShop(t.http, 'Other shop');
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     otherKey = (await createApiKey(t.http, other.accessToken, { mode: 'test' })).secret;
     liveToken = shop.accessToken;

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 
 /**
  * Every list carries the full list meta and takes page/per_page/cursor, small fixed lists included
@@ -21,8 +20,7 @@ describe('small lists page like every list (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const shop = await signUpTenant(t.http);
-    await t.app.get(DataSource).query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    const shop = await signUpShop(t.http);
     token = shop.accessToken;
     for (const [i, name] of categories.entries()) {
       const res = await t.http.post('/api/v1/products', { sku: `CAT-${i}`, name, price: 100, categories: [name, ...(i % 2 ? ['home'] : [])] }, { token });

@@ -1,6 +1,5 @@
-import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant } from '../support/factories';
+import { signUpShop } from '../support/fixtures';
 
 const keyed = (length: number) => ({ ['k'.repeat(length)]: 'v' });
 
@@ -14,8 +13,7 @@ describe('request limits stated in the spec (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const shop = await signUpTenant(t.http);
-    await t.app.get(DataSource).query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [shop.tenantId]);
+    const shop = await signUpShop(t.http);
     token = shop.accessToken;
   });
   afterAll(async () => {

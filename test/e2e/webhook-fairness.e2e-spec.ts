@@ -10,6 +10,7 @@ import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait';
 
 const SLOW_MS = 3000;
 const SLOW_EVENTS = 60;
@@ -90,11 +91,7 @@ describe('webhook delivery slots are shared fairly between tenants (e2e)', () =>
     expect((await t.http.post('/api/v1/webhooks', { url: quickUrl, events: ['customer.created'] }, { token: quickTenant.accessToken })).status).toBe(201);
 
     await emit(slowTenant, SLOW_EVENTS);
-    const until = Date.now() + 10000;
-    while (slow.inFlight < cap) {
-      if (Date.now() > until) throw new Error(`slow endpoint never got busy (${slow.inFlight} in flight)`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    await waitFor(`the slow endpoint to hold ${cap} deliveries in flight`, () => slow.inFlight >= cap, 10000, 20);
 
     const started = Date.now();
     const [quickEvent] = await emit(quickTenant, 1);
@@ -108,7 +105,7 @@ describe('webhook delivery slots are shared fairly between tenants (e2e)', () =>
     expect(slow.maxInFlight).toBeLessThanOrEqual(cap);
 
     // A's backlog still drains, at its share of the slots.
-    await new Promise((r) => setTimeout(r, 2 * SLOW_MS));
+    await waitFor(`the slow endpoint to answer ${cap} deliveries`, () => slow.answered >= cap, 10 * SLOW_MS);
     expect(slow.answered).toBeGreaterThanOrEqual(cap);
     expect(slow.maxInFlight).toBeLessThanOrEqual(cap);
   }, 60000);

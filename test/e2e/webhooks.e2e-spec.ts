@@ -10,6 +10,7 @@ import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import { pause, waitFor } from '../support/wait';
 
 /** Real receiver, real worker (relay + delivery jobs), real PostgreSQL and Redis; retries shortened by config. */
 describe('webhooks (e2e)', () => {
@@ -79,7 +80,8 @@ describe('webhooks (e2e)', () => {
     await emit('order.created', { id: 'ord_other_tenant' }, other.tenantId);
     const wanted = await emit('order.created', { id: 'ord_mine' });
     await receiver.waitFor(() => receiver.received.length >= 1);
-    await new Promise((r) => setTimeout(r, 500));
+    // Proves an absence (nothing else is delivered), which no condition signals: a quiet window.
+    await pause(500);
     expect([...receiver.eventIds()]).toEqual([wanted]);
     await disable(ep.id);
   });
@@ -90,8 +92,10 @@ describe('webhooks (e2e)', () => {
     const eventId = await emit('customer.created', { id: 'cus_retry' });
     await receiver.waitFor(() => receiver.received.length >= 3);
     expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual([eventId, eventId, eventId]);
-    await new Promise((r) => setTimeout(r, 300));
-    const log = await t.http.get(`/api/v1/webhooks/${ep.id}/deliveries`, { token: shop.accessToken });
+    const log = await waitFor('the delivery recorded as succeeded', async () => {
+      const res = await t.http.get(`/api/v1/webhooks/${ep.id}/deliveries`, { token: shop.accessToken });
+      return res.body.data[0]?.status === 'succeeded' && res;
+    }, 10000);
     expect(log.body.data).toHaveLength(1);
     expect(log.body.data[0]).toMatchObject({ status: 'succeeded', attempt_count: 3, event_id: eventId });
     expect(log.body.data[0].attempts.map((a: { status_code: number }) => a.status_code)).toEqual([500, 500, 200]);
@@ -103,9 +107,12 @@ describe('webhooks (e2e)', () => {
     receiver.respond = () => 503;
     await emit('customer.created', { id: 'cus_never' });
     await receiver.waitFor(() => receiver.received.length >= 6);
-    await new Promise((r) => setTimeout(r, 500));
+    // The delivery is final once it is recorded as failed: no 7th attempt can follow.
+    const log = await waitFor('the delivery recorded as failed', async () => {
+      const res = await t.http.get(`/api/v1/webhooks/${ep.id}/deliveries`, { token: shop.accessToken });
+      return res.body.data[0]?.status === 'failed' && res;
+    }, 10000);
     expect(receiver.received).toHaveLength(6);
-    const log = await t.http.get(`/api/v1/webhooks/${ep.id}/deliveries`, { token: shop.accessToken });
     expect(log.body.data[0]).toMatchObject({ status: 'failed', attempt_count: 6, next_attempt_at: null });
 
     receiver.respond = () => 200;
@@ -121,11 +128,14 @@ describe('webhooks (e2e)', () => {
     receiver.respond = () => 410;
     await emit('customer.created', { id: 'cus_gone' });
     await receiver.waitFor(() => receiver.received.length >= 1);
-    await new Promise((r) => setTimeout(r, 300));
-    const got = await t.http.get(`/api/v1/webhooks/${ep.id}`, { token: shop.accessToken });
+    const got = await waitFor('the endpoint to be disabled', async () => {
+      const res = await t.http.get(`/api/v1/webhooks/${ep.id}`, { token: shop.accessToken });
+      return res.body.data.active === false && res;
+    }, 10000);
     expect(got.body.data).toMatchObject({ active: false, disabled_reason: expect.stringContaining('410') });
     await emit('customer.created', { id: 'cus_after_gone' });
-    await new Promise((r) => setTimeout(r, 500));
+    // Proves an absence (a disabled endpoint gets nothing), which no condition signals: a quiet window.
+    await pause(500);
     expect(receiver.received).toHaveLength(1);
   });
 

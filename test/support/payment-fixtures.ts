@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { HttpClient } from './http-client';
-import { createApiKey, signUpTenant } from './factories';
+import { createApiKey } from './factories';
+import { signUpShop } from './fixtures';
+import type { QueryOf, TypedApi } from './typed-api';
 
 /** The sandbox's always-successful card, valid for two more years. */
 export const OK_CARD = { number: '4242424242424242', exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' };
@@ -21,9 +23,8 @@ export class PaymentShop {
   constructor(private readonly http: HttpClient, private readonly db: DataSource) {}
 
   async setUp(name: string): Promise<this> {
-    const owner = await signUpTenant(this.http, name);
+    const owner = await signUpShop(this.http, name);
     this.tenantId = owner.tenantId;
-    await this.db.query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [owner.tenantId]);
     this.key = (await createApiKey(this.http, owner.accessToken, { mode: 'test' })).secret;
     const customer = await this.http.post('/api/v1/customers', { email: `payer-${randomUUID()}@example.test`, first_name: 'Pay', last_name: 'Er' }, { token: this.key });
     if (customer.status !== 201) throw new Error(`customer: ${customer.status} ${JSON.stringify(customer.body)}`);
@@ -82,4 +83,40 @@ export function statusCounts(responses: { status: number }[]): Record<number, nu
   const counts: Record<number, number> = {};
   for (const r of responses) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return counts;
+}
+
+/** The sandbox processor's test cards. */
+export const CARDS = {
+  ok: '4242424242424242',
+  declined: '4000000000000002',
+  insufficient: '4000000000009995',
+  threeDs: '4000002760003184',
+  dispute: '4000000000000259',
+};
+/** A card of the given number, valid for two more years. */
+export const card = (number: string) => ({ number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: '123' });
+
+/**
+ * Card payments of the payments e2e files, through the typed client acting with a test-mode key:
+ * `pay` sends any body (validation is under test), `payOk` insists on a 201, `ledger` lists transactions.
+ */
+export class CardPayments {
+  constructor(private readonly api: () => TypedApi) {}
+
+  pay(body: Record<string, unknown> = {}, as?: string, headers: Record<string, string> = {}) {
+    const api = as === undefined ? this.api() : this.api().as(as);
+    return api.send('post', '/payments/intents', { body: { amount: 10000, currency: 'usd', payment_method: 'card', card: card(CARDS.ok), ...body }, headers });
+  }
+
+  async payOk(body: Record<string, unknown> = {}) {
+    const res = await this.pay(body);
+    if (res.status !== 201) throw new Error(`pay: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data;
+  }
+
+  async ledger(query: QueryOf<'/transactions', 'get'>, as?: string) {
+    const res = await (as === undefined ? this.api() : this.api().as(as)).get('/transactions', { query });
+    if (res.status !== 200) throw new Error(`transactions: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data;
+  }
 }

@@ -20,13 +20,5 @@ export function exited(child: ChildProcess, since = Date.now()): Promise<{ code:
   });
 }
 
-/** Polls until `probe` gives a truthy value (errors count as not yet). */
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 60000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** Polls until `probe` gives a truthy value (errors count as not yet): the shared helper of test/support/wait.ts. */
+export { waitFor } from './wait';

@@ -17,3 +17,10 @@ process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_TOKEN ??= '100000';
 process.env.HOSTED_PAGE_REQUESTS_PER_MINUTE_PER_IP ??= '100000';
 // Every test file calls from 127.0.0.1; the brute-force test lowers this for its own app and addresses.
 process.env.RATE_LIMIT_UNAUTHENTICATED_PER_MINUTE ??= '100000';
+// Test tenants are created verified (as by the operator CLI); identity-verification turns verification on.
+process.env.SIGNUP_VERIFICATION ??= 'false';
+// Tests count the rows they make in a new tenant's sandbox; sandbox-sample-data turns sample data on.
+process.env.SANDBOX_SAMPLE_DATA ??= 'false';
+// Send quotas count per tenant; mail-quotas sets low ones for its own app.
+process.env.MAIL_QUOTA_PER_TENANT_PER_DAY ??= '100000';
+process.env.MAIL_QUOTA_PER_RECIPIENT_PER_HOUR ??= '100000';

@@ -13,6 +13,7 @@ import { DOMAIN_INVOICING } from '../domains/domain-invoicing.port';
 import { DomainInvoicingAdapter } from './domain-invoicing.adapter';
 import { HostedCardAttempts } from './hosted-card-attempts';
 import { HostedInvoicesService } from './hosted-invoices.service';
+import { InvoicePaymentsController } from './invoice-payments.controller';
 import { HostedPayController } from './hosted-pay.controller';
 import { HostedPayService } from './hosted-pay.service';
 import { InvoiceCustomerReferences } from './invoice-customer-references';
@@ -23,6 +24,9 @@ import { InvoicesController } from './invoices.controller';
 import { InvoicesRepository } from './invoices.repository';
 import { InvoicesService } from './invoices.service';
 import { PayLinkTokensRetention } from './pay-link-tokens.retention';
+import { RedirectDomainsController } from './redirect-domains.controller';
+import { RedirectDomainsRepository } from './redirect-domains.repository';
+import { RedirectDomainsService } from './redirect-domains.service';
 
 /**
  * Billing: invoices (numbers, totals, the status machine, payment and refunds through payments,
@@ -33,10 +37,11 @@ import { PayLinkTokensRetention } from './pay-link-tokens.retention';
 @Module({
   // RateLimitModule: the hosted page's per-token and per-IP guard (@HostedPage) counts with it.
   imports: [EventsModule, CustomersModule, CatalogModule, PaymentsModule, NotificationsModule, RateLimitModule, PortsModule],
-  controllers: [InvoicesController, HostedPayController],
+  controllers: [InvoicesController, InvoicePaymentsController, HostedPayController, RedirectDomainsController],
   providers: [
     InvoicesRepository, InvoiceLinksService, InvoiceRecordsService, InvoicesService, InvoiceSettlementService,
     HostedInvoicesService, HostedCardAttempts, HostedPayService, InvoiceCustomerReferences, PayLinkTokensRetention,
+    RedirectDomainsRepository, RedirectDomainsService,
     { provide: PAYMENT_TARGETS.invoice, useExisting: InvoiceSettlementService },
     { provide: INVOICES, useExisting: InvoicesService },
     { provide: INVOICE_CHARGES, useExisting: InvoiceSettlementService },

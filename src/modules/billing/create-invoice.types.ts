@@ -14,4 +14,6 @@ export interface CreateInvoiceInput {
   returnUrl?: string | null;
   serviceId?: string | null;
   draft?: boolean;
+  periodStart?: Date;
+  periodEnd?: Date;
 }

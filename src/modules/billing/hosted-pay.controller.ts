@@ -1,4 +1,4 @@
-import { Body, Catch, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Catch, Controller, Get, Param, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HostedPage } from '../../platform/hosted-page/hosted-page.decorator';
 import { describeWait, sendHostedAnswer } from '../../platform/hosted-page/hosted-page';
@@ -30,8 +30,8 @@ export class HostedPayController {
   constructor(private readonly hosted: HostedPayService) {}
 
   @Get(':token')
-  async show(@Param('token') token: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    sendHostedAnswer(reply, await this.hosted.page(String(request.id), token), HOSTED_PAGE_HEADERS);
+  async show(@Param('token') token: string, @Query('checkout') checkout: unknown, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    sendHostedAnswer(reply, await this.hosted.page(String(request.id), token, checkout === 'complete'), HOSTED_PAGE_HEADERS);
   }
 
   @Post(':token')

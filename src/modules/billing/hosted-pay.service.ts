@@ -2,10 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../../platform/errors/domain-errors';
 import { describeWait, type HostedAnswer } from '../../platform/hosted-page/hosted-page';
 import type { Schemas } from '../../platform/openapi/schemas';
+import { HostedCheckoutService } from '../payments/hosted-checkout.service';
 import { HostedCardAttempts } from './hosted-card-attempts';
-import { renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage } from './invoice.page';
+import { hostedPageCsp, renderInvoicePage, renderNotFoundPage, renderTooManyRequestsPage, STRIPE_FORM_TARGET } from './invoice.page';
 import { HostedInvoicesService, type HostedInvoice } from './hosted-invoices.service';
 import { InvoiceSettlementService } from './invoice-settlement.service';
+import { RedirectDomainsService } from './redirect-domains.service';
+import { returnUrlOrigin } from './redirect-policy';
 
 /** Parses the card form; a message for the payer when it is incomplete. Never echoes the number. */
 export function parseCardForm(body: unknown, now = new Date()): { card: Schemas['CardInput'] } | { error: string } {
@@ -35,12 +38,18 @@ export class HostedPayService {
     private readonly hostedInvoices: HostedInvoicesService,
     private readonly settlement: InvoiceSettlementService,
     private readonly cardAttempts: HostedCardAttempts,
+    private readonly checkout: HostedCheckoutService,
+    private readonly redirectDomains: RedirectDomainsService,
   ) {}
 
-  async page(requestId: string, token: string): Promise<HostedAnswer> {
+  async page(requestId: string, token: string, returnedFromCheckout = false): Promise<HostedAnswer> {
     const hosted = await this.hostedInvoices.resolveToken(token, requestId);
     if (!hosted) return { status: 404, html: renderNotFoundPage() };
-    return { status: 200, html: this.render(token, hosted) };
+    // Coming back from Stripe Checkout proves nothing: the invoice is paid only once Stripe's event confirms it.
+    const confirming = returnedFromCheckout && hosted.invoice.status === 'open'
+      ? { kind: 'info' as const, text: 'Thank you. Your payment is being confirmed; this page shows the invoice as paid once it is.' }
+      : undefined;
+    return { status: 200, html: this.render(token, hosted, confirming), headers: await this.pageHeaders(hosted) };
   }
 
   async pay(requestId: string, token: string, body: unknown): Promise<HostedAnswer> {
@@ -50,8 +59,15 @@ export class HostedPayService {
       return { status: 409, html: this.render(token, hosted) };
     }
     if (!hosted.canPayOnline) return { status: 409, html: this.render(token, hosted) };
+    if (this.checkout.available(hosted.ctx)) {
+      const url = await this.checkout.start(hosted.ctx, {
+        invoiceId: hosted.invoice.id, amount: hosted.invoice.amount_due, currency: hosted.invoice.currency, description: `Invoice ${hosted.invoice.number}`,
+        customerId: hosted.invoice.customer_id, returnUrl: hosted.invoice.hosted_invoice_url ?? pagePath(token), attemptKey: requestId,
+      });
+      return { status: 303, location: url };
+    }
     const form = parseCardForm(body);
-    if ('error' in form) return { status: 400, html: this.render(token, hosted, { kind: 'error', text: form.error }) };
+    if ('error' in form) return { status: 400, html: this.render(token, hosted, { kind: 'error', text: form.error }), headers: await this.pageHeaders(hosted) };
     const attempt = await this.cardAttempts.take(hosted.ctx, hosted.invoice.id);
     if (!attempt.allowed) {
       return {
@@ -70,14 +86,21 @@ export class HostedPayService {
         // Still open: another payment of this invoice is being processed (it holds what is owed).
         const stillOwed = fresh.invoice.status === 'open' || fresh.invoice.status === 'uncollectible';
         const text = stillOwed ? 'Another payment for this invoice is in progress. Reload this page in a moment.' : 'This invoice cannot be paid any more.';
-        return { status: 409, html: this.render(token, fresh, { kind: 'error', text }) };
+        return { status: 409, html: this.render(token, fresh, { kind: 'error', text }), headers: await this.pageHeaders(fresh) };
       }
       const text = err.code === 'validation_error' ? (err.details?.[0]?.message ?? 'The card was not accepted.') : 'The payment could not be completed.';
-      return { status: 400, html: this.render(token, fresh, { kind: 'error', text: `Payment not accepted: ${text}` }) };
+      return { status: 400, html: this.render(token, fresh, { kind: 'error', text: `Payment not accepted: ${text}` }), headers: await this.pageHeaders(fresh) };
     }
-    if (invoice.status === 'paid') return { status: 303, location: invoice.return_url ?? pagePath(token) };
+    if (invoice.status === 'paid') return { status: 303, location: (await this.redirectDomains.stillAllowed(hosted.ctx, invoice.return_url)) ?? pagePath(token) };
     const text = invoice.last_payment_error?.message ?? 'This card needs an authentication step this page cannot complete. Please use another card.';
-    return { status: 200, html: this.render(token, { ...hosted, invoice }, { kind: 'error', text: `Payment declined: ${text}` }) };
+    return { status: 200, html: this.render(token, { ...hosted, invoice }, { kind: 'error', text: `Payment declined: ${text}` }), headers: await this.pageHeaders(hosted) };
+  }
+
+  /** The page's CSP: its form may end at the invoice's (still allowed) return URL, and at Stripe when paying live. */
+  private async pageHeaders(hosted: HostedInvoice): Promise<Record<string, string>> {
+    const returnTo = returnUrlOrigin(await this.redirectDomains.stillAllowed(hosted.ctx, hosted.invoice.return_url));
+    const stripe = hosted.ctx.mode === 'live' && hosted.canPayOnline ? STRIPE_FORM_TARGET : null;
+    return { 'Content-Security-Policy': hostedPageCsp([returnTo, stripe]) };
   }
 
   private render(token: string, hosted: HostedInvoice, message?: { kind: 'error' | 'info'; text: string }): string {
@@ -86,6 +109,7 @@ export class HostedPayService {
       formAction: pagePath(token),
       testMode: hosted.ctx.mode === 'test',
       canPayOnline: hosted.canPayOnline,
+      checkout: this.checkout.available(hosted.ctx),
       message,
     });
   }

@@ -70,12 +70,12 @@ export class InvoiceSettlementService implements PaymentTarget, InvoiceChargesPo
    * stays open with `last_payment_error` and `invoice.payment_failed` is recorded. A payment
    * already holding what is due (paid, authorized or in progress) → 409.
    */
-  async pay(ctx: RequestContext, id: string, card: Schemas['CardInput'] | undefined): Promise<Schemas['Invoice']> {
+  async pay(ctx: RequestContext, id: string, card: Schemas['CardInput'] | undefined, paymentMethodId?: string): Promise<Schemas['Invoice']> {
     const invoice = await this.records.getOrThrow(ctx, id);
     this.assertChargeable(invoice);
     const amount = amountDue(invoice.status, invoice.total, invoice.amountPaid);
     const charge = { customerId: invoice.customerId, amount, currency: invoice.currency };
-    if (card) await this.payments.chargeCard(ctx, invoice.id, { ...charge, card });
+    if (card || paymentMethodId) await this.payments.chargeCard(ctx, invoice.id, { ...charge, card, paymentMethodId });
     else await this.payments.chargeSavedMethod(ctx, invoice.id, charge);
     return this.records.present(ctx, await this.records.reload(ctx, invoice.id));
   }

@@ -10,14 +10,28 @@ export interface InvoicePageView {
   testMode: boolean;
   /** False in live mode without a payment processor: the page says online payment is unavailable. */
   canPayOnline: boolean;
+  /** Live mode with Stripe: one button that hands the payer to Stripe Checkout; no card fields here. */
+  checkout?: boolean;
   /** A message above the form, e.g. the decline. */
   message?: { kind: 'error' | 'info'; text: string };
 }
 
-/** Security headers of every hosted page: nothing loads from anywhere, forms post to this site and may redirect onward. */
+/** Where a live card form hands the payer to Stripe (allowed as a form target only when live payments need it). */
+export const STRIPE_FORM_TARGET = 'https://checkout.stripe.com';
+
+/**
+ * The hosted page's CSP: nothing loads from anywhere; forms post to this site and may end (after
+ * the 303) only at `formTargets` — the invoice's allowed return URL origin, Stripe for live payments.
+ */
+export function hostedPageCsp(formTargets: readonly (string | null)[] = []): string {
+  const targets = [...new Set(formTargets.filter((t): t is string => !!t && /^https?:\/\/[^\s;,']+$/.test(t)))];
+  return `default-src 'none'; style-src 'unsafe-inline'; form-action ${["'self'", ...targets].join(' ')}; frame-ancestors 'none'; base-uri 'none'`;
+}
+
+/** Security headers of every hosted page (the CSP's form-action is widened per page by hostedPageCsp). */
 export const HOSTED_PAGE_HEADERS: Readonly<Record<string, string>> = {
   'Content-Type': 'text/html; charset=utf-8',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': hostedPageCsp(),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
@@ -53,6 +67,11 @@ export function renderInvoicePage(view: InvoicePageView): string {
     action = `<p class="info">This invoice is not finalized yet.</p>`;
   } else if (!view.canPayOnline) {
     action = `<p class="info" id="unavailable">Online payment is not available for this invoice. Please contact the sender to pay.</p>`;
+  } else if (view.checkout) {
+    action = `<form method="post" action="${escapeHtml(view.formAction)}" id="pay-form">
+<p class="info">You pay on Stripe's secure payment page; card details never reach this site.</p>
+<button type="submit" id="pay">Pay ${money(inv.amount_due)} by card</button>
+</form>`;
   } else {
     const hint = view.testMode
       ? `<p class="info">Test mode: use a test card such as 4242 4242 4242 4242 (succeeds) or 4000 0000 0000 0002 (declined). No real money moves.</p>`

@@ -60,7 +60,7 @@ export class InvoicesController {
   @Post(':id/pay')
   @HttpCode(200)
   pay(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: PayInvoiceRequestDto) {
-    return this.settlement.pay(ctx, id, body?.card);
+    return this.settlement.pay(ctx, id, body?.card, body?.payment_method_id);
   }
 
   @Auth('invoices', 'write')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionService } from '../../database/transaction.service';
+import { Clock } from '../../platform/clock/clock';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, DomainError, invalid, NotFoundError } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
@@ -19,6 +20,7 @@ import { amountDue, formatInvoiceNumber, isPayable, type InvoiceStatus } from '.
 import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository, type InvoiceFilters, type InvoiceSort } from './invoices.repository';
+import { RedirectDomainsService } from './redirect-domains.service';
 
 /**
  * Issuing invoices: creation (gapless numbers per tenant and mode, exact totals, a hosted payment
@@ -36,6 +38,8 @@ export class InvoicesService implements InvoicesPort {
     private readonly mail: MailService,
     private readonly records: InvoiceRecordsService,
     private readonly links: InvoiceLinksService,
+    private readonly redirectDomains: RedirectDomainsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Creates an invoice from lines, inside the caller's transaction when there is one; records `invoice.created`. */
@@ -123,6 +127,8 @@ export class InvoicesService implements InvoicesPort {
         sendToCustomer: body.send_to_customer,
         returnUrl: body.return_url ?? null,
         draft: body.draft,
+        periodStart: body.period_start !== undefined ? new Date(body.period_start) : undefined,
+        periodEnd: body.period_end !== undefined ? new Date(body.period_end) : undefined,
       }, productManageId);
     });
   }
@@ -136,6 +142,9 @@ export class InvoicesService implements InvoicesPort {
       if (typeof line.description !== 'string' || line.description.length === 0) throw invalid(`lines[${index}].description`, 'is required');
     }
     if (input.dueDate !== undefined && Number.isNaN(input.dueDate.getTime())) throw invalid('due_date', 'must be a valid date');
+    if (input.returnUrl) await this.redirectDomains.assertAllowed(ctx, input.returnUrl);
+    if ((input.periodStart === undefined) !== (input.periodEnd === undefined)) throw invalid('period_end', 'period_start and period_end go together');
+    if (input.periodStart && input.periodEnd && !(input.periodEnd > input.periodStart)) throw invalid('period_end', 'must be after period_start');
     // Range-checked before any SQL: each line's amount (422 naming the line), then their sum (naming `lines`).
     checkedSum(input.lines.map((l, index) => checkedMultiply(l.unit_amount, l.quantity, `lines[${index}].quantity`)), 'lines', undefined, 'the invoice total');
     return this.tx.run(ctx, async (txCtx) => {
@@ -177,6 +186,8 @@ export class InvoicesService implements InvoicesPort {
         lastPaymentErrorMessage: null,
         paidAt: status === 'paid' ? new Date() : null,
         voidedAt: null,
+        periodStart: input.periodStart ?? null,
+        periodEnd: input.periodEnd ?? null,
       });
       await this.repo.insertLines(txCtx, lines);
       const token = await this.links.mint(txCtx, invoice.id);
@@ -209,12 +220,15 @@ export class InvoicesService implements InvoicesPort {
       const invoice = await this.records.lockOr404(txCtx, id);
       if (!isPayable(invoice.status)) throw new ConflictError(`Invoice ${invoice.id} is ${invoice.status}; only an unpaid invoice can be sent`, 'status');
       const token = await this.links.forSending(txCtx, invoice.id);
-      await this.sendMail(txCtx, invoice, this.links.urlOf(token), `invoice:${invoice.id}:send:${txCtx.requestId}`);
+      // One e-mail per invoice and clock hour however often this is called (a repeat within the hour
+      // queues nothing new), and over the tenant's send quota the call answers 429 (issue 23).
+      const hour = this.clock.now().toISOString().slice(0, 13);
+      await this.sendMail(txCtx, invoice, this.links.urlOf(token), `invoice:${invoice.id}:send:${hour}`, 'refuse');
       return this.records.present(txCtx, await this.records.reload(txCtx, invoice.id));
     });
   }
 
-  private async sendMail(ctx: RequestContext, invoice: InvoiceEntity, url: string, dedupeKey: string): Promise<void> {
+  private async sendMail(ctx: RequestContext, invoice: InvoiceEntity, url: string, dedupeKey: string, overQuota: 'refuse' | 'defer' = 'defer'): Promise<void> {
     const customer = await this.customers.getOrThrow(ctx, invoice.customerId);
     const name = `${customer.firstName} ${customer.lastName}`.trim();
     await this.mail.enqueue(ctx, {
@@ -229,6 +243,7 @@ export class InvoicesService implements InvoicesPort {
         ...(name ? { customer_name: name } : {}),
       },
       dedupeKey,
+      overQuota,
     });
     if (!invoice.emailSent) await this.repo.updateInvoice(ctx, invoice.id, { emailSent: true });
   }

@@ -9,8 +9,15 @@ import type { PaymentSummary } from '../payments/payment-targets.port';
  * are typed (payments.errors.ts): `NoSavedPaymentMethodError`, `PaymentProviderUnavailableError`.
  */
 export interface InvoicePayments {
-  /** Charges `card` for the invoice; a decline is recorded on the invoice (its onPaymentChanged), not thrown. */
-  chargeCard(ctx: RequestContext, invoiceId: string, charge: { customerId: string; amount: number; currency: string; card: Schemas['CardInput'] }): Promise<void>;
+  /**
+   * Charges a card for the invoice: raw `card` details (test mode's sandbox) or a processor
+   * `paymentMethodId` (live: a Stripe `pm_…`); a decline is recorded on the invoice (its onPaymentChanged), not thrown.
+   */
+  chargeCard(
+    ctx: RequestContext,
+    invoiceId: string,
+    charge: { customerId: string; amount: number; currency: string; card?: Schemas['CardInput']; paymentMethodId?: string },
+  ): Promise<void>;
   /** Charges the customer's default saved method; 422 before anything is written when there is none or no provider. */
   chargeSavedMethod(ctx: RequestContext, invoiceId: string, charge: { customerId: string; amount: number; currency: string }): Promise<void>;
   /** Refunds exactly `amount` of the invoice's payments (409 before money moves when it cannot). */

@@ -117,6 +117,21 @@ export class ProductsRepository extends TenantScopedRepository {
     return rows.map((r) => ({ name: r.name, product_count: Number(r.product_count) }));
   }
 
+  /** Name, SKU, categories and stock of these products (analytics reports). */
+  describeMany(ctx: RequestContext, ids: readonly string[]): Promise<ProductEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.m(ctx).find(ProductEntity, { where: { id: In([...ids]), ...this.scope(ctx) } });
+  }
+
+  /** Ids of the products in this category, archived ones included (their sales still count). */
+  async idsInCategory(ctx: RequestContext, category: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.m(ctx).query(
+      `SELECT id FROM products WHERE tenant_id = $1 AND mode = $2 AND $3 = ANY(categories)`,
+      [ctx.tenant, ctx.mode, category],
+    );
+    return rows.map((r) => r.id);
+  }
+
   // --- variants
   saveVariant(ctx: RequestContext, variant: Partial<VariantEntity>): Promise<VariantEntity> {
     const m = this.m(ctx);

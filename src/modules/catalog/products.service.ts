@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { PortBindings } from '../../platform/ports/port-bindings';
+import { INITIAL_STOCK, type InitialStock } from './initial-stock.port';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
@@ -67,6 +69,7 @@ export class ProductsService {
     private readonly repo: ProductsRepository,
     private readonly tx: TransactionService,
     private readonly events: EventsService,
+    private readonly bindings: PortBindings,
   ) {}
 
   // --- products
@@ -114,9 +117,11 @@ export class ProductsService {
     assertDistinctSkus(body.variants ?? []);
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
-        const saved = await this.repo.saveProduct(txCtx, product);
+        let saved = await this.repo.saveProduct(txCtx, product);
         const variants: VariantEntity[] = [];
         for (const v of body.variants ?? []) variants.push(await this.repo.saveVariant(txCtx, variantFields(saved.id, v)));
+        const stocked = await this.receiveInitialStock(txCtx, saved.id, variants, body.variants ?? []);
+        if (stocked) saved = await this.findForUpdate(txCtx, saved.id);
         const result = toProduct(saved, variants);
         await this.events.record(txCtx, 'product.created', result);
         return result;
@@ -204,8 +209,9 @@ export class ProductsService {
   async createVariant(ctx: RequestContext, productId: string, body: Schemas['CreateVariantRequest']): Promise<Schemas['ProductVariant']> {
     return conflictOnDuplicate(() =>
       this.tx.run(ctx, async (txCtx) => {
-        const product = await this.findForUpdate(txCtx, productId);
+        let product = await this.findForUpdate(txCtx, productId);
         const variant = await this.repo.saveVariant(txCtx, variantFields(product.id, body));
+        if (await this.receiveInitialStock(txCtx, product.id, [variant], [body])) product = await this.findForUpdate(txCtx, product.id);
         await this.recordProductUpdated(txCtx, product);
         return toVariant(variant);
       }),
@@ -335,6 +341,16 @@ export class ProductsService {
   }
 
   /** Variants and tiers are part of the product: their changes emit `product.updated`. */
+  /** New variants' `inventory`, received at the default location (inventory's INITIAL_STOCK); whether any was. */
+  private async receiveInitialStock(ctx: RequestContext, productId: string, saved: VariantEntity[], bodies: Schemas['CreateVariantRequest'][]): Promise<boolean> {
+    const stocked = bodies.map((body, i) => ({ variant: saved[i], quantity: body.inventory ?? 0 })).filter((v) => v.quantity > 0);
+    if (stocked.length === 0) return false;
+    const stock = this.bindings.one<InitialStock>(INITIAL_STOCK);
+    if (!stock) throw new Error('INITIAL_STOCK is not bound: InventoryModule is not loaded');
+    for (const { variant, quantity } of stocked) await stock.receiveInitialStock(ctx, productId, variant.id, quantity);
+    return true;
+  }
+
   private async recordProductUpdated(ctx: RequestContext, product: ProductEntity): Promise<void> {
     await this.events.record(ctx, 'product.updated', toProduct(product, await this.repo.variantsOf(ctx, product.id)));
   }

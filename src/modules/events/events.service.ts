@@ -24,6 +24,7 @@ export const EVENT_TYPES = [
   'service.created', 'service.suspended', 'service.unsuspended', 'service.terminated',
   'ticket.created', 'ticket.replied', 'ticket.closed',
   'domain.registered', 'domain.renewed', 'domain.expiring', 'domain.expired', 'domain.transfer_out_requested',
+  'shipment.created', 'shipment.in_transit', 'shipment.delivered', 'shipment.exception',
 ] as const satisfies readonly Schemas['EventType'][];
 
 /** `order.*` for `order.created`: what a webhook endpoint or the events filter may name for a whole family. */

@@ -9,6 +9,7 @@ import { AuthenticationError } from '../../platform/errors/domain-errors';
 import { AuthFailureLimiter } from '../../platform/rate-limit/auth-failure-limiter';
 import { AuthService } from './auth.service';
 import { looksLikeApiKey } from './secrets';
+import { OAUTH_ACCESS_TOKEN_PREFIX } from './oauth-access-tokens.port';
 
 /**
  * Runs first on every route: builds the request context from the bearer credential and enforces
@@ -40,10 +41,10 @@ export class AuthGuard implements CanActivate {
       const header = request.headers.authorization;
       const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
       if (!match) throw new AuthenticationError();
-      // An API key costs a database lookup: an address that has used up its failures waits first.
+      // An API key or an OAuth token costs a database lookup: an address that has used up its failures waits first.
       // (A JWT is checked by signature, so forged ones cost no lookup and need no check up front.)
-      if (looksLikeApiKey(match[1])) await this.failures.assertOpen(request.ip, reply);
-      ctx = await this.auth.authenticate(base, match[1]);
+      if (looksLikeApiKey(match[1]) || match[1].startsWith(OAUTH_ACCESS_TOKEN_PREFIX)) await this.failures.assertOpen(request.ip, reply);
+      ctx = await this.auth.authenticate(base, match[1], request.ip);
     } catch (err) {
       if (err instanceof AuthenticationError) await this.failures.recordFailure(request.ip, reply);
       throw err;

@@ -2,9 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext, type RateLimits } from '../../platform/context/request-context';
-import { AuthenticationError } from '../../platform/errors/domain-errors';
+import { AuthenticationError, AuthorizationError } from '../../platform/errors/domain-errors';
+import { ipAllowed } from './allowed-ips';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { withTimeout } from '../../platform/rate-limit/with-timeout';
+import { PortBindings } from '../../platform/ports/port-bindings';
 import { REDIS } from '../../platform/redis/redis.module';
 import { IdentityRepository } from './identity.repository';
 import { toApiKey, toTenant, toUser } from './identity.mappers';
@@ -12,6 +14,16 @@ import { LoginThrottleService, type LoginAccount } from './login-throttle.servic
 import { decoyHash, verifyPassword } from './password-hasher';
 import { looksLikeApiKey, parseApiKey, sha256 } from './secrets';
 import { TokensService } from './tokens.service';
+import { OAUTH_ACCESS_TOKEN_PREFIX, OAUTH_ACCESS_TOKENS, type OAuthAccessTokens } from './oauth-access-tokens.port';
+import type { Role } from '../../platform/context/request-context';
+
+/** A person who proved their password (the OAuth consent page signs users in with it). */
+export interface VerifiedUser {
+  tenantId: string;
+  userId: string;
+  role: Role;
+  email: string;
+}
 
 const LAST_USED_WRITE_EVERY_SECONDS = 60;
 /** How long the last_used_at marker waits on Redis, and how long it is skipped after Redis failed to answer. */
@@ -30,16 +42,28 @@ export class AuthService {
     private readonly repo: IdentityRepository,
     private readonly tokens: TokensService,
     private readonly throttle: LoginThrottleService,
+    private readonly bindings: PortBindings,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  async login(ctx: RequestContext, body: Schemas['LoginRequest'], ip: string): Promise<Schemas['TokenPair']> {
+    const user = await this.checkPassword(ctx, body, ip);
+    return this.tokens.issue(ctx.with({ tenantId: user.tenantId }), user, body.mode ?? 'live');
+  }
+
+  /** Login without a session: the OAuth consent page's sign-in, on the same brute-force budget as login. */
+  async verifyCredentials(ctx: RequestContext, body: { email: string; password: string; tenant_id?: string }, ip: string): Promise<VerifiedUser> {
+    const user = await this.checkPassword(ctx, body, ip);
+    return { tenantId: user.tenantId, userId: user.id, role: user.role, email: user.email };
+  }
 
   /**
    * A wrong password, an unknown e-mail and an e-mail shared by several tenants (without tenant_id)
    * get the same answer at the same cost (a password check against a decoy hash), and each attempt
    * is counted before the check, so parallel guesses cannot outrun the counter.
    */
-  async login(ctx: RequestContext, body: Schemas['LoginRequest'], ip: string): Promise<Schemas['TokenPair']> {
+  private async checkPassword(ctx: RequestContext, body: { email: string; password: string; tenant_id?: string }, ip: string) {
     const email = body.email.toLowerCase();
     const candidates = await this.repo.findUsersByEmail(ctx, email, body.tenant_id);
     const user = candidates.length === 1 ? candidates[0] : undefined;
@@ -50,7 +74,12 @@ export class AuthService {
       throw new AuthenticationError('E-mail or password is incorrect (an e-mail used in several tenants also needs tenant_id)');
     }
     await this.throttle.recordSuccess(account, ip);
-    return this.tokens.issue(ctx.with({ tenantId: user.tenantId }), user, body.mode ?? 'live');
+    return user;
+  }
+
+  /** The user's current role in its tenant, or null when the user is gone (an OAuth consent needs an owner or admin). */
+  async currentRole(ctx: RequestContext, userId: string): Promise<Role | null> {
+    return (await this.repo.findUser(ctx, userId))?.role ?? null;
   }
 
   async refresh(ctx: RequestContext, refreshToken: string): Promise<Schemas['TokenPair']> {
@@ -86,9 +115,14 @@ export class AuthService {
     throw new AuthenticationError();
   }
 
-  /** Builds the caller's context from `Authorization: Bearer …` (a JWT or an API key, told apart by shape). */
-  async authenticate(base: RequestContext, bearer: string): Promise<RequestContext> {
-    if (looksLikeApiKey(bearer)) return this.authenticateApiKey(base, bearer);
+  /**
+   * Builds the caller's context from `Authorization: Bearer …` (a JWT or an API key, told apart by
+   * shape). `clientIp` (the request's address, after TRUST_PROXY_HOPS) is checked against an API
+   * key's allowed_ips; a key with an allow-list is refused when it is unknown.
+   */
+  async authenticate(base: RequestContext, bearer: string, clientIp?: string): Promise<RequestContext> {
+    if (looksLikeApiKey(bearer)) return this.authenticateApiKey(base, bearer, clientIp);
+    if (bearer.startsWith(OAUTH_ACCESS_TOKEN_PREFIX)) return this.authenticateOAuth(base, bearer);
     const claims = await this.tokens.verifyAccess(base, bearer);
     return base.with({
       tenantId: claims.tid,
@@ -102,11 +136,15 @@ export class AuthService {
     });
   }
 
-  private async authenticateApiKey(base: RequestContext, secret: string): Promise<RequestContext> {
+  private async authenticateApiKey(base: RequestContext, secret: string, clientIp?: string): Promise<RequestContext> {
     const parsed = parseApiKey(secret);
     const key = parsed ? await this.repo.findActiveApiKeyByLookup(base, parsed.lookup) : null;
     if (!key || key.secretHash !== sha256(secret) || key.mode !== parsed?.mode) {
       throw new AuthenticationError('API key is invalid or revoked');
+    }
+    // The message names the rule, never the list: a stolen key must not tell where it would work.
+    if (key.allowedIps && (!clientIp || !ipAllowed(clientIp, key.allowedIps))) {
+      throw new AuthorizationError("This API key's allowed_ips rule does not include the address this request comes from");
     }
     const ctx = base.with({
       tenantId: key.tenantId,
@@ -115,7 +153,7 @@ export class AuthService {
         ? { kind: 'customer_token', tokenId: key.id, userId: key.userId, customerId: key.customerId, access: key.access }
         : { kind: 'api_key', keyId: key.id, access: key.access },
       scopes: key.scopes,
-      limits: await this.limitsFor(base, key.tenantId),
+      limits: { ...(await this.limitsFor(base, key.tenantId)), credential: key.rateLimits },
     });
     if (key.customerId) await this.assertStillCustomerLogin(ctx, key.userId, key.customerId);
     // last_used_at is written at most once a minute per key, not on every request. Once this
@@ -141,6 +179,28 @@ export class AuthService {
   }
 
   /**
+   * An OAuth access token, checked by its issuer on every request (so revocation is read at once).
+   * A token from a user's consent lives only while that user is still an owner or admin of the
+   * tenant: a deleted or demoted user takes the apps it authorized with it, as it takes its sessions.
+   */
+  private async authenticateOAuth(base: RequestContext, token: string): Promise<RequestContext> {
+    const access = await this.bindings.one<OAuthAccessTokens>(OAUTH_ACCESS_TOKENS)?.verify(base, token);
+    if (!access) throw new AuthenticationError('OAuth access token is invalid, expired or revoked');
+    const ctx = base.with({
+      tenantId: access.tenantId,
+      mode: access.mode,
+      actor: { kind: 'oauth_app', clientId: access.clientId, tokenId: access.tokenId, grantId: access.grantId, userId: access.userId },
+      scopes: access.scopes,
+      limits: await this.limitsFor(base, access.tenantId),
+    });
+    if (access.userId) {
+      const role = await this.currentRole(ctx, access.userId);
+      if (role !== 'owner' && role !== 'admin') throw new AuthenticationError('OAuth access token is invalid, expired or revoked');
+    }
+    return ctx;
+  }
+
+  /**
    * A personal token lives only as long as its user stays a `customer` login of the same customer: a
    * deleted user, or one moved to another role or customer record, takes its tokens with it at once.
    */
@@ -160,15 +220,31 @@ export class AuthService {
     this.touchedUntil.set(keyId, until);
   }
 
-  /** The tenant's per-minute limits (plan overrides or the defaults), cached briefly per process. */
+  /** Drops cached plan limits (after an operator moves a tenant or edits a plan), in this process; others follow within 30 s. */
+  forgetLimits(tenantId?: string): void {
+    if (tenantId) this.limitsCache.delete(tenantId);
+    else this.limitsCache.clear();
+  }
+
+  /**
+   * The tenant's limits: its plan's, with the tenant's own per-minute overrides (rate_limit_reads /
+   * rate_limit_writes) on top and the configured defaults where the plan leaves the minute open.
+   * Cached briefly per process.
+   */
   private async limitsFor(base: RequestContext, tenantId: string): Promise<RateLimits> {
     const cached = this.limitsCache.get(tenantId);
     if (cached && cached.until > Date.now()) return cached.limits;
     const tenant = await this.repo.findTenant(base, tenantId);
     if (!tenant) throw new AuthenticationError('The tenant of this credential no longer exists');
-    const limits = {
-      readsPerMinute: tenant.rateLimitReads ?? this.config.RATE_LIMIT_READS_PER_MINUTE,
-      writesPerMinute: tenant.rateLimitWrites ?? this.config.RATE_LIMIT_WRITES_PER_MINUTE,
+    const plan = await this.repo.findPlanByName(base, tenant.plan);
+    const limits: RateLimits = {
+      readsPerMinute: tenant.rateLimitReads ?? plan?.readsPerMinute ?? this.config.RATE_LIMIT_READS_PER_MINUTE,
+      writesPerMinute: tenant.rateLimitWrites ?? plan?.writesPerMinute ?? this.config.RATE_LIMIT_WRITES_PER_MINUTE,
+      readsPerHour: plan?.readsPerHour ?? null,
+      readsPerDay: plan?.readsPerDay ?? null,
+      writesPerHour: plan?.writesPerHour ?? null,
+      writesPerDay: plan?.writesPerDay ?? null,
+      burstFactor: plan?.burstFactor ?? 2,
     };
     this.limitsCache.set(tenantId, { limits, until: Date.now() + TENANT_LIMITS_CACHE_MS });
     return limits;

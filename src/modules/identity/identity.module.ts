@@ -13,8 +13,12 @@ import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
 import { PersonalTokensController } from './personal-tokens.controller';
 import { PersonalTokensService } from './personal-tokens.service';
+import { PlansController } from './plans.controller';
+import { PlansService } from './plans.service';
 import { TenantContactsService } from './tenant-contacts.service';
 import { TenantsService } from './tenants.service';
+import { TenantVerificationController } from './tenant-verification.controller';
+import { TenantVerificationService } from './tenant-verification.service';
 import { TokensService } from './tokens.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
@@ -36,8 +40,8 @@ import { RefreshTransport } from './refresh-transport';
       }),
     }),
   ],
-  controllers: [AuthController, UsersController, ApiKeysController, PersonalTokensController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService],
-  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService],
+  controllers: [AuthController, UsersController, ApiKeysController, PersonalTokensController, TenantVerificationController, PlansController],
+  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService, TenantVerificationService, PlansService],
+  exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, TenantVerificationService],
 })
 export class IdentityModule {}

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { ApiKeyEntity } from './entities/api-key.entity';
+import { PlanEntity } from './entities/plan.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { TenantEntity } from './entities/tenant.entity';
 import { UserEntity } from './entities/user.entity';
@@ -23,6 +24,54 @@ export class IdentityRepository extends TenantScopedRepository {
 
   findTenant(ctx: RequestContext, tenantId: string): Promise<TenantEntity | null> {
     return this.m(ctx).findOneBy(TenantEntity, { id: tenantId });
+  }
+
+  /** A new verification link for the tenant (the previous one stops working). */
+  async setVerificationToken(ctx: RequestContext, tokenHash: string, expiresAt: Date): Promise<void> {
+    await this.m(ctx).update(TenantEntity, { id: ctx.tenant }, { verificationTokenHash: tokenHash, verificationExpiresAt: expiresAt });
+  }
+
+  /** Follows a verification link in one guarded statement: only an unexpired token, used once. Returns the tenant id or null. */
+  async verifyTenantByTokenHash(ctx: RequestContext, tokenHash: string, now: Date): Promise<string | null> {
+    // TypeORM answers an UPDATE … RETURNING with [rows, affected count].
+    const [rows]: [{ id: string }[], number] = await this.tx.acrossTenants('tenant_verification_token', (m) => m.query(
+      `UPDATE tenants SET email_verified_at = $2, verification_token_hash = NULL, verification_expires_at = NULL, updated_at = now()
+       WHERE verification_token_hash = $1 AND verification_expires_at > $2
+       RETURNING id`,
+      [tokenHash, now],
+    ), ctx);
+    return rows[0]?.id ?? null;
+  }
+
+  updateTenantPlan(ctx: RequestContext, tenantId: string, plan: string): Promise<unknown> {
+    return this.m(ctx).update(TenantEntity, { id: tenantId }, { plan });
+  }
+
+  // --- plans (shared reference data, no tenant)
+  findPlanByName(ctx: RequestContext, name: string): Promise<PlanEntity | null> {
+    return this.m(ctx).findOneBy(PlanEntity, { name });
+  }
+
+  findPlan(ctx: RequestContext, id: string): Promise<PlanEntity | null> {
+    return this.m(ctx).findOneBy(PlanEntity, { id });
+  }
+
+  listPlans(ctx: RequestContext): Promise<PlanEntity[]> {
+    return this.m(ctx).find(PlanEntity, { order: { name: 'ASC' }, take: 200 });
+  }
+
+  savePlan(ctx: RequestContext, plan: Partial<PlanEntity>): Promise<PlanEntity> {
+    return this.m(ctx).save(PlanEntity, this.m(ctx).create(PlanEntity, plan));
+  }
+
+  /** Active API keys of the tenant (both modes; personal tokens are counted apart). */
+  countActiveApiKeys(ctx: RequestContext): Promise<number> {
+    return this.m(ctx).countBy(ApiKeyEntity, { tenantId: ctx.tenant, revokedAt: IsNull(), customerId: IsNull() });
+  }
+
+  /** Serialises key creation per tenant for the rest of the transaction, so the cap holds under races. */
+  async lockApiKeyCreation(ctx: RequestContext): Promise<void> {
+    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [`api_keys:${ctx.tenant}`]);
   }
 
   // --- users

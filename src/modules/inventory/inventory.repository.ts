@@ -103,6 +103,11 @@ export class InventoryRepository extends TenantScopedRepository {
     return this.guardedUpdate(ctx, key, 'on_hand = on_hand - $6, reserved = reserved - $6', 'reserved >= $6', qty);
   }
 
+  /** Takes a commit back: on_hand += qty and reserved += qty, unless on_hand would pass the integer column; null when refused. */
+  async uncommit(ctx: RequestContext, key: LevelKey, qty: number): Promise<LevelRow | null> {
+    return this.guardedUpdate(ctx, key, 'on_hand = on_hand + $6, reserved = reserved + $6', 'on_hand::bigint + $6 <= 2147483647', qty);
+  }
+
   private async guardedUpdate(ctx: RequestContext, key: LevelKey, set: string, guard: string, qty: number): Promise<LevelRow | null> {
     const rows: LevelRow[] = await this.m(ctx).query(
       `WITH changed AS (

@@ -7,6 +7,7 @@ import { checkedAdd, INT4_RANGE } from '../../platform/money/checked-arithmetic'
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
+import type { InitialStock } from '../catalog/initial-stock.port';
 import { ProductsService } from '../catalog/products.service';
 import { EventsService } from '../events/events.service';
 import { alertCrossingEvents, alertStateFor } from './alert-crossing';
@@ -39,7 +40,7 @@ export interface StockAllocation {
  * transaction; each joins it.
  */
 @Injectable()
-export class InventoryService {
+export class InventoryService implements InitialStock {
   constructor(
     private readonly repo: InventoryRepository,
     private readonly tx: TransactionService,
@@ -102,6 +103,15 @@ export class InventoryService {
       await this.evaluateAlerts(txCtx, product.id, [location.id]);
       return toInventory(product.id, await this.repo.levelsOfProduct(txCtx, product.id));
     });
+  }
+
+  /** Catalog's INITIAL_STOCK: a new variant's `inventory`, received at the tenant's oldest location (422 when there is none). */
+  async receiveInitialStock(ctx: RequestContext, productId: string, variantId: string, quantity: number): Promise<void> {
+    const [location] = await this.repo.firstLocations(ctx, 1);
+    if (!location) {
+      throw new ValidationError('inventory needs a location to receive it: create one first (POST /locations)', [{ field: 'inventory', message: 'no location to receive it' }]);
+    }
+    await this.adjust(ctx, productId, { quantity, reason: 'received', location: location.id, variant_id: variantId, note: 'Initial stock' });
   }
 
   async listMovements(
@@ -196,12 +206,34 @@ export class InventoryService {
     return this.settle(ctx, lines, reference, 'release');
   }
 
-  /** Turns units the reference reserved into a sale: on_hand and reserved both drop. More than it holds → ConflictError. */
-  async commit(ctx: RequestContext, lines: StockLine[], reference: string): Promise<StockAllocation[]> {
-    return this.settle(ctx, lines, reference, 'commit');
+  /**
+   * Turns units the reference reserved into a sale: on_hand and reserved both drop. More than it
+   * holds → ConflictError. `note` names what shipped them (a shipment id) in the ledger.
+   */
+  async commit(ctx: RequestContext, lines: StockLine[], reference: string, opts: { note?: string } = {}): Promise<StockAllocation[]> {
+    return this.settle(ctx, lines, reference, 'commit', opts.note ?? null);
   }
 
-  private async settle(ctx: RequestContext, lines: StockLine[], reference: string, kind: 'release' | 'commit'): Promise<StockAllocation[]> {
+  /**
+   * Undoes commits of the reference at the locations they took from (a shipment cancelled before
+   * pickup): on_hand and reserved both grow back, so what is available does not change.
+   */
+  async uncommit(ctx: RequestContext, allocations: StockAllocation[], reference: string, note: string): Promise<void> {
+    assertLines(allocations, reference);
+    await this.tx.run(ctx, async (txCtx) => {
+      await this.repo.lockReference(txCtx, reference);
+      for (const { line } of inLockOrder(allocations)) {
+        const a = line as StockAllocation;
+        const key = { productId: a.productId, variantKey: a.variantId ?? '', locationId: a.locationId };
+        if (!(await this.repo.uncommit(txCtx, key, a.quantity))) {
+          throw new ConflictError(`Stock of ${a.productId} at ${a.locationId} cannot take back ${a.quantity} unit(s)`);
+        }
+        await this.record(txCtx, key, 'commit_reversal', 'shipment_cancelled', a.quantity, a.quantity, note, reference);
+      }
+    });
+  }
+
+  private async settle(ctx: RequestContext, lines: StockLine[], reference: string, kind: 'release' | 'commit', note: string | null = null): Promise<StockAllocation[]> {
     assertLines(lines, reference);
     return this.tx.run(ctx, async (txCtx) => {
       await this.repo.lockReference(txCtx, reference);
@@ -222,7 +254,7 @@ export class InventoryService {
           const key = { productId: line.productId, variantKey, locationId: h.locationId };
           const level = kind === 'release' ? await this.repo.release(txCtx, key, take) : await this.repo.commit(txCtx, key, take);
           if (!level) throw new ConflictError(`Stock of ${what} at ${h.locationId} no longer holds ${take} reserved`);
-          await this.record(txCtx, key, kind, kind === 'commit' ? 'sold' : null, kind === 'commit' ? -take : 0, -take, null, reference);
+          await this.record(txCtx, key, kind, kind === 'commit' ? 'sold' : null, kind === 'commit' ? -take : 0, -take, note, reference);
           allocations.push({ productId: line.productId, variantId: line.variantId, locationId: h.locationId, quantity: take });
           remaining -= take;
         }

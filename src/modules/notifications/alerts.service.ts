@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
 import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { MailService, type EnqueuedMail } from './mail.service';
+import { TenantNotVerifiedError } from '../identity/tenant-verification.service';
 
 export type InventoryAlertEventType = 'inventory.low' | 'inventory.out_of_stock';
 
@@ -33,12 +34,18 @@ export class AlertsService {
     if (event.type !== 'inventory.low' && event.type !== 'inventory.out_of_stock') return null;
     const recipients = await this.contacts.alertRecipients(ctx);
     if (recipients.length === 0) return null;
-    return this.mail.enqueue(ctx, {
-      template: 'inventory_alert',
-      to: recipients,
-      data: inventoryAlertData(event),
-      dedupeKey: `inventory_alert:${event.id}`,
-    });
+    try {
+      return await this.mail.enqueue(ctx, {
+        template: 'inventory_alert',
+        to: recipients,
+        data: inventoryAlertData(event),
+        dedupeKey: `inventory_alert:${event.id}`,
+      });
+    } catch (err) {
+      // A live alert of a tenant whose owner is not verified yet is not mailed (nor retried): live mail waits for verification.
+      if (err instanceof TenantNotVerifiedError) return null;
+      throw err;
+    }
   }
 }
 

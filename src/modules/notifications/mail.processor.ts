@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext } from '../../platform/context/request-context';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { MailService, type MailJobData } from './mail.service';
+import { MailQuota } from './mail-quota';
 import { MailTransportService } from './mail-transport.service';
 import { NotificationsRepository } from './notifications.repository';
 import { isMailTemplate, renderMail } from './templates';
@@ -11,7 +12,7 @@ import { isMailTemplate, renderMail } from './templates';
 /** The row is not visible yet (its transaction has not committed) or another job holds it: retry later. */
 export class MailNotReadyError extends Error {}
 
-export type MailSendResult = 'sent' | 'recorded' | `skipped:${string}`;
+export type MailSendResult = 'sent' | 'recorded' | 'deferred' | `skipped:${string}`;
 
 /** Worker side of e-mail: `mail:send` delivers one row, `mail:requeue-stale` sweeps lost jobs. */
 @Injectable()
@@ -22,6 +23,7 @@ export class MailProcessor {
     private readonly repo: NotificationsRepository,
     private readonly mail: MailService,
     private readonly transport: MailTransportService,
+    private readonly quota: MailQuota,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -43,6 +45,16 @@ export class MailProcessor {
       throw new MailNotReadyError(`outbound e-mail ${data.email_id} is being sent by another job`);
     }
 
+    if (!row.quotaTaken && row.mode === 'live') {
+      // Queued system mail (alerts, dunning, invoice mail) over the send quota waits, never dropped.
+      const decision = await this.quota.take(ctx, row.recipients);
+      if (!decision.allowed) {
+        await this.repo.defer(ctx, row.id, decision.until);
+        await this.quota.record(ctx, 'deferred');
+        return 'deferred';
+      }
+      await this.repo.markQuotaTaken(ctx, row.id);
+    }
     const smtpUrl = row.mode === 'live' ? this.config.SMTP_URL : this.config.SANDBOX_SMTP_URL;
     if (!smtpUrl) {
       await this.repo.markDone(ctx, row.id, 'recorded', null);

@@ -5,6 +5,10 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { ValidationError } from '../../platform/errors/domain-errors';
 import { QueueService } from '../../platform/queue/queue.service';
 import { isDeliverableEmail } from '../../platform/validation/email';
+import { Clock } from '../../platform/clock/clock';
+import { RateLimitError } from '../../platform/errors/domain-errors';
+import { TenantVerificationService } from '../identity/tenant-verification.service';
+import { MailQuota } from './mail-quota';
 import { NotificationsRepository } from './notifications.repository';
 import { isMailTemplate, renderMail, TemplateDataError, type MailTemplate } from './templates';
 
@@ -14,6 +18,13 @@ export interface MailMessage {
   data: Record<string, unknown>;
   /** Unique per tenant and mode: the same key never yields a second e-mail (e.g. the event id). */
   dedupeKey: string;
+  /**
+   * Over a live send quota: `refuse` (a tenant's own send request: 429, nothing queued; needs the
+   * caller's transaction) or `defer` (system mail: queued, sent when the quota window has passed).
+   */
+  overQuota?: 'refuse' | 'defer';
+  /** The sign-up verification link: the one live mail a tenant sends before its owner is verified. */
+  beforeVerification?: boolean;
 }
 
 export interface EnqueuedMail {
@@ -48,6 +59,9 @@ export class MailService {
   constructor(
     private readonly repo: NotificationsRepository,
     private readonly queues: QueueService,
+    private readonly quota: MailQuota,
+    private readonly clock: Clock,
+    private readonly verification: TenantVerificationService,
   ) {}
 
   /**
@@ -66,6 +80,7 @@ export class MailService {
     if (typeof message.dedupeKey !== 'string' || message.dedupeKey.length === 0 || message.dedupeKey.length > 255) {
       throw new ValidationError('dedupeKey must be 1–255 characters', [{ field: 'dedupeKey', message: 'must be 1–255 characters' }]);
     }
+    if (!message.beforeVerification) await this.verification.assertLiveAllowed(ctx, 'Live e-mail');
     let subject: string;
     try {
       subject = renderMail(message.template, message.data).subject;
@@ -80,7 +95,16 @@ export class MailService {
       subject,
       data: message.data,
       dedupeKey: message.dedupeKey,
+      quotaTaken: message.overQuota === 'refuse',
     });
+    if (row.created && message.overQuota === 'refuse') {
+      const decision = await this.quota.take(ctx, recipients);
+      if (!decision.allowed) {
+        await this.repo.remove(ctx, row.id);
+        await this.quota.record(ctx, 'refused');
+        throw new RateLimitError(decision.retryAfterSeconds);
+      }
+    }
     if (row.status === 'queued') await this.wake({ email_id: row.id, tenant_id: row.tenantId, mode: row.mode });
     return { id: row.id, created: row.created, status: row.status };
   }
@@ -90,7 +114,7 @@ export class MailService {
    * enqueue, or one that gave up while the row was not yet committed. Returns how many were queued.
    */
   async requeueStale(ctx: RequestContext, limit = 500): Promise<number> {
-    const stale = await this.repo.findStaleQueued(ctx, STALE_AFTER_SECONDS, limit);
+    const stale = await this.repo.findStaleQueued(ctx, STALE_AFTER_SECONDS, limit, this.clock.now());
     let queued = 0;
     for (const row of stale) {
       const job = await this.queues.queue('mail').getJob(mailJobId(row.id));

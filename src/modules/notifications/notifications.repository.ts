@@ -10,6 +10,8 @@ export interface NewOutboundEmail {
   subject: string;
   data: Record<string, unknown>;
   dedupeKey: string;
+  /** Counted against the send quota by the caller already (the send route). */
+  quotaTaken?: boolean;
 }
 
 export interface EmailRef {
@@ -33,11 +35,11 @@ export class NotificationsRepository extends TenantScopedRepository {
   async insertIfAbsent(ctx: RequestContext, row: NewOutboundEmail): Promise<EmailRef & { created: boolean }> {
     const m = this.m(ctx);
     const inserted: { id: string; status: OutboundEmailStatus }[] = await m.query(
-      `INSERT INTO outbound_emails (id, tenant_id, mode, template, recipients, subject, data, dedupe_key, status, attempts)
-       VALUES ($1, $2, $3, $4, $5::text[], $6, $7::jsonb, $8, 'queued', 0)
+      `INSERT INTO outbound_emails (id, tenant_id, mode, template, recipients, subject, data, dedupe_key, status, attempts, quota_taken)
+       VALUES ($1, $2, $3, $4, $5::text[], $6, $7::jsonb, $8, 'queued', 0, $9)
        ON CONFLICT (tenant_id, mode, dedupe_key) DO NOTHING
        RETURNING id, status`,
-      [row.id, ctx.tenant, ctx.mode, row.template, row.recipients, row.subject, JSON.stringify(row.data), row.dedupeKey],
+      [row.id, ctx.tenant, ctx.mode, row.template, row.recipients, row.subject, JSON.stringify(row.data), row.dedupeKey, row.quotaTaken ?? false],
     );
     if (inserted.length > 0) return { id: inserted[0].id, tenantId: ctx.tenant, mode: ctx.mode, status: inserted[0].status, created: true };
     const existing = await m.findOneOrFail(OutboundEmailEntity, {
@@ -82,14 +84,37 @@ export class NotificationsRepository extends TenantScopedRepository {
     );
   }
 
-  /** Maintenance, across tenants: queued rows older than `olderThanSeconds` that no worker holds. */
-  async findStaleQueued(ctx: RequestContext, olderThanSeconds: number, limit: number): Promise<{ id: string; tenantId: string; mode: Mode }[]> {
+  /** A row the send route inserted and then could not count against the quota: it never existed. */
+  async remove(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).delete(OutboundEmailEntity, { id, tenantId: ctx.tenant, mode: ctx.mode, status: 'queued' });
+  }
+
+  async markQuotaTaken(ctx: RequestContext, id: string): Promise<void> {
+    await this.m(ctx).update(OutboundEmailEntity, { id, tenantId: ctx.tenant, mode: ctx.mode }, { quotaTaken: true, deferredUntil: null });
+  }
+
+  /** Over quota: the row stays queued, released, and waits until `until`; the attempt is not counted. */
+  async defer(ctx: RequestContext, id: string, until: Date): Promise<void> {
+    await this.m(ctx).query(
+      `UPDATE outbound_emails SET deferred_until = $4, locked_until = NULL, attempts = greatest(attempts - 1, 0)
+       WHERE id = $1 AND tenant_id = $2 AND mode = $3 AND status = 'queued'`,
+      [id, ctx.tenant, ctx.mode, until],
+    );
+  }
+
+  /**
+   * Maintenance, across tenants: queued rows that no worker holds, older than `olderThanSeconds`
+   * (a lost job) or deferred until `now` or earlier (their quota window has passed; `now` is the
+   * injected clock's, as the quota windows are).
+   */
+  async findStaleQueued(ctx: RequestContext, olderThanSeconds: number, limit: number, now: Date = new Date()): Promise<{ id: string; tenantId: string; mode: Mode }[]> {
     const rows: { id: string; tenant_id: string; mode: Mode }[] = await this.tx.acrossTenants('mail_requeue_sweep', (m) => m.query(
       `SELECT id, tenant_id, mode FROM outbound_emails
-       WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
+       WHERE status = 'queued'
+         AND ((deferred_until IS NULL AND created_at < now() - make_interval(secs => $1)) OR deferred_until <= $3)
          AND (locked_until IS NULL OR locked_until < now())
        ORDER BY created_at LIMIT $2`,
-      [olderThanSeconds, limit],
+      [olderThanSeconds, limit, now],
     ), ctx);
     return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, mode: r.mode }));
   }

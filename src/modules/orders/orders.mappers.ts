@@ -27,6 +27,7 @@ export function toOrderLine(l: OrderLineEntity): Schemas['OrderLine'] {
     unit_price: l.unitPrice,
     quantity: l.quantity,
     line_total: l.lineTotal,
+    fulfilled_quantity: l.fulfilledQuantity,
   };
 }
 

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
+import { newTimeOrderedUuid } from '../../platform/ids/ids';
 import { paginate } from '../../platform/pagination/paginate';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
 import { OrderEntity, OrderLineEntity, OrderStatusHistoryEntity } from './entities/order.entity';
@@ -126,6 +126,15 @@ export class OrdersRepository extends TenantScopedRepository {
     return this.m(ctx).countBy(OrderEntity, { tenantId: ctx.tenant, mode: ctx.mode, customerId, status: In([...statuses]) });
   }
 
+  /** ctx's orders with an id after `afterId`, by id (analytics rebuilds page through every order). */
+  pageById(ctx: RequestContext, afterId: string | null, limit: number): Promise<OrderEntity[]> {
+    const qb = this.m(ctx)
+      .createQueryBuilder(OrderEntity, 'o')
+      .where('o.tenant_id = :tenant AND o.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
+    if (afterId !== null) qb.andWhere('o.id > :afterId', { afterId });
+    return qb.orderBy('o.id', 'ASC').limit(limit).getMany();
+  }
+
   // --- lines
   async linesOf(ctx: RequestContext, orderIds: string[]): Promise<Map<string, OrderLineEntity[]>> {
     const byOrder = new Map<string, OrderLineEntity[]>(orderIds.map((id) => [id, []]));
@@ -138,13 +147,36 @@ export class OrdersRepository extends TenantScopedRepository {
     return byOrder;
   }
 
+  /**
+   * Adds `delta` (negative to take back) to a line's shipped units unless that leaves them below 0
+   * or above the line's quantity: the guard decides, so two shipments of one line cannot both take
+   * its last unit. False when refused.
+   */
+  async shiftFulfilled(ctx: RequestContext, lineId: string, orderId: string, delta: number): Promise<boolean> {
+    const rows: { id: string }[] = await this.m(ctx).query(
+      `WITH changed AS (
+         UPDATE order_lines SET fulfilled_quantity = fulfilled_quantity + $5
+          WHERE tenant_id = $1 AND mode = $2 AND id = $3 AND order_id = $4
+            AND fulfilled_quantity + $5 BETWEEN 0 AND quantity
+          RETURNING id)
+       SELECT id FROM changed`,
+      [ctx.tenant, ctx.mode, lineId, orderId, delta],
+    );
+    return rows.length === 1;
+  }
+
+  async updateFulfilment(ctx: RequestContext, id: string, changes: Pick<OrderEntity, 'fulfillmentStatus' | 'stockState'>): Promise<void> {
+    await this.m(ctx).update(OrderEntity, { id, ...this.scope(ctx) }, { ...changes, updatedAt: () => 'now()' });
+  }
+
   // --- history
   async insertHistory(
     ctx: RequestContext,
     entry: Pick<OrderStatusHistoryEntity, 'orderId' | 'fromStatus' | 'toStatus' | 'actor' | 'note'>,
   ): Promise<OrderStatusHistoryEntity> {
     const m = this.m(ctx);
-    const entity = m.create(OrderStatusHistoryEntity, { ...entry, id: randomUUID(), ...this.scope(ctx) });
+    // Time-ordered: transitions made in one transaction share created_at, and the id keeps their order.
+    const entity = m.create(OrderStatusHistoryEntity, { ...entry, id: newTimeOrderedUuid(), ...this.scope(ctx) });
     await m.insert(OrderStatusHistoryEntity, entity);
     return entity;
   }

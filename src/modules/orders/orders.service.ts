@@ -4,7 +4,6 @@ import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors/domain-errors';
 import { newId, parseIdOr404 } from '../../platform/ids/ids';
 import { checkedMultiply, checkedSum } from '../../platform/money/checked-arithmetic';
-import { sumMinor } from '../../platform/money/money';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -18,6 +17,9 @@ import { ORDER_PAYMENTS, type OrderPayments } from './payments.port';
 import {
   CANCELLABLE, EFFECTS, allowedNext, canTransition, hasCapturedPayment, paymentStatusFor, type OrderStatus,
 } from './order-status';
+import { PortBindings } from '../../platform/ports/port-bindings';
+import { ORDER_SHIPPING_PRICES, type OrderShippingPrices } from './order-shipping.port';
+import { shippingChargeOf } from './order-shipping-charge';
 import { OrdersRepository, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
 import { toOrder, toOrderDetail } from './orders.mappers';
 
@@ -36,7 +38,7 @@ function addressValue(a: Schemas['OrderAddress']): Schemas['OrderAddressSnapshot
   };
 }
 
-/** Who made a change, for the status history: `usr_…`, `key_…` or `system:<name>`. */
+/** Who made a change, for the status history: `usr_…`, `key_…`, `oac_…` (an OAuth app) or `system:<name>`. */
 function actorOf(ctx: RequestContext): string {
   switch (ctx.actor.kind) {
     case 'user':
@@ -45,6 +47,8 @@ function actorOf(ctx: RequestContext): string {
       return ctx.actor.keyId;
     case 'customer_token':
       return ctx.actor.tokenId;
+    case 'oauth_app':
+      return ctx.actor.clientId;
     case 'system':
       return `system:${ctx.actor.name}`;
     default:
@@ -52,8 +56,11 @@ function actorOf(ctx: RequestContext): string {
   }
 }
 
-function stockLines(lines: readonly OrderLineEntity[]): StockLine[] {
-  return lines.map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity }));
+/** What the order still holds reserved: every line's units not in a shipment. */
+function unshippedStockLines(lines: readonly OrderLineEntity[]): StockLine[] {
+  return lines
+    .map((l) => ({ productId: l.productId, variantId: l.variantId, quantity: l.quantity - l.fulfilledQuantity }))
+    .filter((l) => l.quantity > 0);
 }
 
 function invalidTransition(order: OrderEntity, next: OrderStatus, allowed: readonly OrderStatus[]): ConflictError {
@@ -81,7 +88,15 @@ export class OrdersService implements PaymentTarget {
     private readonly products: ProductsService,
     private readonly inventory: InventoryService,
     @Inject(ORDER_PAYMENTS) private readonly payments: OrderPayments,
+    private readonly bindings: PortBindings,
   ) {}
+
+  /** ShippingModule binds the port (it imports orders, so orders looks the binding up). */
+  private shippingPrices(): OrderShippingPrices {
+    const prices = this.bindings.one<OrderShippingPrices>(ORDER_SHIPPING_PRICES);
+    if (!prices) throw new Error('ORDER_SHIPPING_PRICES is not bound: ShippingModule is not loaded');
+    return prices;
+  }
 
   // --- reads
 
@@ -161,10 +176,11 @@ export class OrdersService implements PaymentTarget {
           quantity: item.quantity,
           // Range-checked before any write: past the largest exact amount → 422 naming the line.
           lineTotal: checkedMultiply(unitPrice, item.quantity, `items[${index}].quantity`),
+          fulfilledQuantity: 0,
         });
       }
       const subtotal = checkedSum(lines.map((l) => l.lineTotal!), 'items');
-      const shippingTotal = 0;
+      const { shippingTotal, shippingMethod } = await shippingChargeOf(this.shippingPrices(), txCtx, body, currency!, subtotal);
       const taxTotal = 0;
       const shipping = addressValue(body.shipping_address);
       const order = await this.repo.insertOrder(txCtx, {
@@ -178,12 +194,12 @@ export class OrdersService implements PaymentTarget {
         subtotal,
         shippingTotal,
         taxTotal,
-        total: sumMinor([subtotal, shippingTotal, taxTotal]),
+        total: checkedSum([subtotal, shippingTotal, taxTotal], 'shipping_total'),
         amountPaid: 0,
         amountRefunded: 0,
         shippingAddress: shipping,
         billingAddress: body.billing_address ? addressValue(body.billing_address) : shipping,
-        shippingMethod: body.shipping_method ?? null,
+        shippingMethod,
         paymentMethod: body.payment_method ?? null,
         note: body.note ?? null,
         cancelReason: null,
@@ -191,7 +207,7 @@ export class OrdersService implements PaymentTarget {
       });
       const saved = await this.repo.insertLines(txCtx, lines);
       // The order id was generated above and is visible to no one until this transaction commits.
-      await this.inventory.reserve(txCtx, stockLines(saved), order.id, { newReference: true });
+      await this.inventory.reserve(txCtx, unshippedStockLines(saved), order.id, { newReference: true });
       const created = await this.repo.insertHistory(txCtx, { orderId: order.id, fromStatus: null, toStatus: 'pending', actor: actorOf(txCtx), note: body.note ?? null });
       const result = toOrderDetail(order, saved, [created]);
       await this.events.record(txCtx, 'order.created', stripHistory(result));
@@ -235,6 +251,11 @@ export class OrdersService implements PaymentTarget {
     return this.detail(ctx, await this.getOrThrow(ctx, id));
   }
 
+  /** For the fulfilment of shipments: one transition of the map inside the caller's transaction. */
+  async transitionWithin(ctx: RequestContext, id: string, next: OrderStatus, note: string): Promise<void> {
+    await this.tx.run(ctx, (txCtx) => this.transition(txCtx, id, next, note, {}));
+  }
+
   /**
    * Inside a transaction. Checks the map (and the guard of `refunded`), moves the status with a
    * guarded UPDATE, runs the target status's effects, records the history row and the event.
@@ -275,11 +296,10 @@ export class OrdersService implements PaymentTarget {
         allowed.map((s) => ({ field: 'status', message: s })),
       );
     }
-    if (stock) {
-      const lines = (await this.repo.linesOf(ctx, [order.id])).get(order.id) ?? [];
-      if (stock === 'commit') await this.inventory.commit(ctx, stockLines(lines), order.id);
-      else await this.inventory.release(ctx, stockLines(lines), order.id);
-    }
+    // Units already in shipments were committed by them: only the rest is still reserved.
+    const held = stock ? unshippedStockLines((await this.repo.linesOf(ctx, [order.id])).get(order.id) ?? []) : [];
+    if (stock === 'commit' && held.length > 0) await this.inventory.commit(ctx, held, order.id);
+    if (stock === 'release' && held.length > 0) await this.inventory.release(ctx, held, order.id);
     await this.repo.insertHistory(ctx, { orderId: order.id, fromStatus: order.status, toStatus: next, actor: actorOf(ctx), note });
     // `effect.refund`: the caller refunds after this transaction commits (updateStatus).
     const current = (await this.repo.findOrder(ctx, order.id))!;

@@ -49,6 +49,11 @@ export class PaymentDisputesService {
     if (!this.providers.isSandbox(ctx)) {
       throw invalid('outcome', 'live disputes are closed by the payment processor; this route serves the sandbox');
     }
+    return this.settle(ctx, id, outcome);
+  }
+
+  /** The bank's decision, however it arrives (the sandbox route, a live processor's event). 409 when already closed. */
+  async settle(ctx: RequestContext, id: string, outcome: 'won' | 'lost'): Promise<Schemas['Dispute']> {
     return this.tx.run(ctx, async (txCtx) => {
       const dispute = await this.disputeOr404(txCtx, id);
       if (dispute.status === 'won' || dispute.status === 'lost') {

@@ -11,7 +11,7 @@ import { cardBrand, isExpired, isLuhnValid } from './card';
 import type { CaptureMethod, PaymentIntentEntity } from './entities/payment-intent.entity';
 import type { PaymentMethodEntity } from './entities/payment-method.entity';
 import { PaymentLedgerService } from './payment-ledger.service';
-import { assertOutsideTransaction, PaymentProcessingService } from './payment-processing.service';
+import { assertOutsideTransaction, PaymentProcessingService, type CardToSave, type ChargeSource } from './payment-processing.service';
 import { PaymentTargets } from './payment-targets';
 import type { PaymentTargetKind } from './payment-targets.port';
 import { NoSavedPaymentMethodError } from './payments.errors';
@@ -32,6 +32,8 @@ export interface CreateIntentInput {
   customer_id?: string;
   capture_method?: CaptureMethod;
   card?: CardInput;
+  /** Live mode: a Stripe payment method id (`pm_…`) created in the payer's browser, instead of a card. */
+  payment_method_id?: string;
   metadata?: Record<string, string>;
 }
 
@@ -48,10 +50,27 @@ export interface ChargeTargetInput {
   customer_id?: string;
   payment_method: 'card';
   card?: CardInput;
+  payment_method_id?: string;
   capture_method?: CaptureMethod;
 }
 
 const TARGET_FIELD: Record<PaymentTargetKind, 'order_id' | 'invoice_id'> = { order: 'order_id', invoice: 'invoice_id' };
+
+/** The 422 of a raw card number in live mode: what to send instead. */
+export const RAW_CARD_IN_LIVE_MODE =
+  'live mode never takes a card number: send payment_method_id (a Stripe payment method id, pm_…, created in the browser by Stripe.js or Checkout) or leave the card out to charge the customer\'s saved payment method';
+
+function assertMethodsTaken(provider: PaymentProvider, input: { card?: CardInput }): void {
+  if (!provider.authorizeMethod) {
+    throw invalid('payment_method_id', 'test mode takes test cards (card.number, e.g. 4242424242424242); payment_method_id is for live mode');
+  }
+  if (input.card) throw invalid('payment_method_id', 'send either card or payment_method_id, not both');
+}
+
+/** A processor-side method that pays an invoice of a known customer is kept for its renewals. */
+function keepsMethod(intent: PaymentIntentEntity): boolean {
+  return intent.targetKind === 'invoice' && intent.customerId !== null;
+}
 
 /**
  * The charge path: creating an intent (with a card, a saved method, or neither yet), 3-D Secure
@@ -130,7 +149,8 @@ export class PaymentIntentsService {
     // Live mode without a processor answers 422 before anything is written.
     const provider = this.providers.for(ctx);
     if (input.card) this.assertUsableCard(ctx, input.card);
-    const charging = saved !== null || input.card !== undefined;
+    if (input.payment_method_id !== undefined) assertMethodsTaken(provider, input);
+    const charging = saved !== null || input.card !== undefined || input.payment_method_id !== undefined;
     const intent = await this.tx.run(ctx, async (txCtx) => {
       const kind: PaymentTargetKind | null = input.order_id !== undefined ? 'order' : input.invoice_id !== undefined ? 'invoice' : null;
       const targetId = kind === 'order' ? input.order_id! : kind === 'invoice' ? input.invoice_id! : null;
@@ -172,30 +192,42 @@ export class PaymentIntentsService {
     });
     if (saved) await this.charge(ctx, intent, provider, { methodRef: saved.processorRef });
     else if (input.card) await this.charge(ctx, intent, provider, { card: input.card });
+    else if (input.payment_method_id) {
+      await this.charge(ctx, intent, provider, { paymentMethodId: input.payment_method_id, keepFor: keepsMethod(intent) ? intent.customerId : null });
+    }
     return this.get(ctx, intent.id);
   }
 
   /** Steps 2 and 3 of an authorization (the intent is `processing` and committed). */
-  private async charge(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, source: { card: CardInput } | { methodRef: string }): Promise<void> {
+  private async charge(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, source: ChargeSource): Promise<void> {
     const outcome = await this.processing.authorize(ctx, intent, provider, source);
     if (!outcome) return;
-    const save = 'card' in source && (outcome.kind === 'authorized' || outcome.kind === 'captured')
-      ? { card: source.card, ref: await this.savedMethods.reusableRefFor(ctx, intent, source.card, provider).catch(() => null) }
-      : undefined;
+    const paid = outcome.kind === 'authorized' || outcome.kind === 'captured';
+    let save: CardToSave | undefined;
+    if (paid && 'card' in source) save = { card: source.card, ref: await this.savedMethods.reusableRefFor(ctx, intent, source.card, provider).catch(() => null) };
+    if (paid && 'paymentMethodId' in source && source.keepFor) save = await this.keptMethod(ctx, intent, provider, outcome.processorRef);
     await this.processing.record(ctx, intent.id, outcome, save);
   }
 
+  /** The processor-side method that just paid an invoice of a known customer, as the processor kept it for renewals. */
+  private async keptMethod(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, processorRef: string): Promise<CardToSave | undefined> {
+    if (!keepsMethod(intent) || !provider.reusableMethod) return undefined;
+    const method = await provider.reusableMethod(ctx, processorRef).catch(() => null);
+    return method ? { method } : undefined;
+  }
+
   /** `POST /payments/{id}/confirm`: completes 3-D Secure, or attaches a card to an intent waiting for one. */
-  async confirm(ctx: RequestContext, id: string, card: CardInput | undefined): Promise<Schemas['PaymentIntent']> {
+  async confirm(ctx: RequestContext, id: string, card: CardInput | undefined, paymentMethodId?: string): Promise<Schemas['PaymentIntent']> {
     assertOutsideTransaction(ctx, 'confirming a payment');
     const provider = this.providers.for(ctx);
+    if (paymentMethodId !== undefined) assertMethodsTaken(provider, { card });
     const intent = await this.tx.run(ctx, async (txCtx) => {
       const current = await this.lockWithTarget(txCtx, id, true);
       if (current.status === 'requires_action') {
         await this.repo.moveStatus(txCtx, current.id, ['requires_action'], 'processing');
       } else if (current.status === 'requires_payment_method') {
-        if (!card) throw invalid('card', 'a card is required to confirm a payment that has none');
-        this.assertUsableCard(txCtx, card);
+        if (!card && !paymentMethodId) throw invalid('card', 'a card (test mode) or payment_method_id (live mode) is required to confirm a payment that has none');
+        if (card) this.assertUsableCard(txCtx, card);
         await this.repo.updateIntent(txCtx, current.id, { ...this.cardColumns(card), status: 'processing' });
         await this.ledger.record(txCtx, current, 'charge', current.amount, {}, 'pending');
       } else {
@@ -206,7 +238,11 @@ export class PaymentIntentsService {
     });
     if (intent.processorRef) {
       const outcome = await this.processing.confirm(ctx, intent, provider);
-      if (outcome) await this.processing.record(ctx, intent.id, outcome);
+      const paid = outcome?.kind === 'authorized' || outcome?.kind === 'captured';
+      const save = paid ? await this.keptMethod(ctx, intent, provider, intent.processorRef) : undefined;
+      if (outcome) await this.processing.record(ctx, intent.id, outcome, save);
+    } else if (paymentMethodId) {
+      await this.charge(ctx, intent, provider, { paymentMethodId, keepFor: keepsMethod(intent) ? intent.customerId : null });
     } else {
       await this.charge(ctx, intent, provider, { card: card! });
     }
@@ -280,6 +316,7 @@ export class PaymentIntentsService {
 
   /** Rejects a card that cannot be charged: malformed, expired, or (sandbox) not a test card. Never echoes the number. */
   private assertUsableCard(ctx: RequestContext, card: CardInput): void {
+    if (!this.providers.isSandbox(ctx)) throw invalid('card', RAW_CARD_IN_LIVE_MODE);
     if (typeof card.number !== 'string' || !/^\d{12,19}$/.test(card.number) || !isLuhnValid(card.number)) {
       throw invalid('card.number', 'must be a card number of 12 to 19 digits that passes the Luhn check');
     }

@@ -6,7 +6,7 @@ import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import { PaymentDisputesService } from './payment-disputes.service';
 import { PaymentLedgerService } from './payment-ledger.service';
 import { PaymentsRepository } from './payments.repository';
-import { processorKeys, type AuthorizeResult, type CardInput, type PaymentProvider } from './providers/payment-provider.port';
+import { processorKeys, type AuthorizeResult, type CardInput, type PaymentProvider, type ReusableMethod } from './providers/payment-provider.port';
 import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
 /** What the processor answered for one step of a payment, as the recording transaction applies it. */
@@ -18,11 +18,14 @@ export type StepOutcome =
   /** Reconciliation only: the processor never saw the authorization, so nothing was charged. */
   | { kind: 'never_sent' };
 
-/** A card to save as the customer's default once its payment is recorded (reference fetched beforehand). */
-export interface CardToSave {
-  card: CardInput;
-  ref: string | null;
-}
+/**
+ * What pays: a card (test mode), a processor-side payment method the payer's browser created (live:
+ * Stripe's `pm_…`, kept for `keepFor`'s later charges when set), or a saved method's reusable reference.
+ */
+export type ChargeSource = { card: CardInput } | { paymentMethodId: string; keepFor: string | null } | { methodRef: string };
+
+/** A card (reference fetched beforehand) or a processor-side method to save as the customer's default once its payment is recorded. */
+export type CardToSave = { card: CardInput; ref: string | null } | { method: ReusableMethod };
 
 /** DESIGN rule 13 made executable: a processor call inside a transaction is a programming error. */
 export function assertOutsideTransaction(ctx: RequestContext, what: string): void {
@@ -55,11 +58,15 @@ export class PaymentProcessingService {
   // --- step 2: the processor (outside any transaction); null when the answer was lost
 
   /** Authorizes with a card or a saved method, and captures at once when capture is automatic. */
-  async authorize(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, source: { card: CardInput } | { methodRef: string }): Promise<StepOutcome | null> {
+  async authorize(ctx: RequestContext, intent: PaymentIntentEntity, provider: PaymentProvider, source: ChargeSource): Promise<StepOutcome | null> {
     assertOutsideTransaction(ctx, 'authorizing a payment');
     return this.calling(intent, async () => {
       const request = { intentId: intent.id, amount: intent.amount, currency: intent.currency };
       if ('card' in source) return this.afterAuthorization(ctx, intent, provider, await provider.authorize(ctx, { ...request, card: source.card }));
+      if ('paymentMethodId' in source) {
+        const result = await provider.authorizeMethod!(ctx, { ...request, paymentMethodId: source.paymentMethodId, customerId: source.keepFor });
+        return this.afterAuthorization(ctx, intent, provider, result);
+      }
       const result = await provider.authorizeSaved!(ctx, { ...request, methodRef: source.methodRef });
       if (result.outcome === 'requires_action') {
         // An off-session charge cannot take a customer challenge: it fails like a decline.
@@ -76,6 +83,7 @@ export class PaymentProcessingService {
       const ref = intent.processorRef ?? '';
       const result = await provider.confirm(ctx, processorKeys.confirm(intent.id), ref);
       if (result.outcome === 'declined') return { kind: 'declined', code: result.code, message: result.message };
+      if (result.outcome === 'requires_action') return { kind: 'requires_action', processorRef: ref };
       return this.afterAuthorization(ctx, intent, provider, { outcome: 'authorized', processorRef: ref });
     });
   }
@@ -129,11 +137,11 @@ export class PaymentProcessingService {
           break;
         case 'authorized':
           await this.repo.updateIntent(txCtx, intent.id, { status: 'requires_capture', processorRef: outcome.processorRef });
-          if (save) await this.savedMethods.saveIfInvoice(txCtx, intent, save.card, save.ref);
+          if (save) await this.savedMethods.saveIfInvoice(txCtx, intent, save);
           await this.ledger.notifyTarget(txCtx, intent.id);
           break;
         case 'captured':
-          if (save) await this.savedMethods.saveIfInvoice(txCtx, intent, save.card, save.ref);
+          if (save) await this.savedMethods.saveIfInvoice(txCtx, intent, save);
           await this.captured(txCtx, intent, outcome);
           break;
       }
@@ -180,15 +188,15 @@ export class PaymentProcessingService {
     assertOutsideTransaction(ctx, 'reconciling a payment');
     const intent = await this.ledger.reload(ctx, intentId);
     if (intent.status !== 'processing') return 'unchanged';
-    const auth = await provider.lookup(ctx, processorKeys.authorize(intent.id));
-    const capture = await provider.lookup(ctx, processorKeys.capture(intent.id));
+    const auth = await provider.lookup(ctx, processorKeys.authorize(intent.id), intent.processorRef);
+    const capture = await provider.lookup(ctx, processorKeys.capture(intent.id), intent.processorRef);
     const ref = auth?.operation === 'authorize' && auth.result.outcome !== 'declined' ? auth.result.processorRef : intent.processorRef ?? '';
     let outcome: StepOutcome;
     if (capture?.operation === 'capture') outcome = { kind: 'captured', processorRef: ref, amount: capture.amount, dispute: capture.result.dispute };
     else if (auth?.operation !== 'authorize') outcome = { kind: 'never_sent' };
     else if (auth.result.outcome === 'declined') outcome = { kind: 'declined', code: auth.result.code, message: auth.result.message };
     else {
-      const confirmed = auth.result.outcome === 'requires_action' ? await provider.lookup(ctx, processorKeys.confirm(intent.id)) : null;
+      const confirmed = auth.result.outcome === 'requires_action' ? await provider.lookup(ctx, processorKeys.confirm(intent.id), intent.processorRef) : null;
       if (auth.result.outcome === 'requires_action' && confirmed?.operation !== 'confirm') {
         return (await this.revert(ctx, intent.id, 'requires_action')) ? 'settled' : 'unchanged';
       }

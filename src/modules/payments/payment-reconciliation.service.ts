@@ -55,7 +55,7 @@ export class PaymentReconciliationService {
     }
     for (const row of await this.repo.stuckRefunds(sweep, olderThanSeconds, RECONCILE_BATCH_SIZE, onlyTenant)) {
       await this.guard(run, 'refund', row.id, RequestContext.system('payments-reconcile', row.tenant_id, row.mode, `job_payments_reconcile_${row.id}`),
-        (ctx) => this.refunds.reconcile(ctx, row.id, this.providers.for(ctx)));
+        (ctx) => this.refunds.reconcile(ctx, row.id)); // offline refunds need no processor
     }
     if (run.settled > 0 || run.failed > 0) this.logger.log(run, 'payments reconciled');
     return run;

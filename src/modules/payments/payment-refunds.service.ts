@@ -10,6 +10,7 @@ import { PaymentLedgerService } from './payment-ledger.service';
 import { assertOutsideTransaction } from './payment-processing.service';
 import type { PaymentTargetKind } from './payment-targets.port';
 import { PaymentsRepository } from './payments.repository';
+import { isOffline } from './offline-payments.service';
 import { processorKeys, type PaymentProvider } from './providers/payment-provider.port';
 import { PaymentProviders } from './providers/payment-providers';
 
@@ -20,6 +21,8 @@ interface PlannedRefund {
   amount: number;
   currency: string;
   processorRef: string;
+  /** Of an offline payment: recorded, never sent to a processor. */
+  offline: boolean;
 }
 
 /**
@@ -46,15 +49,16 @@ export class PaymentRefundsService {
   ) {}
 
   /** `POST /payments/{id}/refund`. */
-  async refund(ctx: RequestContext, id: string, amount?: number, reason?: string): Promise<Schemas['PaymentIntent']> {
+  async refund(ctx: RequestContext, id: string, amount?: number, reason?: string, refundApplicationFee = false): Promise<Schemas['PaymentIntent']> {
     assertOutsideTransaction(ctx, 'refunding a payment');
-    const provider = this.providers.for(ctx);
+    // A card refund in live mode without a processor answers 422 before anything is written.
+    if (!isOffline(await this.ledger.intentOr404(ctx, id))) this.providers.for(ctx);
     const planned = await this.tx.run(ctx, async (txCtx) => {
       await this.ledger.lockTargetOf(txCtx, await this.ledger.intentOr404(txCtx, id));
       const intent = await this.ledger.lockOr404(txCtx, id);
-      return [await this.reserve(txCtx, intent, amount, reason ?? null)];
+      return [await this.reserve(txCtx, intent, amount, reason ?? null, refundApplicationFee)];
     });
-    await this.execute(ctx, planned, provider);
+    await this.execute(ctx, planned);
     return this.ledger.present(ctx, await this.ledger.reload(ctx, planned[0].intentId));
   }
 
@@ -88,12 +92,12 @@ export class PaymentRefundsService {
       return plan;
     });
     if (planned.length === 0) return 0;
-    await this.execute(ctx, planned, this.providers.for(ctx));
+    await this.execute(ctx, planned);
     return planned.reduce((sum, p) => sum + p.amount, 0);
   }
 
   /** Step 1 for one payment: the guarded reservation and the `pending` refund row. */
-  private async reserve(ctx: RequestContext, intent: PaymentIntentEntity, amount: number | undefined, reason: string | null): Promise<PlannedRefund> {
+  private async reserve(ctx: RequestContext, intent: PaymentIntentEntity, amount: number | undefined, reason: string | null, refundApplicationFee = false): Promise<PlannedRefund> {
     if (intent.status !== 'succeeded') {
       throw new ConflictError(`payment ${intent.id} has no captured money to refund (status ${intent.status})`, 'status');
     }
@@ -109,15 +113,15 @@ export class PaymentRefundsService {
       const remaining = now.amountCaptured - now.amountRefunded - now.amountDisputed;
       throw new ConflictError(`cannot refund ${refundAmount}: only ${remaining} of payment ${intent.id} is left to refund`, 'amount');
     }
-    const refund = await this.repo.insertRefund(ctx, { id: newId('re'), intentId: intent.id, amount: refundAmount, currency: intent.currency, reason, status: 'pending' });
-    return { refundId: refund.id, intentId: intent.id, amount: refundAmount, currency: intent.currency, processorRef: intent.processorRef ?? '' };
+    const refund = await this.repo.insertRefund(ctx, { id: newId('re'), intentId: intent.id, amount: refundAmount, currency: intent.currency, reason, refundApplicationFee, status: 'pending' });
+    return { refundId: refund.id, intentId: intent.id, amount: refundAmount, currency: intent.currency, processorRef: intent.processorRef ?? '', offline: isOffline(intent) };
   }
 
   /** Steps 2 and 3 for each reserved refund. */
-  private async execute(ctx: RequestContext, planned: PlannedRefund[], provider: PaymentProvider): Promise<void> {
+  private async execute(ctx: RequestContext, planned: PlannedRefund[]): Promise<void> {
     for (const p of planned) {
       try {
-        await provider.refund(ctx, processorKeys.refund(p.refundId), p.processorRef, p.amount, p.currency);
+        if (!p.offline) await this.providers.for(ctx).refund(ctx, processorKeys.refund(p.refundId), p.processorRef, p.amount, p.currency);
       } catch (err) {
         this.logger.warn({ refund_id: p.refundId, err: (err as Error).message }, 'card processor answer lost; the refund stays pending until reconciled');
         continue;
@@ -146,9 +150,14 @@ export class PaymentRefundsService {
   }
 
   /** Reconciliation of a refund left `pending`: the processor knows its key → succeeded; never saw it → failed (reservation released). */
-  async reconcile(ctx: RequestContext, refundId: string, provider: PaymentProvider): Promise<'settled' | 'unchanged'> {
+  async reconcile(ctx: RequestContext, refundId: string, processor?: PaymentProvider): Promise<'settled' | 'unchanged'> {
     assertOutsideTransaction(ctx, 'reconciling a refund');
-    const seen = await provider.lookup(ctx, processorKeys.refund(refundId));
+    const refund = await this.repo.findRefund(ctx, refundId);
+    const intent = refund ? await this.ledger.reload(ctx, refund.intentId) : null;
+    // An offline payment's refund is a record only: nothing to ask, it stands.
+    if (intent && isOffline(intent)) return (await this.record(ctx, refundId, 'succeeded')) ? 'settled' : 'unchanged';
+    const provider = processor ?? this.providers.for(ctx);
+    const seen = await provider.lookup(ctx, processorKeys.refund(refundId), intent?.processorRef);
     return (await this.record(ctx, refundId, seen?.operation === 'refund' ? 'succeeded' : 'failed')) ? 'settled' : 'unchanged';
   }
 }

@@ -83,7 +83,7 @@ export class PaymentsController {
   @Post(':id/confirm')
   @HttpCode(200)
   confirm(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: ConfirmPaymentRequestDto) {
-    return this.intents.confirm(ctx, id, body?.card);
+    return this.intents.confirm(ctx, id, body?.card, body?.payment_method_id);
   }
 
   @Auth('payments', 'write')
@@ -99,7 +99,7 @@ export class PaymentsController {
   @Post(':id/refund')
   @HttpCode(200)
   refund(@Ctx() ctx: RequestContext, @Param('id') id: string, @Body() body: RefundPaymentRequestDto) {
-    return this.refunds.refund(ctx, id, body?.amount, body?.reason);
+    return this.refunds.refund(ctx, id, body?.amount, body?.reason, body?.refund_application_fee ?? false);
   }
 }
 

@@ -159,7 +159,7 @@ export class PaymentsRepository extends TenantScopedRepository {
   }
 
   // --- refunds
-  insertRefund(ctx: RequestContext, fields: Pick<RefundEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason' | 'status'>): Promise<RefundEntity> {
+  insertRefund(ctx: RequestContext, fields: Pick<RefundEntity, 'id' | 'intentId' | 'amount' | 'currency' | 'reason' | 'status'> & Partial<Pick<RefundEntity, 'refundApplicationFee'>>): Promise<RefundEntity> {
     const m = this.m(ctx);
     return m.save(RefundEntity, m.create(RefundEntity, { ...fields, ...this.scope(ctx) }));
   }

@@ -5,6 +5,7 @@ import { cardBrand } from './card';
 import type { PaymentIntentEntity } from './entities/payment-intent.entity';
 import type { PaymentMethodEntity } from './entities/payment-method.entity';
 import { PaymentsRepository } from './payments.repository';
+import type { CardToSave } from './payment-processing.service';
 import type { CardInput, PaymentProvider } from './providers/payment-provider.port';
 
 /**
@@ -29,9 +30,19 @@ export class SavedPaymentMethodsService {
     return provider.reusableRef(ctx, card);
   }
 
-  /** A card that paid an invoice becomes its customer's default saved method (never the number), by the reference from `reusableRefFor`. */
-  async saveIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, card: CardInput, ref: string | null): Promise<void> {
-    if (intent.targetKind !== 'invoice' || !intent.customerId || !ref) return;
+  /**
+   * A card that paid an invoice becomes its customer's default saved method (never the number), by
+   * the reference from `reusableRefFor`; so does a processor-side method the processor kept.
+   */
+  async saveIfInvoice(ctx: RequestContext, intent: PaymentIntentEntity, save: CardToSave): Promise<void> {
+    if (intent.targetKind !== 'invoice' || !intent.customerId) return;
+    if ('method' in save) {
+      const { ref, ...shown } = save.method;
+      await this.repo.saveDefaultMethod(ctx, { id: newId('pm'), customerId: intent.customerId, ...shown, processorRef: ref });
+      return;
+    }
+    const { card, ref } = save;
+    if (!ref) return;
     await this.repo.saveDefaultMethod(ctx, {
       id: newId('pm'), customerId: intent.customerId, brand: cardBrand(card.number), last4: card.number.slice(-4),
       expMonth: card.exp_month, expYear: card.exp_year, processorRef: ref,

@@ -254,6 +254,8 @@ export class ServicesService implements InvoicePaidListener {
         unit_amount: due,
         product_id: service.productId,
       }],
+      periodStart: start,
+      periodEnd: end,
       dueDate: now,
       sendToCustomer: false,
       serviceId: service.id,

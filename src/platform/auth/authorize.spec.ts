@@ -58,4 +58,15 @@ describe('authorize', () => {
     expect(() => authorize(token('read_write'), { resource: 'users', access: 'read', roles: ['customer'], liveUsersOnly: true })).toThrow(AuthorizationError);
     expect(token('read_only').customerScope).toBe('cus_1');
   });
+
+  it('holds an OAuth access token to its granted scopes, never to people and credential management', () => {
+    const app = new RequestContext('r', 'ten_1', 'live', { kind: 'oauth_app', clientId: 'oac_1', tokenId: 'otk_1', grantId: null, userId: null }, ['products:write']);
+    expect(() => authorize(app, read)).not.toThrow();
+    expect(() => authorize(app, write)).not.toThrow();
+    expect(() => authorize(app, { ...read, resource: 'orders' })).toThrow('orders:read');
+    expect(() => authorize(app, { ...write, usersOnly: true })).toThrow('OAuth access tokens cannot');
+    expect(() => authorize(app, { resource: 'users', access: 'read', roles: ['owner'], liveUsersOnly: true })).toThrow(AuthorizationError);
+    expect(() => authorize(app.with({ scopes: null }), read)).toThrow('products:read');
+    expect(app.credentialId).toBe('oac_1:ten_1');
+  });
 });

@@ -25,6 +25,17 @@ export function authorize(ctx: RequestContext, policy: PrivatePolicy): void {
     }
     return;
   }
+  if (actor.kind === 'oauth_app') {
+    // An OAuth app acts within its granted scopes on staff routes; managing people and credentials stays with people.
+    if (policy.usersOnly) throw new AuthorizationError('This route needs a user token; OAuth access tokens cannot call it');
+    if (!policy.selfService) {
+      const needed = `${policy.resource}:${policy.access}`;
+      const scopes = ctx.scopes ?? [];
+      const granted = scopes.includes(needed) || (policy.access === 'read' && scopes.includes(`${policy.resource}:write`));
+      if (!granted) throw new AuthorizationError(`This OAuth access token lacks the scope ${needed}`);
+    }
+    return;
+  }
   if (actor.kind === 'customer_token') {
     // A personal token acts as its customer user, minus managing credentials: only customer routes.
     if (policy.usersOnly) throw new AuthorizationError('This route needs a user token; personal API tokens cannot call it');

@@ -3,10 +3,23 @@ import type { EntityManager } from 'typeorm';
 export type Mode = 'live' | 'test';
 export type Role = 'owner' | 'admin' | 'staff' | 'customer';
 
-/** Requests per minute this credential may make; a tenant's plan may raise or lower the defaults. */
+export type WindowLimitName = 'reads_per_minute' | 'reads_per_hour' | 'reads_per_day' | 'writes_per_minute' | 'writes_per_hour' | 'writes_per_day';
+
+/**
+ * The tenant plan's limits: each credential may make this many requests, and so may all of the
+ * tenant's credentials of one mode together. Hourly and daily caps are absent (or null) when the
+ * plan sets none; `credential` holds an API key's own lower limits.
+ */
 export interface RateLimits {
   readsPerMinute: number;
   writesPerMinute: number;
+  readsPerHour?: number | null;
+  readsPerDay?: number | null;
+  writesPerHour?: number | null;
+  writesPerDay?: number | null;
+  /** Minutes' worth of the per-minute rate a bucket holds (default 2). */
+  burstFactor?: number;
+  credential?: Partial<Record<WindowLimitName, number>> | null;
 }
 
 export type Actor =
@@ -15,6 +28,11 @@ export type Actor =
   | { kind: 'api_key'; keyId: string; access: 'read_only' | 'read_write' }
   /** A client-portal (personal) token of a `customer` user: sees what that user sees, nothing more. */
   | { kind: 'customer_token'; tokenId: string; userId: string; customerId: string; access: 'read_only' | 'read_write' }
+  /**
+   * An OAuth 2.0 access token: a client acting for the tenant within its granted scopes, either for
+   * itself (client credentials, no grant) or through a user's consent (grant and user set).
+   */
+  | { kind: 'oauth_app'; clientId: string; tokenId: string; grantId: string | null; userId: string | null }
   | { kind: 'system'; name: string };
 
 /**
@@ -50,6 +68,9 @@ export class RequestContext {
         return this.actor.tokenId;
       case 'user':
         return this.actor.userId;
+      case 'oauth_app':
+        // Per client within each tenant it acts for: one tenant's heavy use of an app leaves the others' share alone.
+        return `${this.actor.clientId}:${this.tenantId}`;
       default:
         return null;
     }

@@ -85,8 +85,9 @@ export class IdempotencyError extends DomainError {
 }
 
 export class RateLimitError extends DomainError {
-  constructor(retryAfterSeconds: number) {
-    super('rate_limit_exceeded', `Rate limit exceeded; retry after ${retryAfterSeconds} s`, undefined, undefined, {
+  /** `which` names the limit that refused, e.g. "the tenant's reads per hour (1000)". */
+  constructor(retryAfterSeconds: number, which?: string) {
+    super('rate_limit_exceeded', `Rate limit exceeded${which ? ` (${which})` : ''}; retry after ${retryAfterSeconds} s`, undefined, undefined, {
       'Retry-After': String(retryAfterSeconds),
     });
   }

@@ -4,8 +4,9 @@ import { NotFoundError } from '../errors/domain-errors';
 /** Every id prefix the API hands out (TypeID: prefix + base32 UUIDv7). */
 export const ID_PREFIXES = [
   'prod', 'var', 'tier', 'cus', 'addr', 'ord', 'pi', 're', 'dp', 'txn', 'inv', 'svc', 'dom', 'tkt',
-  'loc', 'shp', 'we', 'evt', 'whd', 'key', 'usr', 'ten', 'req', 'mov', 'alrt', 'line', 'rt', 'fam', 'wha', 'pm',
+  'loc', 'shp', 'we', 'evt', 'whd', 'key', 'usr', 'ten', 'plan', 'req', 'mov', 'alrt', 'line', 'rt', 'fam', 'wha', 'pm', 'shz', 'rate', 'trk',
   'tkm', // a ticket's message
+  'oac', 'oag', 'ocd', 'otk', // OAuth: client, grant (an app's authorization), code, token
 ] as const;
 
 export type IdPrefix = (typeof ID_PREFIXES)[number];
@@ -31,4 +32,12 @@ export function isId(value: unknown, prefix: IdPrefix): value is string {
 export function parseIdOr404(value: string, prefix: IdPrefix, resource: string): string {
   if (!isId(value, prefix)) throw new NotFoundError(resource, value);
   return value;
+}
+
+/**
+ * A UUIDv7 for internal rows whose order matters among rows of one transaction (they share its
+ * `now()`): time-ordered, and increasing within this process even inside one millisecond.
+ */
+export function newTimeOrderedUuid(): string {
+  return typeid().toUUID();
 }

@@ -67,12 +67,22 @@ export interface PagingParams {
   page?: number;
   per_page?: number;
   limit?: number;
+  page_size?: number;
+  pageSize?: number;
   cursor?: string;
+}
+
+/** `per_page` and its aliases (`limit`, `page_size`, `pageSize`): any of them, but never two that disagree (400). */
+function perPageOf(params: PagingParams): number {
+  const given = (['per_page', 'limit', 'page_size', 'pageSize'] as const).filter((name) => params[name] !== undefined);
+  const values = new Set(given.map((name) => params[name]));
+  if (values.size > 1) throw new InvalidRequestError(`${given.join(', ')} are aliases of per_page and must agree`, given[1]);
+  return given.length > 0 ? (params[given[0]] as number) : DEFAULT_PER_PAGE;
 }
 
 /** Offset paging by default; keyset paging from a `cursor` (which may not be combined with `page` → 400). */
 export function pageQueryOf(params: PagingParams): PageQuery {
-  const perPage = params.per_page ?? params.limit ?? DEFAULT_PER_PAGE;
+  const perPage = perPageOf(params);
   if (params.cursor !== undefined) {
     if (params.page !== undefined) throw new InvalidRequestError('page cannot be combined with cursor', 'page');
     return { kind: 'cursor', perPage, cursor: decodeCursor(params.cursor) };

@@ -2,9 +2,13 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_POLICY, type AuthPolicy } from '../auth/auth.decorator';
+import { Clock } from '../clock/clock';
 import { contextOf } from '../context/ctx.decorator';
+import type { RateLimits } from '../context/request-context';
 import { RateLimitError } from '../errors/domain-errors';
 import { BURST_FACTOR, RateLimitService, type RateLimitKind, type RateLimitResult } from './rate-limit.service';
+import { windowChecks, type WindowSubject } from './rate-limit-windows';
+import { WindowLimiter, type WindowsResult } from './window-limiter';
 import { withTimeout } from './with-timeout';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -28,6 +32,8 @@ export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly rateLimits: RateLimitService,
+    private readonly windows: WindowLimiter,
+    private readonly clock: Clock,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +46,9 @@ export class RateLimitGuard implements CanActivate {
     const ctx = contextOf(request);
     const kind: RateLimitKind = WRITE_METHODS.has(request.method.toUpperCase()) ? 'write' : 'read';
     const credential = ctx.credentialId;
+    if (credential && ctx.tenantId && ctx.limits) {
+      return this.checkCredential(reply, { kind, credential, tenantId: ctx.tenantId, mode: ctx.mode }, ctx.limits);
+    }
     const bucketKey = credential ? `${kind}:${credential}` : `${kind}:ip:${request.ip}`;
     const perMinute =
       (kind === 'write' ? ctx.limits?.writesPerMinute : ctx.limits?.readsPerMinute) ?? this.rateLimits.defaultPerMinute(kind);
@@ -60,6 +69,29 @@ export class RateLimitGuard implements CanActivate {
     reply.header('X-RateLimit-Remaining', String(result.remaining));
     reply.header('X-RateLimit-Reset', String(result.resetAt));
     if (!result.allowed) throw new RateLimitError(result.retryAfterSeconds);
+    return true;
+  }
+
+  /**
+   * An authenticated request counts against its credential's windows and its tenant's (per mode), so
+   * more keys do not mean more capacity; the headers report the tightest window, a 429 names it.
+   */
+  private async checkCredential(reply: FastifyReply, subject: WindowSubject, limits: RateLimits): Promise<boolean> {
+    const checks = windowChecks(subject, limits, this.clock.now().getTime());
+    let result: WindowsResult;
+    try {
+      result = await withTimeout(this.windows.consume(checks, this.clock.now().getTime()), REDIS_TIMEOUT_MS);
+    } catch (err) {
+      this.warn(err);
+      const first = checks[0];
+      const limit = first.kind === 'bucket' ? first.capacity : first.limit;
+      result = { allowed: true, tightest: { check: first, limit, remaining: limit, resetAt: Math.ceil(Date.now() / 1000), retryAfterSeconds: 0 } };
+    }
+    const { tightest } = result;
+    reply.header('X-RateLimit-Limit', String(tightest.limit));
+    reply.header('X-RateLimit-Remaining', String(tightest.remaining));
+    reply.header('X-RateLimit-Reset', String(tightest.resetAt));
+    if (!result.allowed) throw new RateLimitError(tightest.retryAfterSeconds, tightest.check.label);
     return true;
   }
 

@@ -42,6 +42,9 @@ export class InvoiceEntity {
   @Column({ name: 'last_payment_error_message', type: 'text', nullable: true }) lastPaymentErrorMessage: string | null;
   @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true }) paidAt: Date | null;
   @Column({ name: 'voided_at', type: 'timestamptz', precision: 3, nullable: true }) voidedAt: Date | null;
+  /** The billing period the invoice covers (renewals; optional on creation). */
+  @Column({ name: 'period_start', type: 'timestamptz', precision: 3, nullable: true }) periodStart: Date | null;
+  @Column({ name: 'period_end', type: 'timestamptz', precision: 3, nullable: true }) periodEnd: Date | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

@@ -2,7 +2,7 @@ import { Column, Entity, Index } from 'typeorm';
 import { CreatedAt, IdColumn, ModeColumn, TenantColumn } from '../../../database/columns';
 import type { Mode } from '../../../platform/context/request-context';
 
-export type MovementKind = 'adjustment' | 'reservation' | 'release' | 'commit';
+export type MovementKind = 'adjustment' | 'reservation' | 'release' | 'commit' | 'commit_reversal';
 
 /**
  * The stock ledger: one row per change of a level, never updated or deleted. For every level,

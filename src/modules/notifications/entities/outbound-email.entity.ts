@@ -29,6 +29,10 @@ export class OutboundEmailEntity {
   @Column({ name: 'message_id', type: 'text', nullable: true }) messageId: string | null;
   /** A worker's claim while it talks to the SMTP server; an expired claim may be taken over. */
   @Column({ name: 'locked_until', type: 'timestamptz', precision: 3, nullable: true }) lockedUntil: Date | null;
+  /** The row counted against the tenant's send quota already (at enqueue for the send route, else when first sent). */
+  @Column({ name: 'quota_taken', type: 'boolean', default: false }) quotaTaken: boolean;
+  /** Over the send quota: the row waits (still queued) until this time, then the requeue sweep wakes it. */
+  @Column({ name: 'deferred_until', type: 'timestamptz', precision: 3, nullable: true }) deferredUntil: Date | null;
   @CreatedAt() createdAt: Date;
   @Column({ name: 'sent_at', type: 'timestamptz', precision: 3, nullable: true }) sentAt: Date | null;
 }

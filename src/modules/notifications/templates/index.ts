@@ -2,6 +2,7 @@ import { renderInventoryAlertMail } from './inventory-alert.template';
 import { renderInvoiceMail } from './invoice.template';
 import type { RenderedMail } from './rendered-mail';
 import { renderTicketMail } from './ticket.template';
+import { renderVerifyEmailMail } from './verify-email.template';
 
 export type { RenderedMail } from './rendered-mail';
 export { TemplateDataError } from './rendered-mail';
@@ -10,6 +11,7 @@ export const MAIL_TEMPLATES = {
   invoice: renderInvoiceMail,
   inventory_alert: renderInventoryAlertMail,
   ticket: renderTicketMail,
+  verify_email: renderVerifyEmailMail,
 } as const satisfies Record<string, (data: Record<string, unknown>) => RenderedMail>;
 
 export type MailTemplate = keyof typeof MAIL_TEMPLATES;

@@ -48,6 +48,7 @@ export class OrderEntity {
 
 /** One line of an order, priced from the catalog when the order was placed. */
 @Entity('order_lines')
+@Check('chk_order_lines_fulfilled_within_quantity', '"fulfilled_quantity" >= 0 AND "fulfilled_quantity" <= "quantity"')
 @Index('idx_order_lines_order', ['orderId', 'position'])
 export class OrderLineEntity {
   @IdColumn() id: string;
@@ -63,6 +64,8 @@ export class OrderLineEntity {
   @MoneyColumn({ name: 'unit_price' }) unitPrice: number;
   @Column({ type: 'integer' }) quantity: number;
   @MoneyColumn({ name: 'line_total' }) lineTotal: number;
+  /** Units in shipments that were not cancelled; their stock is committed, the rest still reserved. */
+  @Column({ name: 'fulfilled_quantity', type: 'integer', default: 0 }) fulfilledQuantity: number;
   @CreatedAt() createdAt: Date;
 }
 

@@ -45,6 +45,10 @@ export class PaymentIntentEntity {
   @Column({ name: 'failure_code', type: 'text', nullable: true }) failureCode: string | null;
   @Column({ name: 'failure_message', type: 'text', nullable: true }) failureMessage: string | null;
   @Column({ type: 'jsonb', default: () => "'{}'" }) metadata: Record<string, string>;
+  /** Offline payments (`payment_method` bank_transfer|cash|cheque|other): the bank reference, cheque number, … */
+  @Column({ name: 'offline_reference', type: 'text', nullable: true }) offlineReference: string | null;
+  /** Offline payments: when the money was received. */
+  @Column({ name: 'paid_at', type: 'timestamptz', precision: 3, nullable: true }) paidAt: Date | null;
   @CreatedAt() createdAt: Date;
   @UpdatedAt() updatedAt: Date;
 }

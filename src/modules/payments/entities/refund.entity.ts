@@ -21,6 +21,8 @@ export class RefundEntity {
   @MoneyColumn() amount: number;
   @Column({ type: 'text' }) currency: string;
   @Column({ type: 'text', nullable: true }) reason: string | null;
+  /** Asked for the application fee back too; recorded only (no application fees exist yet). */
+  @Column({ name: 'refund_application_fee', type: 'boolean', default: false }) refundApplicationFee: boolean;
   @Column({ type: 'text', default: 'succeeded' }) status: RefundStatus;
   @CreatedAt() createdAt: Date;
 }

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpClient } from './http-client';
+import { signUpTenant, type TenantFixture } from './factories';
+import { ownerDb } from './owner-db';
+import type { DataOf, RequestOf, TypedApi } from './typed-api';
+
+/**
+ * Shared fixtures for e2e tests: a tenant whose rate limits stay out of the way, and the catalog,
+ * stock and customers most tests start from. Each throws with the answer when the API refuses, so a
+ * broken fixture fails the test that needed it with the reason.
+ */
+
+export type Product = DataOf<'/products', 'post'>;
+export type Location = DataOf<'/locations', 'post'>;
+export type Customer = DataOf<'/customers', 'post'>;
+export type StockLevels = DataOf<'/inventory/{product_id}', 'get'>;
+
+/** Lifts a tenant's rate limits so that a test's own traffic never meets a 429 it did not ask for. */
+export async function raiseRateLimits(tenantId: string): Promise<void> {
+  await (await ownerDb()).query('UPDATE tenants SET rate_limit_writes = 100000, rate_limit_reads = 100000 WHERE id = $1', [tenantId]);
+}
+
+/** A fresh tenant with raised rate limits (set before its first authenticated request). */
+export async function signUpShop(http: HttpClient, name = 'Test shop'): Promise<TenantFixture> {
+  const fixture = await signUpTenant(http, name);
+  await raiseRateLimits(fixture.tenantId);
+  return fixture;
+}
+
+function created<T>(what: string, res: { status: number; body: unknown }, status = 201): T {
+  if (res.status !== status) throw new Error(`${what}: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { data: T }).data;
+}
+
+/** A product ("Widget", 19.99 USD, a random SKU) with any field overridden. */
+export async function createProduct(api: TypedApi, overrides: Partial<RequestOf<'/products', 'post'>> = {}): Promise<Product> {
+  const body = { name: 'Widget', sku: `SKU-${randomUUID().slice(0, 8)}`, price: 1999, ...overrides };
+  return created('product', await api.post('/products', { body }));
+}
+
+/** A stock location ("Main warehouse", no code unless given). */
+export async function createLocation(api: TypedApi, overrides: Partial<RequestOf<'/locations', 'post'>> = {}): Promise<Location> {
+  return created('location', await api.post('/locations', { body: { name: 'Main warehouse', ...overrides } }));
+}
+
+/** Receives `quantity` units of a product (or one of its variants) at a location. */
+export async function addStock(
+  api: TypedApi,
+  productId: string,
+  quantity: number,
+  body: Partial<RequestOf<'/inventory/{product_id}/adjust', 'post'>> = {},
+): Promise<StockLevels> {
+  const res = await api.post('/inventory/{product_id}/adjust', { path: { product_id: productId }, body: { quantity, reason: 'received', ...body } });
+  return created('stock', res, 200);
+}
+
+/** A product with `quantity` units received at `location` (the tenant's only location when omitted). */
+export async function createStockedProduct(
+  api: TypedApi,
+  quantity: number,
+  { location, ...overrides }: Partial<RequestOf<'/products', 'post'>> & { location?: string } = {},
+): Promise<Product> {
+  const product = await createProduct(api, overrides);
+  await addStock(api, product.id, quantity, location ? { location } : {});
+  return product;
+}
+
+/** A customer (Ada Lovelace) with a random e-mail address. */
+export async function createCustomer(api: TypedApi, overrides: Partial<RequestOf<'/customers', 'post'>> = {}): Promise<Customer> {
+  const body = { email: `buyer-${randomUUID().slice(0, 8)}@example.test`, first_name: 'Ada', last_name: 'Lovelace', ...overrides };
+  return created('customer', await api.post('/customers', { body }));
+}
