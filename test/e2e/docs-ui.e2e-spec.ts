@@ -12,10 +12,10 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 async function scrollUntilAttached(page: Page, selector: string): Promise<void> {
   for (let step = 0; step < 200; step++) {
     if ((await page.locator(selector).count()) > 0) return;
-    const atBottom = await page.evaluate(() => {
-      window.scrollBy(0, window.innerHeight / 2);
-      return window.innerHeight + window.scrollY >= document.body.scrollHeight - 1;
-    });
+    // A string, not a function: the test project compiles without the DOM typings.
+    const atBottom = await page.evaluate<boolean>(
+      'window.scrollBy(0, window.innerHeight / 2), window.innerHeight + window.scrollY >= document.body.scrollHeight - 1',
+    );
     await page.waitForTimeout(50);
     if (atBottom && (await page.locator(selector).count()) === 0) break;
   }
