@@ -25,6 +25,7 @@ module.exports = {
       setupFiles: ['<rootDir>/test/support/test-env.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/kill-children-after-file.ts'],
       testTimeout: 60000,
     },
   ],

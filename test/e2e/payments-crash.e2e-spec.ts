@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
 import { startTestApp, type TestApp } from '../support/app';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
 import { ownerDb } from '../support/owner-db';
+import { spawnProcess } from '../support/processes';
 import { waitFor } from '../support/wait';
 
-const root = join(__dirname, '..', '..');
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -23,11 +22,7 @@ function freePort(): Promise<number> {
 
 /** The API as its own OS process (same database and Redis), so the test can SIGKILL it mid-payment. */
 function startApiProcess(port: number, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawnProcess('main', { PORT: String(port), ...env });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { ownerDb } from '../support/owner-db';
+import { spawnProcess } from '../support/processes';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
 import { RequestContext } from '../../src/platform/context/request-context';
@@ -9,15 +9,10 @@ import { signUpTenant } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 const EVENTS = 500;
-const root = join(__dirname, '..', '..');
 
 /** The worker as its own OS process, so the test can SIGKILL it like an orchestrator would. */
 function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', 'worker.ts')], {
-    cwd: root,
-    env: { ...process.env, ...env, NODE_OPTIONS: '' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawnProcess('worker', env);
 }
 
 describe('webhook delivery survives a killed worker (e2e)', () => {

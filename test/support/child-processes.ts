@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { trackChild } from './child-registry';
 import { waitFor } from './wait';
 
 const root = join(__dirname, '..', '..');
@@ -60,11 +61,13 @@ export class ServiceProcess {
 
 /** DEBUG_CHILD_STDOUT=1 shows the logs of children whose stdout is not captured (when a child-process test fails). */
 function spawnService(entry: 'main' | 'worker', env: Record<string, string>, captureStdout: boolean): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
-    cwd: root,
-    env: { ...process.env, WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', captureStdout ? 'pipe' : (process.env.DEBUG_CHILD_STDOUT ? 'inherit' : 'ignore'), 'inherit'],
-  });
+  return trackChild(
+    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
+      cwd: root,
+      env: { ...process.env, WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', captureStdout ? 'pipe' : (process.env.DEBUG_CHILD_STDOUT ? 'inherit' : 'ignore'), 'inherit'],
+    }),
+  );
 }
 
 /** Starts an API process on a free port and waits until it answers /health/live. */

@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitFor } from './child-processes';
+import { trackChild } from './child-registry';
 
 /**
  * A redis-server of this test's own on a free port, with an append-only file so a restart keeps
@@ -22,9 +23,9 @@ export class PrivateRedis {
   async start(): Promise<void> {
     if (spawnSync('redis-server', ['--version']).status !== 0) throw new Error('redis-server is not on the PATH (Debian: apt-get install redis-server)');
     this.port ||= await freePort();
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'no'], {
+    this.proc = trackChild(spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--appendonly', 'yes', '--save', '', '--protected-mode', 'no'], {
       stdio: 'ignore',
-    });
+    }));
     await waitFor('the private redis-server', () => this.ping(), 10_000);
   }
 

@@ -1,15 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { trackChild } from './child-registry';
 
 const root = join(__dirname, '..', '..');
 
 /** The API (src/main.ts) or the worker (src/worker.ts) as its own OS process, on the test database and Redis. */
 export function spawnProcess(entry: 'main' | 'worker', env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
-    cwd: root,
-    env: { ...process.env, HOST: '127.0.0.1', WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return trackChild(
+    spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'src', `${entry}.ts`)], {
+      cwd: root,
+      env: { ...process.env, HOST: '127.0.0.1', WORKER_IN_PROCESS: 'false', NODE_OPTIONS: '', ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+  );
 }
 
 /** Resolves with the exit code (or the signal's name) and the time it took from `since`. */
