@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { loadConfig } from './config/config';
 import { AuthService } from './modules/identity/auth.service';
+import { OAuthCorsService } from './modules/oauth/oauth-cors.service';
 import { ADMIN_ROLES } from './platform/auth/auth.decorator';
 import { RequestContext } from './platform/context/request-context';
 import { mountQueueDashboard } from './platform/queue/queue-dashboard';
@@ -65,7 +66,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     const path = url.split('?')[0].replace(/\/+$/, '');
     return path === `/${API_PREFIX}/webhooks/stripe` || new RegExp(`^/${API_PREFIX}/shipping/carriers/[^/]+/webhooks/`).test(path);
   });
-  await registerCors(fastify, { origins: config.CORS_ORIGINS, credentialsOrigins: config.CORS_CREDENTIALS_ORIGINS });
+  // The OAuth token and revocation endpoints answer CORS for public clients' registered origins (data, not config).
+  await registerCors(fastify, { origins: config.CORS_ORIGINS, credentialsOrigins: config.CORS_CREDENTIALS_ORIGINS, dataDriven: app.get(OAuthCorsService) });
   nameServerSpansByRoute(fastify);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);

@@ -197,6 +197,14 @@ export const configSchema = z
     RETENTION_OUTBOUND_EMAILS_DAYS: retentionDays(90),
     /** Retention: refresh tokens, checkout links and superseded pay-link tokens this many days after they expired. */
     RETENTION_EXPIRED_TOKENS_GRACE_DAYS: retentionDays(7),
+    /**
+     * Retention: OAuth access and refresh tokens this many days after they expired or were revoked, and ended
+     * authorizations (revoked, or whose last refresh token expired) with them. A used refresh token is kept while
+     * its authorization could still be refreshed, so presenting it again is still detected as reuse.
+     */
+    RETENTION_OAUTH_TOKENS_DAYS: retentionDays(30),
+    /** Retention: OAuth authorization codes (used or not) this many days after they expired (they live 5 minutes). */
+    RETENTION_OAUTH_CODES_DAYS: retentionDays(1),
     /** Rows deleted per retention statement; each batch is its own short transaction. */
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); unset = traces are not exported (and not recorded). */

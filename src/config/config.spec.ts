@@ -49,6 +49,7 @@ describe('parseConfig', () => {
     ]);
     expect([cfg.RETENTION_EVENTS_DAYS, cfg.RETENTION_WEBHOOK_DELIVERIES_DAYS, cfg.RETENTION_OUTBOUND_EMAILS_DAYS]).toEqual([30, 30, 90]);
     expect(cfg.RETENTION_EXPIRED_TOKENS_GRACE_DAYS).toBe(7);
+    expect([cfg.RETENTION_OAUTH_TOKENS_DAYS, cfg.RETENTION_OAUTH_CODES_DAYS]).toEqual([30, 1]);
   });
 
   it('reads CORS origins as an exact list, none by default, and credentials only for listed origins', () => {

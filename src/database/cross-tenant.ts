@@ -13,6 +13,8 @@
  * | `refresh_token_lookup` | IdentityRepository.findRefreshTokenForUpdate (POST /auth/refresh) | the refresh token is the only credential; its row names tenant and mode |
  * | `oauth_client_lookup` | OAuthRepository.findClient (GET/POST /oauth/authorize, POST /oauth/token, /oauth/revoke, /oauth/introspect) | the protocol names only the client_id; the app may act for tenants other than the one that registered it |
  * | `oauth_token_lookup` | OAuthRepository (codes, access and refresh tokens by hash; auth guard and token endpoint) | the token is the only credential; its row names tenant and mode |
+ * | `oauth_client_deletion` | OAuthRepository.deleteClient (DELETE /oauth/clients/{id}) | an app acts for every tenant that authorized it: deleting it ends their grants (they leave those tenants' authorized apps) and its live tokens, by client id |
+ * | `oauth_cors_preflight` | OAuthRepository.isCorsOriginOfAnyClient (OPTIONS /oauth/token, /oauth/revoke) | a browser's preflight names only its origin, no client: it is answered when any active public client registered that origin |
  * | `tenant_verification_token` | IdentityRepository.verifyTenantByTokenHash (GET /tenants/verify-email) | the visitor knows nothing but the link's token |
  * | `hosted_invoice_token` | InvoicesRepository.findLiveTokenByHash (GET/POST /pay/{token}) | the public page knows nothing but the token |
  * | `checkout_link_token` | ServicesRepository.findLinkByHash (GET/POST /r/{token}) | the public page knows nothing but the token |
@@ -36,6 +38,8 @@ export type CrossTenantReason =
   | 'refresh_token_lookup'
   | 'oauth_client_lookup'
   | 'oauth_token_lookup'
+  | 'oauth_client_deletion'
+  | 'oauth_cors_preflight'
   | 'tenant_verification_token'
   | 'hosted_invoice_token'
   | 'checkout_link_token'

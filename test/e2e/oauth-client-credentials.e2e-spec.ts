@@ -96,6 +96,29 @@ describe('OAuth clients and the client_credentials grant (e2e)', () => {
     expect(grant.body.error).toBe('unsupported_grant_type');
   });
 
+  it('GET /auth/me tells a client-credentials token what it acts as: its own tenant and mode, the app, no consent, its scopes', async () => {
+    const shop = await signUpTenant(t.http, 'OAuth me shop');
+    const client = await createOAuthClient(t, shop.accessToken, { name: 'Nightly export', mode: 'test', scopes: ['products:read', 'orders:read'] });
+    const issued = await clientCredentials(t, client, 'orders:read');
+    const before = Date.now();
+    const me = await t.http.get('/api/v1/auth/me', { token: issued.body.access_token }); // no scope needed: it is about the caller
+    expect(me.status).toBe(200);
+    expect(me.body.data).toMatchObject({
+      kind: 'oauth_app',
+      tenant: { id: shop.tenantId },
+      mode: 'test',
+      oauth_app: { client_id: client.id, client_name: 'Nightly export', authorization_id: null, user_id: null, scopes: ['orders:read'] },
+    });
+    expect(me.body.data.user).toBeUndefined();
+    expect(me.body.data.api_key).toBeUndefined();
+    const expiresIn = Date.parse(me.body.data.oauth_app.expires_at) - before;
+    expect(expiresIn).toBeGreaterThan(0);
+    expect(expiresIn).toBeLessThanOrEqual(issued.body.expires_in * 1000);
+
+    await oauthForm(t, '/oauth/revoke', { token: issued.body.access_token }, { id: client.id, secret: client.secret! });
+    expect((await t.http.get('/api/v1/auth/me', { token: issued.body.access_token })).status).toBe(401);
+  });
+
   it('test-mode clients act on the sandbox', async () => {
     const shop = await signUpTenant(t.http, 'OAuth sandbox shop');
     const client = await createOAuthClient(t, shop.accessToken, { mode: 'test', scopes: ['products:write'] });

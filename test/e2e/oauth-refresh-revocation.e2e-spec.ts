@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant } from '../support/factories';
+import { ownerDb } from '../support/owner-db';
 import {
   authorizeWithoutBrowser, clientCredentials, createOAuthClient, exchangeCode, oauthForm, pkcePair, type OAuthClientFixture,
 } from '../support/oauth-fixtures';
@@ -114,6 +115,44 @@ describe('OAuth refresh rotation, revocation, introspection, authorized apps and
     expect((await t.http.get('/api/v1/orders', { token: adminPair.access })).status).toBe(401);
     // …and a staff user cannot consent at all.
     await expect(consent(admin, client)).rejects.toThrow('consent sign-in: 403');
+  });
+
+  it('GET /auth/me tells a consented app the shop it acts for, the consent and the user behind it', async () => {
+    const developer = await signUpTenant(t.http, 'OAuth me developer');
+    const shop = await signUpTenant(t.http, 'OAuth me shop');
+    const client = await createOAuthClient(t, developer.accessToken, { name: 'Reports app', client_type: 'public', scopes: ['orders:read', 'products:read'] });
+    const pair = await consent(shop, client, 'orders:read');
+    const me = await t.http.get('/api/v1/auth/me', { token: pair.access });
+    expect(me.status).toBe(200);
+    const [authorization] = (await t.http.get('/api/v1/oauth/authorizations', { token: shop.accessToken })).body.data;
+    expect(me.body.data).toMatchObject({
+      kind: 'oauth_app',
+      tenant: { id: shop.tenantId, name: 'OAuth me shop' }, // the shop, not the developer that registered the app
+      mode: 'live',
+      oauth_app: { client_id: client.id, client_name: 'Reports app', authorization_id: authorization.id, user_id: shop.ownerId, scopes: ['orders:read'] },
+    });
+  });
+
+  it('a deleted client leaves the authorized apps of every tenant that authorized it; other apps stay', async () => {
+    const developer = await signUpTenant(t.http, 'OAuth deleted-app developer');
+    const shops = [await signUpTenant(t.http, 'OAuth deleted-app shop A'), await signUpTenant(t.http, 'OAuth deleted-app shop B')];
+    const doomed = await createOAuthClient(t, developer.accessToken, { name: 'Doomed app', client_type: 'public', scopes: ['orders:read'] });
+    const kept = await createOAuthClient(t, developer.accessToken, { name: 'Kept app', client_type: 'public', scopes: ['orders:read'] });
+    for (const shop of shops) {
+      await consent(shop, doomed);
+      await consent(shop, kept);
+    }
+    const listed = async (shop: { accessToken: string }) =>
+      ((await t.http.get('/api/v1/oauth/authorizations', { token: shop.accessToken })).body.data as { id: string; client_id: string }[]);
+    const doomedGrantA = (await listed(shops[0])).find((a) => a.client_id === doomed.id)!;
+    expect((await listed(shops[1])).map((a) => a.client_id).sort()).toEqual([doomed.id, kept.id].sort());
+
+    expect((await t.http.delete(`/api/v1/oauth/clients/${doomed.id}`, { token: developer.accessToken })).status).toBe(204);
+    for (const shop of shops) expect((await listed(shop)).map((a) => a.client_id)).toEqual([kept.id]);
+    // Ended, not hidden: there is nothing left to revoke.
+    expect((await t.http.delete(`/api/v1/oauth/authorizations/${doomedGrantA.id}`, { token: shops[0].accessToken })).status).toBe(404);
+    const [{ revoked_reason: reason }] = await (await ownerDb()).query('SELECT revoked_reason FROM oauth_grants WHERE id = $1', [doomedGrantA.id]);
+    expect(reason).toBe('client_deleted');
   });
 
   it('rate-limits each OAuth client, and all of a tenant\'s clients together on the tenant bucket', async () => {

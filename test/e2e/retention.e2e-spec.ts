@@ -129,7 +129,7 @@ describe('retention job on an injected clock (e2e)', () => {
 
     expect(deleted).toEqual({
       events: 1, webhook_deliveries: 1, webhook_attempts: 2, outbound_emails: 1, refresh_tokens: 1, checkout_links: 1, pay_link_tokens: 1,
-      shipping_rate_quotes: 1,
+      shipping_rate_quotes: 1, oauth_codes: 0, oauth_tokens: 0, oauth_grants: 0,
     });
     expect(await present('events', Object.values(ev))).toEqual([ev.unrelayed, ev.recent].sort());
     expect(await present('webhook_deliveries', Object.values(whd))).toEqual([whd.pending, whd.recent].sort());

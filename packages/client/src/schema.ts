@@ -298,7 +298,9 @@ export interface paths {
         };
         /**
          * Who am I
-         * @description The caller (user or API key), its tenant and mode.
+         * @description The caller, its tenant and mode: a user (`user`), an API key (`api_key`), or an OAuth app acting through
+         *     an access token (`oauth_app`: the client, the authorization it acts under, its scopes and the token's expiry).
+         *     Any valid credential may call it, whatever its scopes.
          */
         get: operations["me"];
         put?: never;
@@ -2982,8 +2984,9 @@ export interface paths {
          *     exactly and must be `https`, except loopback (`http://127.0.0.1`, `http://[::1]`, `http://localhost`).
          *     Scopes are the API-key scopes (`products:read`, `orders:write`, …; write implies read); an unknown one
          *     answers 422. A `confidential` client's secret is in this response only (stored as a hash); a `public`
-         *     client has none and must use PKCE. A `test` client's tokens act on the sandbox. Owners and admins with a
-         *     live-mode user access token (403 otherwise).
+         *     client has none and must use PKCE; a single-page app registers as `public`, and the origins of its redirect
+         *     URIs may then call the token and revocation endpoints cross-origin (`cors_origins`). A `test` client's tokens
+         *     act on the sandbox. Owners and admins with a live-mode user access token (403 otherwise).
          */
         post: operations["createOAuthClient"];
         delete?: never;
@@ -3007,8 +3010,9 @@ export interface paths {
         post?: never;
         /**
          * Delete an OAuth client
-         * @description The client can no longer get tokens, and every token it holds, for any tenant, stops working at once.
-         *     Owners and admins with a live-mode user access token (403 otherwise).
+         * @description The client can no longer get tokens, and every token it holds, for any tenant, stops working at once. The
+         *     authorizations tenants gave it end with it (revoked, reason `client_deleted`), so it leaves their authorized
+         *     apps (`GET /oauth/authorizations`). Owners and admins with a live-mode user access token (403 otherwise).
          */
         delete: operations["deleteOAuthClient"];
         options?: never;
@@ -3026,7 +3030,9 @@ export interface paths {
         /**
          * List the apps this tenant authorized
          * @description Every consent a user of this tenant gave an OAuth client (through `GET /oauth/authorize`) that is still in
-         *     force, newest first. Owners and admins with a live-mode user access token (403 otherwise).
+         *     force, newest first: not revoked by the tenant, by the app or by reuse detection, its client not deleted, and
+         *     not expired (the app's last refresh token has not lapsed). Owners and admins with a live-mode user access
+         *     token (403 otherwise).
          */
         get: operations["listOAuthAuthorizations"];
         put?: never;
@@ -3111,6 +3117,12 @@ export interface paths {
          *     Errors have the RFC's shape (`invalid_request`, `invalid_client`, `invalid_grant`, `unauthorized_client`,
          *     `unsupported_grant_type`, `invalid_scope`), not the API's error envelope. Access tokens (`oat_…`) are
          *     used like API keys (`Authorization: Bearer`) within their scopes.
+         *
+         *     **Browsers** (CORS): a public client's single-page app may call this endpoint from the origin of one of its
+         *     redirect URIs (`cors_origins`): the answer then carries `Access-Control-Allow-Origin` for that origin (no
+         *     credentials; `X-Request-Id`, `X-RateLimit-*` and `Retry-After` readable), errors included once the client is
+         *     known. A preflight (`OPTIONS`, `POST`, header `Content-Type`) is answered 204 for an origin of any public
+         *     client's redirect URIs; other origins, and confidential clients, get no CORS headers.
          */
         post: operations["oauthToken"];
         delete?: never;
@@ -3132,7 +3144,8 @@ export interface paths {
          * Revoke a token (RFC 7009)
          * @description The client revokes one of its tokens (`token`, optional `token_type_hint`); revoking a refresh token ends
          *     its grant and every token of it. Takes effect at once. An unknown token, or one of another client, answers
-         *     200 too. Client authentication as at the token endpoint.
+         *     200 too. Client authentication as at the token endpoint. CORS as at the token endpoint (a public client's
+         *     `cors_origins`).
          */
         post: operations["oauthRevoke"];
         delete?: never;
@@ -5530,6 +5543,27 @@ export interface components {
         };
         /**
          * @example {
+         *       "kind": "oauth_app",
+         *       "tenant": {
+         *         "id": "ten_01m8w0g1thesjbnybr29c5mn4m",
+         *         "name": "Shop A",
+         *         "plan": "standard",
+         *         "created_at": "2026-12-02T18:32:59.985Z"
+         *       },
+         *       "mode": "live",
+         *       "oauth_app": {
+         *         "client_id": "oac_01h2xcejqtf2nbrexx3vqjhp41",
+         *         "client_name": "Shipping sync",
+         *         "authorization_id": "oag_01h2xcejqtf2nbrexx3vqjhp42",
+         *         "user_id": "usr_01h2xcejqtf2nbrexx3vqjhp43",
+         *         "scopes": [
+         *           "orders:read",
+         *           "products:read"
+         *         ],
+         *         "expires_at": "2026-12-02T19:33:04.000Z"
+         *       }
+         *     }
+         * @example {
          *       "kind": "api_key",
          *       "tenant": {
          *         "id": "ten_01m8w0g1thesjbnybr29c5mn4m",
@@ -5557,13 +5591,32 @@ export interface components {
             /**
              * @description * `user` — a user access token, or a customer's personal API token, which acts for its user (`user` is set)
              *     * `api_key` — an API key (`api_key` is set)
+             *     * `oauth_app` — an OAuth access token (`oat_…`): a third-party app acting for the tenant (`oauth_app` is set)
              * @enum {string}
              */
-            kind: "user" | "api_key";
+            kind: "user" | "api_key" | "oauth_app";
             tenant: components["schemas"]["Tenant"];
             mode: components["schemas"]["Mode"];
             user?: components["schemas"]["User"];
             api_key?: components["schemas"]["ApiKey"];
+            oauth_app?: components["schemas"]["MeOAuthApp"];
+        };
+        /** @description What an OAuth access token acts as. The tenant and mode are those of the response. */
+        MeOAuthApp: {
+            /** @description The OAuth client (`oac_…`), possibly registered by another tenant. */
+            client_id: components["schemas"]["Id"];
+            client_name: string;
+            /**
+             * @description The authorization (consent) the token comes from, as listed by `GET /oauth/authorizations`; null for a
+             *     client-credentials token, with which the app acts for the tenant that registered it.
+             */
+            authorization_id: string | null;
+            /** @description The user who consented; null for a client-credentials token. */
+            user_id: string | null;
+            /** @description What this token may do (write implies read); routes outside them answer 403. */
+            scopes: components["schemas"]["OAuthScope"][];
+            /** @description When this access token expires. */
+            expires_at: components["schemas"]["Timestamp"];
         };
         /**
          * Format: int32
@@ -6550,6 +6603,13 @@ export interface components {
             client_type: "confidential" | "public";
             redirect_uris: string[];
             scopes: components["schemas"]["OAuthScope"][];
+            /**
+             * @description The browser origins that may call `POST /oauth/token` and `POST /oauth/revoke` cross-origin for this client
+             *     (CORS, preflight included): the origins of its redirect URIs, derived at registration, for a `public` client
+             *     (a single-page app exchanging its code with PKCE). Empty for a `confidential` client: its secret must not be
+             *     in a browser. Any other origin gets no CORS headers.
+             */
+            readonly cors_origins: string[];
             created_at: components["schemas"]["Timestamp"];
         };
         /**
@@ -6565,6 +6625,7 @@ export interface components {
          *         "orders:read",
          *         "products:read"
          *       ],
+         *       "cors_origins": [],
          *       "created_at": "2026-12-07T12:00:00.000Z",
          *       "client_secret": "ocs_Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6"
          *     }
@@ -13721,7 +13782,24 @@ export interface operations {
                      *             "orders:read",
                      *             "products:read"
                      *           ],
+                     *           "cors_origins": [],
                      *           "created_at": "2026-12-07T12:00:00.000Z"
+                     *         },
+                     *         {
+                     *           "id": "oac_01h2xcejqtf2nbrexx3vqjhp42",
+                     *           "name": "Shop dashboard (SPA)",
+                     *           "mode": "live",
+                     *           "client_type": "public",
+                     *           "redirect_uris": [
+                     *             "https://dashboard.example.com/callback"
+                     *           ],
+                     *           "scopes": [
+                     *             "orders:read"
+                     *           ],
+                     *           "cors_origins": [
+                     *             "https://dashboard.example.com"
+                     *           ],
+                     *           "created_at": "2026-12-06T12:00:00.000Z"
                      *         }
                      *       ],
                      *       "meta": {
@@ -13730,7 +13808,7 @@ export interface operations {
                      *         "livemode": true,
                      *         "page": 1,
                      *         "per_page": 50,
-                     *         "total": 1,
+                     *         "total": 2,
                      *         "total_pages": 1,
                      *         "has_next": false,
                      *         "has_previous": false,

@@ -112,6 +112,19 @@ export class AuthService {
       if (!key) throw new AuthenticationError();
       return { kind: 'api_key', tenant: toTenant(tenant), mode: ctx.mode, api_key: toApiKey(key) };
     }
+    // An OAuth app: what it acts as — the tenant and mode above, the client, the consent it acts under, its scopes.
+    if (ctx.actor.kind === 'oauth_app') {
+      const { actor } = ctx;
+      return {
+        kind: 'oauth_app',
+        tenant: toTenant(tenant),
+        mode: ctx.mode,
+        oauth_app: {
+          client_id: actor.clientId, client_name: actor.clientName, authorization_id: actor.grantId, user_id: actor.userId,
+          scopes: [...(ctx.scopes ?? [])], expires_at: actor.expiresAt.toISOString(),
+        },
+      };
+    }
     throw new AuthenticationError();
   }
 
@@ -189,7 +202,10 @@ export class AuthService {
     const ctx = base.with({
       tenantId: access.tenantId,
       mode: access.mode,
-      actor: { kind: 'oauth_app', clientId: access.clientId, tokenId: access.tokenId, grantId: access.grantId, userId: access.userId },
+      actor: {
+        kind: 'oauth_app', clientId: access.clientId, clientName: access.clientName, tokenId: access.tokenId,
+        grantId: access.grantId, userId: access.userId, expiresAt: access.expiresAt,
+      },
       scopes: access.scopes,
       limits: await this.limitsFor(base, access.tenantId),
     });

@@ -4,6 +4,9 @@ import type { Mode, RequestContext } from '../../platform/context/request-contex
 export interface OAuthAccess {
   tokenId: string;
   clientId: string;
+  /** The client's current name (it may belong to another tenant, whose rows this one cannot read). */
+  clientName: string;
+  expiresAt: Date;
   tenantId: string;
   mode: Mode;
   scopes: string[];

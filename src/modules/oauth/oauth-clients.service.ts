@@ -31,6 +31,15 @@ export function redirectUriProblem(raw: string): string | null {
   return 'must use https (http only on loopback: 127.0.0.1, [::1], localhost)';
 }
 
+/**
+ * The browser origins a public client's single-page app may call the token and revocation endpoints
+ * from: those of its redirect URIs (the page that receives the code is the one that exchanges it),
+ * as a browser writes them in `Origin`. None for a confidential client, whose secret must not be in a browser.
+ */
+export function corsOriginsOf(redirectUris: readonly string[], confidential: boolean): string[] {
+  return confidential ? [] : [...new Set(redirectUris.map((uri) => new URL(uri).origin))];
+}
+
 /** Registering, listing and deleting a tenant's OAuth clients; listing and revoking the apps it authorized. */
 @Injectable()
 export class OAuthClientsService {
@@ -46,12 +55,14 @@ export class OAuthClientsService {
     });
     const confidential = (body.client_type ?? 'confidential') === 'confidential';
     const secret = confidential ? newSecret('client_secret') : null;
+    const redirectUris = [...new Set(body.redirect_uris)];
     const client = await this.repo.insertClient(ctx, {
       id: newId('oac'),
       mode: body.mode ?? 'live',
       name: body.name,
-      redirectUris: [...new Set(body.redirect_uris)],
+      redirectUris,
       scopes: [...new Set(body.scopes)],
+      corsOrigins: corsOriginsOf(redirectUris, confidential),
       secretHash: secret ? sha256(secret) : null,
     });
     return { ...toClient(client), client_secret: secret };
@@ -61,11 +72,16 @@ export class OAuthClientsService {
     return (await this.repo.listClients(ctx, page, sort, mode)).map(toClient);
   }
 
-  /** Its tokens stop at once: every token lookup checks its client. */
+  /**
+   * Its tokens stop at once (every token lookup checks its client), and the authorizations tenants
+   * gave it end with it: a deleted app is not left in their authorized apps, where it could be
+   * neither used nor usefully revoked. They are ended (reason `client_deleted`), not marked: an
+   * authorized-apps list holds only what is in force.
+   */
   async remove(ctx: RequestContext, id: string): Promise<void> {
     const client = await this.repo.findOwnClient(ctx, parseIdOr404(id, 'oac', 'OAuth client'));
     if (!client) throw new NotFoundError('OAuth client', id);
-    await this.repo.revokeClient(ctx, client.id);
+    await this.repo.deleteClient(ctx, client.id);
   }
 
   async listAuthorizations(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }): Promise<Page<Schemas['OAuthAuthorization']>> {
@@ -87,6 +103,7 @@ function toClient(c: OAuthClientEntity): Schemas['OAuthClient'] {
     client_type: c.secretHash ? 'confidential' : 'public',
     redirect_uris: c.redirectUris,
     scopes: c.scopes,
+    cors_origins: c.corsOrigins,
     created_at: c.createdAt.toISOString(),
   };
 }

@@ -160,21 +160,27 @@ export function oauthModel(base: RequestContext, repo: OAuthRepository, lifetime
 
     /**
      * Records the issued pair. The exchange of a code opens its grant (the consent, which the tenant
-     * sees among its authorized apps); a refresh continues the grant of the token it rotated.
+     * sees among its authorized apps) until the refresh token's expiry; a refresh continues the grant
+     * of the token it rotated and moves that expiry on.
      */
     async saveToken(token: OAuth2Server.Token, client: ModelClient, user: ModelUser): Promise<OAuth2Server.Token> {
       const ctx = scoped(user.tenantId, client.mode);
       const scopes = token.scope ?? client.scopes;
+      const accessExpiresAt = token.accessTokenExpiresAt ?? new Date(Date.now() + lifetimes.accessTokenSeconds * 1000);
+      // Client credentials get no refresh token: the client can always ask again with its secret.
+      const refreshExpiresAt = token.refreshToken && user.userId
+        ? token.refreshTokenExpiresAt ?? new Date(Date.now() + lifetimes.refreshTokenSeconds * 1000)
+        : null;
       const grant = user.codeId
-        ? { id: newId('oag'), mode: client.mode, clientId: client.id, clientName: client.name, userId: user.userId!, scopes }
+        ? { id: newId('oag'), mode: client.mode, clientId: client.id, clientName: client.name, userId: user.userId!, scopes, expiresAt: refreshExpiresAt ?? accessExpiresAt }
         : undefined;
       const grantId = grant?.id ?? user.grantId;
-      const rows: { kind: 'access' | 'refresh'; secret: string; expiresAt: Date }[] = [{ kind: 'access', secret: token.accessToken, expiresAt: token.accessTokenExpiresAt ?? new Date(Date.now() + lifetimes.accessTokenSeconds * 1000) }];
-      // Client credentials get no refresh token: the client can always ask again with its secret.
-      if (token.refreshToken && user.userId) rows.push({ kind: 'refresh', secret: token.refreshToken, expiresAt: token.refreshTokenExpiresAt ?? new Date(Date.now() + lifetimes.refreshTokenSeconds * 1000) });
+      const rows: { kind: 'access' | 'refresh'; secret: string; expiresAt: Date }[] = [{ kind: 'access', secret: token.accessToken, expiresAt: accessExpiresAt }];
+      if (refreshExpiresAt) rows.push({ kind: 'refresh', secret: token.refreshToken!, expiresAt: refreshExpiresAt });
       const recorded = await repo.recordIssued(ctx, {
         grant,
         codeId: user.codeId,
+        extendGrant: !grant && grantId && refreshExpiresAt ? { id: grantId, until: refreshExpiresAt } : undefined,
         tokens: rows.map((r) => ({
           id: newId('otk'), mode: client.mode, kind: r.kind, tokenHash: sha256(r.secret), clientId: client.id, grantId, userId: user.userId, scopes, expiresAt: r.expiresAt,
         })),

@@ -4,30 +4,33 @@ import { Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { Public } from '../../platform/auth/auth.decorator';
 import { RequestContext } from '../../platform/context/request-context';
+import { OAuthCorsService } from './oauth-cors.service';
 import { OAuthProtocolService, type ProtocolAnswer, type ProtocolRequest } from './oauth-protocol.service';
 
 /**
  * The OAuth endpoints a client calls (outside /api/v1, answers in the RFCs' shapes, not the API
  * envelope): token, revocation, introspection and the server metadata. Public for the auth guard:
- * the client authenticates in the request itself; the per-IP limit of public routes applies.
+ * the client authenticates in the request itself; the per-IP limit of public routes applies. The token
+ * and revocation answers carry CORS headers for a public client's registered origins (OAuthCorsService).
  */
 @Controller()
 export class OAuthProtocolController {
   constructor(
     private readonly protocol: OAuthProtocolService,
+    private readonly cors: OAuthCorsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Public()
   @Post('oauth/token')
   async token(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(request, reply, (base, req) => this.protocol.token(base, req));
+    await this.answer(request, reply, (base, req) => this.protocol.token(base, req), { cors: true });
   }
 
   @Public()
   @Post('oauth/revoke')
   async revoke(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    await this.answer(request, reply, (base, req) => this.protocol.revoke(base, req));
+    await this.answer(request, reply, (base, req) => this.protocol.revoke(base, req), { cors: true });
   }
 
   @Public()
@@ -43,11 +46,17 @@ export class OAuthProtocolController {
     reply.code(200).header('Cache-Control', 'public, max-age=300').send(this.protocol.metadata(issuer));
   }
 
-  private async answer(request: FastifyRequest, reply: FastifyReply, handle: (base: RequestContext, req: ProtocolRequest) => Promise<ProtocolAnswer>): Promise<void> {
+  private async answer(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    handle: (base: RequestContext, req: ProtocolRequest) => Promise<ProtocolAnswer>,
+    options: { cors: boolean } = { cors: false },
+  ): Promise<void> {
     const base = RequestContext.anonymous(String(request.id));
     const req = protocolRequest(request);
     const answer = 'error' in req ? { status: 400, headers: { 'Cache-Control': 'no-store' }, body: req.error } : await handle(base, req);
-    reply.code(answer.status).headers(answer.headers).send(answer.body);
+    const cors = options.cors ? await this.cors.responseHeaders(base, request.headers.origin, 'error' in req ? null : req) : {};
+    reply.code(answer.status).headers({ ...answer.headers, ...cors }).send(answer.body);
   }
 }
 

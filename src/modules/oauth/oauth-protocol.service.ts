@@ -187,7 +187,10 @@ export class OAuthProtocolService implements OAuthAccessTokens {
     const found = await this.repo.findTokenByHash(base, sha256(token));
     if (!found || found.token.kind !== 'access' || !isActive(found)) return null;
     const t = found.token;
-    return { tokenId: t.id, clientId: t.clientId, tenantId: t.tenantId, mode: t.mode, scopes: t.scopes, grantId: t.grantId, userId: t.userId };
+    return {
+      tokenId: t.id, clientId: t.clientId, clientName: found.clientName, tenantId: t.tenantId, mode: t.mode, scopes: t.scopes,
+      grantId: t.grantId, userId: t.userId, expiresAt: t.expiresAt,
+    };
   }
 
   errorAnswer(err: unknown, response?: OAuth2Server.Response): ProtocolAnswer {

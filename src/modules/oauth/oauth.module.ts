@@ -6,9 +6,11 @@ import { OAuthClientsController } from './oauth-clients.controller';
 import { OAuthClientsService } from './oauth-clients.service';
 import { OAuthConsentController } from './oauth-consent.controller';
 import { OAuthConsentService } from './oauth-consent.service';
+import { OAuthCorsService } from './oauth-cors.service';
 import { OAuthProtocolController } from './oauth-protocol.controller';
 import { OAuthProtocolService } from './oauth-protocol.service';
 import { OAuthRepository } from './oauth.repository';
+import { OAuthCodesRetention, OAuthGrantsRetention, OAuthTokensRetention } from './oauth.retention';
 
 /**
  * OAuth 2.0 (RFC 6749 with PKCE, 7009, 7662, 8414) on @node-oauth/oauth2-server. Binds identity's
@@ -22,7 +24,12 @@ import { OAuthRepository } from './oauth.repository';
     OAuthProtocolService,
     OAuthClientsService,
     OAuthConsentService,
+    OAuthCorsService,
+    OAuthCodesRetention,
+    OAuthTokensRetention,
+    OAuthGrantsRetention,
     { provide: OAUTH_ACCESS_TOKENS, useExisting: OAuthProtocolService },
   ],
+  exports: [OAuthCorsService],
 })
 export class OAuthModule {}

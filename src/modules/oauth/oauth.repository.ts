@@ -16,6 +16,7 @@ class CodeReusedMeanwhile extends Error {}
 /** A token row with what decides whether it still works: its client's and its grant's revocation. */
 export interface TokenLookup {
   token: OAuthTokenEntity;
+  clientName: string;
   clientRevoked: boolean;
   grantRevoked: boolean;
 }
@@ -46,13 +47,35 @@ export class OAuthRepository extends TenantScopedRepository {
     return this.m(ctx).findOneBy(OAuthClientEntity, { id, tenantId: ctx.tenant, revokedAt: IsNull() });
   }
 
-  async revokeClient(ctx: RequestContext, id: string): Promise<void> {
-    await this.m(ctx).update(OAuthClientEntity, { id, tenantId: ctx.tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  /**
+   * Deletes (revokes) the tenant's client and, in the same transaction, ends what it holds in every
+   * tenant: the grants tenants gave it (so it leaves their authorized apps) and its live tokens. Used
+   * refresh tokens are left as they are: their grant is ended, and they age out with it.
+   */
+  async deleteClient(ctx: RequestContext, id: string): Promise<void> {
+    await this.tx.run(ctx, async (tx) => {
+      await this.m(tx).update(OAuthClientEntity, { id, tenantId: tx.tenant, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+      await this.tx.acrossTenants('oauth_client_deletion', async (m) => {
+        await m.update(OAuthGrantEntity, { clientId: id, revokedAt: IsNull() }, { revokedAt: () => 'now()', revokedReason: 'client_deleted' });
+        await m.createQueryBuilder().update(OAuthTokenEntity).set({ revokedAt: () => 'now()' })
+          .where('client_id = :id AND revoked_at IS NULL AND rotated_at IS NULL AND expires_at > now()', { id })
+          .execute();
+      }, tx);
+    });
   }
 
   /** Any tenant's active client: the protocol endpoints know only the client_id. */
   findClient(base: RequestContext, id: string): Promise<OAuthClientEntity | null> {
     return this.tx.acrossTenants('oauth_client_lookup', (m) => m.findOneBy(OAuthClientEntity, { id, revokedAt: IsNull() }), base);
+  }
+
+  /** Whether any active client lists this browser origin (a CORS preflight names no client). */
+  async isCorsOriginOfAnyClient(base: RequestContext, origin: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.acrossTenants('oauth_cors_preflight', (m) => m.query(
+      'SELECT 1 FROM oauth_clients WHERE revoked_at IS NULL AND cors_origins @> ARRAY[$1]::text[] LIMIT 1',
+      [origin],
+    ), base);
+    return rows.length > 0;
   }
 
   // --- codes (the consenting tenant's)
@@ -83,7 +106,8 @@ export class OAuthRepository extends TenantScopedRepository {
 
   // --- grants
   listGrants(ctx: RequestContext, page: PageQuery, sort: { order: SortOrder }) {
-    const qb = this.m(ctx).createQueryBuilder(OAuthGrantEntity, 'g').where('g.tenant_id = :tenant AND g.revoked_at IS NULL', { tenant: ctx.tenant });
+    const qb = this.m(ctx).createQueryBuilder(OAuthGrantEntity, 'g')
+      .where('g.tenant_id = :tenant AND g.revoked_at IS NULL AND g.expires_at > now()', { tenant: ctx.tenant });
     return paginate(qb, page, {
       name: 'created_at', column: 'g.created_at', idColumn: 'g.id', order: sort.order,
       valueOf: (g) => g.createdAt, idOf: (g) => g.id,
@@ -104,12 +128,16 @@ export class OAuthRepository extends TenantScopedRepository {
   }
 
   // --- tokens
-  /** Records what one token request issued in one transaction (a code's exchange also opens its grant); false when the code was reused meanwhile. */
+  /**
+   * Records what one token request issued in one transaction: a code's exchange also opens its grant;
+   * a refresh moves its grant's expiry on to the new refresh token's. False when the code was reused meanwhile.
+   */
   async recordIssued(
     ctx: RequestContext,
     issued: {
       grant?: Omit<OAuthGrantEntity, 'tenantId' | 'createdAt' | 'revokedAt' | 'revokedReason'>;
       codeId?: string;
+      extendGrant?: { id: string; until: Date };
       tokens: Omit<OAuthTokenEntity, 'tenantId' | 'createdAt' | 'rotatedAt' | 'revokedAt'>[];
     },
   ): Promise<boolean> {
@@ -117,6 +145,11 @@ export class OAuthRepository extends TenantScopedRepository {
       await this.tx.run(ctx, async (tx) => {
         const m = this.m(tx);
         if (issued.grant) await m.insert(OAuthGrantEntity, { ...issued.grant, tenantId: tx.tenant, revokedAt: null, revokedReason: null });
+        if (issued.extendGrant) {
+          await m.createQueryBuilder().update(OAuthGrantEntity).set({ expiresAt: () => 'greatest(expires_at, :until)' })
+            .where('tenant_id = :tenant AND id = :id', { tenant: tx.tenant, id: issued.extendGrant.id, until: issued.extendGrant.until })
+            .execute();
+        }
         if (issued.grant && issued.codeId) {
           const linked = await m.update(OAuthCodeEntity, { id: issued.codeId, tenantId: tx.tenant, reusedAt: IsNull() }, { grantId: issued.grant.id });
           if ((linked.affected ?? 0) !== 1) throw new CodeReusedMeanwhile();
@@ -137,7 +170,12 @@ export class OAuthRepository extends TenantScopedRepository {
       if (!token) return null;
       const client = await m.findOneBy(OAuthClientEntity, { id: token.clientId });
       const grant = token.grantId ? await m.findOneBy(OAuthGrantEntity, { id: token.grantId, tenantId: token.tenantId }) : null;
-      return { token, clientRevoked: !client || client.revokedAt !== null, grantRevoked: token.grantId !== null && (!grant || grant.revokedAt !== null) };
+      return {
+        token,
+        clientName: client?.name ?? '',
+        clientRevoked: !client || client.revokedAt !== null,
+        grantRevoked: token.grantId !== null && (!grant || grant.revokedAt !== null),
+      };
     }, base);
   }
 

@@ -48,7 +48,12 @@ export abstract class BatchDeleteRetention implements RetentionPolicy {
   /** The setting that holds this data's retention in days. */
   protected abstract readonly retentionSetting: RetentionSetting;
   protected abstract readonly table: string;
-  /** A SELECT of the ids of `table` past retention: `$1` is the cut-off, `$2` the batch size. */
+  /**
+   * The key `idsPastRetention` selects: `id`, or `(tenant_id, id)` for a table keyed by both, so the
+   * DELETE finds each row through its primary key.
+   */
+  protected readonly key: string = 'id';
+  /** A SELECT of the keys (`key`) of `table` past retention: `$1` is the cut-off, `$2` the batch size. */
   protected abstract readonly idsPastRetention: string;
 
   constructor(
@@ -62,7 +67,7 @@ export abstract class BatchDeleteRetention implements RetentionPolicy {
 
   async purgeBatch(before: Date, limit: number): Promise<number> {
     const rows: { n: number }[] = await this.tx.acrossTenants('retention', (m) => m.query(
-      `WITH gone AS (DELETE FROM ${this.table} WHERE id IN (${this.idsPastRetention}) RETURNING 1)
+      `WITH gone AS (DELETE FROM ${this.table} WHERE ${this.key} IN (${this.idsPastRetention}) RETURNING 1)
        SELECT count(*)::int AS n FROM gone`,
       [before, limit],
     ));

@@ -60,7 +60,7 @@ describe('authorize', () => {
   });
 
   it('holds an OAuth access token to its granted scopes, never to people and credential management', () => {
-    const app = new RequestContext('r', 'ten_1', 'live', { kind: 'oauth_app', clientId: 'oac_1', tokenId: 'otk_1', grantId: null, userId: null }, ['products:write']);
+    const app = new RequestContext('r', 'ten_1', 'live', { kind: 'oauth_app', clientId: 'oac_1', clientName: 'App', tokenId: 'otk_1', grantId: null, userId: null, expiresAt: new Date() }, ['products:write']);
     expect(() => authorize(app, read)).not.toThrow();
     expect(() => authorize(app, write)).not.toThrow();
     expect(() => authorize(app, { ...read, resource: 'orders' })).toThrow('orders:read');

@@ -30,9 +30,10 @@ export type Actor =
   | { kind: 'customer_token'; tokenId: string; userId: string; customerId: string; access: 'read_only' | 'read_write' }
   /**
    * An OAuth 2.0 access token: a client acting for the tenant within its granted scopes, either for
-   * itself (client credentials, no grant) or through a user's consent (grant and user set).
+   * itself (client credentials, no grant) or through a user's consent (grant and user set). The
+   * client's name and the token's expiry are what `GET /auth/me` tells the app about itself.
    */
-  | { kind: 'oauth_app'; clientId: string; tokenId: string; grantId: string | null; userId: string | null }
+  | { kind: 'oauth_app'; clientId: string; clientName: string; tokenId: string; grantId: string | null; userId: string | null; expiresAt: Date }
   | { kind: 'system'; name: string };
 
 /**

@@ -6,6 +6,21 @@ export interface CorsSettings {
   origins: readonly string[];
   /** Those of them whose requests may carry cookies (the refresh-token cookie transport). */
   credentialsOrigins: readonly string[];
+  /** Endpoints outside /api/v1 whose allowed origins are data, not configuration (the OAuth endpoints). */
+  dataDriven?: DataDrivenCors;
+}
+
+/**
+ * Endpoints whose CORS origins come from data (a public OAuth client's registered origins). Only the
+ * route knows, once it has read the body, which record a real request is about, so it writes that
+ * answer's CORS headers itself; a preflight carries no body, so it is answered here, before routing
+ * (no guard, no rate-limit bucket), when `allows` accepts the origin for any record.
+ */
+export interface DataDrivenCors {
+  readonly paths: readonly string[];
+  readonly methods: readonly string[];
+  readonly allowedHeaders: readonly string[];
+  allows(origin: string, requestId: string): Promise<boolean>;
 }
 
 export const CORS_ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -39,10 +54,36 @@ export function corsOptionsFor(settings: CorsSettings, request: Pick<FastifyRequ
   };
 }
 
+/** The answer to a preflight for a data-driven endpoint from an origin its data accepts: no credentials. */
+export function dataDrivenPreflightOptions(dataDriven: DataDrivenCors, origin: string): FastifyCorsOptions {
+  return {
+    origin,
+    credentials: false,
+    methods: [...dataDriven.methods],
+    allowedHeaders: [...dataDriven.allowedHeaders],
+    maxAge: PREFLIGHT_MAX_AGE_SECONDS,
+    preflight: true,
+    strictPreflight: true,
+  };
+}
+
+function isDataDrivenPreflight(dataDriven: DataDrivenCors | undefined, request: Pick<FastifyRequest, 'url' | 'method' | 'headers'>): dataDriven is DataDrivenCors {
+  const path = request.url.split('?')[0].replace(/\/+$/, '');
+  return !!dataDriven && request.method === 'OPTIONS' && !!request.headers.origin && dataDriven.paths.includes(path);
+}
+
 /** Registers @fastify/cors with the per-request options above. */
 export async function registerCors(fastify: FastifyInstance, settings: CorsSettings): Promise<void> {
   await fastify.register(fastifyCors, {
     hook: 'onRequest',
-    delegator: (request, callback) => callback(null, corsOptionsFor(settings, request)),
+    delegator: (request, callback) => {
+      const { dataDriven } = settings;
+      if (!isDataDrivenPreflight(dataDriven, request)) return callback(null, corsOptionsFor(settings, request));
+      const origin = request.headers.origin!;
+      // A lookup that fails answers like an unknown origin: no CORS header, never a 500 to a preflight.
+      dataDriven.allows(origin, String(request.id)).catch(() => false).then((allowed) => {
+        callback(null, allowed ? dataDrivenPreflightOptions(dataDriven, origin) : { origin: false });
+      });
+    },
   });
 }

@@ -7,6 +7,7 @@ import type { Mode } from '../../../platform/context/request-context';
  * is exchanged once; the grant its exchange created is kept so a second use can revoke it.
  */
 @Entity('oauth_codes')
+@Index('idx_oauth_codes_expiry', ['expiresAt'])
 export class OAuthCodeEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @IdColumn() id: string;

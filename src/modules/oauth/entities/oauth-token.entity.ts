@@ -12,6 +12,9 @@ export type OAuthTokenKind = 'access' | 'refresh';
 @Entity('oauth_tokens')
 @Index('idx_oauth_tokens_grant', ['tenantId', 'grantId'])
 @Index('idx_oauth_tokens_client', ['clientId'])
+/** Retention: a used refresh token ages out with its grant, not by its own expiry, so it is left out here. */
+@Index('idx_oauth_tokens_expiry', ['expiresAt'], { where: `kind = 'access' OR rotated_at IS NULL` })
+@Index('idx_oauth_tokens_revoked', ['revokedAt'], { where: 'revoked_at IS NOT NULL' })
 export class OAuthTokenEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @IdColumn() id: string;
