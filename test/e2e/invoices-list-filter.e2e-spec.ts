@@ -57,7 +57,8 @@ describe('GET /invoices needs a filter (e2e)', () => {
       details: FILTERS.map((field) => ({ field, message: RULE })),
     });
     // Paging, sorting and dates narrow nothing down: still 400.
-    for (const query of [{ per_page: 5 }, { page_size: 5, sort: 'total', order: 'asc' }, { date_from: '2020-01-01T00:00:00Z' }, { email: '' }]) {
+    const unnarrowed: Record<string, string | number>[] = [{ per_page: 5 }, { page_size: 5, sort: 'total', order: 'asc' }, { date_from: '2020-01-01T00:00:00Z' }, { email: '' }];
+    for (const query of unnarrowed) {
       const res = await list(shop.key, query);
       expect({ query, status: res.status, code: res.body.error?.code }).toEqual({ query, status: 400, code: 'invalid_request' });
     }
@@ -67,7 +68,7 @@ describe('GET /invoices needs a filter (e2e)', () => {
 
   it('each filter alone is enough, and finds the invoice', async () => {
     const shop = await shopWithInvoice();
-    const queries = [{ account_ref_id: shop.customer.ref }, { email: shop.customer.email }, { customer_id: shop.customer.id }, { status: 'open' }];
+    const queries: Record<string, string>[] = [{ account_ref_id: shop.customer.ref }, { email: shop.customer.email }, { customer_id: shop.customer.id }, { status: 'open' }];
     for (const query of queries) {
       const res = await list(shop.key, query);
       expect({ query, status: res.status }).toEqual({ query, status: 200 });

@@ -55,7 +55,8 @@ describe('public-URL resolver: saas_only products only (e2e)', () => {
     const label = `addon-${randomUUID().slice(0, 8)}`;
     const plain = await product(key, { name: 'Backup add-on', label_name: label });
     for (const productName of [plain.sku, label, 'Backup add-on']) {
-      for (const query of [{ account_ref_id: account(), product_name: productName }, { account_ref_id: account(), product_name: productName, email }]) {
+      const queries: Record<string, string>[] = [{ account_ref_id: account(), product_name: productName }, { account_ref_id: account(), product_name: productName, email }];
+      for (const query of queries) {
         const res = await resolve(key, query);
         expect({ query, status: res.status, error: res.body.error?.code, message: res.body.error?.message }).toEqual({
           query, status: 404, error: 'not_found', message: 'Product not found',

@@ -103,7 +103,11 @@ export class AccountStatusService {
     return null;
   }
 
-  /** `GET /resolve/public-url`: validates per the seed and mints a checkout link. */
+  /**
+   * `GET /resolve/public-url`: validates per the seed and mints a checkout link. Only `saas_only`
+   * products (single, or the subscription product) resolve; any other answers the seed's 404 as if it
+   * did not exist, and a saas_only one needs `email` — so every link minted now carries the buyer's.
+   */
   async resolve(ctx: RequestContext, q: { accountRefId?: string; productName?: string; subscriptionName?: string; tierName?: string; email?: string }): Promise<Schemas['PublicUrl']> {
     if (!q.accountRefId) throw new ValidationError('account_ref_id is required', [{ field: 'account_ref_id', message: 'required' }]);
     const bySubscription = q.subscriptionName !== undefined && q.tierName !== undefined;
