@@ -21,7 +21,7 @@ class SeedModule {}
 const DEMO_PRODUCTS = [
   { sku: 'MUG-BLUE', name: 'Blue mug', price: 1299, categories: ['kitchen'], description: 'A blue stoneware mug' },
   { sku: 'TEE-BLACK', name: 'Black T-shirt', price: 2499, categories: ['apparel'], description: 'Organic cotton' },
-  { sku: 'HOSTING', name: 'Web hosting', price: 999, type: 'subscription' as const, label_name: 'hosting', categories: ['hosting'] },
+  { sku: 'HOSTING', name: 'Web hosting', price: 999, type: 'subscription' as const, label_name: 'hosting', saas_only: true, categories: ['hosting'] },
 ];
 
 /**

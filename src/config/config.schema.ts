@@ -140,6 +140,12 @@ export const configSchema = z
     STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_\w+$/, 'a Stripe webhook signing secret (whsec_…)').optional(),
     /** Where the Stripe API is; tests point it at a local stand-in. */
     STRIPE_API_BASE: z.url().default('https://api.stripe.com'),
+    /**
+     * The smallest charge, in minor units of a 2-decimal currency (50 = 0.50), scaled to each currency by
+     * its ISO 4217 exponent (1 JPY, 500 KWD): `POST /payments/intents` below it → 422 `amount_too_small`,
+     * `POST /invoices` below it (total above 0) → created with a `Warning` header. 0 = no minimum.
+     */
+    MINIMUM_CHARGE_MINOR_UNITS: z.coerce.number().int().min(0).max(1_000_000).default(50),
     /** Test-only: the sandbox processor fails or hangs right AFTER it charged (capture) or refunded, to test crash recovery. Refused in production. */
     SANDBOX_PROVIDER_FAULT: z.enum(['none', 'fail_after_charge', 'hang_after_charge', 'fail_after_refund', 'hang_after_refund']).default('none'),
     /** A payment left in `processing` (or a refund in `pending`, a renewal charge claim in `charging`) this long is settled by asking the processor. */

@@ -1231,6 +1231,8 @@ export class CreateProductRequestDto implements Schema<"CreateProductRequest"> {
   type?: S["CreateProductRequest"]["type"];
   @IsOptional() @IsString() @MaxLength(64) @Matches(new RegExp("^[A-Za-z0-9._-]{1,64}$"), { message: "$property must be 1-64 letters, digits, dots, underscores or hyphens" })
   label_name?: S["CreateProductRequest"]["label_name"];
+  @IfPresent() @IsBoolean()
+  saas_only?: S["CreateProductRequest"]["saas_only"];
   @IfPresent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
   categories?: S["CreateProductRequest"]["categories"];
   @IfPresent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(2048, { each: true }) @IsHttpUrl({ each: true })
@@ -1687,6 +1689,8 @@ export class UpdateProductRequestDto implements Schema<"UpdateProductRequest"> {
   type?: S["UpdateProductRequest"]["type"];
   @IsOptional() @IsString() @MaxLength(64) @Matches(new RegExp("^[A-Za-z0-9._-]{1,64}$"), { message: "$property must be 1-64 letters, digits, dots, underscores or hyphens" })
   label_name?: S["UpdateProductRequest"]["label_name"];
+  @IfPresent() @IsBoolean()
+  saas_only?: S["UpdateProductRequest"]["saas_only"];
   @IfPresent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MinLength(1, { each: true }) @MaxLength(100, { each: true })
   categories?: S["UpdateProductRequest"]["categories"];
   @IfPresent() @IsArray() @ArrayMaxSize(20) @IsString({ each: true }) @MaxLength(2048, { each: true }) @IsHttpUrl({ each: true })

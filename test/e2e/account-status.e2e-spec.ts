@@ -32,7 +32,7 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     otherKey = (await createApiKey(t.http, other.accessToken, { mode: 'test' })).secret;
     const product = await t.http.post('/api/v1/products', {
-      name: 'Studio <Suite>', sku: `STUDIO-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: label,
+      name: 'Studio <Suite>', sku: `STUDIO-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: label, saas_only: true,
     }, { token: key });
     productId = product.body.data.id;
     await t.http.post(`/api/v1/products/${productId}/tiers`, { label_name: 'starter', name: 'Pulse Lite', price: 0, billing_cycle: 'monthly' }, { token: key });
@@ -42,7 +42,7 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
     }, { token: key });
     expect(pro.status).toBe(201);
     sku = `ONB-${randomUUID().slice(0, 8)}`;
-    await t.http.post('/api/v1/products', { name: 'Onboarding', sku, price: 9900, metadata: { saas_only: 'true' } }, { token: key });
+    await t.http.post('/api/v1/products', { name: 'Onboarding', sku, price: 9900, saas_only: true }, { token: key });
     email = `orchid-${randomUUID().slice(0, 6)}@example.test`;
     const c = await t.http.post('/api/v1/customers', { email, first_name: 'Orchid', last_name: 'Ops', account_ref_id: ref }, { token: key });
     const customerId = c.body.data.id;

@@ -37,7 +37,7 @@ describe('product labels on single products (e2e)', () => {
 
   it('the resolver sells a single product by its label, and /r/{token} shows it', async () => {
     const label = `addon-${randomUUID().slice(0, 8)}`;
-    await t.http.post(P, { sku: `ADDON-${randomUUID().slice(0, 8)}`, name: 'Backup add-on', price: 1500, type: 'single', label_name: label }, { token: key });
+    await t.http.post(P, { sku: `ADDON-${randomUUID().slice(0, 8)}`, name: 'Backup add-on', price: 1500, type: 'single', label_name: label, saas_only: true }, { token: key });
     const resolved = await t.http.get('/api/v1/resolve/public-url', { token: key, query: { account_ref_id: 'ACC-LABEL-1', product_name: label, email: 'buyer@example.com' } });
     expect(resolved.status).toBe(200);
     const path = new URL(resolved.body.data.url).pathname;

@@ -55,12 +55,15 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     const shop = await signUpShop(t.http, 'Checkout <i>shop</i>');
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     label = `suite-${randomUUID().slice(0, 8)}`;
-    const product = await t.http.post('/api/v1/products', { name: 'Suite <One>', sku: `SUITE-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: label }, { token: key });
+    // Only saas_only products resolve (resolver-saas-only.e2e-spec.ts).
+    const product = await t.http.post('/api/v1/products', {
+      name: 'Suite <One>', sku: `SUITE-${randomUUID().slice(0, 8)}`, price: 0, type: 'subscription', label_name: label, saas_only: true,
+    }, { token: key });
     productId = product.body.data.id;
     await t.http.post(`/api/v1/products/${productId}/tiers`, { label_name: 'pro', name: 'Pro <Plan>', price: 3200, billing_cycle: 'monthly' }, { token: key });
     await t.http.post(`/api/v1/products/${productId}/tiers`, { label_name: 'free', name: 'Free', price: 0, billing_cycle: 'monthly' }, { token: key });
     sku = `ONB-${randomUUID().slice(0, 8)}`;
-    await t.http.post('/api/v1/products', { name: 'Onboarding & setup', sku, price: 9900 }, { token: key });
+    await t.http.post('/api/v1/products', { name: 'Onboarding & setup', sku, price: 9900, saas_only: true }, { token: key });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
@@ -133,7 +136,10 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
 
   it('product link without e-mail: the form asks for one and validates it, issues one open invoice for the price and reuses it until paid', async () => {
     const account = ref();
-    const path = await link({ account_ref_id: account, product_name: sku });
+    // The resolver now always puts the e-mail in a product link (saas_only requires it); a link without
+    // one is a link minted before that rule, still alive for CHECKOUT_LINK_TTL_HOURS: made so here.
+    const path = await link({ account_ref_id: account, product_name: sku, email: mail() });
+    await db.query('UPDATE checkout_links SET email = NULL WHERE token_hash = $1', [createHash('sha256').update(path.slice('/r/'.length)).digest('hex')]);
     const page = await raw('GET', path);
     expect(page.text).toContain('name="email"');
     expect(page.text).toContain('>Continue to payment</button>');
@@ -185,7 +191,7 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     expect(free.text).toContain('You are subscribed to Suite &lt;One&gt; — Free');
     expect((await status(account)).body.data.subscriptions[0]).toMatchObject({ status: 'active', subscription_tier: { label_name: 'free' } });
 
-    const gone = await t.http.post('/api/v1/products', { name: 'Gone', sku: `GONE-${randomUUID().slice(0, 8)}`, price: 500 }, { token: key });
+    const gone = await t.http.post('/api/v1/products', { name: 'Gone', sku: `GONE-${randomUUID().slice(0, 8)}`, price: 500, saas_only: true }, { token: key });
     const goneLink = await link({ account_ref_id: account, product_name: gone.body.data.sku, email: mail() });
     await t.http.delete(`/api/v1/products/${gone.body.data.id}`, { token: key });
     const refused = await raw('POST', goneLink);

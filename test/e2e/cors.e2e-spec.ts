@@ -54,7 +54,7 @@ describe('CORS on /api/v1 (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['access-control-allow-origin']).toBe(APP);
     expect(res.headers['access-control-expose-headers'].split(', ')).toEqual([
-      'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed',
+      'X-Request-Id', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After', 'Idempotent-Replayed', 'Warning',
     ]);
     expect(res.headers['access-control-allow-credentials']).toBeUndefined();
   });

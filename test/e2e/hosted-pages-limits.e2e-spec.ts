@@ -158,9 +158,12 @@ describe('hosted pages: per-token and per-IP limits, card attempts per invoice (
 
   it('a burst on one /r/{token} checkout link ends in the 429 page', async () => {
     const sku = `SET-${randomUUID().slice(0, 8)}`;
-    const product = await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900 }, { token: key });
+    // Only saas_only products resolve, and they need the buyer's e-mail (resolver-saas-only.e2e-spec.ts).
+    const product = await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900, saas_only: true }, { token: key });
     expect(product.status).toBe(201);
-    const resolved = await t.http.get('/api/v1/resolve/public-url', { token: key, query: { account_ref_id: `ACC-${randomUUID().slice(0, 8)}`, product_name: sku } });
+    const resolved = await t.http.get('/api/v1/resolve/public-url', {
+      token: key, query: { account_ref_id: `ACC-${randomUUID().slice(0, 8)}`, product_name: sku, email: 'buyer@example.test' },
+    });
     expect(resolved.status).toBe(200);
     const path = new URL(resolved.body.data.url).pathname;
 

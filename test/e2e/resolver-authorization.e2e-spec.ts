@@ -18,7 +18,8 @@ describe('public-URL resolver needs a read_write credential (e2e)', () => {
   const sku = `RES-${randomUUID().slice(0, 8)}`;
   const ref = `acc-${randomUUID().slice(0, 8)}`;
 
-  const resolve = (tok: string) => t.http.get('/api/v1/resolve/public-url', { token: tok, query: { account_ref_id: ref, product_name: sku } });
+  const resolve = (tok: string) =>
+    t.http.get('/api/v1/resolve/public-url', { token: tok, query: { account_ref_id: ref, product_name: sku, email: 'buyer@example.test' } });
   const links = async (): Promise<number> =>
     (await db.query('SELECT count(*)::int AS n FROM checkout_links WHERE tenant_id = $1', [shop.tenantId]))[0].n;
 
@@ -29,7 +30,8 @@ describe('public-URL resolver needs a read_write credential (e2e)', () => {
     writeKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     readOnlyKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', access: 'read_only' })).secret;
     readScopedKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', scopes: ['services:read'] })).secret;
-    expect((await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900 }, { token: writeKey })).status).toBe(201);
+    // Only saas_only products resolve (resolver-saas-only.e2e-spec.ts).
+    expect((await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900, saas_only: true }, { token: writeKey })).status).toBe(201);
   });
 
   afterAll(async () => {

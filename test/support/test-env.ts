@@ -24,3 +24,5 @@ process.env.SANDBOX_SAMPLE_DATA ??= 'false';
 // Send quotas count per tenant; mail-quotas sets low ones for its own app.
 process.env.MAIL_QUOTA_PER_TENANT_PER_DAY ??= '100000';
 process.env.MAIL_QUOTA_PER_RECIPIENT_PER_HOUR ??= '100000';
+// Many tests pay or invoice a few cents; the minimum-charge tests set the real 50 (0.50) for their own app.
+process.env.MINIMUM_CHARGE_MINOR_UNITS ??= '1';

@@ -1387,6 +1387,10 @@ export interface paths {
          *     payment answers 409 (at creation with a card, or at confirmation), however many requests race.
          *     When the processor's answer is lost the intent answers `processing` and is settled later by the
          *     reconciliation job. The card number and CVC are never stored or logged.
+         *     `amount` is integer minor units (2500 = 25.00 USD). An amount below the currency's minimum charge
+         *     (Stripe's rule; `MINIMUM_CHARGE_MINOR_UNITS`, default 50 = 0.50 of a 2-decimal currency, scaled by the
+         *     ISO 4217 exponent: 1 for JPY, 500 for KWD) → 422 `amount_too_small` (field `amount`), whose message
+         *     gives the amount in major units and the minor-units reading, and nothing is created.
          *     Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
          */
         post: operations["createPaymentIntent"];
@@ -1761,6 +1765,12 @@ export interface paths {
          *     `customer_id`, `account_ref_id` and `email` (the customer's), `date_from`/`date_to` on `created_at`.
          *     An unknown `status` answers 400 naming the parameter. A `customer` user sees only its own customer's
          *     invoices. Staff users, customer users, or keys with `invoices:read`.
+         *
+         *     **A filter is required** (seed 003: "at least one of account_ref_id or email is required"): give at
+         *     least one of `account_ref_id`, `email`, `customer_id` or `status`. Without any → 400
+         *     `invalid_request`, `field: account_ref_id`, `details` naming each of the four parameters. Paging,
+         *     sorting and the date filters alone do not count. A principal already confined to one customer — a
+         *     `customer` user or its client-portal token (`POST /me/api-tokens`) — needs no filter: it lists its own invoices.
          */
         get: operations["listInvoices"];
         put?: never;
@@ -1774,6 +1784,12 @@ export interface paths {
          *     `hosted_invoice_url` is the payment page (`GET /pay/{token}`); with `send_to_customer` (not for drafts)
          *     the invoice e-mail with that link is queued and `email_sent` is true. Emits `invoice.created`.
          *     Scope `invoices:write`.
+         *
+         *     Amounts are integer minor units: `"amount": 25.00` is the number 25, i.e. 0.25 USD, not 25 dollars (JSON
+         *     cannot tell 25.00 from 25). An invoice whose `total` is above 0 but below the currency's minimum charge
+         *     (`MINIMUM_CHARGE_MINOR_UNITS`, default 50 = 0.50 of a 2-decimal currency, scaled by the ISO 4217
+         *     exponent: 1 for JPY, 500 for KWD) is still created, and the response carries a `Warning: 299 - "…"`
+         *     header that says so.
          */
         post: operations["createInvoice"];
         delete?: never;
@@ -2553,7 +2569,11 @@ export interface paths {
          *     (a subscription product's `label_name`) and `tier_name` (a tier's `label_name`) plus `email`. Answers
          *     `{type: "redirect", url}` where `url` opens the hosted checkout page `GET /r/{token}`; the token is
          *     unguessable (256 random bits, only its hash is stored) and expires after CHECKOUT_LINK_TTL_HOURS.
-         *     A product whose `metadata.saas_only` is `"true"` requires `email`. Errors, with the seed's messages:
+         *     Only products tagged `saas_only: true` resolve (seed 003: "the resolver only returns URLs for catalog
+         *     entries tagged saas_only"): a `product_name` naming a product that is not → 404 "Product not found",
+         *     a `subscription_name` naming a subscription product that is not → 404 "Subscription product not found",
+         *     exactly as if it did not exist. A saas_only product requires `email` (so every link carries the buyer's
+         *     e-mail). Errors, with the seed's messages:
          *     422 `validation_error` "account_ref_id is required", "Provide product_name or both subscription_name and
          *     tier_name", "email is required when using subscription_name and tier_name", "email is required when
          *     using a saas_only product"; 404 `not_found` "Product not found", "Subscription product not found",
@@ -5281,6 +5301,12 @@ export interface components {
             type: components["schemas"]["ProductType"];
             /** @description For subscription products, the label `GET /tiers/{subscription_label_name}` finds it by; unique per tenant and mode. */
             label_name: components["schemas"]["LabelName"] | null;
+            /**
+             * @description Whether `GET /resolve/public-url` hands out checkout links for this product (seed 003: "the resolver
+             *     only returns URLs for catalog entries tagged saas_only"): by `product_name`, or as the subscription
+             *     product of `subscription_name` + `tier_name`. Such a link always carries the buyer's `email`. Default `false`.
+             */
+            saas_only: boolean;
             categories: string[];
             images: components["schemas"]["ProductImage"][];
             attributes: components["schemas"]["Attributes"];
@@ -5342,8 +5368,10 @@ export interface components {
             status?: components["schemas"]["ProductStatus"];
             /** @description Defaults to `single`. */
             type?: components["schemas"]["ProductType"];
-            /** @description A stable name for the product, unique per tenant and mode across all products (409). A subscription's label lists its tiers (`GET /tiers/{label}`); any product's label sells it through `GET /resolve/public-url?product_name=`. */
+            /** @description A stable name for the product, unique per tenant and mode across all products (409). A subscription's label lists its tiers (`GET /tiers/{label}`); the label of a `saas_only` product sells it through `GET /resolve/public-url?product_name=`. */
             label_name?: components["schemas"]["LabelName"] | null;
+            /** @description Tags the product for the public-URL resolver (`GET /resolve/public-url`). Defaults to `false`. */
+            saas_only?: boolean;
             categories?: string[];
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
@@ -5362,6 +5390,8 @@ export interface components {
             status?: components["schemas"]["ProductStatus"];
             type?: components["schemas"]["ProductType"];
             label_name?: components["schemas"]["LabelName"] | null;
+            /** @description Tags the product for the public-URL resolver (`GET /resolve/public-url`). */
+            saas_only?: boolean;
             categories?: string[];
             images?: components["schemas"]["ProductImage"][];
             attributes?: components["schemas"]["Attributes"];
@@ -5846,12 +5876,13 @@ export interface components {
                  *     * `conflict` — 409: the resource's state forbids it, or the same Idempotency-Key is still running
                  *     * `validation_error` — 422: the body breaks a rule; see `details`
                  *     * `idempotency_error` — 422: the Idempotency-Key was used with a different request
+                 *     * `amount_too_small` — 422: a charge below the currency's minimum (`POST /payments/intents`); amounts are integer minor units
                  *     * `rate_limit_exceeded` — 429: too many requests; see `Retry-After`
                  *     * `server_error` — 500: a bug on our side; quote `request_id`
                  *     * `service_unavailable` — 503: overloaded or a dependency is down; retry after `Retry-After`
                  * @enum {string}
                  */
-                code: "invalid_request" | "authentication_error" | "authorization_error" | "not_found" | "conflict" | "validation_error" | "idempotency_error" | "rate_limit_exceeded" | "server_error" | "service_unavailable";
+                code: "invalid_request" | "authentication_error" | "authorization_error" | "not_found" | "conflict" | "validation_error" | "idempotency_error" | "amount_too_small" | "rate_limit_exceeded" | "server_error" | "service_unavailable";
                 message: string;
                 /** @description The request field the error is about, when there is one. */
                 field?: string;
@@ -7163,6 +7194,15 @@ export interface components {
         "X-RateLimit-Reset": number;
         /** @description Seconds to wait before retrying. */
         "Retry-After": number;
+        /**
+         * @description `299 - "<text>"` (RFC 7234 warn-code 299, a persistent miscellaneous warning): the request succeeded, but
+         *     something in it looks like a mistake. Sent by `POST /invoices` when the invoice's `total` is above 0 and
+         *     below the currency's minimum charge (`MINIMUM_CHARGE_MINOR_UNITS`, default 50 = 0.50 of a 2-decimal
+         *     currency) — the usual sign of a decimal amount (`"amount": 25.00`) read as integer minor units (25 = 0.25
+         *     USD). The text names the total in major units and the minor-units reading. Not repeated on an idempotent
+         *     replay (`Idempotent-Replayed: true`).
+         */
+        Warning: string;
         /** @description `true` when this response is a stored answer to an earlier request with the same Idempotency-Key. */
         "Idempotent-Replayed": "true";
         /** @description Cookie transport only: `refresh_token=…; Path=/api/v1/auth; HttpOnly; Secure; SameSite=Strict; Max-Age=…` and `csrf_token=…; Path=/; Secure; SameSite=Strict; Max-Age=…` (on logout both with `Max-Age=0`, which clears them). Sent once per cookie. */
@@ -10699,7 +10739,23 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
-            422: components["responses"]["Unprocessable"];
+            /**
+             * @description The body failed validation (`validation_error`, with `details` per field), the amount is below the
+             *     currency's minimum charge (`amount_too_small`, field `amount`), or the Idempotency-Key was used for a
+             *     different request (`idempotency_error`).
+             */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
         };
     };
@@ -11506,7 +11562,23 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["BadRequest"];
+            /**
+             * @description A paging, sort or filter value is invalid (`invalid_request`, `field` names it), or no filter was
+             *     given: at least one of `account_ref_id`, `email`, `customer_id` or `status` is required (except for
+             *     a principal confined to one customer).
+             */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -11536,6 +11608,7 @@ export interface operations {
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Warning: components["headers"]["Warning"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Auth } from '../../platform/auth/auth.decorator';
 import { Ctx } from '../../platform/context/ctx.decorator';
 import { IdempotencyOutsideTransaction } from '../../platform/idempotency/idempotency-outside-transaction.decorator';
@@ -38,8 +39,11 @@ export class InvoicesController {
 
   @Auth('invoices', 'write')
   @Post()
-  create(@Ctx() ctx: RequestContext, @Body() body: CreateInvoiceRequestDto) {
-    return this.invoices.createFromRequest(ctx, body);
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateInvoiceRequestDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const invoice = await this.invoices.createFromRequest(ctx, body);
+    const warning = this.invoices.minimumChargeWarning(invoice);
+    if (warning) reply.header('Warning', warning);
+    return invoice;
   }
 
   @Auth('invoices', 'read', { roles: READERS })

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { TransactionService } from '../../database/transaction.service';
 import { Clock } from '../../platform/clock/clock';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, DomainError, invalid, NotFoundError } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
 import { checkedMultiply, checkedSum } from '../../platform/money/checked-arithmetic';
+import { minimumChargeWarning } from '../../platform/money/minimum-charge';
 import { multiplyMinor, sumMinor } from '../../platform/money/money';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
@@ -21,6 +23,24 @@ import { InvoiceLinksService } from './invoice-links.service';
 import { InvoiceRecordsService } from './invoice-records.service';
 import { InvoicesRepository, type InvoiceFilters, type InvoiceSort } from './invoices.repository';
 import { RedirectDomainsService } from './redirect-domains.service';
+
+/** The filters of which `GET /invoices` needs one (seed 003: "at least one of account_ref_id or email is required"). */
+const NARROWING_FILTERS = ['account_ref_id', 'email', 'customer_id', 'status'] as const;
+
+/**
+ * 400 when a listing names none of NARROWING_FILTERS: a tenant-wide dump of invoices is not a query
+ * the API serves. A principal confined to one customer never gets here (its scope is the filter).
+ */
+function assertNarrowed(filters: InvoiceFilters): void {
+  if (filters.accountRefId || filters.email || filters.customerId || filters.status) return;
+  const rule = `one of ${NARROWING_FILTERS.slice(0, -1).join(', ')} or ${NARROWING_FILTERS.at(-1)} is required`;
+  throw new DomainError(
+    'invalid_request',
+    `Filter the invoices: give at least one of ${NARROWING_FILTERS.slice(0, -1).join(', ')} or ${NARROWING_FILTERS.at(-1)}`,
+    NARROWING_FILTERS[0],
+    NARROWING_FILTERS.map((field) => ({ field, message: rule })),
+  );
+}
 
 /**
  * Issuing invoices: creation (gapless numbers per tenant and mode, exact totals, a hosted payment
@@ -40,6 +60,7 @@ export class InvoicesService implements InvoicesPort {
     private readonly links: InvoiceLinksService,
     private readonly redirectDomains: RedirectDomainsService,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Creates an invoice from lines, inside the caller's transaction when there is one; records `invoice.created`. */
@@ -76,6 +97,8 @@ export class InvoicesService implements InvoicesPort {
     if (scope !== null) {
       if (filters.customerId !== undefined && filters.customerId !== scope) filters = { ...filters, customerId: '' };
       else filters = { ...filters, customerId: scope };
+    } else {
+      assertNarrowed(filters);
     }
     const rows = await this.repo.listInvoices(ctx, page, sort, filters);
     return new Page(await this.records.presentMany(ctx, rows.items), rows.meta);
@@ -83,6 +106,15 @@ export class InvoicesService implements InvoicesPort {
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
     return this.records.present(ctx, await this.records.getOrThrow(ctx, id));
+  }
+
+  /**
+   * The `Warning` header of `POST /invoices` when the total is above 0 but below the currency's minimum
+   * charge: the invoice stands (a small fee can be real), but a seed-style `"amount": 25.00` was
+   * probably meant as 2500. Null otherwise.
+   */
+  minimumChargeWarning(invoice: Schemas['Invoice']): string | null {
+    return minimumChargeWarning(invoice.total, invoice.currency, this.config.MINIMUM_CHARGE_MINOR_UNITS);
   }
 
   /** `POST /invoices`: resolves the customer (id, or e-mail + account_ref_id) and the lines (lines, or product_manage_id + amount). */

@@ -27,6 +27,7 @@ export function toProduct(p: ProductEntity, variants: readonly VariantEntity[]):
     status: p.status,
     type: p.type,
     label_name: p.labelName,
+    saas_only: p.saasOnly,
     categories: p.categories,
     images: p.images,
     attributes: p.attributes,

@@ -108,6 +108,7 @@ export class ProductsService {
       status: body.status ?? 'active',
       type: body.type ?? 'single',
       labelName: body.label_name ?? null,
+      saasOnly: body.saas_only ?? false,
       categories: cleanCategories(body.categories ?? []),
       images: body.images ?? [],
       attributes: body.attributes ?? {},
@@ -141,6 +142,7 @@ export class ProductsService {
         if (body.currency !== undefined) product.currency = body.currency;
         if (body.status !== undefined) product.status = body.status;
         if (body.label_name !== undefined) product.labelName = body.label_name;
+        if (body.saas_only !== undefined) product.saasOnly = body.saas_only;
         if (body.categories !== undefined) product.categories = cleanCategories(body.categories);
         if (body.images !== undefined) product.images = body.images;
         if (body.attributes !== undefined) product.attributes = body.attributes;

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import { ConflictError, invalid } from '../../platform/errors/domain-errors';
 import { newId } from '../../platform/ids/ids';
+import { assertMinimumCharge } from '../../platform/money/minimum-charge';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { Page } from '../../platform/pagination/page';
 import type { PageQuery, SortOrder } from '../../platform/pagination/page-query';
@@ -90,6 +92,7 @@ export class PaymentIntentsService {
     private readonly ledger: PaymentLedgerService,
     private readonly savedMethods: SavedPaymentMethodsService,
     private readonly processing: PaymentProcessingService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(
@@ -107,8 +110,12 @@ export class PaymentIntentsService {
     return this.ledger.present(ctx, await this.ledger.intentOr404(ctx, id));
   }
 
-  /** `POST /payments/intents`. */
+  /**
+   * `POST /payments/intents`. An amount below the currency's minimum charge is refused (422
+   * `amount_too_small`) before anything is written: the usual sign of a decimal read as minor units.
+   */
   async create(ctx: RequestContext, input: CreateIntentInput): Promise<Schemas['PaymentIntent']> {
+    assertMinimumCharge(input.amount, input.currency, this.config.MINIMUM_CHARGE_MINOR_UNITS);
     return this.createWith(ctx, input, null);
   }
 
@@ -118,7 +125,8 @@ export class PaymentIntentsService {
    * commits its own, around the processor call.
    */
   async chargeTarget(ctx: RequestContext, kind: PaymentTargetKind, targetId: string, input: ChargeTargetInput): Promise<Schemas['PaymentIntent']> {
-    return this.create(ctx, { ...input, [TARGET_FIELD[kind]]: targetId });
+    // No minimum-charge check: the amount is what the order or invoice owes, not a number a client typed.
+    return this.createWith(ctx, { ...input, [TARGET_FIELD[kind]]: targetId }, null);
   }
 
   /**

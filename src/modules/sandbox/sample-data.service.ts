@@ -12,7 +12,7 @@ import { INVOICES, type InvoicesPort } from '../subscriptions/invoices.port';
 export const SAMPLE_PRODUCTS: Schemas['CreateProductRequest'][] = [
   { sku: 'MUG-BLUE', name: 'Blue mug', price: 1299, categories: ['kitchen'], description: 'A blue stoneware mug' },
   { sku: 'TEE-BLACK', name: 'Black T-shirt', price: 2499, categories: ['apparel'], description: 'Organic cotton' },
-  { sku: 'HOSTING', name: 'Web hosting', price: 999, type: 'subscription', label_name: 'hosting', categories: ['hosting'] },
+  { sku: 'HOSTING', name: 'Web hosting', price: 999, type: 'subscription', label_name: 'hosting', saas_only: true, categories: ['hosting'] },
 ];
 
 export const SAMPLE_CUSTOMERS: Schemas['CreateCustomerRequest'][] = [

@@ -103,7 +103,11 @@ export class AccountStatusService {
     return null;
   }
 
-  /** `GET /resolve/public-url`: validates per the seed and mints a checkout link. */
+  /**
+   * `GET /resolve/public-url`: validates per the seed and mints a checkout link. Only `saas_only`
+   * products (single, or the subscription product) resolve; any other answers the seed's 404 as if it
+   * did not exist, and a saas_only one needs `email` — so every link minted now carries the buyer's.
+   */
   async resolve(ctx: RequestContext, q: { accountRefId?: string; productName?: string; subscriptionName?: string; tierName?: string; email?: string }): Promise<Schemas['PublicUrl']> {
     if (!q.accountRefId) throw new ValidationError('account_ref_id is required', [{ field: 'account_ref_id', message: 'required' }]);
     const bySubscription = q.subscriptionName !== undefined && q.tierName !== undefined;
@@ -116,14 +120,17 @@ export class AccountStatusService {
     let link: { kind: 'product' | 'subscription'; productId: string; tierId: string | null };
     if (bySubscription) {
       if (q.email === undefined) throw new ValidationError(RESOLVER_ERRORS.emailForSubscription, [{ field: 'email', message: RESOLVER_ERRORS.emailForSubscription }]);
+      const subscription = await this.products.findByLabel(ctx, q.subscriptionName!);
+      // Only saas_only entries resolve; any other is answered as if it did not exist (seed 003).
+      if (!subscription?.saas_only) throw notFound(RESOLVER_ERRORS.subscriptionNotFound);
       const tiers = await this.subscriptionTiers(ctx, q.subscriptionName!);
       const tier = tiers.find((t) => t.label_name === q.tierName);
       if (!tier) throw notFound(RESOLVER_ERRORS.tierNotFound);
       link = { kind: 'subscription', productId: tier.product_id, tierId: tier.id };
     } else {
       const product = await this.findProduct(ctx, q.productName!);
-      if (!product) throw notFound(RESOLVER_ERRORS.productNotFound);
-      if (product.metadata?.saas_only === 'true' && q.email === undefined) {
+      if (!product?.saas_only) throw notFound(RESOLVER_ERRORS.productNotFound);
+      if (q.email === undefined) {
         throw new ValidationError(RESOLVER_ERRORS.emailForSaas, [{ field: 'email', message: RESOLVER_ERRORS.emailForSaas }]);
       }
       link = { kind: 'product', productId: product.id, tierId: null };

@@ -7,6 +7,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   validation_error: 422,
   idempotency_error: 422,
+  amount_too_small: 422,
   rate_limit_exceeded: 429,
   server_error: 500,
   service_unavailable: 503,

@@ -40,6 +40,8 @@ export class ProductEntity {
   @Column({ type: 'text', default: 'single' }) type: ProductType;
   /** A subscription product's label, for `GET /tiers/{subscription_label_name}`; unique per tenant and mode. */
   @Column({ name: 'label_name', type: 'text', nullable: true }) labelName: string | null;
+  /** Tagged for the public-URL resolver: only these products (single or subscription) get checkout links. */
+  @Column({ name: 'saas_only', type: 'boolean', default: false }) saasOnly: boolean;
   @Column({ type: 'text', array: true, default: () => "'{}'" }) categories: string[];
   @Column({ type: 'jsonb', default: () => "'[]'" }) images: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) attributes: Attributes;
