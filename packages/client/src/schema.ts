@@ -2825,7 +2825,9 @@ export interface paths {
         };
         /**
          * List shipments
-         * @description Shipments of this tenant and mode, newest first. Scope `shipping:read`.
+         * @description Shipments of this tenant and mode, newest first. A `customer` user, or its client-portal token, sees only
+         *     the shipments of its own customer's orders (`order_id` of another customer's order lists nothing). Staff
+         *     users, customer users, or keys with `shipping:read`.
          */
         get: operations["listShipments"];
         put?: never;
@@ -2835,7 +2837,8 @@ export interface paths {
          *     the carrier's service, buys the label and answers the shipment with its tracking number and `label_url`.
          *     In the same transaction the reserved stock of exactly those units is committed (the stock ledger records
          *     one `commit` per location) and the order's `fulfillment_status` becomes `partial`, or `fulfilled` once
-         *     every unit of every line is in a shipment. More units than a line has left to ship → 409 naming
+         *     every unit of every line is in a shipment. Customer users and their client-portal tokens → 403.
+         *     More units than a line has left to ship → 409 naming
          *     `items[i].quantity`; an unknown line → 422; an order in another status → 409; a carrier that is not
          *     configured, or a service it does not offer for these packages to `ship_to`, → 422 naming `carrier` or `service`.
          *     Of concurrent shipments of the same units one wins (409 for the others). `ship_to` defaults to the
@@ -2861,7 +2864,8 @@ export interface paths {
         };
         /**
          * Get a shipment
-         * @description Scope `shipping:read`. Another tenant's shipment answers 404.
+         * @description Another tenant's shipment answers 404; so does, for a `customer` user or its client-portal token, a shipment
+         *     of another customer's order. Staff users, customer users, or keys with `shipping:read`.
          */
         get: operations["getShipment"];
         put?: never;
@@ -2884,7 +2888,8 @@ export interface paths {
         };
         /**
          * Download a shipment's label
-         * @description The shipping label as a PDF (4 × 6 in). Scope `shipping:read`. Another tenant's shipment answers 404.
+         * @description The shipping label as a PDF (4 × 6 in), for the merchant to print: customer users and their client-portal
+         *     tokens → 403. Scope `shipping:read`. Another tenant's shipment answers 404.
          */
         get: operations["getShipmentLabel"];
         put?: never;
@@ -2907,7 +2912,9 @@ export interface paths {
         };
         /**
          * Track a shipment
-         * @description The shipment's status and its tracking events, oldest first (the first is the label's creation). Scope `shipping:read`.
+         * @description The shipment's status and its tracking events, oldest first (the first is the label's creation). A `customer`
+         *     user, or its client-portal token, tracks only the shipments of its own customer's orders (others → 404).
+         *     Staff users, customer users, or keys with `shipping:read`.
          */
         get: operations["trackShipment"];
         put?: never;
@@ -2935,7 +2942,7 @@ export interface paths {
          * @description Only before the carrier picked it up (`label_created`; 409 otherwise) and while its order is pending, confirmed
          *     or processing (409). The label is voided, the committed units go back to on hand and reserved for the order
          *     (the ledger records the return at the locations they left), and the order's fulfillment status is computed
-         *     again. Scope `shipping:write`.
+         *     again. Customer users and their client-portal tokens → 403. Scope `shipping:write`.
          */
         post: operations["cancelShipment"];
         delete?: never;
@@ -2961,7 +2968,8 @@ export interface paths {
          * @description Test mode only (403 in live mode): applies a tracking update as if the carrier had sent it, with the same
          *     effects as the carrier webhook. `in_transit` moves a fully shipped order to `shipped`; `delivered` moves it
          *     to `delivered` once every shipment of it is delivered. A move the shipment's status does not allow
-         *     (e.g. from `delivered` or `cancelled`) → 409. Scope `shipping:write`.
+         *     (e.g. from `delivered` or `cancelled`) → 409. Customer users and their client-portal tokens → 403.
+         *     Scope `shipping:write`.
          */
         post: operations["simulateShipmentTracking"];
         delete?: never;
