@@ -75,7 +75,8 @@ function payingMethod(provider: PaymentProvider, card: CardInput | undefined, pa
   if (paymentMethodId === undefined) return { card };
   if (card) throw invalid('payment_method_id', 'send either card or payment_method_id, not both');
   if (provider.authorizeMethod) return { paymentMethodId };
-  const testCard = provider instanceof TestPaymentProvider ? TestPaymentProvider.testCardOf(paymentMethodId) : null;
+  if (!(provider instanceof TestPaymentProvider)) throw invalid('payment_method_id', `the ${provider.name} payment provider takes no payment_method_id`);
+  const testCard = TestPaymentProvider.testCardOf(paymentMethodId);
   if (!testCard) {
     throw invalid(
       'payment_method_id',

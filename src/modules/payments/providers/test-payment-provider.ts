@@ -71,7 +71,7 @@ export class TestPaymentProvider implements PaymentProvider {
     return TEST_CARDS[number] !== undefined;
   }
 
-  /** The test card a Stripe test payment method stands for (valid through December three years on, as Stripe's are), or null. */
+  /** The test card a Stripe test payment method stands for (valid through December three years on), or null. */
   static testCardOf(paymentMethodId: string, now = new Date()): CardInput | null {
     const number = Object.hasOwn(TEST_PAYMENT_METHODS, paymentMethodId) ? TEST_PAYMENT_METHODS[paymentMethodId] : undefined;
     if (!number) return null;
