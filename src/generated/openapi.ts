@@ -1373,6 +1373,13 @@ export interface paths {
          *     `4000000000000259` succeeds and then opens a dispute, and `4000000000000341` succeeds when presented
          *     but, once saved by paying an invoice, declines every later charge of the saved method (`card_declined`,
          *     e.g. subscription renewals). Other numbers are refused in test mode (422).
+         *     Test mode also takes Stripe's test payment methods in `payment_method_id`, with the outcome of the matching
+         *     test card (so code written for Stripe.js runs unchanged against the sandbox): `pm_card_visa` succeeds like
+         *     `4242424242424242`, `pm_card_chargeDeclined` fails with `card_declined` like `4000000000000002`,
+         *     `pm_card_chargeDeclinedInsufficientFunds` fails with `insufficient_funds` like `4000000000009995`,
+         *     `pm_card_threeDSecure2Required` answers `requires_action` like `4000002760003184` (see `StripePaymentMethodId`
+         *     for the whole list). Any other `pm_…` in test mode → 422 naming `payment_method_id`; `card` and
+         *     `payment_method_id` together → 422.
          *     A declined card still creates the intent: it answers 201 with `status: failed` and `failure_code`.
          *     Without `card` the intent waits in `requires_payment_method` for `POST /payments/{id}/confirm` with a card.
          *     In live mode a processor adapter must be configured (`PAYMENT_PROVIDER`), else 422 and nothing is created.
@@ -1527,7 +1534,8 @@ export interface paths {
         /**
          * Confirm a payment
          * @description Completes a payment in `requires_action` (the 3-D Secure challenge; in the sandbox it always passes) or,
-         *     with `card`, one in `requires_payment_method`. Then captures it when `capture_method` is `automatic`.
+         *     with `card` or `payment_method_id` (in test mode one of Stripe's test methods, see `StripePaymentMethodId`),
+         *     one in `requires_payment_method`. Then captures it when `capture_method` is `automatic`.
          *     409 from any other status. Emits `payment.succeeded` or `payment.failed`. Scope `payments:write`.
          */
         post: operations["confirmPayment"];
@@ -1859,8 +1867,9 @@ export interface paths {
         /**
          * Attempt to charge an invoice
          * @description Charges `amount_due` of an open (or uncollectible) invoice through the payments module: with the body's
-         *     `card` (test cards in test mode), or, when the body is empty, with the customer's default saved
-         *     payment method (422 when there is none). A successful card payment saves the card (brand, last4,
+         *     `card` (test cards in test mode) or `payment_method_id` (a Stripe `pm_…`; in test mode Stripe's test methods,
+         *     each behaving as its test card, see `StripePaymentMethodId`), or, when the body is empty, with the
+         *     customer's default saved payment method (422 when there is none). A successful card payment saves the card (brand, last4,
          *     expiry and a processor reference, never the number) as the customer's default; in test mode the card
          *     `4000000000000341` is saved but declines every later charge of the saved method. On success the invoice
          *     is `paid` (`invoice.paid`); a declined charge answers 200 with the invoice still `open` and
@@ -2838,7 +2847,9 @@ export interface paths {
         };
         /**
          * List shipments
-         * @description Shipments of this tenant and mode, newest first. Scope `shipping:read`.
+         * @description Shipments of this tenant and mode, newest first. A `customer` user, or its client-portal token, sees only
+         *     the shipments of its own customer's orders (`order_id` of another customer's order lists nothing). Staff
+         *     users, customer users, or keys with `shipping:read`.
          */
         get: operations["listShipments"];
         put?: never;
@@ -2848,7 +2859,8 @@ export interface paths {
          *     the carrier's service, buys the label and answers the shipment with its tracking number and `label_url`.
          *     In the same transaction the reserved stock of exactly those units is committed (the stock ledger records
          *     one `commit` per location) and the order's `fulfillment_status` becomes `partial`, or `fulfilled` once
-         *     every unit of every line is in a shipment. More units than a line has left to ship → 409 naming
+         *     every unit of every line is in a shipment. Customer users and their client-portal tokens → 403.
+         *     More units than a line has left to ship → 409 naming
          *     `items[i].quantity`; an unknown line → 422; an order in another status → 409; a carrier that is not
          *     configured, or a service it does not offer for these packages to `ship_to`, → 422 naming `carrier` or `service`.
          *     Of concurrent shipments of the same units one wins (409 for the others). `ship_to` defaults to the
@@ -2874,7 +2886,8 @@ export interface paths {
         };
         /**
          * Get a shipment
-         * @description Scope `shipping:read`. Another tenant's shipment answers 404.
+         * @description Another tenant's shipment answers 404; so does, for a `customer` user or its client-portal token, a shipment
+         *     of another customer's order. Staff users, customer users, or keys with `shipping:read`.
          */
         get: operations["getShipment"];
         put?: never;
@@ -2897,7 +2910,8 @@ export interface paths {
         };
         /**
          * Download a shipment's label
-         * @description The shipping label as a PDF (4 × 6 in). Scope `shipping:read`. Another tenant's shipment answers 404.
+         * @description The shipping label as a PDF (4 × 6 in), for the merchant to print: customer users and their client-portal
+         *     tokens → 403. Scope `shipping:read`. Another tenant's shipment answers 404.
          */
         get: operations["getShipmentLabel"];
         put?: never;
@@ -2920,7 +2934,9 @@ export interface paths {
         };
         /**
          * Track a shipment
-         * @description The shipment's status and its tracking events, oldest first (the first is the label's creation). Scope `shipping:read`.
+         * @description The shipment's status and its tracking events, oldest first (the first is the label's creation). A `customer`
+         *     user, or its client-portal token, tracks only the shipments of its own customer's orders (others → 404).
+         *     Staff users, customer users, or keys with `shipping:read`.
          */
         get: operations["trackShipment"];
         put?: never;
@@ -2948,7 +2964,7 @@ export interface paths {
          * @description Only before the carrier picked it up (`label_created`; 409 otherwise) and while its order is pending, confirmed
          *     or processing (409). The label is voided, the committed units go back to on hand and reserved for the order
          *     (the ledger records the return at the locations they left), and the order's fulfillment status is computed
-         *     again. Scope `shipping:write`.
+         *     again. Customer users and their client-portal tokens → 403. Scope `shipping:write`.
          */
         post: operations["cancelShipment"];
         delete?: never;
@@ -2974,7 +2990,8 @@ export interface paths {
          * @description Test mode only (403 in live mode): applies a tracking update as if the carrier had sent it, with the same
          *     effects as the carrier webhook. `in_transit` moves a fully shipped order to `shipped`; `delivered` moves it
          *     to `delivered` once every shipment of it is delivered. A move the shipment's status does not allow
-         *     (e.g. from `delivered` or `cancelled`) → 409. Scope `shipping:write`.
+         *     (e.g. from `delivered` or `cancelled`) → 409. Customer users and their client-portal tokens → 403.
+         *     Scope `shipping:write`.
          */
         post: operations["simulateShipmentTracking"];
         delete?: never;
@@ -4859,6 +4876,24 @@ export interface components {
          *     of Stripe's test methods (`pm_card_visa`, `pm_card_chargeDeclined`, `pm_card_threeDSecure2Required`, …)
          *     against Stripe's test mode. Live mode never takes a raw card number (→ 422). When it pays an
          *     invoice of a known customer, Stripe keeps it for the customer's renewals (off-session).
+         *
+         *     Test mode (the built-in sandbox, no Stripe account needed): Stripe's test methods, each behaving as
+         *     the sandbox test card it stands for (the payment shows that card's brand and last four digits, and
+         *     paying an invoice of a known customer saves it for renewals like the card):
+         *
+         *     | `payment_method_id` | test card | outcome |
+         *     |---|---|---|
+         *     | `pm_card_visa` | `4242424242424242` | succeeds |
+         *     | `pm_card_mastercard` | `5555555555554444` | succeeds |
+         *     | `pm_card_amex` | `378282246310005` | succeeds |
+         *     | `pm_card_discover` | `6011111111111117` | succeeds |
+         *     | `pm_card_chargeDeclined` | `4000000000000002` | `failed`, `card_declined` |
+         *     | `pm_card_chargeDeclinedInsufficientFunds` | `4000000000009995` | `failed`, `insufficient_funds` |
+         *     | `pm_card_threeDSecure2Required` | `4000002760003184` | `requires_action`, then `POST /payments/{id}/confirm` |
+         *     | `pm_card_createDispute` | `4000000000000259` | succeeds, then a dispute opens |
+         *     | `pm_card_chargeCustomerFail` | `4000000000000341` | succeeds; saved, every later charge declines |
+         *
+         *     Any other id in test mode → 422 naming `payment_method_id`.
          * @example pm_card_visa
          */
         StripePaymentMethodId: string;

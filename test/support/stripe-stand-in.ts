@@ -66,7 +66,7 @@ export class StripeStandIn {
   private readonly replies = new Map<string, { status: number; body: unknown }>();
   private readonly stripe = new Stripe('sk_test_standin');
   private server: Server | undefined;
-  private dropAnswers: { pattern: RegExp; times: number } | null = null;
+  private fault: { pattern: RegExp; times: number; carriedOut?: (request: RecordedRequest) => void } | null = null;
   base = '';
 
   async start(): Promise<this> {
@@ -88,7 +88,17 @@ export class StripeStandIn {
 
   /** The next `times` requests matching `pattern` are carried out, then their answer is lost (the connection dies). */
   loseAnswers(pattern: RegExp, times: number): void {
-    this.dropAnswers = { pattern, times };
+    this.fault = { pattern, times };
+  }
+
+  /**
+   * The next request matching `pattern` is carried out and never answered: the caller waits (until
+   * it is killed). Resolves once it has been carried out, e.g. the charge captured.
+   */
+  holdAnswer(pattern: RegExp): Promise<RecordedRequest> {
+    return new Promise((carriedOut) => {
+      this.fault = { pattern, times: 1, carriedOut };
+    });
   }
 
   calls(method: string, pattern: RegExp): RecordedRequest[] {
@@ -187,7 +197,8 @@ export class StripeStandIn {
     const url = new URL(req.url ?? '/', 'http://stand-in');
     const params = decodeStripeForm(req.method === 'GET' ? url.search.slice(1) : Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
     const key = req.headers['idempotency-key'] as string | undefined;
-    this.requests.push({ method: req.method ?? '', path: url.pathname, params, idempotencyKey: key });
+    const recorded: RecordedRequest = { method: req.method ?? '', path: url.pathname, params, idempotencyKey: key };
+    this.requests.push(recorded);
     let reply: { status: number; body: unknown };
     const replayed = key ? this.replies.get(`${req.method} ${url.pathname} ${key}`) : undefined;
     if (req.headers.authorization !== `Bearer ${this.secretKey}`) {
@@ -203,9 +214,10 @@ export class StripeStandIn {
       }
       if (key && req.method === 'POST') this.replies.set(`${req.method} ${url.pathname} ${key}`, reply);
     }
-    if (this.dropAnswers && this.dropAnswers.times > 0 && this.dropAnswers.pattern.test(`${req.method} ${url.pathname}`)) {
-      this.dropAnswers.times -= 1;
-      req.socket.destroy();
+    if (this.fault && this.fault.times > 0 && this.fault.pattern.test(`${req.method} ${url.pathname}`)) {
+      this.fault.times -= 1;
+      if (this.fault.carriedOut) this.fault.carriedOut(recorded); // held: the connection stays open, unanswered
+      else req.socket.destroy();
       return;
     }
     res.writeHead(reply.status, { 'content-type': 'application/json', 'request-id': id('req'), ...(replayed ? { 'idempotent-replayed': 'true' } : {}) });

@@ -135,6 +135,7 @@ export class OrderFulfilmentService implements ShipmentOrders {
   private readModel(order: OrderEntity, lines: readonly OrderLineEntity[]): ShipmentOrder {
     return {
       id: order.id,
+      customerId: order.customerId,
       status: order.status,
       currency: order.currency,
       shippingAddress: order.shippingAddress,

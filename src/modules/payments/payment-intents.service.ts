@@ -21,7 +21,7 @@ import { toPaymentIntent } from './payments.mappers';
 import { PaymentsRepository, type PaymentFilters, type PaymentSort } from './payments.repository';
 import type { CardInput, PaymentProvider } from './providers/payment-provider.port';
 import { PaymentProviders } from './providers/payment-providers';
-import { TestPaymentProvider } from './providers/test-payment-provider';
+import { TEST_PAYMENT_METHODS, TestPaymentProvider } from './providers/test-payment-provider';
 import { SavedPaymentMethodsService } from './saved-payment-methods.service';
 
 /** What creates a payment: the body of `POST /payments/intents`, or `chargeTarget`'s input. */
@@ -62,11 +62,30 @@ const TARGET_FIELD: Record<PaymentTargetKind, 'order_id' | 'invoice_id'> = { ord
 export const RAW_CARD_IN_LIVE_MODE =
   'live mode never takes a card number: send payment_method_id (a Stripe payment method id, pm_…, created in the browser by Stripe.js or Checkout) or leave the card out to charge the customer\'s saved payment method';
 
-function assertMethodsTaken(provider: PaymentProvider, input: { card?: CardInput }): void {
-  if (!provider.authorizeMethod) {
-    throw invalid('payment_method_id', 'test mode takes test cards (card.number, e.g. 4242424242424242); payment_method_id is for live mode');
+/** What pays, once `payment_method_id` is understood: a card, or a processor-side method. */
+interface PayingMethod {
+  card?: CardInput;
+  paymentMethodId?: string;
+}
+
+/**
+ * A processor that takes payment method ids (Stripe, live) gets the id as sent. The sandbox takes
+ * Stripe's test payment methods as the test card each stands for (`pm_card_visa` pays like
+ * 4242424242424242), so the card's outcome, brand and saving apply; any other id → 422.
+ */
+function payingMethod(provider: PaymentProvider, card: CardInput | undefined, paymentMethodId: string | undefined): PayingMethod {
+  if (paymentMethodId === undefined) return { card };
+  if (card) throw invalid('payment_method_id', 'send either card or payment_method_id, not both');
+  if (provider.authorizeMethod) return { paymentMethodId };
+  if (!(provider instanceof TestPaymentProvider)) throw invalid('payment_method_id', `the ${provider.name} payment provider takes no payment_method_id`);
+  const testCard = TestPaymentProvider.testCardOf(paymentMethodId);
+  if (!testCard) {
+    throw invalid(
+      'payment_method_id',
+      `test mode takes Stripe's test payment methods (${Object.keys(TEST_PAYMENT_METHODS).join(', ')}) or test cards (card.number, e.g. 4242424242424242)`,
+    );
   }
-  if (input.card) throw invalid('payment_method_id', 'send either card or payment_method_id, not both');
+  return { card: testCard };
 }
 
 /** A processor-side method that pays an invoice of a known customer is kept for its renewals. */
@@ -156,8 +175,9 @@ export class PaymentIntentsService {
     }
     // Live mode without a processor answers 422 before anything is written.
     const provider = this.providers.for(ctx);
+    const paying = payingMethod(provider, input.card, input.payment_method_id);
+    input = { ...input, card: paying.card, payment_method_id: paying.paymentMethodId };
     if (input.card) this.assertUsableCard(ctx, input.card);
-    if (input.payment_method_id !== undefined) assertMethodsTaken(provider, input);
     const charging = saved !== null || input.card !== undefined || input.payment_method_id !== undefined;
     const intent = await this.tx.run(ctx, async (txCtx) => {
       const kind: PaymentTargetKind | null = input.order_id !== undefined ? 'order' : input.invoice_id !== undefined ? 'invoice' : null;
@@ -225,10 +245,10 @@ export class PaymentIntentsService {
   }
 
   /** `POST /payments/{id}/confirm`: completes 3-D Secure, or attaches a card to an intent waiting for one. */
-  async confirm(ctx: RequestContext, id: string, card: CardInput | undefined, paymentMethodId?: string): Promise<Schemas['PaymentIntent']> {
+  async confirm(ctx: RequestContext, id: string, cardInput: CardInput | undefined, paymentMethodInput?: string): Promise<Schemas['PaymentIntent']> {
     assertOutsideTransaction(ctx, 'confirming a payment');
     const provider = this.providers.for(ctx);
-    if (paymentMethodId !== undefined) assertMethodsTaken(provider, { card });
+    const { card, paymentMethodId } = payingMethod(provider, cardInput, paymentMethodInput);
     const intent = await this.tx.run(ctx, async (txCtx) => {
       const current = await this.lockWithTarget(txCtx, id, true);
       if (current.status === 'requires_action') {

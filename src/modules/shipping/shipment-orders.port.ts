@@ -14,6 +14,7 @@ export interface ShipmentOrderLine {
 
 export interface ShipmentOrder {
   id: string;
+  customerId: string;
   status: string;
   currency: string;
   shippingAddress: {

@@ -10,6 +10,9 @@ import { ShipmentLabelsService } from './shipment-labels.service';
 import { ShipmentTrackingService } from './shipment-tracking.service';
 import { ShipmentsService } from './shipments.service';
 
+/** Customer users and their client-portal tokens read and track their own orders' shipments; everything else is staff's. */
+const READERS = ['owner', 'admin', 'staff', 'customer'] as const;
+
 @Controller('shipments')
 export class ShipmentsController {
   constructor(
@@ -18,7 +21,7 @@ export class ShipmentsController {
     private readonly labels: ShipmentLabelsService,
   ) {}
 
-  @Auth('shipping', 'read')
+  @Auth('shipping', 'read', { roles: READERS })
   @Get()
   list(@Ctx() ctx: RequestContext, @Query() query: ListShipmentsQueryDto) {
     return this.shipments.list(ctx, pageQueryOf(query), { orderId: query.order_id, status: query.status });
@@ -31,7 +34,7 @@ export class ShipmentsController {
     return this.shipments.create(ctx, body);
   }
 
-  @Auth('shipping', 'read')
+  @Auth('shipping', 'read', { roles: READERS })
   @Get(':id')
   get(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.shipments.get(ctx, id);
@@ -44,7 +47,7 @@ export class ShipmentsController {
     await reply.header('Content-Type', 'application/pdf').header('Content-Disposition', `inline; filename="${pdf.filename}"`).send(pdf.content);
   }
 
-  @Auth('shipping', 'read')
+  @Auth('shipping', 'read', { roles: READERS })
   @Get(':id/track')
   track(@Ctx() ctx: RequestContext, @Param('id') id: string) {
     return this.tracking.track(ctx, id);

@@ -8,6 +8,7 @@ import type { ShipmentStatus } from './shipment-status';
 
 export interface ShipmentFilters {
   orderId?: string;
+  customerId?: string;
   status?: ShipmentStatus;
 }
 
@@ -61,6 +62,7 @@ export class ShipmentsRepository extends TenantScopedRepository {
       .createQueryBuilder(ShipmentEntity, 's')
       .where('s.tenant_id = :tenant AND s.mode = :mode', { tenant: ctx.tenant, mode: ctx.mode });
     if (filters.orderId) qb.andWhere('s.order_id = :orderId', { orderId: filters.orderId });
+    if (filters.customerId !== undefined) qb.andWhere('s.customer_id = :customerId', { customerId: filters.customerId });
     if (filters.status) qb.andWhere('s.status = :status', { status: filters.status });
     return paginate(qb, page, {
       name: 'created_at', column: 's.created_at', idColumn: 's.id', order: 'desc',

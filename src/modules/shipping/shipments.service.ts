@@ -62,17 +62,22 @@ export class ShipmentsService {
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'PUBLIC_BASE_URL' | 'PORT'>,
   ) {}
 
+  /** A customer user, or its client-portal token, lists only its own customer's shipments. */
   async list(ctx: RequestContext, page: PageQuery, filters: ShipmentFilters): Promise<Page<Schemas['Shipment']>> {
-    return (await this.repo.list(ctx, page, filters)).map((s) => this.view(s));
+    const scope = ctx.customerScope;
+    const scoped = scope === null ? filters : { ...filters, customerId: scope };
+    return (await this.repo.list(ctx, page, scoped)).map((s) => this.view(s));
   }
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['Shipment']> {
     return this.view(await this.getOrThrow(ctx, id));
   }
 
+  /** The shipment of this tenant and mode (and, for a customer user or its token, of its customer's orders), or 404. */
   async getOrThrow(ctx: RequestContext, id: string): Promise<ShipmentEntity> {
     const shipment = await this.repo.findShipment(ctx, parseIdOr404(id, 'shp', 'shipment'));
-    if (!shipment) throw new NotFoundError('shipment', id);
+    const scope = ctx.customerScope;
+    if (!shipment || (scope !== null && shipment.customerId !== scope)) throw new NotFoundError('shipment', id);
     return shipment;
   }
 
@@ -93,7 +98,7 @@ export class ShipmentsService {
       const created = await this.tx.run(ctx, async (txCtx) => {
         const allocations = await this.orders.ship(txCtx, order.id, items.map((i) => ({ lineId: i.lineId, quantity: i.quantity })), shipmentId);
         const shipment = await this.repo.insertShipment(txCtx, {
-          id: shipmentId, orderId: order.id, status: 'label_created', carrier: carrier.code, service: body.service,
+          id: shipmentId, orderId: order.id, customerId: order.customerId, status: 'label_created', carrier: carrier.code, service: body.service,
           trackingNumber: label.trackingNumber, items, allocations, packages, shipFrom, shipTo,
           insuranceValue: body.insurance_value ?? null, currency: order.currency, signatureRequired: body.signature_required ?? false,
           rateAmount: label.amount, inTransitAt: null, deliveredAt: null, cancelledAt: null,

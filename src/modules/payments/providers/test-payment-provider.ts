@@ -27,6 +27,23 @@ export const TEST_CARDS: Readonly<Record<string, TestCardBehaviour>> = {
   '4000000000000341': 'declines_off_session',
 };
 
+/**
+ * Stripe's test payment methods (https://docs.stripe.com/testing) and the sandbox test card each
+ * stands for: test mode takes them in `payment_method_id` with that card's outcome, so code written
+ * for Stripe.js runs against the sandbox unchanged.
+ */
+export const TEST_PAYMENT_METHODS: Readonly<Record<string, string>> = {
+  pm_card_visa: '4242424242424242',
+  pm_card_mastercard: '5555555555554444',
+  pm_card_amex: '378282246310005',
+  pm_card_discover: '6011111111111117',
+  pm_card_chargeDeclined: '4000000000000002',
+  pm_card_chargeDeclinedInsufficientFunds: '4000000000009995',
+  pm_card_threeDSecure2Required: '4000002760003184',
+  pm_card_createDispute: '4000000000000259',
+  pm_card_chargeCustomerFail: '4000000000000341',
+};
+
 const REF_PREFIX = 'sandbox_';
 /** Reusable references of saved sandbox cards: `test:<behaviour>` — the behaviour only, never the number. */
 const SAVED_PREFIX = 'test:';
@@ -52,6 +69,13 @@ export class TestPaymentProvider implements PaymentProvider {
 
   static isTestCard(number: string): boolean {
     return TEST_CARDS[number] !== undefined;
+  }
+
+  /** The test card a Stripe test payment method stands for (valid through December three years on), or null. */
+  static testCardOf(paymentMethodId: string, now = new Date()): CardInput | null {
+    const number = Object.hasOwn(TEST_PAYMENT_METHODS, paymentMethodId) ? TEST_PAYMENT_METHODS[paymentMethodId] : undefined;
+    if (!number) return null;
+    return { number, exp_month: 12, exp_year: now.getUTCFullYear() + 3, cvc: number.length === 15 ? '1234' : '123' };
   }
 
   async authorize(ctx: RequestContext, request: AuthorizeRequest): Promise<AuthorizeResult> {

@@ -25,12 +25,15 @@ export interface StockAllocationValue {
 @Entity('shipments')
 @Index('idx_shipments_created', ['tenantId', 'mode', 'createdAt', 'id'])
 @Index('idx_shipments_order', ['tenantId', 'mode', 'orderId'])
+@Index('idx_shipments_customer', ['tenantId', 'mode', 'customerId', 'createdAt', 'id'])
 @Index('uq_shipments_tracking', ['tenantId', 'mode', 'carrier', 'trackingNumber'], { unique: true })
 export class ShipmentEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text', primaryKeyConstraintName: 'pk_shipments' }) tenantId: string;
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_shipments' }) mode: Mode;
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_shipments' }) id: string;
   @Column({ name: 'order_id', type: 'text' }) orderId: string;
+  /** The order's customer, copied at creation: what customer users' reads filter on. */
+  @Column({ name: 'customer_id', type: 'text' }) customerId: string;
   @Column({ type: 'text' }) status: ShipmentStatus;
   @Column({ type: 'text' }) carrier: string;
   @Column({ type: 'text' }) service: string;
