@@ -88,6 +88,18 @@ function ranked(totals: Map<string, number>, denominatorMs: number, top: number)
     .map(([name, us]) => ({ name, ms: us / 1000, percent: (100 * us) / 1000 / denominatorMs }));
 }
 
+/** The nearest caller outside Node's own code (who wrote to the socket or file), else the nearest with a source. */
+function callerWithSource(id: number, byId: Map<number, ProfileNode>, parent: Map<number, number>): CallFrame | undefined {
+  let nearest: CallFrame | undefined;
+  for (let p = parent.get(id); p !== undefined; p = parent.get(p)) {
+    const frame = byId.get(p)!.callFrame;
+    if (!frame.url) continue;
+    nearest ??= frame;
+    if (!frame.url.startsWith('node:')) return frame;
+  }
+  return nearest;
+}
+
 /** Summarises the samples taken between fromUs and toUs (the whole profile when omitted). */
 export function summariseProfile(file: string, fromUs = -Infinity, toUs = Infinity, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
@@ -111,9 +123,11 @@ export function summariseProfile(file: string, fromUs = -Infinity, toUs = Infini
       continue;
     }
     busyUs += duration;
-    const label = functionLabel(node.callFrame);
+    // Native frames (socket and file writes, builtins) count for the JavaScript that called them.
+    const caller = node.callFrame.url || SPECIAL.has(node.callFrame.functionName) ? undefined : callerWithSource(node.id, byId, parent);
+    const label = caller ? `${node.callFrame.functionName || '(native)'} ← ${functionLabel(caller)}` : functionLabel(node.callFrame);
     self.set(label, (self.get(label) ?? 0) + duration);
-    const mod = moduleOf(node.callFrame);
+    const mod = caller ? `${moduleOf(caller)} (native)` : moduleOf(node.callFrame);
     modules.set(mod, (modules.get(mod) ?? 0) + duration);
     const seen = new Set<string>();
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { renderSummary, summariseProfile } from '../profile-summary';
 import type { BenchEnvironment } from './environment';
 import { runLoad } from './load';
-import { burst, type HttpWorkload } from './workloads';
+import { burst, settle, type HttpWorkload, type Side } from './workloads';
 
 interface Counts {
   pgRoundTrips: number;
@@ -23,6 +23,8 @@ export interface ProfileWindow {
   unit: string;
   perUnit: Counts;
   idlePerSecond: Counts;
+  /** throughput during the profiled window (requests or deliveries per second) */
+  requestsPerSecond: number;
 }
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -54,32 +56,42 @@ export async function runProfilePass(env: BenchEnvironment, workloads: HttpWorkl
   const windows: ProfileWindow[] = [];
   const sequential = Number(process.env.BENCH_COUNT_REQUESTS ?? 200);
   for (const w of workloads) {
-    const spec = w.api.spec(env);
-    await runLoad({ ...spec, connections, seconds: 3 });
-    const fromUs = nowUs();
-    const load = await runLoad({ ...spec, connections, seconds });
-    const toUs = nowUs();
-    console.error(`  profile ${w.key}: ${Math.round(load.requestsPerSecond)} req/s, non-2xx ${load.non2xx}`);
-    const { perUnit, idlePerSecond } = await counted(env.counters!.api, sequential, async () => {
-      for (let i = 0; i < sequential; i += 1) {
-        const res = await fetch(spec.url, { method: spec.method ?? 'GET', headers: spec.headers, body: spec.body });
-        await res.arrayBuffer();
-        if (res.status >= 300) throw new Error(`${w.key}: ${spec.method ?? 'GET'} ${spec.url} answered ${res.status}`);
-      }
-    });
-    windows.push({ key: w.key, title: w.title, process: 'api', fromUs, toUs, unit: 'request', perUnit, idlePerSecond });
+    // The API's side always; the baseline's too where it is the API itself (the public route).
+    const sides: Side[] = w.baseline.server(env) === env.api ? ['baseline', 'api'] : ['api'];
+    for (const side of sides) {
+      const spec = w[side].spec(env);
+      await runLoad({ ...spec, connections, seconds: 3 });
+      await settle(env);
+      const fromUs = nowUs();
+      const load = await runLoad({ ...spec, connections, seconds });
+      const toUs = nowUs();
+      console.error(`  profile ${w.key} (${w[side].label}): ${Math.round(load.requestsPerSecond)} req/s, non-2xx ${load.non2xx}`);
+      await settle(env);
+      const { perUnit, idlePerSecond } = await counted(env.counters!.api, sequential, async () => {
+        for (let i = 0; i < sequential; i += 1) {
+          const res = await fetch(spec.url, { method: spec.method ?? 'GET', headers: spec.headers, body: spec.body });
+          await res.arrayBuffer();
+          if (res.status >= 300) throw new Error(`${w.key}: ${spec.method ?? 'GET'} ${spec.url} answered ${res.status}`);
+        }
+      });
+      const title = sides.length > 1 ? `${w.title}: ${w[side].label}` : w.title;
+      windows.push({ key: w.key, title, process: 'api', fromUs, toUs, unit: 'request', perUnit, idlePerSecond, requestsPerSecond: load.requestsPerSecond });
+    }
   }
   if (webhookEvents > 0) {
     await burst(env, 100, 'profile-warmup');
+    await settle(env);
     let fromUs = 0;
     let toUs = 0;
+    let rate = 0;
     const { perUnit, idlePerSecond } = await counted(env.counters!.worker, webhookEvents, async () => {
       fromUs = nowUs();
       const result = await burst(env, webhookEvents, 'profile');
       toUs = nowUs();
+      rate = result.perSecond;
       console.error(`  profile webhooks: ${Math.round(result.perSecond)} deliveries/s, p99 ${Math.round(result.p99Ms)} ms`);
     });
-    windows.push({ key: 'webhooks', title: `webhook deliveries, ${webhookEvents}-event burst (worker)`, process: 'worker', fromUs, toUs, unit: 'delivery', perUnit, idlePerSecond });
+    windows.push({ key: 'webhooks', title: `webhook deliveries, ${webhookEvents}-event burst (worker)`, process: 'worker', fromUs, toUs, unit: 'delivery', perUnit, idlePerSecond, requestsPerSecond: rate });
   }
   return windows;
 }
@@ -110,7 +122,7 @@ export function renderProfiles(outDir: string, windows: ProfileWindow[]): string
   const out: string[] = [];
   for (const w of windows) {
     const file = profileFile(outDir, w.process);
-    out.push(`### ${w.title}`, '', `Profile: ${w.process} process, ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s window of ${file.slice(outDir.length + 1)}.`, '');
+    out.push(`### ${w.title}`, '', `Profile: ${w.process} process, ${((w.toUs - w.fromUs) / 1e6).toFixed(1)} s window at ${Math.round(w.requestsPerSecond)} ${w.unit === 'delivery' ? 'deliveries' : 'requests'}/s, of ${file.slice(outDir.length + 1)}.`, '');
     out.push(renderCounts(w.perUnit, w.unit, w.idlePerSecond), '');
     out.push(renderSummary(summariseProfile(file, w.fromUs, w.toUs, 15)), '');
   }

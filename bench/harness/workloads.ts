@@ -100,6 +100,24 @@ export async function measured<T>(env: BenchEnvironment, work: () => Promise<T>)
   return { result, usage, seconds };
 }
 
+/**
+ * Waits (up to maxMs) until the API, worker and baseline are each below 10% of a core over 250 ms:
+ * requests queued when the load generator stopped, and the worker's relay of the events just made,
+ * finish before the next run starts instead of being counted against it.
+ */
+export async function settle(env: BenchEnvironment, maxMs = 20_000): Promise<void> {
+  const procs = [env.api, env.worker, env.baseline];
+  const deadline = Date.now() + maxMs;
+  let previous = procs.map((p) => sampleProcess(p.pid).cpuSeconds);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = procs.map((p) => sampleProcess(p.pid).cpuSeconds);
+    const busy = now.some((cpu, i) => cpu - previous[i] > 0.025);
+    previous = now;
+    if (!busy) return;
+  }
+}
+
 export interface RoundOptions {
   rounds: number;
   seconds: number;
@@ -114,6 +132,7 @@ export async function runHttpWorkload(env: BenchEnvironment, w: HttpWorkload, o:
   const runs: RunResult[] = [];
   for (let round = 1; round <= o.rounds; round += 1) {
     for (const side of ['baseline', 'api'] as const) {
+      await settle(env);
       const { result, usage } = await measured(env, () => runLoad(spec(side, o.seconds)));
       runs.push({ ...result, side, round, usage });
       console.error(`  ${w.key} round ${round} ${side}: ${Math.round(result.requestsPerSecond)} req/s, p99 ${Math.round(result.p99Ms)} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
@@ -162,7 +181,9 @@ export async function runWebhookWorkload(env: BenchEnvironment, rounds: number, 
   await burst(env, 100, 'warmup');
   const results: WebhookRound[] = [];
   for (let round = 1; round <= rounds; round += 1) {
+    await settle(env);
     const plainPerSecond = await plainPosts(env, events);
+    await settle(env);
     const { result, usage } = await measured(env, () => burst(env, events, `r${round}`));
     results.push({ round, plainPerSecond, deliveriesPerSecond: result.perSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, usage });
     console.error(`  webhooks round ${round}: plain ${Math.round(plainPerSecond)}/s, worker ${Math.round(result.perSecond)}/s, commit→delivery p99 ${Math.round(result.p99Ms)} ms`);

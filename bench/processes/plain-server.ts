@@ -16,7 +16,7 @@ const tenantId = required('BENCH_TENANT_ID');
 const rls = process.env.BENCH_BASELINE_RLS !== '0';
 const pool = new Pool({ connectionString: required('DATABASE_URL'), max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const PER_PAGE = 50;
-const PRODUCT_COLUMNS = `id, sku, name, description, price, currency, status, type, label_name, categories, images, attributes, metadata, stock, created_at, updated_at`;
+const PRODUCT_COLUMNS = `id, tenant_id, mode, sku, name, description, price, currency, status, type, label_name, categories, images, attributes, metadata, stock, created_at, updated_at`;
 const SCOPE = `SELECT set_config('app.tenant_id', ${escapeLiteral(tenantId)}, true), set_config('app.mode', 'live', true)`;
 
 function required(name: string): string {

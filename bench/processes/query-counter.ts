@@ -23,13 +23,24 @@ function empty(): Counts {
   return { pgRoundTrips: 0, pgStatements: 0, pgByShape: {}, redisRoundTrips: 0, redisCommands: {} };
 }
 
-/** The statement with its literals and spacing folded, so each query shape counts once. */
+const shapes = new Map<string, string>();
+
+/**
+ * The statement with its literals and spacing folded, and long column lists (TypeORM's aliased
+ * SELECT lists, INSERT column lists) shown as a count, so each query shape counts once and reads short.
+ */
 export function shapeOf(sql: string): string {
-  return sql
+  const known = shapes.get(sql);
+  if (known) return known;
+  const shape = sql
     .replace(/'(?:[^']|'')*'/g, "'?'")
     .replace(/\s+/g, ' ')
     .trim()
-    .slice(0, 240);
+    .replace(/\bSELECT (DISTINCT )?(.{80,}?) FROM /, (_m, distinct: string | undefined, list: string) => `SELECT ${distinct ?? ''}[${list.split(',').length} columns] FROM `)
+    .replace(/^INSERT INTO ("?\w+"?) ?\(([^)]{60,})\) VALUES \([^)]*\)/, (_m, table: string, cols: string) => `INSERT INTO ${table} [${cols.split(',').length} columns] VALUES (…)`)
+    .slice(0, 300);
+  if (shapes.size < 5000) shapes.set(sql, shape);
+  return shape;
 }
 
 const originalQuery = Client.prototype.query;
