@@ -123,7 +123,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Ben
     const apiBase = `http://127.0.0.1:${apiPort}`;
     const tenant = await signUpTenant(apiBase);
     const cursors = await seedProducts(owner, tenant.tenantId);
-    const order = await orderFixture(apiBase, tenant.apiKey);
+    const order = await orderFixture(apiBase, tenant.apiKey, owner);
     await webhookEndpoint(owner, tenant.tenantId, `http://127.0.0.1:${receiverPort}/hook`);
 
     const baselinePort = await freePort();
@@ -136,6 +136,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Ben
         DATABASE_POOL_SIZE: '10',
         BENCH_TENANT_ID: tenant.tenantId,
         BENCH_LOCATION_ID: order.locationId,
+        BENCH_ORDER_EVENT: order.eventTemplate,
       },
       port: baselinePort,
       readyPath: '/health/ready',

@@ -68,10 +68,15 @@ export interface OrderFixture {
   customerId: string;
   /** The POST /orders body, the same for the API and the baseline. */
   body: string;
+  /**
+   * The `data` of an order.created event the API wrote (the order snapshot): the baseline writes the
+   * same payload, so the worker's subscribers (analytics rollups) do the same work for its orders.
+   */
+  eventTemplate: string;
 }
 
-/** A product with 10,000,000 units at one location and a customer, made through the API. */
-export async function orderFixture(base: string, apiKey: string): Promise<OrderFixture> {
+/** A product with 10,000,000 units at one location and a customer, made through the API, and one order's event. */
+export async function orderFixture(base: string, apiKey: string, owner: Pool): Promise<OrderFixture> {
   const product = await post(base, '/api/v1/products', { name: 'Bench item', sku: `BENCH-${Date.now()}`, price: 1999 }, apiKey);
   const location = await post(base, '/api/v1/locations', { name: 'Main', code: 'MAIN' }, apiKey);
   await post(base, `/api/v1/inventory/${product.data.id}/adjust`, { quantity: 10_000_000, reason: 'received', location: location.data.id }, apiKey);
@@ -81,7 +86,10 @@ export async function orderFixture(base: string, apiKey: string): Promise<OrderF
     items: [{ product_id: product.data.id, quantity: 1 }],
     shipping_address: { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' },
   });
-  return { productId: product.data.id, locationId: location.data.id, customerId: customer.data.id, body };
+  const order = await post(base, '/api/v1/orders', JSON.parse(body), apiKey);
+  const event = await owner.query(`SELECT data FROM events WHERE type = 'order.created' AND data->'object'->>'id' = $1`, [order.data.id]);
+  if (event.rowCount !== 1) throw new Error(`no order.created event for ${order.data.id}`);
+  return { productId: product.data.id, locationId: location.data.id, customerId: customer.data.id, body, eventTemplate: JSON.stringify(event.rows[0].data) };
 }
 
 /**

@@ -177,6 +177,7 @@ export async function burst(env: BenchEnvironment, events: number, tag: string):
 
 /** Rounds of: plain POSTs to the receiver (baseline), then a burst of `events` through the outbox, relay, queue and one worker. */
 export async function runWebhookWorkload(env: BenchEnvironment, rounds: number, events: number): Promise<WebhookRound[]> {
+  await settle(env, 120_000); // the relay of earlier workloads' events (orders) finishes first
   await plainPosts(env, 200);
   await burst(env, 100, 'warmup');
   const results: WebhookRound[] = [];

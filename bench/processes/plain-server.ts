@@ -10,7 +10,8 @@ import { escapeLiteral, Pool, type PoolClient } from 'pg';
  * server on this schema must do; BENCH_BASELINE_RLS=0 connects as DATABASE_URL without them.
  *
  * Settings (env): PORT, DATABASE_URL, DATABASE_POOL_SIZE (10, the API's default), BENCH_TENANT_ID,
- * BENCH_LOCATION_ID (POST /orders), BENCH_BASELINE_RLS.
+ * BENCH_LOCATION_ID (POST /orders), BENCH_ORDER_EVENT (the `data` of an order.created event the API
+ * wrote: the baseline's events carry the same snapshot, with its own order's id), BENCH_BASELINE_RLS.
  */
 const tenantId = required('BENCH_TENANT_ID');
 const rls = process.env.BENCH_BASELINE_RLS !== '0';
@@ -72,6 +73,7 @@ async function listProducts(url: URL): Promise<unknown> {
   });
 }
 
+const ORDER_EVENT = JSON.parse(process.env.BENCH_ORDER_EVENT ?? '{"object":{}}') as { object: Record<string, unknown> };
 const ADDRESS = JSON.stringify({ line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' });
 
 /** POST /orders {customer_id, items: [{product_id, quantity}]}: price lookup, guarded reservation, order + line + movement + event rows. */
@@ -109,7 +111,7 @@ async function createOrder(body: { customer_id: string; items: { product_id: str
     await db.query(
       `WITH inserted AS (INSERT INTO events (id, tenant_id, mode, type, data) VALUES ($1, $2, 'live', 'order.created', $3::jsonb) RETURNING id)
        SELECT pg_notify('cbapi_outbox', '') FROM inserted`,
-      [newId('evt'), tenantId, JSON.stringify({ object: { id: orderId, total } })],
+      [newId('evt'), tenantId, JSON.stringify({ object: { ...ORDER_EVENT.object, id: orderId, created_at: new Date().toISOString(), updated_at: new Date().toISOString() } })],
     );
     return { id: orderId };
   });
