@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       `Profile run ${startedAt}: each workload once for ${options.seconds} s at ${options.connections} connections (${loadGenerator}), API and worker under --cpu-prof.`,
       `Load average before: ${before}; after: ${report.loadAverage.after} (2 cores). Cold start under --cpu-prof: ${Object.entries(coldStartMs).map(([k, v]) => `${k} ${Math.round(v)} ms`).join(', ')}.`,
       '',
-      renderProfiles(outDir, windows),
+      renderProfiles(outDir, windows, env.api.readyAtUs),
     ].join('\n');
   } else {
     text = renderReport(report);

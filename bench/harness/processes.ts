@@ -12,6 +12,8 @@ export interface BenchProcess {
   port: number;
   /** Spawn → first 200 from the readiness URL, ms. */
   coldStartMs: number;
+  /** When it answered ready, on process.hrtime (µs): the end of the start-up window of a --cpu-prof profile. */
+  readyAtUs: number;
   logFile: string;
 }
 
@@ -56,7 +58,8 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
     if (ok) break;
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { name: options.name, child, pid: child.pid!, port: options.port, coldStartMs: performance.now() - spawnedAt, logFile: options.logFile };
+  const readyAtUs = Number(process.hrtime.bigint() / 1000n);
+  return { name: options.name, child, pid: child.pid!, port: options.port, coldStartMs: performance.now() - spawnedAt, readyAtUs, logFile: options.logFile };
 }
 
 /** SIGTERM, then SIGKILL after graceMs; resolves when the process is gone. */

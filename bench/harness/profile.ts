@@ -117,8 +117,8 @@ function renderCounts(c: Counts, unit: string, idle: Counts): string {
   return lines.join('\n');
 }
 
-/** After the processes exited (profiles are written at exit): one section per workload. */
-export function renderProfiles(outDir: string, windows: ProfileWindow[]): string {
+/** After the processes exited (profiles are written at exit): one section per workload, then the API's start-up. */
+export function renderProfiles(outDir: string, windows: ProfileWindow[], apiReadyAtUs: number): string {
   const out: string[] = [];
   for (const w of windows) {
     const file = profileFile(outDir, w.process);
@@ -126,5 +126,6 @@ export function renderProfiles(outDir: string, windows: ProfileWindow[]): string
     out.push(renderCounts(w.perUnit, w.unit, w.idlePerSecond), '');
     out.push(renderSummary(summariseProfile(file, w.fromUs, w.toUs, 15)), '');
   }
+  out.push('### API start-up (spawn → /health/ready)', '', renderSummary(summariseProfile(profileFile(outDir, 'api'), -Infinity, apiReadyAtUs, 10), 10), '');
   return out.join('\n');
 }
