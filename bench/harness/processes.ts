@@ -100,18 +100,28 @@ export function reapedChildrenCpuSeconds(): number {
   return cpuTicksOf('self', true) / TICKS_PER_SECOND;
 }
 
-/** CPU seconds of every `postgres` process on the machine (the server is shared with other work). */
-export function postgresCpuSeconds(): number {
-  let ticks = 0;
+/** CPU ticks of every `postgres` process on the machine by pid (the server is shared with other work). */
+export function postgresSnapshot(): Map<number, number> {
+  const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.includes('(postgres)')) ticks += cpuTicksOf(Number(entry));
+      if (stat.includes('(postgres)')) ticks.set(Number(entry), cpuTicksOf(Number(entry)));
     } catch {
       // the process ended while we looked
     }
   }
+  return ticks;
+}
+
+/**
+ * CPU seconds the postgres processes used between two snapshots: backends that started in between
+ * count whole; backends that ended in between are lost (an undercount, never a negative).
+ */
+export function postgresCpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += Math.max(0, t - (before.get(pid) ?? 0));
   return ticks / TICKS_PER_SECOND;
 }
 

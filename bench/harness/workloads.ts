@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { commitEvents } from './fixtures';
 import type { BenchEnvironment } from './environment';
 import { runLoad, type LoadResult, type LoadSpec } from './load';
-import { loadAverage, machineCpuSeconds, postgresCpuSeconds, reapedChildrenCpuSeconds, sampleProcess, type BenchProcess } from './processes';
+import { loadAverage, machineCpuSeconds, postgresCpuSecondsBetween, postgresSnapshot, reapedChildrenCpuSeconds, sampleProcess, type BenchProcess } from './processes';
 import { percentile } from './stats';
 
 export type Side = 'baseline' | 'api';
@@ -76,7 +76,7 @@ export interface RunResult extends LoadResult {
 export async function measured<T>(env: BenchEnvironment, work: () => Promise<T>): Promise<{ result: T; usage: Usage; seconds: number }> {
   const procs = { api: env.api, worker: env.worker, baseline: env.baseline } as const;
   const before = Object.fromEntries(Object.entries(procs).map(([k, p]) => [k, sampleProcess(p.pid)]));
-  const pg = postgresCpuSeconds();
+  const pg = postgresSnapshot();
   const machine = machineCpuSeconds();
   const reaped = reapedChildrenCpuSeconds();
   const started = performance.now();
@@ -90,7 +90,7 @@ export async function measured<T>(env: BenchEnvironment, work: () => Promise<T>)
       api: pct(after.api.cpuSeconds - before.api.cpuSeconds),
       worker: pct(after.worker.cpuSeconds - before.worker.cpuSeconds),
       baseline: pct(after.baseline.cpuSeconds - before.baseline.cpuSeconds),
-      postgres: pct(postgresCpuSeconds() - pg),
+      postgres: pct(postgresCpuSecondsBetween(pg, postgresSnapshot())),
       loadGenerator: pct(reapedChildrenCpuSeconds() - reaped),
       machine: pct(machineAfter.busy - machine.busy),
     },
