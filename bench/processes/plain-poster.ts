@@ -1,3 +1,5 @@
+import { percentile } from '../harness/stats';
+
 /**
  * The webhook baseline of `npm run bench`: a plain Node process POSTing `BENCH_POSTS` small JSON
  * bodies to `BENCH_TARGET` with fetch, `BENCH_IN_FLIGHT` at a time (no database, no signing, no
@@ -22,8 +24,7 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: inFlight }, lane));
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const p99 = latencies[Math.min(latencies.length - 1, Math.ceil(0.99 * latencies.length) - 1)];
-  process.stdout.write(`${JSON.stringify({ posts: total, perSecond: total / seconds, seconds, p99Ms: p99 })}\n`);
+  process.stdout.write(`${JSON.stringify({ posts: total, perSecond: total / seconds, seconds, p99Ms: percentile(latencies, 99) })}\n`);
 }
 
 main().catch((err) => {
