@@ -22,9 +22,9 @@ export interface LoadResult {
   errors: number;
 }
 
-const hasWrk = spawnSync('wrk', ['--version']).error === undefined;
+const hasWrk = process.env.BENCH_LOAD_GENERATOR !== 'autocannon' && spawnSync('wrk', ['--version']).error === undefined;
 
-/** The load generator in use: wrk when installed (Debian's `wrk` package), else autocannon in a child process. */
+/** The load generator in use: wrk when installed (Debian's `wrk` package), else (or with BENCH_LOAD_GENERATOR=autocannon) autocannon in a child process. */
 export const loadGenerator = hasWrk ? 'wrk' : 'autocannon';
 
 /** Drives one URL from a separate process for spec.seconds and reports throughput and latency. */
