@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../src/database/data-source-options';
+import { allowRuntimeLogin, RUNTIME_ROLE } from '../src/database/row-level-security';
 
 /** A fresh benchmark database (BENCH_DB, default cbapi_bench) with every migration applied; returns its URL. */
 export async function freshBenchDatabase(serverUrl = 'postgres://postgres@127.0.0.1:5432', name = process.env.BENCH_DB ?? 'cbapi_bench'): Promise<string> {
@@ -16,6 +17,23 @@ export async function freshBenchDatabase(serverUrl = 'postgres://postgres@127.0.
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
   return url;
+}
+
+/**
+ * A fresh benchmark database as production runs it: migrated by the owner, used by the runtime role
+ * (row-level security applies to it). Returns both URLs.
+ */
+export async function freshRuntimeDatabase(serverUrl?: string, name?: string): Promise<{ ownerUrl: string; appUrl: string }> {
+  const ownerUrl = await freshBenchDatabase(serverUrl, name);
+  const appUrl = Object.assign(new URL(ownerUrl), { username: RUNTIME_ROLE }).toString();
+  const owner = new Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    await allowRuntimeLogin({ query: async (sql: string, params?: unknown[]) => (await owner.query(sql, params)).rows }, appUrl);
+  } finally {
+    await owner.end();
+  }
+  return { ownerUrl, appUrl };
 }
 
 export function percentile(sorted: number[], p: number): number {
