@@ -4,6 +4,9 @@ import { EventsModule } from '../events/events.module';
 import { PortsModule } from '../../platform/ports/ports.module';
 import { AnalyticsController } from './analytics.controller';
 import { CustomReportService } from './custom-report.service';
+import { CustomerRollupsRebuildRepository } from './customer-rollups-rebuild.repository';
+import { CustomerRollupsRepository } from './customer-rollups.repository';
+import { CustomerRollupsService } from './customer-rollups.service';
 import { CustomersReportRepository } from './customers-report.repository';
 import { CustomersReportService } from './customers-report.service';
 import { OrderRollupsSubscriber } from './order-rollups.subscriber';
@@ -24,6 +27,7 @@ import { SalesReportService } from './sales-report.service';
   controllers: [AnalyticsController],
   providers: [
     RollupsRepository, RollupsService, OrderRollupsSubscriber,
+    CustomerRollupsRepository, CustomerRollupsRebuildRepository, CustomerRollupsService,
     ReportsRepository, CustomersReportRepository,
     SalesReportService, ProductsReportService, CustomersReportService, CustomReportService,
     { provide: EVENT_SUBSCRIBER, useExisting: OrderRollupsSubscriber },

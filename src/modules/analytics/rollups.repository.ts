@@ -4,18 +4,12 @@ import type { RequestContext } from '../../platform/context/request-context';
 import type { FactLine, OrderFact } from './order-facts';
 import type { HourlyDelta } from './rollup-deltas';
 
-/** The hours (and customers) whose rollup rows to recompute: all of ctx's when omitted. */
-export interface RollupScope {
-  currency: string;
-  hour: Date;
-  customerId: string;
-}
-
 /**
- * The rollups' SQL. The event path adds one order's change to its rows (additive upserts, O(1)
- * per event, under the fact's row lock and version check); the rebuild recomputes every row from
- * the facts (INSERT … SELECT … ON CONFLICT DO UPDATE). Keys only ever appear (facts are never
- * deleted), so no row goes stale; the e2e tests check that both paths give the same reports.
+ * The order rollups' SQL (the customer rollups are in customer-rollups*.repository.ts). The event
+ * path adds one order's change to its rows (additive upserts, O(1) per event, under the fact's row
+ * lock and version check); the rebuild recomputes every row from the facts (INSERT … SELECT … ON
+ * CONFLICT DO UPDATE). Keys only ever appear (facts are never deleted), so no row goes stale; the
+ * e2e tests check that both paths give the same reports.
  */
 @Injectable()
 export class RollupsRepository extends TenantScopedRepository {
@@ -65,28 +59,6 @@ export class RollupsRepository extends TenantScopedRepository {
     );
   }
 
-  /** Adds a newly counted order to its customer's totals (first/last order and the latest address kept). */
-  async addCustomerOrder(ctx: RequestContext, fact: OrderFact): Promise<void> {
-    await this.m(ctx).query(
-      `INSERT INTO analytics_customer_totals AS t (tenant_id, mode, currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region)
-       VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7, $8, $9)
-       ON CONFLICT (tenant_id, mode, currency, customer_id) DO UPDATE SET orders = t.orders + 1, revenue = t.revenue + EXCLUDED.revenue,
-         refunds = t.refunds + EXCLUDED.refunds, first_order_at = least(t.first_order_at, EXCLUDED.first_order_at),
-         last_order_at = greatest(t.last_order_at, EXCLUDED.last_order_at),
-         country = CASE WHEN EXCLUDED.last_order_at >= t.last_order_at THEN EXCLUDED.country ELSE t.country END,
-         region = CASE WHEN EXCLUDED.last_order_at >= t.last_order_at THEN EXCLUDED.region ELSE t.region END`,
-      [ctx.tenant, ctx.mode, fact.currency, fact.customerId, fact.total, fact.refunded, fact.placedAt, fact.country, fact.region],
-    );
-  }
-
-  /** Adds a change of refunds to a customer's totals. */
-  async addCustomerRefunds(ctx: RequestContext, currency: string, customerId: string, refunds: number): Promise<void> {
-    await this.m(ctx).query(
-      `UPDATE analytics_customer_totals SET refunds = refunds + $5 WHERE tenant_id = $1 AND mode = $2 AND currency = $3 AND customer_id = $4`,
-      [ctx.tenant, ctx.mode, currency, customerId, refunds],
-    );
-  }
-
   /** Writes facts (insert or replace), each with its version. */
   async saveFacts(ctx: RequestContext, facts: readonly (OrderFact & { versionAt: Date; versionEvent: string })[]): Promise<void> {
     if (facts.length === 0) return;
@@ -108,15 +80,10 @@ export class RollupsRepository extends TenantScopedRepository {
     );
   }
 
-  /** Recomputes the hourly rows of one (currency, hour), or of every hour of ctx when `scope` is omitted. */
-  async recomputeHourly(ctx: RequestContext, scope?: Pick<RollupScope, 'currency' | 'hour'>): Promise<void> {
+  /** Recomputes every hourly row of ctx from its facts. */
+  async recomputeHourly(ctx: RequestContext): Promise<void> {
     const params: unknown[] = [ctx.tenant, ctx.mode];
-    let where = 'f.tenant_id = $1 AND f.mode = $2';
-    if (scope) {
-      params.push(scope.currency, scope.hour);
-      // The placed_at range lets the (tenant, mode, placed_at) index find the hour's facts.
-      where += ` AND f.currency = $3 AND f.placed_hour = $4 AND f.placed_at >= $4 AND f.placed_at < $4::timestamptz + interval '1 hour'`;
-    }
+    const where = 'f.tenant_id = $1 AND f.mode = $2';
     const m = this.m(ctx);
     await m.query(
       `INSERT INTO analytics_sales_hourly (tenant_id, mode, currency, hour, orders, revenue, units, refunds, cancelled_orders)
@@ -158,19 +125,15 @@ export class RollupsRepository extends TenantScopedRepository {
     );
   }
 
-  /** Recomputes one customer's totals in one currency, or every customer's of ctx when `scope` is omitted. */
-  async recomputeCustomers(ctx: RequestContext, scope?: Pick<RollupScope, 'currency' | 'customerId'>): Promise<void> {
+  /** Recomputes every customer's totals of ctx from its facts. */
+  async recomputeCustomers(ctx: RequestContext): Promise<void> {
     const params: unknown[] = [ctx.tenant, ctx.mode];
-    let where = 'f.tenant_id = $1 AND f.mode = $2';
-    if (scope) {
-      params.push(scope.currency, scope.customerId);
-      where += ' AND f.currency = $3 AND f.customer_id = $4';
-    }
+    const where = 'f.tenant_id = $1 AND f.mode = $2';
     const m = this.m(ctx);
     // A customer whose orders were all cancelled is no customer of the reports any more.
     await m.query(
       `DELETE FROM analytics_customer_totals t
-        WHERE t.tenant_id = $1 AND t.mode = $2 ${scope ? 'AND t.currency = $3 AND t.customer_id = $4' : ''}
+        WHERE t.tenant_id = $1 AND t.mode = $2
           AND NOT EXISTS (SELECT 1 FROM analytics_order_facts f WHERE ${where} AND f.counted AND f.currency = t.currency AND f.customer_id = t.customer_id)`,
       params,
     );
@@ -187,7 +150,7 @@ export class RollupsRepository extends TenantScopedRepository {
     );
   }
 
-  /** Removes ctx's facts and rollups (the start of a rebuild). */
+  /** Removes ctx's facts and order rollups (the start of a rebuild). */
   async clear(ctx: RequestContext): Promise<void> {
     for (const table of ['analytics_customer_totals', 'analytics_product_hourly', 'analytics_region_hourly', 'analytics_sales_hourly', 'analytics_order_facts']) {
       await this.m(ctx).query(`DELETE FROM ${table} WHERE tenant_id = $1 AND mode = $2`, [ctx.tenant, ctx.mode]);

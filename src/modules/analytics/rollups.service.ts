@@ -3,6 +3,7 @@ import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { PortBindings } from '../../platform/ports/port-bindings';
+import { CustomerRollupsService } from './customer-rollups.service';
 import { factOf, isNewerVersion } from './order-facts';
 import { ANALYTICS_ORDER_SOURCE, type AnalyticsOrderSource } from './order-source.port';
 import { contributionOf, differenceOf } from './rollup-deltas';
@@ -19,6 +20,7 @@ const REBUILD_PAGE = 2000;
 export class RollupsService {
   constructor(
     private readonly repo: RollupsRepository,
+    private readonly customers: CustomerRollupsService,
     private readonly tx: TransactionService,
     private readonly bindings: PortBindings,
   ) {}
@@ -26,25 +28,18 @@ export class RollupsService {
   /**
    * Inside the relay's transaction: applies an order snapshot carried by event `eventId`. An event
    * whose order state is not newer than the stored one (a replay, or one overtaken by a later event)
-   * changes nothing.
+   * changes nothing. The customer's lock comes first (CustomerRollupsService.lockCustomer).
    */
   async applyOrder(ctx: RequestContext, order: Schemas['Order'], eventId: string): Promise<boolean> {
     const versionAt = new Date(order.updated_at);
+    await this.customers.lockCustomer(ctx, order.currency, order.customer_id);
     const stored = await this.repo.lockedFact(ctx, order.id);
     if (!isNewerVersion(stored ? { at: stored.versionAt, event: stored.versionEvent } : null, versionAt, eventId)) return false;
     const fact = factOf(order);
     await this.repo.saveFacts(ctx, [{ ...fact, versionAt, versionEvent: eventId }]);
     // The difference between the order's new and old contribution: O(1) per event however busy the hour.
     await this.repo.addHourly(ctx, fact.currency, fact.placedHour, differenceOf(contributionOf(fact), stored && contributionOf(stored)));
-    const customer = { currency: fact.currency, customerId: fact.customerId };
-    if (!stored) {
-      if (fact.counted) await this.repo.addCustomerOrder(ctx, fact);
-    } else if (stored.counted && fact.counted) {
-      if (fact.refunded !== stored.refunded) await this.repo.addCustomerRefunds(ctx, fact.currency, fact.customerId, fact.refunded - stored.refunded);
-    } else if (stored.counted !== fact.counted) {
-      // A cancellation (rare) can move the customer's first or last order: recompute that customer from the facts.
-      await this.repo.recomputeCustomers(ctx, customer);
-    }
+    await this.customers.applyOrder(ctx, stored, fact);
     return true;
   }
 
@@ -69,11 +64,12 @@ export class RollupsService {
     });
   }
 
-  /** Recomputes every rollup row of ctx from its facts (the second half of a rebuild; benchmarks load facts in bulk and call it). */
+  /** Recomputes every rollup row of ctx from its facts, customer rollups included (the second half of a rebuild; benchmarks load facts in bulk and call it). */
   async recomputeAll(ctx: RequestContext): Promise<void> {
     await this.tx.run(ctx, async (txCtx) => {
       await this.repo.recomputeHourly(txCtx);
       await this.repo.recomputeCustomers(txCtx);
+      await this.customers.recomputeAll(txCtx);
     });
   }
 }

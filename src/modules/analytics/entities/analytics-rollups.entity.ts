@@ -57,6 +57,7 @@ export class AnalyticsRegionHourlyEntity {
 /** Per customer and currency, over all their counted orders: lifetime value, first and last order. */
 @Entity('analytics_customer_totals')
 @Index('idx_analytics_customer_totals_first', ['tenantId', 'mode', 'currency', 'firstOrderAt'])
+@Index('idx_analytics_customer_totals_last', ['tenantId', 'mode', 'lastOrderAt'])
 export class AnalyticsCustomerTotalsEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
