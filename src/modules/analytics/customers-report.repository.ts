@@ -55,9 +55,9 @@ export class CustomersReportRepository extends TenantScopedRepository {
     const scope = [ctx.tenant, ctx.mode, currency ?? null];
     const places: Row[] = await m.query(
       `SELECT currency, country, region, customers::text, orders::text, lifetime_value::text
-         FROM analytics_customer_geography
+         FROM analytics_customer_geography AS g
         WHERE tenant_id = $1 AND mode = $2 AND ($3::text IS NULL OR currency = $3) AND customers <> 0
-        ORDER BY currency, lifetime_value DESC, nullif(country, ''), nullif(region, '')`,
+        ORDER BY g.currency, g.lifetime_value DESC, nullif(g.country, ''), nullif(g.region, '')`,
       scope,
     );
     const months: Row[] = await m.query(
