@@ -41,13 +41,6 @@ export async function generateOrders(pool: Pool, tenantId: string, mode: 'live' 
               refunded = CASE WHEN cancelled THEN 0 WHEN i % 50 = 0 THEN t0 + t1 WHEN i % 20 = 0 THEN (t0 + t1) / 3 ELSE 0 END`,
     );
     await db.query(
-      `INSERT INTO order_lines (id, tenant_id, mode, order_id, position, product_id, sku, name, unit_price, quantity, line_total, created_at)
-       SELECT $3 || 'line_' || i || '_' || n, $1, $2, id, n, $3 || 'prod_' || pid, $3 || 'SKU-' || pid, 'Product ' || pid, 500 + pid * 50, q, lt, at
-         FROM bench_orders CROSS JOIN LATERAL (VALUES (0, p0, q0, t0), (1, p1, 1, t1)) AS l(n, pid, q, lt)
-        WHERE n = 0 OR two`,
-      [tenantId, mode, prefix],
-    );
-    await db.query(
       `INSERT INTO orders (id, tenant_id, mode, customer_id, status, payment_status, fulfillment_status, stock_state, currency,
                            subtotal, shipping_total, tax_total, total, amount_paid, amount_refunded, shipping_address, billing_address, created_at, updated_at)
        SELECT id, $1, $2, customer_id,
@@ -57,6 +50,13 @@ export async function generateOrders(pool: Pool, tenantId: string, mode: 'live' 
               ($3::jsonb) -> place, ($3::jsonb) -> place, at, at
          FROM bench_orders`,
       [tenantId, mode, regions],
+    );
+    await db.query(
+      `INSERT INTO order_lines (id, tenant_id, mode, order_id, position, product_id, sku, name, unit_price, quantity, line_total, created_at)
+       SELECT $3 || 'line_' || i || '_' || n, $1, $2, id, n, $3 || 'prod_' || pid, $3 || 'SKU-' || pid, 'Product ' || pid, 500 + pid * 50, q, lt, at
+         FROM bench_orders CROSS JOIN LATERAL (VALUES (0, p0, q0, t0), (1, p1, 1, t1)) AS l(n, pid, q, lt)
+        WHERE n = 0 OR two`,
+      [tenantId, mode, prefix],
     );
     // The facts as the rebuild writes them: the refund shared among the lines in proportion (the remainder on the first line).
     await db.query(
