@@ -41,6 +41,7 @@ import { AnalyticsOrderFactEntity } from '../modules/analytics/entities/analytic
 import {
   AnalyticsCustomerCohortEntity, AnalyticsCustomerGeographyEntity, AnalyticsCustomerRecencyEntity, AnalyticsCustomerReturnsEntity,
 } from '../modules/analytics/entities/analytics-customer-rollups.entity';
+import { AnalyticsProductPeriodEntity, AnalyticsRegionPeriodEntity, AnalyticsSalesPeriodEntity } from '../modules/analytics/entities/analytics-period-rollups.entity';
 import { AnalyticsCustomerTotalsEntity, AnalyticsProductHourlyEntity, AnalyticsRegionHourlyEntity, AnalyticsSalesHourlyEntity } from '../modules/analytics/entities/analytics-rollups.entity';
 import { TicketDepartmentEntity, TicketEntity, TicketMessageEntity } from '../modules/tickets/entities/ticket.entity';
 import { DomainEntity, TldPriceEntity } from '../modules/domains/entities/domain.entity';
@@ -113,4 +114,7 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   AnalyticsCustomerGeographyEntity,
   AnalyticsCustomerRecencyEntity,
   AnalyticsCustomerReturnsEntity,
+  AnalyticsSalesPeriodEntity,
+  AnalyticsProductPeriodEntity,
+  AnalyticsRegionPeriodEntity,
 ];

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { customerRollupRows, customerTruth, reportFigures } from '../support/analytics-customer-truth';
+import { analyticsRows, customerTruth, reportFigures } from '../support/analytics-customer-truth';
 import { AnalyticsShop, type StoredEvent } from '../support/analytics-fixtures';
 import { startTestApp, type TestApp } from '../support/app';
 import { ownerDb } from '../support/owner-db';
@@ -111,14 +111,14 @@ describe('analytics customer rollups (e2e)', () => {
     expect([byCurrency.usd.returning_customers, byCurrency.usd.new_customers, byCurrency.eur.returning_customers]).toEqual([4, 1, 1]);
     expect(byCurrency.usd.at_risk.customers).toBe(1);
 
-    const kept = await customerRollupRows(db, shop.tenantId);
+    const kept = await analyticsRows(db, shop.tenantId);
     await shop.rollUp(events);
     await shop.rollUp([...events].reverse());
     await shop.rollUp([events[events.length - 1]]);
-    expect(await customerRollupRows(db, shop.tenantId)).toEqual(kept);
+    expect(await analyticsRows(db, shop.tenantId)).toEqual(kept);
 
     expect(await shop.rebuild()).toEqual({ orders: 19 });
-    expect(await customerRollupRows(db, shop.tenantId)).toEqual(kept);
+    expect(await analyticsRows(db, shop.tenantId)).toEqual(kept);
     for (const [i, query] of queries.entries()) {
       expect((await shop.get('/api/v1/analytics/customers', query)).body.data).toEqual(reports[i]);
     }
@@ -147,9 +147,9 @@ describe('analytics customer rollups (e2e)', () => {
     const after = await expectTruth(shop, today);
     expect(after.currencies[0]).toMatchObject({ customers: 1, new_customers: 1, returning_customers: 0 });
     expect(after.currencies[0].geography).toEqual([expect.objectContaining({ country: 'CA', region: 'ON', customers: 1, orders: 1 })]);
-    const kept = await customerRollupRows(db, shop.tenantId);
+    const kept = await analyticsRows(db, shop.tenantId);
     await shop.rebuild();
-    expect(await customerRollupRows(db, shop.tenantId)).toEqual(kept);
+    expect(await analyticsRows(db, shop.tenantId)).toEqual(kept);
     expect(b.id).toBeTruthy();
   });
 

@@ -58,14 +58,19 @@ export function reportFigures(report: any): CustomerTruth[] {
   }));
 }
 
-/** Every row analytics keeps for a tenant's customers (zero rows left out: a rebuild drops them), for comparing two ways of keeping them. */
-export async function customerRollupRows(db: DataSource, tenantId: string): Promise<Record<string, unknown[]>> {
+/** Every row analytics keeps for a tenant (customer rows with zeros left out: a rebuild drops them), for comparing two ways of keeping them. */
+export async function analyticsRows(db: DataSource, tenantId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
+  const sums = 'orders, revenue, units, refunds';
   const tables: [string, string, string][] = [
+    ['analytics_sales_hourly', `currency, hour, ${sums}, cancelled_orders`, 'true'],
+    ['analytics_sales_periods', `currency, unit, period_start, ${sums}, cancelled_orders`, 'true'],
+    ['analytics_region_periods', `currency, unit, period_start, country, region, ${sums}, cancelled_orders`, 'true'],
+    ['analytics_product_periods', `currency, unit, period_start, product_id, ${sums}, refunded_orders`, 'true'],
     ['analytics_customer_totals', 'currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region', 'true'],
-    ['analytics_customer_cohorts', 'currency, first_hour, customers, orders, lifetime_value', 'customers <> 0'],
+    ['analytics_customer_cohorts', 'currency, unit, first_start, customers, orders, lifetime_value', 'customers <> 0'],
     ['analytics_customer_geography', 'currency, country, region, customers, orders, lifetime_value', 'customers <> 0'],
-    ['analytics_customer_recency', 'currency, last_hour, customers, orders, lifetime_value', 'customers <> 0'],
+    ['analytics_customer_recency', 'currency, last_day, customers, orders, lifetime_value', 'customers <> 0'],
     ['analytics_customer_returns', 'currency, next_unit, prev_unit, next_start, prev_start, returns', 'returns <> 0'],
     ['analytics_order_facts', 'order_id, counted, prev_at', 'true'],
   ];

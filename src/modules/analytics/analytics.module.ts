@@ -12,6 +12,7 @@ import { CustomersReportService } from './customers-report.service';
 import { OrderRollupsSubscriber } from './order-rollups.subscriber';
 import { ProductsReportService } from './products-report.service';
 import { ReportsRepository } from './reports.repository';
+import { RollupsRebuildRepository } from './rollups-rebuild.repository';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 import { SalesReportService } from './sales-report.service';
@@ -26,7 +27,7 @@ import { SalesReportService } from './sales-report.service';
   imports: [EventsModule, PortsModule],
   controllers: [AnalyticsController],
   providers: [
-    RollupsRepository, RollupsService, OrderRollupsSubscriber,
+    RollupsRepository, RollupsRebuildRepository, RollupsService, OrderRollupsSubscriber,
     CustomerRollupsRepository, CustomerRollupsRebuildRepository, CustomerRollupsService,
     ReportsRepository, CustomersReportRepository,
     SalesReportService, ProductsReportService, CustomersReportService, CustomReportService,

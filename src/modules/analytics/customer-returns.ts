@@ -9,6 +9,8 @@
  * from the facts (by prev_at, or by placed_at).
  */
 
+import { ceilDay, ceilMonth, floorDay, floorMonth } from './report-pieces';
+
 export type CellUnit = 'day' | 'month';
 
 /** One cell's change: the returns whose ends fall in the prev and next blocks. */
@@ -18,26 +20,6 @@ export interface ReturnCell {
   nextUnit: CellUnit;
   nextStart: Date;
   returns: number;
-}
-
-const DAY_MS = 86_400_000;
-
-export function floorDay(at: Date): Date {
-  return new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS);
-}
-
-export function floorMonth(at: Date): Date {
-  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
-}
-
-function ceilDay(at: Date): Date {
-  const floor = floorDay(at);
-  return floor.getTime() === at.getTime() ? floor : new Date(floor.getTime() + DAY_MS);
-}
-
-function ceilMonth(at: Date): Date {
-  const floor = floorMonth(at);
-  return floor.getTime() === at.getTime() ? floor : new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1));
 }
 
 const startOf = (unit: CellUnit, at: Date) => (unit === 'day' ? floorDay(at) : floorMonth(at));

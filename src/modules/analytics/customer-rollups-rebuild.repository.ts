@@ -23,17 +23,19 @@ export class CustomerRollupsRebuildRepository extends TenantScopedRepository {
       scope,
     );
     await this.clear(ctx);
-    const segments: [string, string, string][] = [
-      ['analytics_customer_cohorts', 'first_hour', `date_trunc('hour', first_order_at, 'UTC')`],
-      ['analytics_customer_geography', 'country, region', `coalesce(country, ''), coalesce(region, '')`],
-      ['analytics_customer_recency', 'last_hour', `date_trunc('hour', last_order_at, 'UTC')`],
+    const segments: { table: string; keys: string; expressions: string; units?: string }[] = [
+      { table: 'analytics_customer_cohorts', keys: 'unit, first_start', expressions: `u.unit, date_trunc(u.unit, first_order_at, 'UTC')`, units: `('hour'), ('day')` },
+      { table: 'analytics_customer_geography', keys: 'country, region', expressions: `coalesce(country, ''), coalesce(region, '')` },
+      { table: 'analytics_customer_recency', keys: 'last_day', expressions: `date_trunc('day', last_order_at, 'UTC')` },
     ];
-    for (const [table, key, expression] of segments) {
+    for (const { table, keys, expressions, units } of segments) {
+      const groups = keys.split(', ').map((_, i) => String(4 + i)).join(', ');
       await m.query(
-        `INSERT INTO ${table} (tenant_id, mode, currency, ${key}, customers, orders, lifetime_value)
-         SELECT tenant_id, mode, currency, ${expression}, count(*), sum(orders), sum(revenue - refunds)
-           FROM analytics_customer_totals WHERE tenant_id = $1 AND mode = $2
-          GROUP BY tenant_id, mode, currency, ${expression}`,
+        `INSERT INTO ${table} (tenant_id, mode, currency, ${keys}, customers, orders, lifetime_value)
+         SELECT tenant_id, mode, currency, ${expressions}, count(*), sum(orders), sum(revenue - refunds)
+           FROM analytics_customer_totals ${units ? `CROSS JOIN (VALUES ${units}) AS u(unit)` : ''}
+          WHERE tenant_id = $1 AND mode = $2
+          GROUP BY tenant_id, mode, currency, ${groups}`,
         scope,
       );
     }

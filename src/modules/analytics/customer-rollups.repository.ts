@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
-import { placeOf, type CustomerTotals, type SegmentDeltas } from './customer-rollups';
+import { placeOf, type CustomerTotals, type SegmentDelta, type SegmentDeltas } from './customer-rollups';
 import type { ReturnCell } from './customer-returns';
 
 /** A counted order of the customer next to another one (by placed_at, then order id). */
@@ -10,9 +10,22 @@ export interface Neighbour {
   placedAt: Date;
 }
 
+/** Everything one event changes for its customer, written in one statement. */
+export interface CustomerChange {
+  currency: string;
+  customerId: string;
+  /** The customer's new totals; null when no order of theirs counts any more. */
+  after: CustomerTotals | null;
+  deltas: SegmentDeltas;
+  cells: ReturnCell[];
+  /** Facts whose `prev_at` changes. */
+  links: { orderId: string; prevAt: Date | null }[];
+}
+
 type Row = Record<string, any>;
 
-function totalsOf(r: Row | undefined): CustomerTotals | null {
+/** A customer totals row (from SQL or row_to_json) as CustomerTotals; null for none. */
+export function totalsOf(r: Row | null | undefined): CustomerTotals | null {
   if (!r) return null;
   return {
     orders: Number(r.orders), revenue: Number(r.revenue), refunds: Number(r.refunds),
@@ -20,16 +33,22 @@ function totalsOf(r: Row | undefined): CustomerTotals | null {
   };
 }
 
-const SEGMENT_TABLES = {
-  cohorts: { table: 'analytics_customer_cohorts', key: ['first_hour'], cast: ['timestamptz'] },
-  recency: { table: 'analytics_customer_recency', key: ['last_hour'], cast: ['timestamptz'] },
-  geography: { table: 'analytics_customer_geography', key: ['country', 'region'], cast: ['text', 'text'] },
-} as const;
+/** Bind parameters collected while a statement is assembled. */
+class Params {
+  readonly values: unknown[] = [];
+  bind(value: unknown, cast: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${cast}`;
+  }
+}
+
+const ADD_SEGMENT = `customers = t.customers + EXCLUDED.customers, orders = t.orders + EXCLUDED.orders, lifetime_value = t.lifetime_value + EXCLUDED.lifetime_value`;
 
 /**
- * The customer rollups' event path: one customer's totals and the rows they count in, changed
- * by difference (additive upserts, O(1) per event) under a per-customer lock. The recomputation
- * from the facts lives in customer-rollups-rebuild.repository.ts.
+ * The customer rollups' event path: one customer's totals and the rows they count in, changed by
+ * difference (additive upserts, O(1) per event) under a per-customer lock, in one statement of
+ * data-modifying CTEs (one round trip: the relay commits a batch of events at once, so the time
+ * per event is the lag). The recomputation from the facts is in customer-rollups-rebuild.repository.ts.
  */
 @Injectable()
 export class CustomerRollupsRepository extends TenantScopedRepository {
@@ -39,14 +58,6 @@ export class CustomerRollupsRepository extends TenantScopedRepository {
    */
   async lockCustomer(ctx: RequestContext, currency: string, customerId: string): Promise<void> {
     await this.m(ctx).query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`analytics_customer:${ctx.tenant}:${ctx.mode}:${currency}:${customerId}`]);
-  }
-
-  async totals(ctx: RequestContext, currency: string, customerId: string): Promise<CustomerTotals | null> {
-    const rows: Row[] = await this.m(ctx).query(
-      `SELECT * FROM analytics_customer_totals WHERE tenant_id = $1 AND mode = $2 AND currency = $3 AND customer_id = $4`,
-      [ctx.tenant, ctx.mode, currency, customerId],
-    );
-    return totalsOf(rows[0]);
   }
 
   /** The customer's totals recomputed from their counted facts (a cancellation, or a tie on the latest order); null when none counts. */
@@ -62,70 +73,68 @@ export class CustomerRollupsRepository extends TenantScopedRepository {
     return totalsOf(rows[0]);
   }
 
-  /** Replaces the customer's totals row (removes it when they have no counted order left). */
-  async writeTotals(ctx: RequestContext, currency: string, customerId: string, t: CustomerTotals | null): Promise<void> {
-    const key = [ctx.tenant, ctx.mode, currency, customerId];
-    if (!t) {
-      await this.m(ctx).query(`DELETE FROM analytics_customer_totals WHERE tenant_id = $1 AND mode = $2 AND currency = $3 AND customer_id = $4`, key);
-      return;
-    }
-    await this.m(ctx).query(
-      `INSERT INTO analytics_customer_totals AS t (tenant_id, mode, currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (tenant_id, mode, currency, customer_id) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue, refunds = EXCLUDED.refunds,
-         first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at, country = EXCLUDED.country, region = EXCLUDED.region`,
-      [...key, t.orders, String(t.revenue), String(t.refunds), t.firstOrderAt, t.lastOrderAt, t.country, t.region],
-    );
-  }
-
-  /** Adds the deltas to the cohort, geography and recency rows (in that order, keys sorted within each). */
-  async addSegments(ctx: RequestContext, currency: string, deltas: SegmentDeltas): Promise<void> {
-    for (const name of ['cohorts', 'geography', 'recency'] as const) {
-      const rows = deltas[name];
-      if (rows.length === 0) continue;
-      const { table, key, cast } = SEGMENT_TABLES[name];
-      const keyColumns: unknown[][] = name === 'geography'
-        ? [rows.map((d) => placeOf(d.key).country), rows.map((d) => placeOf(d.key).region)]
-        : [rows.map((d) => d.key)];
-      const keyParams = key.map((_, i) => `$${4 + i}::${cast[i]}[]`).join(', ');
-      const n = 4 + key.length;
-      await this.m(ctx).query(
-        `INSERT INTO ${table} AS t (tenant_id, mode, currency, ${key.join(', ')}, customers, orders, lifetime_value)
-         SELECT $1, $2, $3, u.* FROM unnest(${keyParams}, $${n}::int[], $${n + 1}::int[], $${n + 2}::bigint[]) AS u
-         ON CONFLICT (tenant_id, mode, currency, ${key.join(', ')}) DO UPDATE SET customers = t.customers + EXCLUDED.customers,
-           orders = t.orders + EXCLUDED.orders, lifetime_value = t.lifetime_value + EXCLUDED.lifetime_value`,
-        [ctx.tenant, ctx.mode, currency, ...keyColumns, col(rows, (d) => d.customers), col(rows, (d) => d.orders), col(rows, (d) => String(d.lifetimeValue))],
-      );
-    }
-  }
-
   /** The customer's counted orders just before and just after `order` (itself left out), by placed_at then order id. */
   async neighbours(ctx: RequestContext, currency: string, customerId: string, order: Neighbour): Promise<{ prev: Neighbour | null; next: Neighbour | null }> {
-    const params = [ctx.tenant, ctx.mode, customerId, currency, order.placedAt, order.orderId];
     const base = `SELECT order_id, placed_at FROM analytics_order_facts
                    WHERE tenant_id = $1 AND mode = $2 AND customer_id = $3 AND currency = $4 AND counted AND order_id <> $6`;
-    const [prev]: Row[] = await this.m(ctx).query(`${base} AND (placed_at, order_id) < ($5, $6) ORDER BY placed_at DESC, order_id DESC LIMIT 1`, params);
-    const [next]: Row[] = await this.m(ctx).query(`${base} AND (placed_at, order_id) > ($5, $6) ORDER BY placed_at, order_id LIMIT 1`, params);
-    const of = (r: Row | undefined) => (r ? { orderId: r.order_id as string, placedAt: new Date(r.placed_at) } : null);
-    return { prev: of(prev), next: of(next) };
-  }
-
-  async setPrevAt(ctx: RequestContext, orderId: string, prevAt: Date | null): Promise<void> {
-    await this.m(ctx).query(`UPDATE analytics_order_facts SET prev_at = $4 WHERE tenant_id = $1 AND mode = $2 AND order_id = $3`, [ctx.tenant, ctx.mode, orderId, prevAt]);
-  }
-
-  /** Adds the changes of return cells (merged and sorted by the caller). */
-  async addReturns(ctx: RequestContext, currency: string, cells: readonly ReturnCell[]): Promise<void> {
-    if (cells.length === 0) return;
-    await this.m(ctx).query(
-      `INSERT INTO analytics_customer_returns AS t (tenant_id, mode, currency, next_unit, prev_unit, next_start, prev_start, returns)
-       SELECT $1, $2, $3, u.* FROM unnest($4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[], $8::int[]) AS u
-       ON CONFLICT (tenant_id, mode, next_unit, prev_unit, next_start, prev_start, currency) DO UPDATE SET returns = t.returns + EXCLUDED.returns`,
-      [ctx.tenant, ctx.mode, currency, col(cells, (c) => c.nextUnit), col(cells, (c) => c.prevUnit), col(cells, (c) => c.nextStart), col(cells, (c) => c.prevStart), col(cells, (c) => c.returns)],
+    const rows: Row[] = await this.m(ctx).query(
+      `(${base} AND (placed_at, order_id) < ($5, $6) ORDER BY placed_at DESC, order_id DESC LIMIT 1)
+       UNION ALL
+       (${base} AND (placed_at, order_id) > ($5, $6) ORDER BY placed_at, order_id LIMIT 1)`,
+      [ctx.tenant, ctx.mode, customerId, currency, order.placedAt, order.orderId],
     );
+    const found = rows.map((r) => ({ orderId: r.order_id as string, placedAt: new Date(r.placed_at) }));
+    const before = (n: Neighbour) => n.placedAt < order.placedAt || (n.placedAt.getTime() === order.placedAt.getTime() && n.orderId < order.orderId);
+    return { prev: found.find(before) ?? null, next: found.find((n) => !before(n)) ?? null };
   }
-}
 
-function col<T, V>(rows: readonly T[], f: (row: T) => V): V[] {
-  return rows.map(f);
+  /** Writes the change: the totals row, the cohort, geography and recency rows, the return cells and the facts' links. */
+  async write(ctx: RequestContext, change: CustomerChange): Promise<void> {
+    const p = new Params();
+    const [tenant, mode, currency] = [p.bind(ctx.tenant, 'text'), p.bind(ctx.mode, 'text'), p.bind(change.currency, 'text')];
+    const customer = p.bind(change.customerId, 'text');
+    const ctes: string[] = [];
+    const t = change.after;
+    ctes.push(t
+      ? `totals AS (INSERT INTO analytics_customer_totals AS t (tenant_id, mode, currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region)
+           VALUES (${tenant}, ${mode}, ${currency}, ${customer}, ${p.bind(t.orders, 'int')}, ${p.bind(String(t.revenue), 'bigint')}, ${p.bind(String(t.refunds), 'bigint')},
+                   ${p.bind(t.firstOrderAt, 'timestamptz')}, ${p.bind(t.lastOrderAt, 'timestamptz')}, ${p.bind(t.country, 'text')}, ${p.bind(t.region, 'text')})
+           ON CONFLICT (tenant_id, mode, currency, customer_id) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue, refunds = EXCLUDED.refunds,
+             first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at, country = EXCLUDED.country, region = EXCLUDED.region)`
+      : `totals AS (DELETE FROM analytics_customer_totals WHERE tenant_id = ${tenant} AND mode = ${mode} AND currency = ${currency} AND customer_id = ${customer})`);
+    const values = (rows: SegmentDelta[]) =>
+      `${p.bind(rows.map((d) => d.customers), 'int[]')}, ${p.bind(rows.map((d) => d.orders), 'int[]')}, ${p.bind(rows.map((d) => String(d.lifetimeValue)), 'bigint[]')}`;
+    const { cohorts, geography, recency } = change.deltas;
+    if (cohorts.length > 0) {
+      const [units, starts] = [cohorts.map((d) => d.key.split('|')[0]), cohorts.map((d) => d.key.split('|')[1])];
+      ctes.push(`cohorts AS (INSERT INTO analytics_customer_cohorts AS t (tenant_id, mode, currency, unit, first_start, customers, orders, lifetime_value)
+        SELECT ${tenant}, ${mode}, ${currency}, u.* FROM unnest(${p.bind(units, 'text[]')}, ${p.bind(starts, 'timestamptz[]')}, ${values(cohorts)}) AS u
+        ON CONFLICT (tenant_id, mode, unit, first_start, currency) DO UPDATE SET ${ADD_SEGMENT})`);
+    }
+    if (geography.length > 0) {
+      const places = geography.map((d) => placeOf(d.key));
+      ctes.push(`geography AS (INSERT INTO analytics_customer_geography AS t (tenant_id, mode, currency, country, region, customers, orders, lifetime_value)
+        SELECT ${tenant}, ${mode}, ${currency}, u.* FROM unnest(${p.bind(places.map((x) => x.country), 'text[]')}, ${p.bind(places.map((x) => x.region), 'text[]')}, ${values(geography)}) AS u
+        ON CONFLICT (tenant_id, mode, currency, country, region) DO UPDATE SET ${ADD_SEGMENT})`);
+    }
+    if (recency.length > 0) {
+      ctes.push(`recency AS (INSERT INTO analytics_customer_recency AS t (tenant_id, mode, currency, last_day, customers, orders, lifetime_value)
+        SELECT ${tenant}, ${mode}, ${currency}, u.* FROM unnest(${p.bind(recency.map((d) => d.key), 'timestamptz[]')}, ${values(recency)}) AS u
+        ON CONFLICT (tenant_id, mode, last_day, currency) DO UPDATE SET ${ADD_SEGMENT})`);
+    }
+    const cells = change.cells;
+    if (cells.length > 0) {
+      ctes.push(`returns AS (INSERT INTO analytics_customer_returns AS t (tenant_id, mode, currency, next_unit, prev_unit, next_start, prev_start, returns)
+        SELECT ${tenant}, ${mode}, ${currency}, u.* FROM unnest(${p.bind(cells.map((c) => c.nextUnit), 'text[]')}, ${p.bind(cells.map((c) => c.prevUnit), 'text[]')},
+          ${p.bind(cells.map((c) => c.nextStart), 'timestamptz[]')}, ${p.bind(cells.map((c) => c.prevStart), 'timestamptz[]')}, ${p.bind(cells.map((c) => c.returns), 'int[]')}) AS u
+        ON CONFLICT (tenant_id, mode, next_unit, prev_unit, next_start, prev_start, currency) DO UPDATE SET returns = t.returns + EXCLUDED.returns)`);
+    }
+    const links = change.links;
+    if (links.length > 0) {
+      ctes.push(`links AS (UPDATE analytics_order_facts f SET prev_at = u.prev_at
+        FROM unnest(${p.bind(links.map((l) => l.orderId), 'text[]')}, ${p.bind(links.map((l) => l.prevAt), 'timestamptz[]')}) AS u(order_id, prev_at)
+        WHERE f.tenant_id = ${tenant} AND f.mode = ${mode} AND f.order_id = u.order_id)`);
+    }
+    await this.m(ctx).query(`WITH ${ctes.join(',\n')} SELECT 1`, p.values);
+  }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
 import { segmentDeltas, totalsWithOrder, type CustomerTotals } from './customer-rollups';
 import { CustomerRollupsRebuildRepository } from './customer-rollups-rebuild.repository';
-import { CustomerRollupsRepository, type Neighbour } from './customer-rollups.repository';
+import { CustomerRollupsRepository, type CustomerChange, type Neighbour } from './customer-rollups.repository';
 import { mergeCells, returnCells, type ReturnCell } from './customer-returns';
 import type { OrderFact } from './order-facts';
 
@@ -27,19 +27,17 @@ export class CustomerRollupsService {
 
   /**
    * After the order's newer fact was saved (`stored` is the one it replaced, null for the order's
-   * first event): applies what changed for its customer. An order that counted before and after
-   * with the same amounts changes nothing here.
+   * first event; `before` the customer's totals, read under their lock): applies what changed for
+   * the customer. An order that counted before and after with the same amounts changes nothing here.
    */
-  async applyOrder(ctx: RequestContext, stored: OrderFact | null, fact: OrderFact): Promise<void> {
+  async applyOrder(ctx: RequestContext, stored: OrderFact | null, fact: OrderFact, before: CustomerTotals | null): Promise<void> {
     const counted = { before: stored?.counted === true, after: fact.counted };
     if (!counted.before && !counted.after) return;
     if (counted.before && counted.after && stored!.total === fact.total && stored!.refunded === fact.refunded) return;
     const { currency, customerId } = fact;
-    const before = await this.repo.totals(ctx, currency, customerId);
     const after = this.changedTotals(before, stored, fact) ?? (await this.repo.totalsFromFacts(ctx, currency, customerId));
-    await this.repo.writeTotals(ctx, currency, customerId, after);
-    await this.repo.addSegments(ctx, currency, segmentDeltas(before, after));
-    if (counted.before !== counted.after) await this.relink(ctx, fact, counted.after);
+    const relinked = counted.before !== counted.after ? await this.relink(ctx, fact, counted.after, before) : { cells: [], links: [] };
+    await this.repo.write(ctx, { currency, customerId, after, deltas: segmentDeltas(before, after), ...relinked });
   }
 
   /** Recomputes ctx's customer rollups (after the customer totals were recomputed from the facts). */
@@ -58,18 +56,22 @@ export class CustomerRollupsService {
   /**
    * The order joins (or leaves) its customer's chain of counted orders: the return from its
    * neighbour before to its neighbour after is replaced by the two through it (or the reverse),
-   * and the `prev_at` of the order and of the one after it follow.
+   * and the `prev_at` of the order and of the one after it follow. A new latest order (the usual
+   * case) needs no look-up: its neighbour before is the customer's last order, none comes after.
    */
-  private async relink(ctx: RequestContext, fact: OrderFact, joins: boolean): Promise<void> {
+  private async relink(ctx: RequestContext, fact: OrderFact, joins: boolean, before: CustomerTotals | null): Promise<Pick<CustomerChange, 'cells' | 'links'>> {
     const self: Neighbour = { orderId: fact.orderId, placedAt: fact.placedAt };
-    const { prev, next } = await this.repo.neighbours(ctx, fact.currency, fact.customerId, self);
+    const latest = joins && (!before || fact.placedAt > before.lastOrderAt);
+    const { prev, next } = latest
+      ? { prev: before && { placedAt: before.lastOrderAt }, next: null }
+      : await this.repo.neighbours(ctx, fact.currency, fact.customerId, self);
     const sign = joins ? 1 : -1;
     const cells: ReturnCell[] = [];
     if (prev && next) cells.push(...returnCells(prev.placedAt, next.placedAt, joins ? -1 : 1));
     if (prev) cells.push(...returnCells(prev.placedAt, self.placedAt, sign));
     if (next) cells.push(...returnCells(self.placedAt, next.placedAt, sign));
-    await this.repo.addReturns(ctx, fact.currency, mergeCells(cells));
-    await this.repo.setPrevAt(ctx, self.orderId, joins ? (prev?.placedAt ?? null) : null);
-    if (next) await this.repo.setPrevAt(ctx, next.orderId, joins ? self.placedAt : (prev?.placedAt ?? null));
+    const links = [{ orderId: self.orderId, prevAt: joins ? (prev?.placedAt ?? null) : null }];
+    if (next) links.push({ orderId: next.orderId, prevAt: joins ? self.placedAt : (prev?.placedAt ?? null) });
+    return { cells: mergeCells(cells), links };
   }
 }

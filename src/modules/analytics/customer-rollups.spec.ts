@@ -30,13 +30,16 @@ describe('customer rollups', () => {
   it('moving a customer takes their whole row from the old keys and adds it to the new ones', () => {
     const after = totalsWithOrder(stored, fact('2026-04-01T00:20:00.000Z'))!;
     const d = segmentDeltas(stored, after);
-    expect(d.cohorts).toEqual([{ key: '2026-01-10T08:00:00.000Z', customers: 0, orders: 1, lifetimeValue: 900 }]);
+    expect(d.cohorts).toEqual([
+      { key: 'day|2026-01-10T00:00:00.000Z', customers: 0, orders: 1, lifetimeValue: 900 },
+      { key: 'hour|2026-01-10T08:00:00.000Z', customers: 0, orders: 1, lifetimeValue: 900 },
+    ]);
     expect(d.geography).toEqual([
       { key: placeKey('DE', 'BE'), customers: 1, orders: 3, lifetimeValue: 5900 },
       { key: placeKey('US', 'NY'), customers: -1, orders: -2, lifetimeValue: -5000 },
     ]);
     expect(d.recency).toEqual([
-      { key: '2026-03-01T12:00:00.000Z', customers: -1, orders: -2, lifetimeValue: -5000 },
+      { key: '2026-03-01T00:00:00.000Z', customers: -1, orders: -2, lifetimeValue: -5000 },
       { key: '2026-04-01T00:00:00.000Z', customers: 1, orders: 3, lifetimeValue: 5900 },
     ]);
     expect(segmentDeltas(stored, stored)).toEqual({ cohorts: [], geography: [], recency: [] });

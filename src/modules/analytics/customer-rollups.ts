@@ -1,4 +1,5 @@
 import type { OrderFact } from './order-facts';
+import { floorDay } from './report-pieces';
 
 /** One customer's counted orders in one currency (a row of analytics_customer_totals). */
 export interface CustomerTotals {
@@ -12,7 +13,11 @@ export interface CustomerTotals {
   region: string | null;
 }
 
-/** What a customer adds to the row of a key in the cohort, geography or recency rollup. */
+/**
+ * What a customer adds to the row of a key in the cohort, geography or recency rollup. Keys:
+ * cohorts `hour|<ISO>` and `day|<ISO>` (a customer counts in one row of each unit), geography
+ * placeKey(), recency the ISO start of the UTC day.
+ */
 export interface SegmentDelta {
   key: string;
   customers: number;
@@ -50,22 +55,23 @@ function add(into: Map<string, SegmentDelta>, key: string, sign: 1 | -1, t: Cust
   into.set(key, d);
 }
 
+const SEGMENT_KEYS: Record<keyof SegmentDeltas, (t: CustomerTotals) => string[]> = {
+  cohorts: (t) => [`hour|${hourOf(t.firstOrderAt).toISOString()}`, `day|${floorDay(t.firstOrderAt).toISOString()}`],
+  geography: (t) => [placeKey(t.country, t.region)],
+  recency: (t) => [floorDay(t.lastOrderAt).toISOString()],
+};
+
 /**
  * The change to the three customer rollups when a customer's totals go from `before` to `after`
  * (null: not a customer in that currency): minus the old row's contribution, plus the new one's,
  * merged per key, changes that cancel out dropped, keys sorted (rows are locked in one order).
  */
 export function segmentDeltas(before: CustomerTotals | null, after: CustomerTotals | null): SegmentDeltas {
-  const keys = {
-    cohorts: (t: CustomerTotals) => hourOf(t.firstOrderAt).toISOString(),
-    geography: (t: CustomerTotals) => placeKey(t.country, t.region),
-    recency: (t: CustomerTotals) => hourOf(t.lastOrderAt).toISOString(),
-  };
   const out = {} as SegmentDeltas;
   for (const name of ['cohorts', 'geography', 'recency'] as const) {
     const merged = new Map<string, SegmentDelta>();
-    if (before) add(merged, keys[name](before), -1, before);
-    if (after) add(merged, keys[name](after), 1, after);
+    for (const key of before ? SEGMENT_KEYS[name](before) : []) add(merged, key, -1, before!);
+    for (const key of after ? SEGMENT_KEYS[name](after) : []) add(merged, key, 1, after!);
     out[name] = [...merged.values()]
       .filter((d) => d.customers !== 0 || d.orders !== 0 || d.lifetimeValue !== 0)
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
-import { hourOf } from './customer-rollups';
 import { returningPlan } from './customer-returns';
+import { floorDay, piecesOf } from './report-pieces';
 
 export interface CustomerSummaryRow {
   currency: string;
@@ -30,6 +30,11 @@ const text = (v: string | boolean | null | undefined) => (v === null || v === un
 
 const GEOGRAPHY_LIMIT = 10_000;
 
+/** SQL: the UTC day starting at `day` lies in one month of zone $4 (and the zone's offset does not change during it). */
+const ONE_MONTH = (day: string) =>
+  `(date_trunc('month', ${day} AT TIME ZONE $4) = date_trunc('month', (${day} + interval '24 hours' - interval '1 microsecond') AT TIME ZONE $4)
+    AND (${day} + interval '24 hours') AT TIME ZONE $4 - ${day} AT TIME ZONE $4 = interval '24 hours')`;
+
 export interface CustomersOverview {
   summary: CustomerSummaryRow[];
   /** Customers by the month (in the zone) of their first order. */
@@ -42,9 +47,10 @@ export interface CustomersOverview {
 
 /**
  * The customers report's reads, all from the customer rollups (customer-rollups.service.ts): rows
- * per place, per first-order hour and per last-order hour, and the returns grid. None of them
- * grows with the number of orders or customers; edges narrower than an hour (at-risk) or a UTC day
- * (returning, in a zone other than UTC) are read from the customer totals and the facts by index.
+ * per place, per first-order day (and the hours of the days a local month boundary cuts), per
+ * last-order day, and the returns grid. None of them grows with the number of orders or customers;
+ * edges narrower than a UTC day (the at-risk instant; a range in a zone other than UTC) are read
+ * from the customer totals and the facts by index.
  */
 @Injectable()
 export class CustomersReportRepository extends TenantScopedRepository {
@@ -62,23 +68,29 @@ export class CustomersReportRepository extends TenantScopedRepository {
     );
     const months: Row[] = await m.query(
       `SELECT currency, to_char(month, 'YYYY-MM') AS month, sum(customers)::text AS customers, sum(orders)::text AS orders,
-              sum(lifetime_value)::text AS lifetime_value,
-              coalesce(sum(customers) FILTER (WHERE first_hour >= $4 AND first_hour < $5), 0)::text AS new_customers,
-              bool_and(local_hour = date_trunc('hour', local_hour)) AS whole_hours
-         FROM (SELECT currency, first_hour, first_hour AT TIME ZONE $6 AS local_hour, date_trunc('month', first_hour AT TIME ZONE $6) AS month,
-                      customers, orders, lifetime_value
-                 FROM analytics_customer_cohorts WHERE tenant_id = $1 AND mode = $2 AND ($3::text IS NULL OR currency = $3)) AS c
+              sum(lifetime_value)::text AS lifetime_value, bool_and(whole_hour) AS whole_hours
+         FROM (SELECT d.currency, date_trunc('month', d.first_start AT TIME ZONE $4) AS month, d.customers, d.orders, d.lifetime_value, true AS whole_hour
+                 FROM analytics_customer_cohorts d
+                WHERE d.tenant_id = $1 AND d.mode = $2 AND d.unit = 'day' AND ($3::text IS NULL OR d.currency = $3) AND ${ONE_MONTH('d.first_start')}
+               UNION ALL
+               SELECT h.currency, date_trunc('month', h.first_start AT TIME ZONE $4), h.customers, h.orders, h.lifetime_value,
+                      h.first_start AT TIME ZONE $4 = date_trunc('hour', h.first_start AT TIME ZONE $4)
+                 FROM analytics_customer_cohorts d
+                 JOIN analytics_customer_cohorts h ON h.tenant_id = d.tenant_id AND h.mode = d.mode AND h.unit = 'hour' AND h.currency = d.currency
+                      AND h.first_start >= d.first_start AND h.first_start < d.first_start + interval '24 hours'
+                WHERE d.tenant_id = $1 AND d.mode = $2 AND d.unit = 'day' AND ($3::text IS NULL OR d.currency = $3) AND NOT ${ONE_MONTH('d.first_start')}) AS c
         GROUP BY currency, month
         ORDER BY currency, month`,
-      [...scope, bounds.start, bounds.end, timezone],
+      [...scope, timezone],
     );
-    const atRisk = new Map((await this.atRisk(ctx, atRiskBefore, currency)).map((r) => [r.currency as string, r]));
+    const counts = new Map((await this.newAndAtRisk(ctx, bounds, atRiskBefore, currency)).map((r) => [r.currency as string, r]));
 
     const overview: CustomersOverview = { summary: [], cohorts: [], geography: [], cohortsOffTheHour: false };
     const summaries = new Map<string, CustomerSummaryRow>();
     for (const r of places) {
       const c = r.currency as string;
-      const s = summaries.get(c) ?? { currency: c, customers: 0, orders: 0, lifetime_value: 0, new_customers: 0, at_risk: num(atRisk.get(c)?.customers), at_risk_value: num(atRisk.get(c)?.value) };
+      const n = counts.get(c);
+      const s = summaries.get(c) ?? { currency: c, customers: 0, orders: 0, lifetime_value: 0, new_customers: num(n?.new_customers), at_risk: num(n?.at_risk), at_risk_value: num(n?.at_risk_value) };
       s.customers += num(r.customers);
       s.orders += num(r.orders);
       s.lifetime_value += num(r.lifetime_value);
@@ -89,8 +101,6 @@ export class CustomersReportRepository extends TenantScopedRepository {
     }
     for (const r of months) {
       if (r.whole_hours === false) overview.cohortsOffTheHour = true;
-      const s = summaries.get(r.currency as string);
-      if (s) s.new_customers += num(r.new_customers);
       if (num(r.customers) !== 0) {
         overview.cohorts.push({ currency: r.currency as string, month: r.month as string, customers: num(r.customers), orders: num(r.orders), lifetime_value: num(r.lifetime_value) });
       }
@@ -99,19 +109,28 @@ export class CustomersReportRepository extends TenantScopedRepository {
     return overview;
   }
 
-  /** Customers whose latest order is before `before`: whole hours from the recency rows, the hour holding `before` from the customer totals. */
-  private atRisk(ctx: RequestContext, before: Date, currency?: string): Promise<Row[]> {
+  /**
+   * Per currency: customers whose first order is in the range (whole UTC days from the day rows,
+   * edge hours from the hour rows), and customers whose latest order is before `atRiskBefore`
+   * (whole days from the recency rows, the day holding the instant from the customer totals).
+   */
+  private newAndAtRisk(ctx: RequestContext, bounds: { start: Date; end: Date }, atRiskBefore: Date, currency?: string): Promise<Row[]> {
+    const pieces = piecesOf(bounds.start, bounds.end, false);
     return this.m(ctx).query(
-      `SELECT currency, sum(customers)::text AS customers, sum(value)::text AS value FROM (
-         SELECT currency, customers, lifetime_value AS value FROM analytics_customer_recency
-          WHERE tenant_id = $1 AND mode = $2 AND last_hour < $4
+      `SELECT currency, sum(new_customers)::text AS new_customers, sum(at_risk)::text AS at_risk, sum(at_risk_value)::text AS at_risk_value FROM (
+         SELECT c.currency, c.customers AS new_customers, 0 AS at_risk, 0 AS at_risk_value
+           FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[]) AS p(unit, s, e)
+           JOIN analytics_customer_cohorts c ON c.tenant_id = $1 AND c.mode = $2 AND c.unit = p.unit AND c.first_start >= p.s AND c.first_start < p.e
          UNION ALL
-         SELECT currency, 1, revenue - refunds FROM analytics_customer_totals
-          WHERE tenant_id = $1 AND mode = $2 AND last_order_at >= $4 AND last_order_at < $5
+         SELECT currency, 0, customers, lifetime_value FROM analytics_customer_recency
+          WHERE tenant_id = $1 AND mode = $2 AND last_day < $7
+         UNION ALL
+         SELECT currency, 0, 1, revenue - refunds FROM analytics_customer_totals
+          WHERE tenant_id = $1 AND mode = $2 AND last_order_at >= $7 AND last_order_at < $8
        ) AS r
         WHERE ($3::text IS NULL OR currency = $3)
         GROUP BY currency`,
-      [ctx.tenant, ctx.mode, currency ?? null, hourOf(before), before],
+      [ctx.tenant, ctx.mode, currency ?? null, pieces.map((p) => p.unit), pieces.map((p) => p.from), pieces.map((p) => p.to), floorDay(atRiskBefore), atRiskBefore],
     );
   }
 

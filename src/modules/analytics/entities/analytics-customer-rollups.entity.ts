@@ -10,13 +10,19 @@ import type { Mode } from '../../../platform/context/request-context';
  * A row whose last customer moved away stays with zeros until the next rebuild; reports skip it.
  */
 
-/** Customers by the UTC hour of their first counted order: cohorts (by month in any whole-hour zone) and new customers. */
+/**
+ * Customers by the UTC hour and by the UTC day of their first counted order (each customer in one
+ * row of each unit): cohorts by month in any zone read the days wholly inside one local month and
+ * the hours of the others; new customers in a range read its whole days and its edge hours.
+ */
 @Entity('analytics_customer_cohorts')
 export class AnalyticsCustomerCohortEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
+  /** 'hour' or 'day'. */
+  @PrimaryColumn({ type: 'text' }) unit: string;
+  @PrimaryColumn({ name: 'first_start', type: 'timestamptz' }) firstStart: Date;
   @PrimaryColumn({ type: 'text' }) currency: string;
-  @PrimaryColumn({ name: 'first_hour', type: 'timestamptz' }) firstHour: Date;
   @Column({ type: 'integer' }) customers: number;
   @Column({ type: 'integer' }) orders: number;
   /** Revenue net of refunds. */
@@ -36,13 +42,13 @@ export class AnalyticsCustomerGeographyEntity {
   @MoneyColumn({ name: 'lifetime_value' }) lifetimeValue: number;
 }
 
-/** Customers by the UTC hour of their latest counted order: who is at risk (no order since a given instant). */
+/** Customers by the UTC day of their latest counted order: who is at risk (no order since a given instant; the day holding it from the customer totals). */
 @Entity('analytics_customer_recency')
 export class AnalyticsCustomerRecencyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
+  @PrimaryColumn({ name: 'last_day', type: 'timestamptz' }) lastDay: Date;
   @PrimaryColumn({ type: 'text' }) currency: string;
-  @PrimaryColumn({ name: 'last_hour', type: 'timestamptz' }) lastHour: Date;
   @Column({ type: 'integer' }) customers: number;
   @Column({ type: 'integer' }) orders: number;
   @MoneyColumn({ name: 'lifetime_value' }) lifetimeValue: number;
