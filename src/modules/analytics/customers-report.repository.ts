@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { returningPlan } from './customer-returns';
+import { inReportTransaction } from './report-reads';
 import { floorDay, piecesOf } from './report-pieces';
 
 export interface CustomerSummaryRow {
@@ -54,7 +55,11 @@ export interface CustomersOverview {
  */
 @Injectable()
 export class CustomersReportRepository extends TenantScopedRepository {
-  async overview(
+  overview(ctx: RequestContext, bounds: { start: Date; end: Date }, atRiskBefore: Date, timezone: string, currency?: string): Promise<CustomersOverview> {
+    return inReportTransaction(this.tx, ctx, (t) => this.readOverview(t, bounds, atRiskBefore, timezone, currency));
+  }
+
+  private async readOverview(
     ctx: RequestContext, bounds: { start: Date; end: Date }, atRiskBefore: Date, timezone: string, currency?: string,
   ): Promise<CustomersOverview> {
     const m = this.m(ctx);
@@ -147,7 +152,7 @@ export class CustomersReportRepository extends TenantScopedRepository {
     const prevDays = `prev_unit = 'day' AND prev_start >= $4 AND prev_start < $5`;
     const nextMonths = `next_unit = 'month' AND next_start >= $9 AND next_start < $10`;
     const nextDays = `next_unit = 'day' AND next_start >= $7 AND next_start < $8 AND NOT (next_start >= $9 AND next_start < $10)`;
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT currency, sum(n)::text AS customers FROM (
          ${cells} AND ${prevMonths} AND ${nextMonths}
          UNION ALL ${cells} AND ${prevMonths} AND ${nextDays}
@@ -169,7 +174,7 @@ export class CustomersReportRepository extends TenantScopedRepository {
         p.nextDays.from, p.nextDays.to, p.nextMonths.from, p.nextMonths.to,
         p.range.from, p.range.to, hours[0].from, hours[0].to, hours[1].from, hours[1].to,
       ],
-    );
+    ));
     return new Map(rows.map((r) => [r.currency as string, num(r.customers)]));
   }
 }

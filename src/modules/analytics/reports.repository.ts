@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { pieceColumns, piecesOf } from './report-pieces';
+import { inReportTransaction } from './report-reads';
 import type { Period, ReportRange } from './report-range';
 
 /** Sums of rollup rows (cancelled orders only where the source knows them). */
@@ -102,46 +103,46 @@ export class ReportsRepository extends TenantScopedRepository {
    */
   async salesSeries(ctx: RequestContext, buckets: readonly Bucket[], currency?: string): Promise<Aggregate[]> {
     const [labels, units, froms, tos] = pieceColumns(buckets.map((b) => ({ label: b.label, pieces: piecesOf(b.start, b.end) })));
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT r.currency, p.label AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
          FROM unnest($4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[]) AS p(label, unit, s, e)
         CROSS JOIN LATERAL (${pieceRows('analytics_sales_hourly', 'analytics_sales_periods', 'currency, orders, revenue, units, refunds, cancelled_orders')}) AS r
         GROUP BY 1, 2`,
       [ctx.tenant, ctx.mode, currency ?? null, labels, units, froms, tos],
-    );
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per product over the range (line totals, the lines' refund shares). */
   async byProduct(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
     const [, units, froms, tos] = pieceColumns([{ label: '', pieces: piecesOf(bounds.start, bounds.end) }]);
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT r.currency, r.product_id AS key, ${SUMS}, sum(refunded_orders)::text AS refunded_orders
          FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[]) AS p(unit, s, e)
         CROSS JOIN LATERAL (${pieceRows('analytics_product_hourly', 'analytics_product_periods', 'currency, product_id, orders, revenue, units, refunds, refunded_orders')}) AS r
         GROUP BY 1, 2
        HAVING sum(orders) > 0`,
       [ctx.tenant, ctx.mode, currency ?? null, units, froms, tos],
-    );
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per shipping country and region over the range; the key is `country/region`. */
   async byRegion(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
     const [, units, froms, tos] = pieceColumns([{ label: '', pieces: piecesOf(bounds.start, bounds.end) }]);
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT r.currency, r.country || '/' || r.region AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
          FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[]) AS p(unit, s, e)
         CROSS JOIN LATERAL (${pieceRows('analytics_region_hourly', 'analytics_region_periods', 'currency, country, region, orders, revenue, units, refunds, cancelled_orders')}) AS r
         GROUP BY r.currency, r.country, r.region`,
       [ctx.tenant, ctx.mode, currency ?? null, units, froms, tos],
-    );
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per customer over the range, the largest revenue first, at most GROUP_LIMIT per currency (from the facts: no rollup has customers by time). */
   async byCustomer(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT currency, key, orders, revenue, units, refunds, cancelled_orders FROM (
          SELECT currency, customer_id AS key,
                 count(*) FILTER (WHERE counted)::text AS orders, coalesce(sum(total) FILTER (WHERE counted), 0)::text AS revenue,
@@ -153,12 +154,12 @@ export class ReportsRepository extends TenantScopedRepository {
           GROUP BY currency, customer_id) ranked
         WHERE rank <= ${GROUP_LIMIT}`,
       [ctx.tenant, ctx.mode, bounds.start, bounds.end, currency ?? null],
-    );
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Runs a custom report compiled from the whitelist (custom-report.compiler.ts): fixed SQL text, values bound. */
   runCompiled(ctx: RequestContext, sql: string, params: unknown[]): Promise<Record<string, string | null>[]> {
-    return this.m(ctx).query(sql, params);
+    return inReportTransaction(this.tx, ctx, (t) => this.m(t).query(sql, params));
   }
 }
