@@ -14,6 +14,15 @@ const replaced = (columns: string) => columns.split(', ').map((c) => `${c} = EXC
  */
 @Injectable()
 export class RollupsRebuildRepository extends TenantScopedRepository {
+  /**
+   * Inside the rebuild's transaction: lifts DATABASE_STATEMENT_TIMEOUT_MS (a request's cap) for the
+   * rest of it. Each recomputation is one statement over all of the tenant's facts; at a million
+   * orders the per-product one runs for minutes on a small server.
+   */
+  async allowLongStatements(ctx: RequestContext): Promise<void> {
+    await this.m(ctx).query(`SELECT set_config('statement_timeout', '0', true)`);
+  }
+
   /** Recomputes every hourly row of ctx from its facts. */
   async recomputeHourly(ctx: RequestContext): Promise<void> {
     const params: unknown[] = [ctx.tenant, ctx.mode];

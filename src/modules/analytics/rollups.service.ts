@@ -50,6 +50,7 @@ export class RollupsService {
     const source = this.bindings.one<AnalyticsOrderSource>(ANALYTICS_ORDER_SOURCE);
     if (!source) throw new Error('ANALYTICS_ORDER_SOURCE is not bound: load OrdersModule');
     return this.tx.run(ctx, async (txCtx) => {
+      await this.rebuildRepo.allowLongStatements(txCtx);
       await this.rebuildRepo.clear(txCtx);
       let after: string | null = null;
       let orders = 0;
@@ -69,6 +70,7 @@ export class RollupsService {
   /** Recomputes every rollup row of ctx from its facts, customer rollups included (the second half of a rebuild; benchmarks load facts in bulk and call it). */
   async recomputeAll(ctx: RequestContext): Promise<void> {
     await this.tx.run(ctx, async (txCtx) => {
+      await this.rebuildRepo.allowLongStatements(txCtx);
       await this.rebuildRepo.recomputeHourly(txCtx);
       await this.rebuildRepo.recomputePeriods(txCtx);
       await this.rebuildRepo.recomputeCustomers(txCtx);
