@@ -38,6 +38,10 @@ import { OAuthCodeEntity } from '../modules/oauth/entities/oauth-code.entity';
 import { OAuthGrantEntity } from '../modules/oauth/entities/oauth-grant.entity';
 import { OAuthTokenEntity } from '../modules/oauth/entities/oauth-token.entity';
 import { AnalyticsOrderFactEntity } from '../modules/analytics/entities/analytics-order-fact.entity';
+import {
+  AnalyticsCustomerCohortEntity, AnalyticsCustomerGeographyEntity, AnalyticsCustomerRecencyEntity, AnalyticsCustomerReturnsEntity,
+} from '../modules/analytics/entities/analytics-customer-rollups.entity';
+import { AnalyticsProductPeriodEntity, AnalyticsRegionPeriodEntity, AnalyticsSalesPeriodEntity } from '../modules/analytics/entities/analytics-period-rollups.entity';
 import { AnalyticsCustomerTotalsEntity, AnalyticsProductHourlyEntity, AnalyticsRegionHourlyEntity, AnalyticsSalesHourlyEntity } from '../modules/analytics/entities/analytics-rollups.entity';
 import { TicketDepartmentEntity, TicketEntity, TicketMessageEntity } from '../modules/tickets/entities/ticket.entity';
 import { DomainEntity, TldPriceEntity } from '../modules/domains/entities/domain.entity';
@@ -106,4 +110,11 @@ export const ENTITIES: (abstract new (...args: never[]) => object)[] = [
   AnalyticsProductHourlyEntity,
   AnalyticsRegionHourlyEntity,
   AnalyticsCustomerTotalsEntity,
+  AnalyticsCustomerCohortEntity,
+  AnalyticsCustomerGeographyEntity,
+  AnalyticsCustomerRecencyEntity,
+  AnalyticsCustomerReturnsEntity,
+  AnalyticsSalesPeriodEntity,
+  AnalyticsProductPeriodEntity,
+  AnalyticsRegionPeriodEntity,
 ];

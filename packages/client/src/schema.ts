@@ -7194,7 +7194,7 @@ export interface components {
         AnalyticsStartDate: string;
         /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
         AnalyticsEndDate: string;
-        /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+        /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range (for the customers report's cohorts, also at a month boundary in a day when a customer first ordered) answer 400 (rollups are hourly). */
         AnalyticsTimezone: string;
         /** @description Only this currency (lower-case ISO 4217). */
         AnalyticsCurrency: string;
@@ -9479,7 +9479,7 @@ export interface operations {
                 start_date?: components["parameters"]["AnalyticsStartDate"];
                 /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
                 end_date?: components["parameters"]["AnalyticsEndDate"];
-                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range (for the customers report's cohorts, also at a month boundary in a day when a customer first ordered) answer 400 (rollups are hourly). */
                 timezone?: components["parameters"]["AnalyticsTimezone"];
                 /**
                  * @description Adds per-group totals over the range.
@@ -9584,7 +9584,7 @@ export interface operations {
                 start_date?: components["parameters"]["AnalyticsStartDate"];
                 /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
                 end_date?: components["parameters"]["AnalyticsEndDate"];
-                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range (for the customers report's cohorts, also at a month boundary in a day when a customer first ordered) answer 400 (rollups are hourly). */
                 timezone?: components["parameters"]["AnalyticsTimezone"];
                 /** @description Only this currency (lower-case ISO 4217). */
                 currency?: components["parameters"]["AnalyticsCurrency"];
@@ -9683,7 +9683,7 @@ export interface operations {
                 start_date?: components["parameters"]["AnalyticsStartDate"];
                 /** @description Last day of the range (a calendar date in `timezone`), inclusive; default today. */
                 end_date?: components["parameters"]["AnalyticsEndDate"];
-                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range answer 400 (rollups are hourly). */
+                /** @description IANA time zone of the calendar (default `UTC`), e.g. `Europe/Berlin`. Zones whose UTC offset is not a whole number of hours in the range (for the customers report's cohorts, also at a month boundary in a day when a customer first ordered) answer 400 (rollups are hourly). */
                 timezone?: components["parameters"]["AnalyticsTimezone"];
                 /** @description Only this currency (lower-case ISO 4217). */
                 currency?: components["parameters"]["AnalyticsCurrency"];

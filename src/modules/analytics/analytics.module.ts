@@ -4,11 +4,15 @@ import { EventsModule } from '../events/events.module';
 import { PortsModule } from '../../platform/ports/ports.module';
 import { AnalyticsController } from './analytics.controller';
 import { CustomReportService } from './custom-report.service';
+import { CustomerRollupsRebuildRepository } from './customer-rollups-rebuild.repository';
+import { CustomerRollupsRepository } from './customer-rollups.repository';
+import { CustomerRollupsService } from './customer-rollups.service';
 import { CustomersReportRepository } from './customers-report.repository';
 import { CustomersReportService } from './customers-report.service';
 import { OrderRollupsSubscriber } from './order-rollups.subscriber';
 import { ProductsReportService } from './products-report.service';
 import { ReportsRepository } from './reports.repository';
+import { RollupsRebuildRepository } from './rollups-rebuild.repository';
 import { RollupsRepository } from './rollups.repository';
 import { RollupsService } from './rollups.service';
 import { SalesReportService } from './sales-report.service';
@@ -23,7 +27,8 @@ import { SalesReportService } from './sales-report.service';
   imports: [EventsModule, PortsModule],
   controllers: [AnalyticsController],
   providers: [
-    RollupsRepository, RollupsService, OrderRollupsSubscriber,
+    RollupsRepository, RollupsRebuildRepository, RollupsService, OrderRollupsSubscriber,
+    CustomerRollupsRepository, CustomerRollupsRebuildRepository, CustomerRollupsService,
     ReportsRepository, CustomersReportRepository,
     SalesReportService, ProductsReportService, CustomersReportService, CustomReportService,
     { provide: EVENT_SUBSCRIBER, useExisting: OrderRollupsSubscriber },

@@ -6,15 +6,18 @@ const scope = { tenant: 'ten_1', mode: 'test', start: new Date('2026-01-01T00:00
 describe('compileCustomReport', () => {
   it('binds every value and picks the rollup table from the dimensions', () => {
     const c = compileCustomReport({ dimensions: ['month', 'country'], measures: ['revenue'], filters: { region: "x' OR 1=1 --" }, limit: 5 }, scope);
-    expect(c.sql).toContain('FROM analytics_region_hourly');
+    expect(c.sql).toContain('FROM analytics_region_periods');
+    expect(c.sql).toContain('JOIN analytics_region_hourly');
     expect(c.sql).not.toContain('OR 1=1');
-    expect(c.params).toEqual(['ten_1', 'test', scope.start, scope.end, 'Europe/Berlin', "x' OR 1=1 --", 5]);
+    // January 2026 (UTC) as a month, its days (used where Berlin's month boundary cuts one), no edge hours.
+    const january = Array.from({ length: 31 }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i)));
+    expect(c.params).toEqual(['ten_1', 'test', 'Europe/Berlin', "x' OR 1=1 --", [scope.start], january, [], [], 5]);
     expect(c.dimensions).toEqual(['currency', 'month', 'country']);
   });
 
   it('reads per-product rows for a product dimension and the plain sales rows otherwise', () => {
-    expect(compileCustomReport({ dimensions: ['product_id'], measures: ['units'] }, scope).sql).toContain('FROM analytics_product_hourly');
-    expect(compileCustomReport({ measures: ['orders'] }, scope).sql).toContain('FROM analytics_sales_hourly');
+    expect(compileCustomReport({ dimensions: ['product_id'], measures: ['units'] }, scope).sql).toContain('FROM analytics_product_periods');
+    expect(compileCustomReport({ measures: ['orders'] }, scope).sql).toContain('FROM analytics_sales_periods');
   });
 
   it('refuses names outside the whitelist and measures a per-product row cannot give, naming each', () => {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock/clock';
 import type { RequestContext } from '../../platform/context/request-context';
+import { InvalidRequestError } from '../../platform/errors/domain-errors';
 import type { Schemas } from '../../platform/openapi/schemas';
 import type { GetCustomersReportQueryDto } from '../../generated/request-dtos';
 import { CustomersReportRepository, type CustomerSegmentRow } from './customers-report.repository';
@@ -25,7 +26,10 @@ export class CustomersReportService {
     const bounds = await this.reports.bounds(ctx, range);
     assertWholeHours([bounds], range.timezone);
     const atRiskBefore = new Date(now.getTime() - AT_RISK_DAYS * 86_400_000);
-    const { summary, cohorts, geography } = await this.repo.overview(ctx, bounds, atRiskBefore, range.timezone, query.currency);
+    const { summary, cohorts, geography, cohortsOffTheHour } = await this.repo.overview(ctx, bounds, atRiskBefore, range.timezone, query.currency);
+    if (cohortsOffTheHour) {
+      throw new InvalidRequestError(`Time zone ${range.timezone} was not a whole number of hours from UTC when some customers first ordered; cohorts need whole-hour zones`, 'timezone');
+    }
     const returning = await this.repo.returning(ctx, bounds, query.currency);
     return {
       timezone: range.timezone,

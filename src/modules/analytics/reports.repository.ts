@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
+import { pieceColumns, piecesOf } from './report-pieces';
+import { inReportTransaction } from './report-reads';
 import type { Period, ReportRange } from './report-range';
 
 /** Sums of rollup rows (cancelled orders only where the source knows them). */
@@ -31,6 +33,18 @@ const CALENDAR: Record<Exclude<Period, 'custom'>, { unit: string; step: string; 
 };
 
 const SUMS = `sum(orders)::text AS orders, sum(revenue)::text AS revenue, sum(units)::text AS units, sum(refunds)::text AS refunds`;
+
+/**
+ * SQL: the rows of piece `p` (unit, s, e) of ctx ($1, $2) in currency $3 (all when null): hourly
+ * rows for an hour piece, day or month period rows otherwise (one branch runs per piece).
+ */
+function pieceRows(hourly: string, periods: string, columns: string): string {
+  return `SELECT ${columns} FROM ${hourly}
+           WHERE p.unit = 'hour' AND tenant_id = $1 AND mode = $2 AND hour >= p.s AND hour < p.e AND ($3::text IS NULL OR currency = $3)
+          UNION ALL
+          SELECT ${columns} FROM ${periods}
+           WHERE p.unit <> 'hour' AND tenant_id = $1 AND mode = $2 AND unit = p.unit AND period_start >= p.s AND period_start < p.e AND ($3::text IS NULL OR currency = $3)`;
+}
 const GROUP_LIMIT = 1000;
 
 type Row = Record<string, string | null>;
@@ -50,9 +64,9 @@ function aggregateOf(row: Row): Aggregate {
 }
 
 /**
- * Every read of the reports: sums over the hourly rollups (and, for per-customer figures, over
- * analytics' order facts) of ctx's tenant and mode, between two UTC instants that are local
- * midnights of the report's zone. Inputs are always bind parameters.
+ * Every read of the reports: sums over the rollups (hours, and UTC days and months) and, for
+ * per-customer figures, over analytics' order facts, of ctx's tenant and mode, between two UTC
+ * instants that are local midnights of the report's zone. Inputs are always bind parameters.
  */
 @Injectable()
 export class ReportsRepository extends TenantScopedRepository {
@@ -83,52 +97,52 @@ export class ReportsRepository extends TenantScopedRepository {
     return rows.map((r) => ({ label: r.label, start: new Date(r.start), end: new Date(r.end) }));
   }
 
-  /** Sales per currency and bucket label (the whole range as one bucket for `custom`). */
-  async salesSeries(ctx: RequestContext, range: ReportRange, period: Period, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
-    const params: unknown[] = [ctx.tenant, ctx.mode, bounds.start, bounds.end, currency ?? null];
-    let key = `''`;
-    if (period !== 'custom') {
-      params.push(CALENDAR[period].unit, range.timezone, CALENDAR[period].label);
-      key = `to_char(date_trunc($6, hour AT TIME ZONE $7), $8)`;
-    }
-    const rows: Row[] = await this.m(ctx).query(
-      `SELECT currency, ${key} AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
-         FROM analytics_sales_hourly
-        WHERE tenant_id = $1 AND mode = $2 AND hour >= $3 AND hour < $4 AND ($5::text IS NULL OR currency = $5)
+  /**
+   * Sales per currency and bucket label (the whole range as one bucket for `custom`): each bucket
+   * (whole hours) is read as the UTC months and days wholly inside it and its edge hours.
+   */
+  async salesSeries(ctx: RequestContext, buckets: readonly Bucket[], currency?: string): Promise<Aggregate[]> {
+    const [labels, units, froms, tos] = pieceColumns(buckets.map((b) => ({ label: b.label, pieces: piecesOf(b.start, b.end) })));
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
+      `SELECT r.currency, p.label AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
+         FROM unnest($4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[]) AS p(label, unit, s, e)
+        CROSS JOIN LATERAL (${pieceRows('analytics_sales_hourly', 'analytics_sales_periods', 'currency, orders, revenue, units, refunds, cancelled_orders')}) AS r
         GROUP BY 1, 2`,
-      params,
-    );
+      [ctx.tenant, ctx.mode, currency ?? null, labels, units, froms, tos],
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per product over the range (line totals, the lines' refund shares). */
   async byProduct(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
-    const rows: Row[] = await this.m(ctx).query(
-      `SELECT currency, product_id AS key, ${SUMS}, sum(refunded_orders)::text AS refunded_orders
-         FROM analytics_product_hourly
-        WHERE tenant_id = $1 AND mode = $2 AND hour >= $3 AND hour < $4 AND ($5::text IS NULL OR currency = $5)
+    const [, units, froms, tos] = pieceColumns([{ label: '', pieces: piecesOf(bounds.start, bounds.end) }]);
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
+      `SELECT r.currency, r.product_id AS key, ${SUMS}, sum(refunded_orders)::text AS refunded_orders
+         FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[]) AS p(unit, s, e)
+        CROSS JOIN LATERAL (${pieceRows('analytics_product_hourly', 'analytics_product_periods', 'currency, product_id, orders, revenue, units, refunds, refunded_orders')}) AS r
         GROUP BY 1, 2
        HAVING sum(orders) > 0`,
-      [ctx.tenant, ctx.mode, bounds.start, bounds.end, currency ?? null],
-    );
+      [ctx.tenant, ctx.mode, currency ?? null, units, froms, tos],
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per shipping country and region over the range; the key is `country/region`. */
   async byRegion(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
-    const rows: Row[] = await this.m(ctx).query(
-      `SELECT currency, country || '/' || region AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
-         FROM analytics_region_hourly
-        WHERE tenant_id = $1 AND mode = $2 AND hour >= $3 AND hour < $4 AND ($5::text IS NULL OR currency = $5)
-        GROUP BY currency, country, region`,
-      [ctx.tenant, ctx.mode, bounds.start, bounds.end, currency ?? null],
-    );
+    const [, units, froms, tos] = pieceColumns([{ label: '', pieces: piecesOf(bounds.start, bounds.end) }]);
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
+      `SELECT r.currency, r.country || '/' || r.region AS key, ${SUMS}, sum(cancelled_orders)::text AS cancelled_orders
+         FROM unnest($4::text[], $5::timestamptz[], $6::timestamptz[]) AS p(unit, s, e)
+        CROSS JOIN LATERAL (${pieceRows('analytics_region_hourly', 'analytics_region_periods', 'currency, country, region, orders, revenue, units, refunds, cancelled_orders')}) AS r
+        GROUP BY r.currency, r.country, r.region`,
+      [ctx.tenant, ctx.mode, currency ?? null, units, froms, tos],
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Per customer over the range, the largest revenue first, at most GROUP_LIMIT per currency (from the facts: no rollup has customers by time). */
   async byCustomer(ctx: RequestContext, bounds: { start: Date; end: Date }, currency?: string): Promise<Aggregate[]> {
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: Row[] = await inReportTransaction(this.tx, ctx, (t) => this.m(t).query(
       `SELECT currency, key, orders, revenue, units, refunds, cancelled_orders FROM (
          SELECT currency, customer_id AS key,
                 count(*) FILTER (WHERE counted)::text AS orders, coalesce(sum(total) FILTER (WHERE counted), 0)::text AS revenue,
@@ -140,12 +154,12 @@ export class ReportsRepository extends TenantScopedRepository {
           GROUP BY currency, customer_id) ranked
         WHERE rank <= ${GROUP_LIMIT}`,
       [ctx.tenant, ctx.mode, bounds.start, bounds.end, currency ?? null],
-    );
+    ));
     return rows.map(aggregateOf);
   }
 
   /** Runs a custom report compiled from the whitelist (custom-report.compiler.ts): fixed SQL text, values bound. */
   runCompiled(ctx: RequestContext, sql: string, params: unknown[]): Promise<Record<string, string | null>[]> {
-    return this.m(ctx).query(sql, params);
+    return inReportTransaction(this.tx, ctx, (t) => this.m(t).query(sql, params));
   }
 }

@@ -1,90 +1,82 @@
 import { Injectable } from '@nestjs/common';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
+import type { CustomerTotals } from './customer-rollups';
+import { totalsOf } from './customer-rollups.repository';
 import type { FactLine, OrderFact } from './order-facts';
+import { floorDay, floorMonth } from './report-pieces';
 import type { HourlyDelta } from './rollup-deltas';
 
-/** The hours (and customers) whose rollup rows to recompute: all of ctx's when omitted. */
-export interface RollupScope {
-  currency: string;
-  hour: Date;
-  customerId: string;
-}
+export type StoredFact = OrderFact & { versionAt: Date; versionEvent: string };
+
+const SALES = 'orders, revenue, units, refunds, cancelled_orders';
+const PRODUCT = 'orders, revenue, units, refunds, refunded_orders';
+const added = (columns: string) => columns.split(', ').map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ');
 
 /**
- * The rollups' SQL. The event path adds one order's change to its rows (additive upserts, O(1)
- * per event, under the fact's row lock and version check); the rebuild recomputes every row from
- * the facts (INSERT … SELECT … ON CONFLICT DO UPDATE). Keys only ever appear (facts are never
- * deleted), so no row goes stale; the e2e tests check that both paths give the same reports.
+ * The event path of the order rollups (the customer rollups are in customer-rollups.repository.ts,
+ * the rebuild in rollups-rebuild.repository.ts): one order's change added to its rows by additive
+ * upserts, O(1) per event, under the fact's row lock and version check.
  */
 @Injectable()
 export class RollupsRepository extends TenantScopedRepository {
-  /** Inside a transaction: the order's stored fact and version, locking its row until commit; null before its first event. */
-  async lockedFact(ctx: RequestContext, orderId: string): Promise<(OrderFact & { versionAt: Date; versionEvent: string }) | null> {
-    const rows: Record<string, any>[] = await this.m(ctx).query(
-      `SELECT * FROM analytics_order_facts WHERE tenant_id = $1 AND mode = $2 AND order_id = $3 FOR UPDATE`,
-      [ctx.tenant, ctx.mode, orderId],
+  /**
+   * Inside a transaction, under the customer's lock: the order's stored fact and version (locking
+   * its row until commit; null before its first event) and its customer's totals in the currency,
+   * in one round trip.
+   */
+  async lockedState(ctx: RequestContext, order: { id: string; currency: string; customerId: string }): Promise<{ stored: StoredFact | null; totals: CustomerTotals | null }> {
+    const [row]: Record<string, any>[] = await this.m(ctx).query(
+      `SELECT (SELECT row_to_json(f) FROM analytics_order_facts f WHERE f.tenant_id = $1 AND f.mode = $2 AND f.order_id = $3 FOR UPDATE) AS fact,
+              (SELECT row_to_json(t) FROM analytics_customer_totals t WHERE t.tenant_id = $1 AND t.mode = $2 AND t.currency = $4 AND t.customer_id = $5) AS totals`,
+      [ctx.tenant, ctx.mode, order.id, order.currency, order.customerId],
     );
-    const r = rows[0];
-    if (!r) return null;
-    return {
+    const r = row.fact;
+    const stored: StoredFact | null = r && {
       orderId: r.order_id, customerId: r.customer_id, currency: r.currency, placedAt: new Date(r.placed_at), placedHour: new Date(r.placed_hour),
       counted: r.counted, total: Number(r.total), refunded: Number(r.refunded), units: r.units, country: r.country, region: r.region,
       lines: r.lines as FactLine[], versionAt: new Date(r.version_at), versionEvent: r.version_event,
     };
+    return { stored, totals: totalsOf(row.totals) };
   }
 
-  /** Adds one order's change to its hour's rows (additive upserts; products in id order, so concurrent relays lock rows in one order). */
+  /**
+   * Adds one order's change to its hour's rows and to its UTC day's and month's period rows, in one
+   * statement (products in id order, so concurrent relays lock rows in one order).
+   */
   async addHourly(ctx: RequestContext, currency: string, hour: Date, d: HourlyDelta): Promise<void> {
-    const m = this.m(ctx);
-    const base = [ctx.tenant, ctx.mode, currency, hour];
     const s = d.sales;
-    await m.query(
-      `INSERT INTO analytics_sales_hourly AS t (tenant_id, mode, currency, hour, orders, revenue, units, refunds, cancelled_orders)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (tenant_id, mode, currency, hour) DO UPDATE SET orders = t.orders + EXCLUDED.orders, revenue = t.revenue + EXCLUDED.revenue,
-         units = t.units + EXCLUDED.units, refunds = t.refunds + EXCLUDED.refunds, cancelled_orders = t.cancelled_orders + EXCLUDED.cancelled_orders`,
-      [...base, s.orders, s.revenue, s.units, s.refunds, s.cancelled],
-    );
-    await m.query(
-      `INSERT INTO analytics_region_hourly AS t (tenant_id, mode, currency, hour, country, region, orders, revenue, units, refunds, cancelled_orders)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-       ON CONFLICT (tenant_id, mode, currency, hour, country, region) DO UPDATE SET orders = t.orders + EXCLUDED.orders, revenue = t.revenue + EXCLUDED.revenue,
-         units = t.units + EXCLUDED.units, refunds = t.refunds + EXCLUDED.refunds, cancelled_orders = t.cancelled_orders + EXCLUDED.cancelled_orders`,
-      [...base, d.region.country, d.region.region, s.orders, s.revenue, s.units, s.refunds, s.cancelled],
-    );
     const products = [...d.products].sort((a, b) => (a.productId < b.productId ? -1 : 1));
-    if (products.length === 0) return;
-    await m.query(
-      `INSERT INTO analytics_product_hourly AS t (tenant_id, mode, currency, hour, product_id, orders, revenue, units, refunds, refunded_orders)
-       SELECT $1, $2, $3, $4, u.* FROM unnest($5::text[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[], $10::int[]) AS u
-       ON CONFLICT (tenant_id, mode, currency, hour, product_id) DO UPDATE SET orders = t.orders + EXCLUDED.orders, revenue = t.revenue + EXCLUDED.revenue,
-         units = t.units + EXCLUDED.units, refunds = t.refunds + EXCLUDED.refunds, refunded_orders = t.refunded_orders + EXCLUDED.refunded_orders`,
-      [...base, products.map((p) => p.productId), products.map((p) => p.orders), products.map((p) => String(p.revenue)),
-        products.map((p) => String(p.units)), products.map((p) => String(p.refunds)), products.map((p) => p.refundedOrders)],
-    );
-  }
-
-  /** Adds a newly counted order to its customer's totals (first/last order and the latest address kept). */
-  async addCustomerOrder(ctx: RequestContext, fact: OrderFact): Promise<void> {
-    await this.m(ctx).query(
-      `INSERT INTO analytics_customer_totals AS t (tenant_id, mode, currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region)
-       VALUES ($1, $2, $3, $4, 1, $5, $6, $7, $7, $8, $9)
-       ON CONFLICT (tenant_id, mode, currency, customer_id) DO UPDATE SET orders = t.orders + 1, revenue = t.revenue + EXCLUDED.revenue,
-         refunds = t.refunds + EXCLUDED.refunds, first_order_at = least(t.first_order_at, EXCLUDED.first_order_at),
-         last_order_at = greatest(t.last_order_at, EXCLUDED.last_order_at),
-         country = CASE WHEN EXCLUDED.last_order_at >= t.last_order_at THEN EXCLUDED.country ELSE t.country END,
-         region = CASE WHEN EXCLUDED.last_order_at >= t.last_order_at THEN EXCLUDED.region ELSE t.region END`,
-      [ctx.tenant, ctx.mode, fact.currency, fact.customerId, fact.total, fact.refunded, fact.placedAt, fact.country, fact.region],
-    );
-  }
-
-  /** Adds a change of refunds to a customer's totals. */
-  async addCustomerRefunds(ctx: RequestContext, currency: string, customerId: string, refunds: number): Promise<void> {
-    await this.m(ctx).query(
-      `UPDATE analytics_customer_totals SET refunds = refunds + $5 WHERE tenant_id = $1 AND mode = $2 AND currency = $3 AND customer_id = $4`,
-      [ctx.tenant, ctx.mode, currency, customerId, refunds],
-    );
+    const sales = '$7::int, $8::bigint, $9::bigint, $10::bigint, $11::int';
+    const periods = `(VALUES ('day', $5::timestamptz), ('month', $6::timestamptz)) AS p(unit, period_start)`;
+    const productRows = `unnest($14::text[], $15::int[], $16::bigint[], $17::bigint[], $18::bigint[], $19::int[]) AS u`;
+    const ctes = [
+      `sales AS (INSERT INTO analytics_sales_hourly AS t (tenant_id, mode, currency, hour, ${SALES})
+         VALUES ($1, $2, $3, $4, ${sales}) ON CONFLICT (tenant_id, mode, currency, hour) DO UPDATE SET ${added(SALES)})`,
+      `sales_periods AS (INSERT INTO analytics_sales_periods AS t (tenant_id, mode, unit, period_start, currency, ${SALES})
+         SELECT $1, $2, p.unit, p.period_start, $3, ${sales} FROM ${periods}
+         ON CONFLICT (tenant_id, mode, unit, period_start, currency) DO UPDATE SET ${added(SALES)})`,
+      `region AS (INSERT INTO analytics_region_hourly AS t (tenant_id, mode, currency, hour, country, region, ${SALES})
+         VALUES ($1, $2, $3, $4, $12::text, $13::text, ${sales}) ON CONFLICT (tenant_id, mode, currency, hour, country, region) DO UPDATE SET ${added(SALES)})`,
+      `region_periods AS (INSERT INTO analytics_region_periods AS t (tenant_id, mode, unit, period_start, currency, country, region, ${SALES})
+         SELECT $1, $2, p.unit, p.period_start, $3, $12::text, $13::text, ${sales} FROM ${periods}
+         ON CONFLICT (tenant_id, mode, unit, period_start, currency, country, region) DO UPDATE SET ${added(SALES)})`,
+    ];
+    if (products.length > 0) {
+      ctes.push(
+        `product AS (INSERT INTO analytics_product_hourly AS t (tenant_id, mode, currency, hour, product_id, ${PRODUCT})
+           SELECT $1, $2, $3, $4, u.* FROM ${productRows} ON CONFLICT (tenant_id, mode, currency, hour, product_id) DO UPDATE SET ${added(PRODUCT)})`,
+        `product_periods AS (INSERT INTO analytics_product_periods AS t (tenant_id, mode, unit, period_start, currency, product_id, ${PRODUCT})
+           SELECT $1, $2, p.unit, p.period_start, $3, u.* FROM ${periods} CROSS JOIN ${productRows}
+           ON CONFLICT (tenant_id, mode, unit, period_start, currency, product_id) DO UPDATE SET ${added(PRODUCT)})`,
+      );
+    }
+    await this.m(ctx).query(`WITH ${ctes.join(',\n')} SELECT 1`, [
+      ctx.tenant, ctx.mode, currency, hour, floorDay(hour), floorMonth(hour),
+      s.orders, String(s.revenue), String(s.units), String(s.refunds), s.cancelled, d.region.country, d.region.region,
+      products.map((p) => p.productId), products.map((p) => p.orders), products.map((p) => String(p.revenue)),
+      products.map((p) => String(p.units)), products.map((p) => String(p.refunds)), products.map((p) => p.refundedOrders),
+    ]);
   }
 
   /** Writes facts (insert or replace), each with its version. */
@@ -106,91 +98,5 @@ export class RollupsRepository extends TenantScopedRepository {
         col((f) => f.country), col((f) => f.region), col((f) => JSON.stringify(f.lines)), col((f) => f.versionAt), col((f) => f.versionEvent),
       ],
     );
-  }
-
-  /** Recomputes the hourly rows of one (currency, hour), or of every hour of ctx when `scope` is omitted. */
-  async recomputeHourly(ctx: RequestContext, scope?: Pick<RollupScope, 'currency' | 'hour'>): Promise<void> {
-    const params: unknown[] = [ctx.tenant, ctx.mode];
-    let where = 'f.tenant_id = $1 AND f.mode = $2';
-    if (scope) {
-      params.push(scope.currency, scope.hour);
-      // The placed_at range lets the (tenant, mode, placed_at) index find the hour's facts.
-      where += ` AND f.currency = $3 AND f.placed_hour = $4 AND f.placed_at >= $4 AND f.placed_at < $4::timestamptz + interval '1 hour'`;
-    }
-    const m = this.m(ctx);
-    await m.query(
-      `INSERT INTO analytics_sales_hourly (tenant_id, mode, currency, hour, orders, revenue, units, refunds, cancelled_orders)
-       SELECT f.tenant_id, f.mode, f.currency, f.placed_hour,
-              count(*) FILTER (WHERE f.counted), coalesce(sum(f.total) FILTER (WHERE f.counted), 0),
-              coalesce(sum(f.units) FILTER (WHERE f.counted), 0), coalesce(sum(f.refunded) FILTER (WHERE f.counted), 0),
-              count(*) FILTER (WHERE NOT f.counted)
-         FROM analytics_order_facts f WHERE ${where}
-        GROUP BY 1, 2, 3, 4
-       ON CONFLICT (tenant_id, mode, currency, hour) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue,
-         units = EXCLUDED.units, refunds = EXCLUDED.refunds, cancelled_orders = EXCLUDED.cancelled_orders`,
-      params,
-    );
-    await m.query(
-      `INSERT INTO analytics_region_hourly (tenant_id, mode, currency, hour, country, region, orders, revenue, units, refunds, cancelled_orders)
-       SELECT f.tenant_id, f.mode, f.currency, f.placed_hour, coalesce(f.country, ''), coalesce(f.region, ''),
-              count(*) FILTER (WHERE f.counted), coalesce(sum(f.total) FILTER (WHERE f.counted), 0),
-              coalesce(sum(f.units) FILTER (WHERE f.counted), 0), coalesce(sum(f.refunded) FILTER (WHERE f.counted), 0),
-              count(*) FILTER (WHERE NOT f.counted)
-         FROM analytics_order_facts f WHERE ${where}
-        GROUP BY 1, 2, 3, 4, 5, 6
-       ON CONFLICT (tenant_id, mode, currency, hour, country, region) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue,
-         units = EXCLUDED.units, refunds = EXCLUDED.refunds, cancelled_orders = EXCLUDED.cancelled_orders`,
-      params,
-    );
-    await m.query(
-      `INSERT INTO analytics_product_hourly (tenant_id, mode, currency, hour, product_id, orders, revenue, units, refunds, refunded_orders)
-       SELECT f.tenant_id, f.mode, f.currency, f.placed_hour, l.product_id,
-              count(DISTINCT f.order_id) FILTER (WHERE f.counted), coalesce(sum(l.line_total) FILTER (WHERE f.counted), 0),
-              coalesce(sum(l.quantity) FILTER (WHERE f.counted), 0), coalesce(sum(l.refund) FILTER (WHERE f.counted), 0),
-              count(DISTINCT f.order_id) FILTER (WHERE f.counted AND f.refunded > 0)
-         FROM analytics_order_facts f
-        CROSS JOIN LATERAL jsonb_to_recordset(f.lines) AS l(product_id text, quantity int, line_total bigint, refund bigint)
-        WHERE ${where}
-        GROUP BY 1, 2, 3, 4, 5
-       ON CONFLICT (tenant_id, mode, currency, hour, product_id) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue,
-         units = EXCLUDED.units, refunds = EXCLUDED.refunds, refunded_orders = EXCLUDED.refunded_orders`,
-      params,
-    );
-  }
-
-  /** Recomputes one customer's totals in one currency, or every customer's of ctx when `scope` is omitted. */
-  async recomputeCustomers(ctx: RequestContext, scope?: Pick<RollupScope, 'currency' | 'customerId'>): Promise<void> {
-    const params: unknown[] = [ctx.tenant, ctx.mode];
-    let where = 'f.tenant_id = $1 AND f.mode = $2';
-    if (scope) {
-      params.push(scope.currency, scope.customerId);
-      where += ' AND f.currency = $3 AND f.customer_id = $4';
-    }
-    const m = this.m(ctx);
-    // A customer whose orders were all cancelled is no customer of the reports any more.
-    await m.query(
-      `DELETE FROM analytics_customer_totals t
-        WHERE t.tenant_id = $1 AND t.mode = $2 ${scope ? 'AND t.currency = $3 AND t.customer_id = $4' : ''}
-          AND NOT EXISTS (SELECT 1 FROM analytics_order_facts f WHERE ${where} AND f.counted AND f.currency = t.currency AND f.customer_id = t.customer_id)`,
-      params,
-    );
-    await m.query(
-      `INSERT INTO analytics_customer_totals (tenant_id, mode, currency, customer_id, orders, revenue, refunds, first_order_at, last_order_at, country, region)
-       SELECT f.tenant_id, f.mode, f.currency, f.customer_id, count(*), sum(f.total), sum(f.refunded), min(f.placed_at), max(f.placed_at),
-              (array_agg(f.country ORDER BY f.placed_at DESC, f.order_id DESC))[1], (array_agg(f.region ORDER BY f.placed_at DESC, f.order_id DESC))[1]
-         FROM analytics_order_facts f WHERE ${where} AND f.counted
-        GROUP BY 1, 2, 3, 4
-       ON CONFLICT (tenant_id, mode, currency, customer_id) DO UPDATE SET orders = EXCLUDED.orders, revenue = EXCLUDED.revenue,
-         refunds = EXCLUDED.refunds, first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at,
-         country = EXCLUDED.country, region = EXCLUDED.region`,
-      params,
-    );
-  }
-
-  /** Removes ctx's facts and rollups (the start of a rebuild). */
-  async clear(ctx: RequestContext): Promise<void> {
-    for (const table of ['analytics_customer_totals', 'analytics_product_hourly', 'analytics_region_hourly', 'analytics_sales_hourly', 'analytics_order_facts']) {
-      await this.m(ctx).query(`DELETE FROM ${table} WHERE tenant_id = $1 AND mode = $2`, [ctx.tenant, ctx.mode]);
-    }
   }
 }

@@ -3,9 +3,11 @@ import { TransactionService } from '../../database/transaction.service';
 import type { RequestContext } from '../../platform/context/request-context';
 import type { Schemas } from '../../platform/openapi/schemas';
 import { PortBindings } from '../../platform/ports/port-bindings';
+import { CustomerRollupsService } from './customer-rollups.service';
 import { factOf, isNewerVersion } from './order-facts';
 import { ANALYTICS_ORDER_SOURCE, type AnalyticsOrderSource } from './order-source.port';
 import { contributionOf, differenceOf } from './rollup-deltas';
+import { RollupsRebuildRepository } from './rollups-rebuild.repository';
 import { RollupsRepository } from './rollups.repository';
 
 const REBUILD_PAGE = 2000;
@@ -19,6 +21,8 @@ const REBUILD_PAGE = 2000;
 export class RollupsService {
   constructor(
     private readonly repo: RollupsRepository,
+    private readonly rebuildRepo: RollupsRebuildRepository,
+    private readonly customers: CustomerRollupsService,
     private readonly tx: TransactionService,
     private readonly bindings: PortBindings,
   ) {}
@@ -26,25 +30,18 @@ export class RollupsService {
   /**
    * Inside the relay's transaction: applies an order snapshot carried by event `eventId`. An event
    * whose order state is not newer than the stored one (a replay, or one overtaken by a later event)
-   * changes nothing.
+   * changes nothing. The customer's lock comes first (CustomerRollupsService.lockCustomer).
    */
   async applyOrder(ctx: RequestContext, order: Schemas['Order'], eventId: string): Promise<boolean> {
     const versionAt = new Date(order.updated_at);
-    const stored = await this.repo.lockedFact(ctx, order.id);
+    await this.customers.lockCustomer(ctx, order.currency, order.customer_id);
+    const { stored, totals } = await this.repo.lockedState(ctx, { id: order.id, currency: order.currency, customerId: order.customer_id });
     if (!isNewerVersion(stored ? { at: stored.versionAt, event: stored.versionEvent } : null, versionAt, eventId)) return false;
     const fact = factOf(order);
     await this.repo.saveFacts(ctx, [{ ...fact, versionAt, versionEvent: eventId }]);
     // The difference between the order's new and old contribution: O(1) per event however busy the hour.
     await this.repo.addHourly(ctx, fact.currency, fact.placedHour, differenceOf(contributionOf(fact), stored && contributionOf(stored)));
-    const customer = { currency: fact.currency, customerId: fact.customerId };
-    if (!stored) {
-      if (fact.counted) await this.repo.addCustomerOrder(ctx, fact);
-    } else if (stored.counted && fact.counted) {
-      if (fact.refunded !== stored.refunded) await this.repo.addCustomerRefunds(ctx, fact.currency, fact.customerId, fact.refunded - stored.refunded);
-    } else if (stored.counted !== fact.counted) {
-      // A cancellation (rare) can move the customer's first or last order: recompute that customer from the facts.
-      await this.repo.recomputeCustomers(ctx, customer);
-    }
+    await this.customers.applyOrder(ctx, stored, fact, totals);
     return true;
   }
 
@@ -53,7 +50,8 @@ export class RollupsService {
     const source = this.bindings.one<AnalyticsOrderSource>(ANALYTICS_ORDER_SOURCE);
     if (!source) throw new Error('ANALYTICS_ORDER_SOURCE is not bound: load OrdersModule');
     return this.tx.run(ctx, async (txCtx) => {
-      await this.repo.clear(txCtx);
+      await this.rebuildRepo.allowLongStatements(txCtx);
+      await this.rebuildRepo.clear(txCtx);
       let after: string | null = null;
       let orders = 0;
       for (;;) {
@@ -69,11 +67,14 @@ export class RollupsService {
     });
   }
 
-  /** Recomputes every rollup row of ctx from its facts (the second half of a rebuild; benchmarks load facts in bulk and call it). */
+  /** Recomputes every rollup row of ctx from its facts, customer rollups included (the second half of a rebuild; benchmarks load facts in bulk and call it). */
   async recomputeAll(ctx: RequestContext): Promise<void> {
     await this.tx.run(ctx, async (txCtx) => {
-      await this.repo.recomputeHourly(txCtx);
-      await this.repo.recomputeCustomers(txCtx);
+      await this.rebuildRepo.allowLongStatements(txCtx);
+      await this.rebuildRepo.recomputeHourly(txCtx);
+      await this.rebuildRepo.recomputePeriods(txCtx);
+      await this.rebuildRepo.recomputeCustomers(txCtx);
+      await this.customers.recomputeAll(txCtx);
     });
   }
 }

@@ -28,7 +28,7 @@ export class SalesReportService {
     if (buckets.length > MAX_BUCKETS) throw new InvalidRequestError(`The range has ${buckets.length} buckets; at most ${MAX_BUCKETS}`, 'period');
     assertWholeHours(buckets, range.timezone);
     const bounds = { start: buckets[0].start, end: buckets[buckets.length - 1].end };
-    const series = await this.repo.salesSeries(ctx, range, range.period, bounds, query.currency);
+    const series = await this.repo.salesSeries(ctx, buckets, query.currency);
     const groups = query.group_by ? await this.groups(ctx, query.group_by, bounds, query.currency) : null;
     const currencies = [...new Set(series.map((s) => s.currency))].sort();
     return {
@@ -48,7 +48,7 @@ export class SalesReportService {
             label: b.label,
             start: b.start.toISOString(),
             end: b.end.toISOString(),
-            metrics: metricsOf(byLabel.get(range.period === 'custom' ? '' : b.label) ?? addUp([]), metrics),
+            metrics: metricsOf(byLabel.get(b.label) ?? addUp([]), metrics),
           })),
           groups: groups ? groupsOf(groups.filter((g) => g.currency === currency), metrics) : null,
         };

@@ -11,7 +11,8 @@ import type { FactLine } from '../order-facts';
  */
 @Entity('analytics_order_facts')
 @Index('idx_analytics_order_facts_placed', ['tenantId', 'mode', 'placedAt'])
-@Index('idx_analytics_order_facts_customer', ['tenantId', 'mode', 'customerId', 'currency'])
+@Index('idx_analytics_order_facts_customer', ['tenantId', 'mode', 'customerId', 'currency', 'placedAt', 'orderId'])
+@Index('idx_analytics_order_facts_prev', ['tenantId', 'mode', 'prevAt'])
 export class AnalyticsOrderFactEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
@@ -30,6 +31,12 @@ export class AnalyticsOrderFactEntity {
   @Column({ type: 'text', nullable: true }) region: string | null;
   /** Per line: product, quantity, line total and its share of the refund. */
   @Column({ type: 'jsonb' }) lines: FactLine[];
+  /**
+   * When counted: `placed_at` of the customer's previous counted order in the currency (by placed_at,
+   * then order id), null for their first; null when not counted. Kept by the customer rollups, not
+   * by the order's own events (an earlier order arriving or being cancelled changes it).
+   */
+  @Column({ name: 'prev_at', type: 'timestamptz', precision: 3, nullable: true }) prevAt: Date | null;
   @Column({ name: 'version_at', type: 'timestamptz', precision: 3 }) versionAt: Date;
   @Column({ name: 'version_event', type: 'text' }) versionEvent: string;
 }

@@ -4,12 +4,14 @@ import type { Mode } from '../../../platform/context/request-context';
 
 /*
  * Rollups of analytics_order_facts, per tenant, mode, currency and UTC hour (hours, not days, so a
- * day in any whole-hour time zone — a daylight-saving day included — is an exact sum of rows).
- * Each row is recomputed from the facts of its hour, never incremented, so recomputing is idempotent.
+ * day in any whole-hour time zone — a daylight-saving day included — is an exact sum of rows), and
+ * the same sums per UTC day and UTC month (the *_periods tables) so a long range reads its whole
+ * days and months and only the hours at its edges (report-pieces.ts).
  */
 
 /** Orders placed in the hour: the sales series and totals. */
 @Entity('analytics_sales_hourly')
+@Index('idx_analytics_sales_hourly_hour', ['tenantId', 'mode', 'hour'])
 export class AnalyticsSalesHourlyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
@@ -25,6 +27,7 @@ export class AnalyticsSalesHourlyEntity {
 /** Per product: line totals, units, the lines' share of refunds. */
 @Entity('analytics_product_hourly')
 @Index('idx_analytics_product_hourly_product', ['tenantId', 'mode', 'productId', 'hour'])
+@Index('idx_analytics_product_hourly_hour', ['tenantId', 'mode', 'hour'])
 export class AnalyticsProductHourlyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
@@ -40,6 +43,7 @@ export class AnalyticsProductHourlyEntity {
 
 /** Per shipping country and region ('' when the address has none). */
 @Entity('analytics_region_hourly')
+@Index('idx_analytics_region_hourly_hour', ['tenantId', 'mode', 'hour'])
 export class AnalyticsRegionHourlyEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
@@ -57,6 +61,7 @@ export class AnalyticsRegionHourlyEntity {
 /** Per customer and currency, over all their counted orders: lifetime value, first and last order. */
 @Entity('analytics_customer_totals')
 @Index('idx_analytics_customer_totals_first', ['tenantId', 'mode', 'currency', 'firstOrderAt'])
+@Index('idx_analytics_customer_totals_last', ['tenantId', 'mode', 'lastOrderAt'])
 export class AnalyticsCustomerTotalsEntity {
   @PrimaryColumn({ name: 'tenant_id', type: 'text' }) tenantId: string;
   @PrimaryColumn({ type: 'text' }) mode: Mode;
