@@ -1,20 +1,18 @@
 import type { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { createApiKey, signUpTenant } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
 import { LiveShop } from '../support/stripe-fixtures';
 
 /** Issue 17 item 5: payments received outside the card flow, recorded by staff (`POST /invoices/{id}/payments`). */
 describe('offline invoice payments (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => t.close());
+  afterAll(() => t.close());
 
   it('partial bank transfer and cash payments add up to paid, each with a ledger row; more than is due → 409', async () => {
     const shop = await new PaymentShop(t.http, db).setUp('Offline pay shop');

@@ -3,9 +3,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 import { waitFor } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
@@ -37,13 +37,10 @@ function startApiProcess(port: number, env: Record<string, string>): ChildProces
  * `payments:reconcile` job would) records the payment exactly once: intent, invoice and ledger agree.
  */
 describe('a payment survives the API being killed after the processor charged (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let api: ChildProcess | undefined;
+  let t: TestApp, db: DataSource, api: ChildProcess | undefined;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
   });
   afterAll(async () => {
     api?.kill('SIGKILL');

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './app';
 import type { HttpClient } from './http-client';
-import { signUpTenant, type TenantFixture } from './factories';
+import { createApiKey, signUpTenant, type TenantFixture } from './factories';
 import { ownerDb } from './owner-db';
-import type { DataOf, RequestOf, TypedApi } from './typed-api';
+import { typedApi, type DataOf, type RequestOf, type TypedApi } from './typed-api';
 
 /**
  * Shared fixtures for e2e tests: a tenant whose rate limits stay out of the way, and the catalog,
@@ -25,6 +27,35 @@ export async function signUpShop(http: HttpClient, name = 'Test shop'): Promise<
   const fixture = await signUpTenant(http, name);
   await raiseRateLimits(fixture.tenantId);
   return fixture;
+}
+
+/** What a describe block's beforeAll starts from: the app, a shop, and a typed client acting for it. */
+export interface ShopApp {
+  t: TestApp;
+  shop: TenantFixture;
+  /** The shop owner's access token (live mode). */
+  token: string;
+  api: TypedApi;
+}
+
+/** The app and a fresh shop (`signUpShop`), with `api` acting as its owner. */
+export async function startShopApp(name: string): Promise<ShopApp> {
+  const t = await startTestApp();
+  const shop = await signUpShop(t.http, name);
+  return { t, shop, token: shop.accessToken, api: typedApi(t.http, shop.accessToken) };
+}
+
+/** The app and a fresh shop, with `api` acting with a test-mode API key of the shop (`key`). */
+export async function startSandboxShopApp(name: string): Promise<ShopApp & { key: string }> {
+  const t = await startTestApp();
+  const shop = await signUpShop(t.http, name);
+  const key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
+  return { t, shop, token: shop.accessToken, key, api: typedApi(t.http, key) };
+}
+
+/** The app and the owner's connection to the test database, for tests that read or age rows directly. */
+export async function startAppWithDb(): Promise<{ t: TestApp; db: DataSource }> {
+  return { t: await startTestApp(), db: await ownerDb() };
 }
 
 function created<T>(what: string, res: { status: number; body: unknown }, status = 201): T {
