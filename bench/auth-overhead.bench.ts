@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Auth, Public } from '../src/platform/auth/auth.decorator';
 import { createApp } from '../src/app.factory';
 import { load, printTable } from './support';
+import type { Answer } from './http-app';
 
 @Controller('bench')
 class BenchController {
@@ -37,13 +38,13 @@ export async function benchAuthOverhead(seconds: number): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bench', email: `bench-${randomUUID()}@example.test`, password: 'bench-password' }),
-    }).then((r) => r.json() as Promise<any>);
+    }).then((r) => r.json() as Promise<Answer<'SignUpResult'>>);
     const token = signUp.data.access_token;
     const key = await fetch(`${base}/api/v1/api-keys`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ name: 'bench' }),
-    }).then((r) => r.json() as Promise<any>);
+    }).then((r) => r.json() as Promise<Answer<'ApiKeyWithSecret'>>);
 
     await load('warm-up', `${base}/api/v1/bench/private`, { seconds: 2, headers: { authorization: `Bearer ${key.data.secret}` } });
     const baseline = await load('GET public route, no credential', `${base}/api/v1/bench/public`, { seconds });

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'pg';
 import { newId } from '../src/platform/ids/ids';
-import { startBenchApp } from './http-app';
+import { startBenchApp, type Answer } from './http-app';
 import { load, printTable } from './support';
 
 const ADDRESS = { line1: '1 Main St', city: 'Springfield', postal_code: '12345', country: 'US' };
@@ -66,17 +66,17 @@ function startPlainServer(pool: Pool, tenantId: string, productId: string, locat
 export async function benchOrders(seconds: number): Promise<void> {
   const bench = await startBenchApp();
   const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-  const call = (path: string, body: object) =>
+  const call = <T>(path: string, body: object) =>
     fetch(`${bench.base}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${bench.apiKey}` },
       body: JSON.stringify(body),
-    }).then((r) => r.json() as Promise<any>);
+    }).then((r) => r.json() as Promise<T>);
   try {
-    const product = await call('/api/v1/products', { name: 'Bench item', sku: `BENCH-${Date.now()}`, price: 1999 });
-    const location = await call('/api/v1/locations', { name: 'Main', code: 'MAIN' });
+    const product = await call<Answer<'Product'>>('/api/v1/products', { name: 'Bench item', sku: `BENCH-${Date.now()}`, price: 1999 });
+    const location = await call<Answer<'Location'>>('/api/v1/locations', { name: 'Main', code: 'MAIN' });
     await call(`/api/v1/inventory/${product.data.id}/adjust`, { quantity: 10_000_000, reason: 'received', location: location.data.id });
-    const customer = await call('/api/v1/customers', { email: 'bench@example.test', first_name: 'Ben', last_name: 'Ch' });
+    const customer = await call<Answer<'Customer'>>('/api/v1/customers', { email: 'bench@example.test', first_name: 'Ben', last_name: 'Ch' });
     const body = JSON.stringify({ customer_id: customer.data.id, items: [{ product_id: product.data.id, quantity: 1 }], shipping_address: ADDRESS });
     const plain = await startPlainServer(pool, bench.tenantId, product.data.id, location.data.id, customer.data.id);
     const opts = { connections: 50, seconds, method: 'POST' as const, body, headers: { 'content-type': 'application/json' } };

@@ -9,6 +9,7 @@ import { RequestContext } from '../src/platform/context/request-context';
 import { WorkerModule } from '../src/worker.module';
 import { WebhookReceiver } from '../test/support/webhook-receiver';
 import { percentile } from './database';
+import type { Answer } from './http-app';
 
 const EVENTS = 1000;
 
@@ -34,7 +35,7 @@ export async function benchWebhooks(): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bench', email: `bench-${randomUUID()}@example.test`, password: 'bench-password' }),
-    }).then((r) => r.json())) as any;
+    }).then((r) => r.json())) as Answer<'SignUpResult'>;
     await fetch(`${base}/api/v1/webhooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${signUp.data.access_token}` },

@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module, RequestMethod, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -27,7 +27,7 @@ export interface CreateAppOptions {
   beforeInit?: (fastify: FastifyInstance) => void;
   bufferLogs?: boolean;
   /** Extra modules mounted beside the application (tests mount fixture routes this way). */
-  extraModules?: any[];
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 /** Builds the API application exactly as production runs it; main.ts and the e2e tests both use this. */
@@ -107,7 +107,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     });
   }
 
-  SwaggerModule.setup('docs', app, loadSpec() as any, {
+  SwaggerModule.setup('docs', app, loadSpec(), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
     customSiteTitle: 'Commerce & Billing API',

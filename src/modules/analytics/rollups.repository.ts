@@ -11,6 +11,24 @@ export interface RollupScope {
   customerId: string;
 }
 
+/** A row of analytics_order_facts as pg returns it: bigint sums as strings, timestamps as Date, lines as parsed JSON. */
+interface StoredFactRow {
+  order_id: string;
+  customer_id: string;
+  currency: string;
+  placed_at: Date;
+  placed_hour: Date;
+  counted: boolean;
+  total: string;
+  refunded: string;
+  units: number;
+  country: string | null;
+  region: string | null;
+  lines: FactLine[];
+  version_at: Date;
+  version_event: string;
+}
+
 /**
  * The rollups' SQL. The event path adds one order's change to its rows (additive upserts, O(1)
  * per event, under the fact's row lock and version check); the rebuild recomputes every row from
@@ -21,7 +39,7 @@ export interface RollupScope {
 export class RollupsRepository extends TenantScopedRepository {
   /** Inside a transaction: the order's stored fact and version, locking its row until commit; null before its first event. */
   async lockedFact(ctx: RequestContext, orderId: string): Promise<(OrderFact & { versionAt: Date; versionEvent: string }) | null> {
-    const rows: Record<string, any>[] = await this.m(ctx).query(
+    const rows: StoredFactRow[] = await this.m(ctx).query(
       `SELECT * FROM analytics_order_facts WHERE tenant_id = $1 AND mode = $2 AND order_id = $3 FOR UPDATE`,
       [ctx.tenant, ctx.mode, orderId],
     );
@@ -30,7 +48,7 @@ export class RollupsRepository extends TenantScopedRepository {
     return {
       orderId: r.order_id, customerId: r.customer_id, currency: r.currency, placedAt: new Date(r.placed_at), placedHour: new Date(r.placed_hour),
       counted: r.counted, total: Number(r.total), refunded: Number(r.refunded), units: r.units, country: r.country, region: r.region,
-      lines: r.lines as FactLine[], versionAt: new Date(r.version_at), versionEvent: r.version_event,
+      lines: r.lines, versionAt: new Date(r.version_at), versionEvent: r.version_event,
     };
   }
 
