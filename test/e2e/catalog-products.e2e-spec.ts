@@ -1,14 +1,13 @@
 import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createProduct, signUpShop, startShopApp } from '../support/fixtures';
+import { createProduct, startShopAppWithOther } from '../support/fixtures';
 import type { TypedApi } from '../support/typed-api';
 
 describe('catalog: products CRUD and validation (e2e)', () => {
   let t: TestApp, other: TenantFixture, token: string, api: TypedApi;
 
   beforeAll(async () => {
-    ({ t, token, api } = await startShopApp('Catalog shop'));
-    other = await signUpShop(t.http, 'Other shop');
+    ({ t, token, api, other } = await startShopAppWithOther('Catalog shop'));
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { createProduct, signUpShop, startShopApp } from '../support/fixtures';
+import { createProduct, startShopAppWithOther } from '../support/fixtures';
 import type { TypedApi } from '../support/typed-api';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { NotFoundError } from '../../src/platform/errors/domain-errors';
@@ -10,8 +10,7 @@ describe('catalog: variants, subscription tiers and products for sale (e2e)', ()
   let t: TestApp, shop: TenantFixture, other: TenantFixture, api: TypedApi;
 
   beforeAll(async () => {
-    ({ t, shop, api } = await startShopApp('Catalog shop'));
-    other = await signUpShop(t.http, 'Other shop');
+    ({ t, shop, api, other } = await startShopAppWithOther('Catalog shop'));
   });
   afterAll(() => t.close());
 

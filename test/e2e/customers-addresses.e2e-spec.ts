@@ -1,9 +1,8 @@
 import type { TestApp } from '../support/app';
-import { createCustomer, signUpShop, startShopApp, type Customer } from '../support/fixtures';
-import type { RequestOf, TypedApi } from '../support/typed-api';
+import { customerAddress as address, createCustomer, signUpShop, startShopApp, type Customer } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 type Address = Customer['addresses'][number];
-const address = (overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}) => ({ line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides });
 
 describe('customers: addresses and events (e2e)', () => {
   let t: TestApp, token: string, api: TypedApi;

@@ -1,9 +1,7 @@
 import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createCustomer, signUpShop, startShopApp } from '../support/fixtures';
-import type { RequestOf, TypedApi } from '../support/typed-api';
-
-const address = (overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}) => ({ line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides });
+import { customerAddress as address, createCustomer, startShopAppWithOther } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 describe('customers: CRUD, account_ref_id, validation and idempotency (e2e)', () => {
   let t: TestApp, shop: TenantFixture, other: TenantFixture, token: string, api: TypedApi;
@@ -11,8 +9,7 @@ describe('customers: CRUD, account_ref_id, validation and idempotency (e2e)', ()
   const getCustomer = (id: string, as = token) => api.as(as).get('/customers/{id}', { path: { id } });
 
   beforeAll(async () => {
-    ({ t, shop, token, api } = await startShopApp('Customer shop'));
-    other = await signUpShop(t.http, 'Other shop');
+    ({ t, shop, token, api, other } = await startShopAppWithOther('Customer shop'));
   });
   afterAll(() => t.close());
 

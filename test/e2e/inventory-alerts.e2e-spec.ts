@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
 import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { createLocation, createProduct, signUpShop, startShopApp } from '../support/fixtures';
+import { createLocation, createProduct, signUpShop, startShopAppWithOther } from '../support/fixtures';
 import { eventsOfType, stockLedger } from '../support/observe';
 import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
 
@@ -20,9 +20,8 @@ describe('inventory: alerts and concurrent adjustments (e2e)', () => {
   const location = async (as: TypedApi, name: string, code: string) => (await createLocation(as, { name, code })).id;
 
   beforeAll(async () => {
-    ({ t, api } = await startShopApp('Inventory shop'));
+    ({ t, api, other } = await startShopAppWithOther('Inventory shop'));
     db = await ownerDb();
-    other = await signUpShop(t.http, 'Other shop');
   });
   afterAll(() => t.close());
 

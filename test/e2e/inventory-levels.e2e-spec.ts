@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createLocation, createProduct, signUpShop, startShopApp } from '../support/fixtures';
+import { createLocation, createProduct, signUpShop, startShopAppWithOther } from '../support/fixtures';
 import { stockLedger } from '../support/observe';
 import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
 
@@ -17,8 +17,7 @@ describe('inventory: locations, levels and adjustments (e2e)', () => {
   const location = async (as: TypedApi, name: string, code?: string) => (await createLocation(as, { name, ...(code ? { code } : {}) })).id;
 
   beforeAll(async () => {
-    ({ t, shop, api } = await startShopApp('Inventory shop'));
-    other = await signUpShop(t.http, 'Other shop');
+    ({ t, shop, api, other } = await startShopAppWithOther('Inventory shop'));
   });
   afterAll(() => t.close());
 

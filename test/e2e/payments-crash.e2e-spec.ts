@@ -1,25 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
 import type { TestApp } from '../support/app';
+import { freePort } from '../support/child-processes';
 import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
 import { waitFor } from '../support/wait';
 
 const root = join(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The API as its own OS process (same database and Redis), so the test can SIGKILL it mid-payment. */
 function startApiProcess(port: number, env: Record<string, string>): ChildProcess {

@@ -11,11 +11,8 @@ import { pause } from '../support/wait';
  * family, or `*`), and what a family subscription receives is exactly the documented payload.
  */
 describe('webhook event types (e2e)', () => {
-  let t: TestApp;
-  let stopApp: () => Promise<void>;
-  let shop: TenantFixture;
+  let t: TestApp, stopApp: () => Promise<void>, shop: TenantFixture, receiverUrl: string;
   const receiver = new WebhookReceiver();
-  let receiverUrl: string;
 
   beforeAll(async () => {
     ({ t, close: stopApp } = await startAppAndWorker('cbapiwhtypes', { OUTBOX_POLL_MS: '100' }));

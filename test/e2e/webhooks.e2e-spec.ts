@@ -11,11 +11,8 @@ import { pause, waitFor } from '../support/wait';
 
 /** Real receiver, real worker (relay + delivery jobs), real PostgreSQL and Redis; retries shortened by config. */
 describe('webhooks (e2e)', () => {
-  let t: TestApp;
-  let stopApp: () => Promise<void>;
-  let shop: TenantFixture;
+  let t: TestApp, stopApp: () => Promise<void>, shop: TenantFixture, receiverUrl: string;
   const receiver = new WebhookReceiver();
-  let receiverUrl: string;
 
   beforeAll(async () => {
     ({ t, close: stopApp } = await startAppAndWorker('cbapiwh', { WEBHOOK_RETRY_DELAYS_MS: '50,50,50,50,50', OUTBOX_POLL_MS: '100' }));

@@ -45,6 +45,12 @@ export async function startShopApp(name: string): Promise<ShopApp> {
   return { t, shop, token: shop.accessToken, api: typedApi(t.http, shop.accessToken) };
 }
 
+/** `startShopApp` and a second shop (`other`), for the checks that tenants never see each other's rows. */
+export async function startShopAppWithOther(name: string): Promise<ShopApp & { other: TenantFixture }> {
+  const started = await startShopApp(name);
+  return { ...started, other: await signUpShop(started.t.http, 'Other shop') };
+}
+
 /** The app and a fresh shop, with `api` acting with a test-mode API key of the shop (`key`). */
 export async function startSandboxShopApp(name: string): Promise<ShopApp & { key: string }> {
   const t = await startTestApp();
@@ -94,6 +100,11 @@ export async function createStockedProduct(
   const product = await createProduct(api, overrides);
   await addStock(api, product.id, quantity, location ? { location } : {});
   return product;
+}
+
+/** A customer address (1 Main St, Springfield, US) with any field overridden. */
+export function customerAddress(overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}): RequestOf<'/customers/{id}/addresses', 'post'> {
+  return { line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides };
 }
 
 /** A customer (Ada Lovelace) with a random e-mail address. */
