@@ -59,7 +59,10 @@ export async function startSandboxShopApp(name: string): Promise<ShopApp & { key
   return { t, shop, token: shop.accessToken, key, api: typedApi(t.http, key) };
 }
 
-/** The app and the owner's connection to the test database, for tests that read or age rows directly. */
+/**
+ * The app and the database owner's connection, for tests that read or age rows directly (raw SQL on
+ * tenant tables runs as the owner: the app's runtime role sees nothing outside a tenant scope, RLS).
+ */
 export async function startAppWithDb(): Promise<{ t: TestApp; db: DataSource }> {
   return { t: await startTestApp(), db: await ownerDb() };
 }
