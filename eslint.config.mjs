@@ -22,14 +22,17 @@ export default tseslint.config(
   {
     files: ['{src,test,scripts,bench}/**/*.ts'],
     rules: {
-      // Off for now, not fixed: 98 uses, 20 in src/ at framework seams (TypeORM's `query(): Promise<any>`,
-      // Nest module lists, pino options) and 78 in tests reading untyped response bodies. The typed e2e
-      // client over the generated types (issue 13, "tests that read well") removes the test ones; turn it on then.
-      '@typescript-eslint/no-explicit-any': 'off',
       // `const { secret: _secret, ...rest } = x` drops a field on purpose; unused parameters are tsc's job
       // (noUnusedParameters), with `_` only where an interface requires the parameter.
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // On where the code is ours to type (src/generated is ignored above). Still off in test/ (about 100
+    // uses, mostly untyped response bodies and JSON walks outside the typed client) and scripts/ (the
+    // spec walker): not a mechanical fix, left for the tests' move to the typed client.
+    files: ['{test,scripts}/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     // DESIGN rule 11, kept by a tool: modules talk through ports bound in the providing module's

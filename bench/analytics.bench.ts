@@ -6,7 +6,7 @@ import { RequestContext } from '../src/platform/context/request-context';
 import { exited, spawnProcess } from '../test/support/processes';
 import { generateOrders } from './analytics-dataset';
 import { percentile } from './database';
-import { startBenchApp } from './http-app';
+import { startBenchApp, type Answer } from './http-app';
 
 const BURST = 1000;
 const SAMPLES = 100;
@@ -42,7 +42,7 @@ export async function benchAnalytics(): Promise<void> {
       const res = (await fetch(`${bench.base}/api/v1/tenants`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: `Noise ${i}`, email: `noise-${randomUUID()}@example.test`, password: 'bench-password' }),
-      }).then((r) => r.json())) as any;
+      }).then((r) => r.json())) as Answer<'SignUpResult'>;
       noiseTenants.push(res.data.tenant.id);
     }
     const build = await timed('orders, lines and facts (set-based SQL)', async () => {
@@ -73,10 +73,10 @@ export async function benchAnalytics(): Promise<void> {
 
     // Rollup lag: the worker (its own process) relays the order events into the rollups.
     worker = spawnProcess('worker', { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL!, QUEUE_PREFIX: process.env.QUEUE_PREFIX!, LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '200' });
-    const product = (await (await api('/api/v1/products', { method: 'POST', body: JSON.stringify({ name: 'Burst item', sku: `BURST-${Date.now()}`, price: 1999 }) })).json()) as any;
-    const location = (await (await api('/api/v1/locations', { method: 'POST', body: JSON.stringify({ name: 'Main', code: 'MAIN' }) })).json()) as any;
+    const product = (await (await api('/api/v1/products', { method: 'POST', body: JSON.stringify({ name: 'Burst item', sku: `BURST-${Date.now()}`, price: 1999 }) })).json()) as Answer<'Product'>;
+    const location = (await (await api('/api/v1/locations', { method: 'POST', body: JSON.stringify({ name: 'Main', code: 'MAIN' }) })).json()) as Answer<'Location'>;
     await api(`/api/v1/inventory/${product.data.id}/adjust`, { method: 'POST', body: JSON.stringify({ quantity: 100_000, reason: 'received', location: location.data.id }) });
-    const customer = (await (await api('/api/v1/customers', { method: 'POST', body: JSON.stringify({ email: 'burst@example.test', first_name: 'Bu', last_name: 'Rst' }) })).json()) as any;
+    const customer = (await (await api('/api/v1/customers', { method: 'POST', body: JSON.stringify({ email: 'burst@example.test', first_name: 'Bu', last_name: 'Rst' }) })).json()) as Answer<'Customer'>;
     const body = JSON.stringify({ customer_id: customer.data.id, items: [{ product_id: product.data.id, quantity: 1 }], shipping_address: { line1: '1 Main St', city: 'X', postal_code: '1', country: 'US', region: 'NY' } });
     // The worker is up once it has relayed the setup's events: the burst measures relaying, not its boot.
     for (const deadline = Date.now() + 120_000; ; await new Promise((r) => setTimeout(r, 100))) {
@@ -100,7 +100,7 @@ export async function benchAnalytics(): Promise<void> {
     })();
     for (let i = 0; i < BURST / 20; i++) {
       await Promise.all(Array.from({ length: 20 }, async () => {
-        const res = (await (await api('/api/v1/orders', { method: 'POST', body })).json()) as any;
+        const res = (await (await api('/api/v1/orders', { method: 'POST', body })).json()) as Answer<'Order'>;
         committed.set(res.data.id, performance.now());
       }));
     }

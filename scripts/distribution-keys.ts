@@ -7,7 +7,7 @@
  */
 
 interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query<Row = unknown>(sql: string, parameters?: unknown[]): Promise<Row[]>;
 }
 
 /** Tenant tables whose primary key is still (id) alone: ids are global UUIDv7s, so (tenant_id, id) would be equivalent. */

@@ -1,4 +1,4 @@
-import { Module, RequestMethod } from '@nestjs/common';
+import { Module, RequestMethod, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -28,7 +28,7 @@ export interface CreateAppOptions {
   beforeInit?: (fastify: FastifyInstance) => void;
   bufferLogs?: boolean;
   /** Extra modules mounted beside the application (tests mount fixture routes this way). */
-  extraModules?: any[];
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 /** Builds the API application exactly as production runs it; main.ts and the e2e tests both use this. */
@@ -109,7 +109,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
     });
   }
 
-  SwaggerModule.setup('docs', app, loadSpec() as any, {
+  SwaggerModule.setup('docs', app, loadSpec(), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
     customSiteTitle: 'Commerce & Billing API',

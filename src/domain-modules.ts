@@ -1,3 +1,4 @@
+import type { Type } from '@nestjs/common';
 import { AnalyticsModule } from './modules/analytics/analytics.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { CatalogModule } from './modules/catalog/catalog.module';
@@ -18,4 +19,4 @@ import { OAuthModule } from './modules/oauth/oauth.module';
 import { SandboxModule } from './modules/sandbox/sandbox.module';
 
 /** The domain modules, shared by the API (controllers mounted) and the worker (job handlers only). */
-export const DOMAIN_MODULES: any[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, DomainsModule, RetentionModule, TicketsModule, ShippingModule, OAuthModule, AnalyticsModule, SandboxModule];
+export const DOMAIN_MODULES: Type<unknown>[] = [IdentityModule, EventsModule, WebhooksModule, CustomersModule, CatalogModule, InventoryModule, PaymentsModule, OrdersModule, NotificationsModule, BillingModule, SubscriptionsModule, DomainsModule, RetentionModule, TicketsModule, ShippingModule, OAuthModule, AnalyticsModule, SandboxModule];

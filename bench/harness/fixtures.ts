@@ -14,13 +14,17 @@ export interface Tenant {
   apiKey: string;
 }
 
-async function post(base: string, path: string, body: object, token?: string): Promise<any> {
+interface Created {
+  data: { id: string; access_token: string; tenant: { id: string }; secret: string };
+}
+
+async function post(base: string, path: string, body: object, token?: string): Promise<Created> {
   const res = await fetch(`${base}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(body),
   });
-  const json = (await res.json()) as any;
+  const json = (await res.json()) as Created;
   if (res.status >= 300) throw new Error(`POST ${path} answered ${res.status}: ${JSON.stringify(json)}`);
   return json;
 }

@@ -44,7 +44,10 @@ export function shapeOf(sql: string): string {
 }
 
 const originalQuery = Client.prototype.query;
-(Client.prototype as any).query = function countedQuery(this: Client, ...args: unknown[]) {
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- patched methods of pg and ioredis, called with their own arguments
+type Patchable = Record<string, Function>;
+
+(Client.prototype as unknown as Patchable).query = function countedQuery(this: Client, ...args: unknown[]) {
   const first = args[0] as string | { text?: string } | undefined;
   const text = typeof first === 'string' ? first : (first?.text ?? '');
   counts.pgRoundTrips += 1;
@@ -52,10 +55,10 @@ const originalQuery = Client.prototype.query;
   counts.pgStatements += Math.max(1, text.split(/;\s*(?=\S)/).length);
   const shape = shapeOf(text);
   counts.pgByShape[shape] = (counts.pgByShape[shape] ?? 0) + 1;
-  return (originalQuery as any).apply(this, args);
+  return (originalQuery as (...a: unknown[]) => unknown).apply(this, args);
 };
 
-const redisPrototype = (Redis as any).prototype;
+const redisPrototype = (Redis as unknown as { prototype: Patchable }).prototype;
 const originalSend = redisPrototype.sendCommand;
 redisPrototype.sendCommand = function countedSend(this: unknown, command: { name: string }, stream?: unknown) {
   if (!stream) counts.redisRoundTrips += 1; // commands queued on a pipeline count with its exec
@@ -63,7 +66,7 @@ redisPrototype.sendCommand = function countedSend(this: unknown, command: { name
   return originalSend.call(this, command, stream);
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const pipelinePrototype = (require('ioredis/built/Pipeline') as { default: { prototype: any } }).default.prototype;
+const pipelinePrototype = (require('ioredis/built/Pipeline') as { default: { prototype: Patchable } }).default.prototype;
 const originalExec = pipelinePrototype.exec;
 pipelinePrototype.exec = function countedExec(this: unknown, ...args: unknown[]) {
   counts.redisRoundTrips += 1;

@@ -20,7 +20,7 @@ export const RUNTIME_ROLE = 'cbapi_app';
 export const TENANT_WIDE_TABLES: readonly string[] = ['api_keys', 'refresh_tokens', 'oauth_clients', 'oauth_grants', 'oauth_codes', 'oauth_tokens'];
 
 interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query<Row = unknown>(sql: string, parameters?: unknown[]): Promise<Row[]>;
 }
 
 const CROSS_TENANT = `coalesce(current_setting('app.cross_tenant', true), '') <> ''`;
@@ -112,7 +112,7 @@ export async function allowRuntimeLogin(q: Queryable, runtimeUrl: string): Promi
 
 /** Who the connection runs as: the checks that the runtime role is neither owner nor superuser. */
 export async function describeCurrentRole(q: Queryable): Promise<{ role: string; superuser: boolean; bypassRls: boolean; ownedTables: number }> {
-  const [row] = await q.query(
+  const [row] = await q.query<{ role: string; superuser: boolean; bypass_rls: boolean; owned_tables: number }>(
     `SELECT current_user AS role, r.rolsuper AS superuser, r.rolbypassrls AS bypass_rls,
             (SELECT count(*)::int FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
               WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owned_tables

@@ -8,7 +8,7 @@
 export const TENANT_KEY_PREFIX = 'tk_';
 
 interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query<Row = unknown>(sql: string, parameters?: unknown[]): Promise<Row[]>;
 }
 
 /** True for a statement TypeORM's schema diff proposes only because it does not know the tenant keys. */

@@ -135,7 +135,7 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     }
   }
 
-  override async query(query: string, parameters?: unknown[], useStructuredResult = false): Promise<any> {
+  override async query(query: string, parameters?: unknown[], useStructuredResult = false): Promise<unknown> {
     if (TRANSACTION_CONTROL.test(query)) return super.query(query, parameters, useStructuredResult);
     const scope = this.effectiveScope;
     if (!this.isTransactionActive) {
@@ -149,7 +149,7 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
     return super.query(query, parameters, useStructuredResult);
   }
 
-  private async inOwnTransaction(scope: DbScope, query: string, parameters: unknown[] | undefined, structured: boolean): Promise<any> {
+  private async inOwnTransaction(scope: DbScope, query: string, parameters: unknown[] | undefined, structured: boolean): Promise<unknown> {
     const runner = (this.dataSource.createQueryRunner() as ScopedQueryRunner).scopeTo(scope);
     let released = false;
     try {

@@ -53,9 +53,7 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
     services.pro = proSvc.body.data; // pending until its first invoice is paid
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('GET /accounts/{account_ref_id}/status', () => {
     it('lists every subscription of the account with total_subscriptions', async () => {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AnalyticsShop } from '../support/analytics-fixtures';
-import { startTestApp, type TestApp } from '../support/app';
-import { ownerDb } from '../support/owner-db';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 
 /**
  * Issue 20: buckets are calendar periods of the asked time zone — a day that straddles a
@@ -10,15 +10,11 @@ import { ownerDb } from '../support/owner-db';
  * in the orders table, and rolled up by a rebuild from the orders.
  */
 describe('analytics calendars and custom reports (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   /** Orders of the shop placed at these instants (UTC), then rolled up from the orders. */
   async function placedAt(shop: AnalyticsShop, instants: string[], currency: 'usd' | 'eur' = 'usd'): Promise<void> {

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { AnalyticsShop } from '../support/analytics-fixtures';
-import { startTestApp, type TestApp } from '../support/app';
-import { ownerDb } from '../support/owner-db';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 
 /**
  * Issue 20: the reports are exact — their totals equal the sums of the orders they summarise, per
@@ -9,15 +9,11 @@ import { ownerDb } from '../support/owner-db';
  * kept from the order events (in any order, any number of times) or rebuilt from the orders.
  */
 describe('analytics reports are exact (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   /** Two currencies, a partial refund, a full refund, an unpaid cancellation and a paid one refunded on cancel. */
   async function busyShop(name: string): Promise<AnalyticsShop> {

@@ -39,9 +39,7 @@ describe('refresh token in an HttpOnly cookie, with double-submit CSRF (e2e)', (
     t = await startTestApp();
     shop = await signUpTenant(t.http, 'Cookie shop');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('logs in with the refresh token in an HttpOnly, Secure, SameSite=Strict cookie scoped to /api/v1/auth, not in the body', async () => {
     const res = await t.http.post('/api/v1/auth/login', { email: shop.email, password: shop.password }, { headers: COOKIE });

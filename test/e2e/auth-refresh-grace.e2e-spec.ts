@@ -41,9 +41,7 @@ describe('refresh reuse grace window and concurrent refreshes (e2e)', () => {
     shop = await signUpTenant(t.http, 'Grace shop');
   });
   afterEach(() => clock().reset());
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('returns the same successor pair to a repeat within the window, not a new one and not a revocation', async () => {
     const first = await login();

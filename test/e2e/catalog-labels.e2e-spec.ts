@@ -16,9 +16,7 @@ describe('product labels on single products (e2e)', () => {
     const shop = await signUpShop(t.http);
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('a single product takes a label, unique across all products of the tenant and mode (409)', async () => {
     const label = `my-product-${randomUUID().slice(0, 8)}`;

@@ -1,25 +1,17 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { signUpShop, type Product } from '../support/fixtures';
-import { typedApi, type QueryOf, type RequestOf, type ResOf, type TypedApi } from '../support/typed-api';
+import { signUpShop, startShopApp, type Product } from '../support/fixtures';
+import type { QueryOf, RequestOf, ResOf, TypedApi } from '../support/typed-api';
 
 type Sort = NonNullable<QueryOf<'/products', 'get'>['sort']>;
 
 describe('catalog: listing, filters, sorting and paging (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, api: TypedApi;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Catalog shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, api } = await startShopApp('Catalog shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('listing: filters, sorting, paging', () => {
     let lister: TenantFixture;

@@ -1,25 +1,15 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createProduct, signUpShop } from '../support/fixtures';
-import { typedApi, type TypedApi } from '../support/typed-api';
+import { createProduct, startShopAppWithOther } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 describe('catalog: products CRUD and validation (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let other: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, other: TenantFixture, token: string, api: TypedApi;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Catalog shop');
-    other = await signUpShop(t.http, 'Other shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, token, api, other } = await startShopAppWithOther('Catalog shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('products CRUD', () => {
     it('creates a product with defaults and reads it by id and by SKU', async () => {

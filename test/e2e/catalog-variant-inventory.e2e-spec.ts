@@ -18,9 +18,7 @@ describe('initial stock on variant create (e2e)', () => {
     key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('refuses initial stock while there is no location, and makes no variant', async () => {
     const product = await newProduct('NOLOC-TEE');

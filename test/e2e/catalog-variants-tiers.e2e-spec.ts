@@ -1,28 +1,18 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { createProduct, signUpShop } from '../support/fixtures';
-import { typedApi, type TypedApi } from '../support/typed-api';
+import { createProduct, startShopAppWithOther } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { NotFoundError } from '../../src/platform/errors/domain-errors';
 import { ProductsService } from '../../src/modules/catalog/products.service';
 
 describe('catalog: variants, subscription tiers and products for sale (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let other: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, shop: TenantFixture, other: TenantFixture, api: TypedApi;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Catalog shop');
-    other = await signUpShop(t.http, 'Other shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, shop, api, other } = await startShopAppWithOther('Catalog shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('variants', () => {
     it('adds, updates and deletes variants; SKUs are unique among variants', async () => {

@@ -9,9 +9,7 @@ describe('operator CLI (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('tenant:create prints a live and a test key that work on their modes', async () => {
     const out: string[] = [];

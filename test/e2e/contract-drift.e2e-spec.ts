@@ -61,9 +61,7 @@ describe('contract drift (e2e)', () => {
         }),
     });
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('serves every operation of openapi.yaml', () => {
     const missing = specOperations().filter((op) => !served.has(op));

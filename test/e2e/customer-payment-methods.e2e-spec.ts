@@ -1,18 +1,16 @@
 import type { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
-import { ownerDb } from '../support/owner-db';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
 
 /** Issue 17 item 4, test mode: the sandbox card saved by paying an invoice, listed and removed. */
 describe('customer saved payment methods in test mode (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => t.close());
+  afterAll(() => t.close());
 
   it('lists the card that paid an invoice (never its number); removing it leaves nothing to charge (422)', async () => {
     const shop = await new PaymentShop(t.http, db).setUp('Saved methods shop');

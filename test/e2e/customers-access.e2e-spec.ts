@@ -1,32 +1,20 @@
 import { TransactionService } from '../../src/database/transaction.service';
 import { CustomersService } from '../../src/modules/customers/customers.service';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createCustomer, signUpShop } from '../support/fixtures';
-import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
-
-const address = (overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}) => ({ line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides });
+import { customerAddress as address, createCustomer, signUpShop, startShopAppWithOther } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 describe('customers: isolation, access and the service for other modules (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let other: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, shop: TenantFixture, other: TenantFixture, token: string, api: TypedApi;
 
   const getCustomer = (id: string, as = token) => api.as(as).get('/customers/{id}', { path: { id } });
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Customer shop');
-    other = await signUpShop(t.http, 'Other shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, shop, token, api, other } = await startShopAppWithOther('Customer shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('isolation and access', () => {
     it('answers 404 for another tenant\'s customer on every route', async () => {

@@ -1,16 +1,11 @@
-import { startTestApp, type TestApp } from '../support/app';
-import type { TenantFixture } from '../support/factories';
-import { createCustomer, signUpShop, type Customer } from '../support/fixtures';
-import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
+import type { TestApp } from '../support/app';
+import { customerAddress as address, createCustomer, signUpShop, startShopApp, type Customer } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 type Address = Customer['addresses'][number];
-const address = (overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}) => ({ line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides });
 
 describe('customers: addresses and events (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, token: string, api: TypedApi;
 
   const getCustomer = (id: string, as = token) => api.as(as).get('/customers/{id}', { path: { id } });
 
@@ -28,14 +23,9 @@ describe('customers: addresses and events (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Customer shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, token, api } = await startShopApp('Customer shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('addresses', () => {
     it('keeps exactly one default per kind through add, set-default, update and delete', async () => {

@@ -61,9 +61,7 @@ describe('customer deletion and archiving (e2e)', () => {
     expect((await t.http.post(`/api/v1/inventory/${widgetId}/adjust`, { quantity: 1000, reason: 'received', location: loc.body.data.id }, { token })).status).toBe(200);
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('refuses to delete a customer with an active service (409 naming it) until the service is terminated', async () => {
     const id = await customer();

@@ -1,23 +1,15 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { createCustomer, signUpShop } from '../support/fixtures';
-import { typedApi, type TypedApi } from '../support/typed-api';
+import { createCustomer, signUpShop, startShopApp } from '../support/fixtures';
+import type { TypedApi } from '../support/typed-api';
 
 describe('customers: list filters, sorting and paging (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let token: string;
-  let api: TypedApi;
+  let t: TestApp, api: TypedApi;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Customer shop');
-    token = shop.accessToken;
-    api = typedApi(t.http, token);
+    ({ t, api } = await startShopApp('Customer shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('list: filters, sorting, paging', () => {
     let lister: TenantFixture;

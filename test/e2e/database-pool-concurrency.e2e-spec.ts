@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
-import { resetConfigCache } from '../../src/config/config';
 import { scopedManager } from '../../src/database/tenant-scope';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant } from '../support/factories';
+import { withEnv } from '../support/env';
 import type { Res } from '../support/http-client';
 import { ownerDb } from '../support/owner-db';
+import { waitFor } from '../support/wait';
 
 /**
  * Under row-level security a statement outside a transaction borrows a pooled connection of its
@@ -21,20 +22,6 @@ const SMALL_POOL = { DATABASE_POOL_SIZE: '5', DATABASE_ACQUIRE_TIMEOUT_MS: proce
 const ROUNDS = 6;
 const REQUESTS_PER_ROUND = Number(process.env.LEAK_REQUESTS ?? 40);
 
-async function withSettings<T>(settings: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, settings);
-  try {
-    return await work();
-  } finally {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetConfigCache();
-  }
-}
-
 function poolOf(t: TestApp): Pool {
   return (t.app.get(DataSource).driver as PostgresDriver).master as Pool;
 }
@@ -43,19 +30,16 @@ function counts(pool: Pool) {
   return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
 
-/** Waits until every connection the pool holds is idle and nobody waits (or the deadline passes). */
+/** Waits until every connection the pool holds is idle and nobody waits; answers the counts then, or at the deadline. */
 async function settled(pool: Pool, withinMs = 4000): Promise<{ total: number; idle: number; waiting: number }> {
-  const deadline = Date.now() + withinMs;
-  while (Date.now() < deadline) {
-    if (pool.idleCount === pool.totalCount && pool.waitingCount === 0) return counts(pool);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const idle = () => pool.idleCount === pool.totalCount && pool.waitingCount === 0;
+  await waitFor('every pooled connection idle', idle, withinMs, 25).catch(() => undefined); // the caller asserts the counts
   return counts(pool);
 }
 
 describe('a small pool gets every connection back after bursts of concurrent requests (e2e)', () => {
   it(`${ROUNDS} rounds of ${REQUESTS_PER_ROUND} + 15 rate-limited concurrent mixed requests on DATABASE_POOL_SIZE=5 leave every connection idle`, async () => {
-    await withSettings(SMALL_POOL, async () => {
+    await withEnv(SMALL_POOL, async () => {
       const t = await startTestApp();
       try {
         const { http } = t;
@@ -117,7 +101,7 @@ describe('a small pool gets every connection back after bursts of concurrent req
   }, 180_000);
 
   it('statements and transactions overlapping on one scoped manager hand every connection back', async () => {
-    await withSettings(SMALL_POOL, async () => {
+    await withEnv(SMALL_POOL, async () => {
       const t = await startTestApp();
       try {
         const owner = await signUpTenant(t.http, 'Pool overlap');

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { resetConfigCache } from '../../src/config/config';
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp } from '../support/app';
+import { withEnv } from '../support/env';
 import type { Res } from '../support/http-client';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -14,21 +15,6 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  * waits the (short) acquire timeout and answers 503. So a representative set of requests and jobs
  * all succeeding on a pool of one proves none of them ever needs two connections at a time.
  */
-
-/** Runs `work` with these settings in the environment (restored afterwards). */
-async function withSettings<T>(settings: Record<string, string>, work: () => Promise<T>): Promise<T> {
-  const before = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, settings);
-  try {
-    return await work();
-  } finally {
-    for (const [k, v] of Object.entries(before)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetConfigCache();
-  }
-}
 
 const POOL_OF_ONE = { DATABASE_POOL_SIZE: '1', DATABASE_ACQUIRE_TIMEOUT_MS: '1000' };
 
@@ -47,7 +33,7 @@ function steps() {
 
 describe('a pool of one connection serves every request and job, one at a time (e2e)', () => {
   it('sign-up, login, keys, catalog, customers, orders, updates and deletes each succeed on DATABASE_POOL_SIZE=1', async () => {
-    await withSettings(POOL_OF_ONE, async () => {
+    await withEnv(POOL_OF_ONE, async () => {
       const t = await startTestApp();
       try {
         const { http } = t;
@@ -102,7 +88,7 @@ describe('a pool of one connection serves every request and job, one at a time (
   }, 60_000);
 
   it('a pool of two serves 10 parallel requests (reads and writes, two tenants) without a 503', async () => {
-    await withSettings({ DATABASE_POOL_SIZE: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '2000' }, async () => {
+    await withEnv({ DATABASE_POOL_SIZE: '2', DATABASE_ACQUIRE_TIMEOUT_MS: '2000' }, async () => {
       const t = await startTestApp();
       try {
         const tenants = await Promise.all(['A', 'B'].map(async (name) => {
@@ -136,7 +122,7 @@ describe('a pool of one connection serves every request and job, one at a time (
   it('the worker relays an event and delivers its webhook on DATABASE_POOL_SIZE=1', async () => {
     const receiver = new WebhookReceiver();
     const receiverUrl = await receiver.start();
-    await withSettings({ ...POOL_OF_ONE, OUTBOX_POLL_MS: '100', QUEUE_PREFIX: `cbapipool1${process.pid}` }, async () => {
+    await withEnv({ ...POOL_OF_ONE, OUTBOX_POLL_MS: '100', QUEUE_PREFIX: `cbapipool1${process.pid}` }, async () => {
       const t = await startTestApp();
       let worker: INestApplicationContext | undefined;
       try {

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { DomainRenewalsService } from '../../src/modules/domains/domain-renewals.service';
 import { Clock } from '../../src/platform/clock/clock';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { domainShop, TEST_CARD, type DomainShop } from '../support/domain-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * Expiry arithmetic and the renewal job on an injected clock: the job is called at chosen instants
@@ -11,12 +11,7 @@ import { ownerDb } from '../support/owner-db';
  * before expiry; paying it renews the domain on the job's next run.
  */
 describe('domain renewals (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let clock: Clock;
-  let renewals: DomainRenewalsService;
-  let shop: DomainShop;
-  let alice: string;
+  let t: TestApp, db: DataSource, clock: Clock, renewals: DomainRenewalsService, shop: DomainShop, alice: string;
   const auth = () => ({ token: shop.key });
   const run = () => renewals.renewDue(undefined, shop.tenant.tenantId);
 
@@ -34,8 +29,7 @@ describe('domain renewals (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
     clock = t.app.get(Clock);
     renewals = t.app.get(DomainRenewalsService);
     shop = await domainShop(t, 'Renewals shop');

@@ -12,9 +12,7 @@ describe('domain TLD price settings (e2e)', () => {
     t = await startTestApp();
     shop = await domainShop(t, 'TLD prices shop');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('lists the operator defaults, in TLD order, with both paging modes', async () => {
     const res = await t.http.get('/api/v1/settings/tld-prices', auth());

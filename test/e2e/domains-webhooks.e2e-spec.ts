@@ -1,11 +1,8 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Webhook } from 'standardwebhooks';
-import { resetConfigCache } from '../../src/config/config';
 import { DomainRenewalsService } from '../../src/modules/domains/domain-renewals.service';
 import { Clock } from '../../src/platform/clock/clock';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { domainShop, TEST_CARD, type DomainShop } from '../support/domain-fixtures';
 import { webhookProblems } from '../support/openapi-validator';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -15,25 +12,18 @@ const DOMAIN_TYPES = ['domain.expired', 'domain.expiring', 'domain.registered', 
 /** Every domain.* event type reaches a real receiver through the real worker (relay + delivery), signed and as the spec documents it. */
 describe('domain webhooks (e2e)', () => {
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let shop: DomainShop;
   const receiver = new WebhookReceiver();
 
   beforeAll(async () => {
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapidomwh${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapidomwh', { OUTBOX_POLL_MS: '100' }));
     shop = await domainShop(t, 'Domain webhooks shop');
   });
   afterAll(async () => {
     t.app.get(Clock).reset();
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await receiver.stop();
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   it('delivers domain.registered, renewed, expiring, expired and transfer_out_requested to a domain.* endpoint', async () => {

@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../src/platform/clock/clock';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { domainShop, type DomainShop } from '../support/domain-fixtures';
 import { createApiKey } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
 
 /** Every domains route through HTTP in test mode (sandbox registrar), each response checked against the spec. */
 describe('domains (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: DomainShop;
-  let alice: string;
-  let bob: string;
+  let t: TestApp, db: DataSource, shop: DomainShop, alice: string, bob: string;
   const auth = () => ({ token: shop.key });
   const check = (name: string) => t.http.get(`/api/v1/domains/check/${encodeURIComponent(name)}`, auth());
   const register = (body: Record<string, unknown>) => t.http.post('/api/v1/domains', { years: 1, ...body }, auth());
@@ -24,8 +20,7 @@ describe('domains (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
     t.app.get(Clock).set(new Date('2026-06-01T12:00:00Z'));
     shop = await domainShop(t);
     alice = await shop.customer('alice');

@@ -1,67 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { simpleParser, type ParsedMail } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumExecutable } from '../support/chromium';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import { ownerDb } from '../support/owner-db';
-import { resetConfigCache } from '../../src/config/config';
 import type { Schemas } from '../../src/platform/openapi/schemas';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
 import { assertMatchesSpec } from '../support/openapi-validator';
+import { SmtpReceiver } from '../support/smtp-receiver';
 
 const CHROMIUM = chromiumExecutable(); // CHROMIUM_PATH or Debian's chromium; missing → this file fails in one line
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LINK = /https?:\/\/[^\s"'<>]+\/pay\/[A-Za-z0-9_-]{43}/;
 type Invoice = Schemas['Invoice'];
 
-/** A real SMTP receiver that keeps only mail to the addresses this file uses (other files' tenants share the worker). */
-class Receiver {
-  readonly messages: ParsedMail[] = [];
-  readonly keepOnlyFor = new Set<string>();
-  readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData: (stream, session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
-          if (session.envelope.rcptTo.some((r) => this.keepOnlyFor.has(r.address.toLowerCase()))) this.messages.push(mail);
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
-  }
-
-  async waitForMailTo(address: string, timeoutMs = 20000): Promise<ParsedMail> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
-  const smtp = new Receiver();
+  const smtp = new SmtpReceiver(); // each check names its address: other files' tenants share the worker
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let browser: Browser;
   let origin: string;
   let shop: TenantFixture;
@@ -103,9 +61,7 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
   }
 
   beforeAll(async () => {
-    process.env.QUEUE_PREFIX = `cbapibilling${process.pid}`;
-    process.env.SANDBOX_SMTP_URL = await smtp.listen();
-    t = await startTestApp();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapibilling', { SANDBOX_SMTP_URL: await smtp.start() }));
     await t.app.listen(0, '127.0.0.1');
     origin = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     shop = await signUpTenant(t.http, 'Hosted <b>Pay</b> shop');
@@ -113,24 +69,17 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
     liveKey = (await createApiKey(t.http, shop.accessToken, { mode: 'live' })).secret;
     // return_url may name only the tenant's allowed redirect domains (issue 23): this test server's host.
     expect((await t.http.put('/api/v1/settings/redirect-domains', { domains: ['127.0.0.1'] }, { token: key })).status).toBe(200);
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.close();
-    await t?.close();
-    await smtp.close();
-    delete process.env.SANDBOX_SMTP_URL;
-    resetConfigCache();
+    await stopApp?.();
+    await smtp.stop();
   });
 
   it('send_to_customer e-mails the hosted link by SMTP; in Chromium 4000…0002 shows the decline and 4242… pays and redirects to return_url', async () => {
     const payer = await customer();
-    smtp.keepOnlyFor.add(payer.email);
     const returnUrl = `${origin}/health/live?invoice=done`;
     const inv = await invoice({
       customer_id: payer.id, send_to_customer: true, return_url: returnUrl,
@@ -138,7 +87,7 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
     });
     expect(inv.email_sent).toBe(true);
 
-    const mail = await smtp.waitForMailTo(payer.email);
+    const [mail] = await smtp.waitForMail(payer.email);
     expect(mail.subject).toContain(inv.number);
     const link = (mail.text ?? '').match(LINK)?.[0];
     expect(link).toBe(inv.hosted_invoice_url);

@@ -12,9 +12,7 @@ describe('hostile input gets a clean 4xx in the envelope (e2e)', () => {
     const tenant = await signUpTenant(t.http);
     key = (await createApiKey(t.http, tenant.accessToken, { access: 'read_write' })).secret;
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   async function inject(method: 'GET' | 'POST' | 'PATCH', url: string, payload?: string, contentType = 'application/json') {
     const fastify = t.app.getHttpAdapter().getInstance();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * `Idempotency-Key` on routes that call the card processor (`@IdempotencyOutsideTransaction`): the
@@ -11,18 +11,13 @@ import { ownerDb } from '../support/owner-db';
  * 422 for another request, 409 while the first still runs, and a failure leaves the key reusable.
  */
 describe('Idempotency-Key on routes that call the processor (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: PaymentShop;
+  let t: TestApp, db: DataSource, shop: PaymentShop;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     shop = await new PaymentShop(t.http, db).setUp('Idempotent pay shop');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('a payment intent retried with its key is charged once and replayed', async () => {
     const key = `pi-${randomUUID()}`;

@@ -8,9 +8,7 @@ describe('idempotent creates over HTTP (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('50 parallel POST /customers with one key create exactly one customer', async () => {
     const shop = await signUpTenant(t.http, 'Retry storm');

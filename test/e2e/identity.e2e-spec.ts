@@ -20,9 +20,7 @@ describe('identity and access (e2e)', () => {
     shop = await signUpTenant(t.http, 'Shop A');
     other = await signUpTenant(t.http, 'Shop B');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('sign-up, login, refresh, logout', () => {
     it('signs up with tokens for the owner and answers /auth/me', async () => {
@@ -278,9 +276,7 @@ describe('customer logins and customer records (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('refuses to delete a customer that a customer login is confined to, until the login is gone', async () => {
     const shop = await signUpTenant(t.http, 'Linked logins');

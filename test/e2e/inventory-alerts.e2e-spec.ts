@@ -1,19 +1,15 @@
 import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import type { TenantFixture } from '../support/factories';
-import { createLocation, createProduct, signUpShop } from '../support/fixtures';
+import { createLocation, createProduct, signUpShop, startShopAppWithOther } from '../support/fixtures';
 import { eventsOfType, stockLedger } from '../support/observe';
 import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
 
 type Adjustment = Partial<RequestOf<'/inventory/{product_id}/adjust', 'post'>> & { quantity: number };
 
 describe('inventory: alerts and concurrent adjustments (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: TenantFixture;
-  let other: TenantFixture;
-  let api: TypedApi;
+  let t: TestApp, db: DataSource, other: TenantFixture, api: TypedApi;
 
   function adjust(as: TypedApi, productId: string, body: Adjustment) {
     return as.post('/inventory/{product_id}/adjust', { path: { product_id: productId }, body: { reason: 'received', ...body } });
@@ -24,15 +20,10 @@ describe('inventory: alerts and concurrent adjustments (e2e)', () => {
   const location = async (as: TypedApi, name: string, code: string) => (await createLocation(as, { name, code })).id;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    ({ t, api, other } = await startShopAppWithOther('Inventory shop'));
     db = await ownerDb();
-    shop = await signUpShop(t.http, 'Inventory shop');
-    other = await signUpShop(t.http, 'Other shop');
-    api = typedApi(t.http, shop.accessToken);
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('alerts', () => {
     it('creates, lists and deletes alerts; validates threshold and location', async () => {

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { createLocation, createProduct, signUpShop } from '../support/fixtures';
+import { createLocation, createProduct, signUpShop, startShopAppWithOther } from '../support/fixtures';
 import { stockLedger } from '../support/observe';
 import { typedApi, type RequestOf, type TypedApi } from '../support/typed-api';
 
 type Adjustment = Partial<RequestOf<'/inventory/{product_id}/adjust', 'post'>> & { quantity: number };
 
 describe('inventory: locations, levels and adjustments (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let other: TenantFixture;
-  let api: TypedApi;
+  let t: TestApp, shop: TenantFixture, other: TenantFixture, api: TypedApi;
 
   function adjust(as: TypedApi, productId: string, body: Adjustment, headers: Record<string, string> = {}) {
     return as.post('/inventory/{product_id}/adjust', { path: { product_id: productId }, body: { reason: 'received', ...body }, headers });
@@ -20,14 +17,9 @@ describe('inventory: locations, levels and adjustments (e2e)', () => {
   const location = async (as: TypedApi, name: string, code?: string) => (await createLocation(as, { name, ...(code ? { code } : {}) })).id;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Inventory shop');
-    other = await signUpShop(t.http, 'Other shop');
-    api = typedApi(t.http, shop.accessToken);
+    ({ t, shop, api, other } = await startShopAppWithOther('Inventory shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('locations', () => {
     it('creates and lists locations; a taken code is 409; bad bodies 422; tenants are separate', async () => {

@@ -16,9 +16,7 @@ describe('inventory: reserve, release and commit for orders (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('reserve, release and commit (for orders)', () => {
     it('reserve joins the caller transaction, guards availability, and release/commit settle what the reference holds', async () => {

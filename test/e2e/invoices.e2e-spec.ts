@@ -60,9 +60,7 @@ describe('invoices (e2e)', () => {
     // return_url may name only the tenant's allowed redirect domains (issue 23).
     expect((await t.http.put('/api/v1/settings/redirect-domains', { domains: ['yourapp.example'] }, { token: key })).status).toBe(200);
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('create', () => {
     it('from lines: open, exact totals, a number, a hosted link; records invoice.created', async () => {

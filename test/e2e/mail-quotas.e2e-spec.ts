@@ -1,17 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
-import { resetConfigCache } from '../../src/config/config';
 import { MailProcessor } from '../../src/modules/notifications/mail.processor';
 import { Clock } from '../../src/platform/clock/clock';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { ownerDb } from '../support/owner-db';
+import { SmtpReceiver } from '../support/smtp-receiver';
+import { waitFor } from '../support/wait';
 
 const QUOTA_ENV = {
   MAIL_QUOTA_PER_TENANT_PER_DAY: '2',
@@ -23,53 +20,18 @@ const QUOTA_ENV = {
 describe('send quotas (e2e)', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let shop: TenantFixture;
-  const received: ParsedMail[] = [];
-  const mine = new Set<string>();
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      simpleParser(stream).then((mail) => {
-        if (to.some((a) => mine.has(a))) received.push(mail); // other files' tenants share the worker
-        callback();
-      }, callback);
-    },
-  });
-  const mailTo = (address: string) => received.filter((m) => JSON.stringify(m.to).toLowerCase().includes(address.toLowerCase()));
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 20000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  const smtp = new SmtpReceiver(); // keeps all: each check names its address (other files' tenants share the worker)
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-    process.env.QUEUE_PREFIX = `cbapiquota${process.pid}`;
-    Object.assign(process.env, QUOTA_ENV);
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, worker, close: stopApp } = await startAppAndWorker('cbapiquota', { SMTP_URL: await smtp.start(), ...QUOTA_ENV }));
     shop = await signUpTenant(t.http, 'Quota shop');
-    mine.add(shop.email.toLowerCase());
   });
 
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    delete process.env.SMTP_URL;
-    for (const name of Object.keys(QUOTA_ENV)) delete process.env[name];
-    resetConfigCache();
+    await stopApp?.();
+    await smtp.stop();
   });
 
   it('the daily quota trips on the injected clock: the send route answers 429, an alert mail is deferred, then sent the next day', async () => {
@@ -78,7 +40,6 @@ describe('send quotas (e2e)', () => {
     for (const clock of clocks) clock.set(now);
     const token = shop.accessToken; // live mode
     const email = `payer-${randomUUID()}@example.test`;
-    mine.add(email);
     const customer = await t.http.post('/api/v1/customers', { email, first_name: 'Ada', last_name: 'L' }, { token });
     expect(customer.status).toBe(201);
     const invoices: string[] = [];
@@ -92,7 +53,7 @@ describe('send quotas (e2e)', () => {
     expect((await send(invoices[0])).status).toBe(200);
     expect((await send(invoices[0])).status).toBe(200); // the same invoice again within the hour: nothing new queued
     expect((await send(invoices[1])).status).toBe(200);
-    await until('two invoice mails', async () => mailTo(email).length >= 2);
+    await smtp.waitForMail(email, 2);
     const over = await send(invoices[2]);
     expect(over.status).toBe(429);
     expect(over.body.error.code).toBe('rate_limit_exceeded');
@@ -113,10 +74,10 @@ describe('send quotas (e2e)', () => {
       `SELECT id, status, deferred_until FROM outbound_emails WHERE tenant_id = $1 AND mode = 'live' AND $2 = ANY(recipients)`,
       [shop.tenantId, shop.email.toLowerCase()],
     ))[0] as { id: string; status: string; deferred_until: Date | null } | undefined;
-    const deferred = await until('the alert mail deferred', async () => { const row = await alertRow(); return row?.deferred_until ? row : null; });
+    const deferred = await waitFor('the alert mail deferred', async () => { const row = await alertRow(); return row?.deferred_until ? row : null; });
     expect(deferred.status).toBe('queued');
     expect(new Date(deferred.deferred_until!).getTime()).toBeGreaterThan(now.getTime());
-    expect(mailTo(shop.email)).toHaveLength(0);
+    expect(smtp.to(shop.email)).toHaveLength(0);
 
     const metrics = (await request(t.app.getHttpServer()).get('/metrics')).text;
     expect(metrics).toMatch(new RegExp(`mail_quota_exceeded_total\\{tenant="${shop.tenantId}",outcome="refused"\\} 1`));
@@ -125,7 +86,7 @@ describe('send quotas (e2e)', () => {
     // The next day: the requeue sweep (every minute in the worker) wakes the alert, and it is sent.
     for (const clock of clocks) clock.advance(24 * 3600 * 1000);
     expect(await worker.get(MailProcessor).requeueStale({})).toBeGreaterThanOrEqual(1);
-    await until('the alert mail', async () => mailTo(shop.email).length >= 1);
+    await smtp.waitForMail(shop.email, 1);
     expect((await alertRow())?.status).toBe('sent');
     expect((await send(invoices[2])).status).toBe(200);
   });

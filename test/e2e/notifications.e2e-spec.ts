@@ -1,10 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { typeid } from 'typeid-js';
 import { resetConfigCache } from '../../src/config/config';
+import { TransactionService } from '../../src/database/transaction.service';
 import { RequestContext } from '../../src/platform/context/request-context';
 import { AlertsService } from '../../src/modules/notifications/alerts.service';
 import { MailService } from '../../src/modules/notifications/mail.service';
@@ -13,75 +11,17 @@ import type { OutboundEmailEntity } from '../../src/modules/notifications/entiti
 import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
-import { pause } from '../support/wait';
+import { SmtpReceiver } from '../support/smtp-receiver';
+import { pause, waitFor } from '../support/wait';
 
-/** A real SMTP receiver on a free port that parses and keeps every message it accepts. */
-class Receiver {
-  readonly messages: (ParsedMail & { envelopeTo: string[] })[] = [];
-  private readonly waiters: (() => void)[] = [];
-  /** Addresses whose next RCPT TO is refused once (to exercise retries). */
-  readonly refuseOnce = new Set<string>();
-  /**
-   * Only mail to these addresses is kept: the worker in this test also relays alert e-mails of
-   * tenants that other test files left in the shared database, and those must not be counted.
-   */
-  readonly keepOnlyFor = new Set<string>();
-  readonly server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onRcptTo: (address, _session, callback) => {
-      if (this.refuseOnce.delete(address.address)) return callback(new Error('450 try again later'));
-      callback();
-    },
-    onData: (stream, session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
-          const envelopeTo = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-          if (this.keepOnlyFor.size === 0 || envelopeTo.some((a) => this.keepOnlyFor.has(a))) {
-            this.messages.push(Object.assign(mail, { envelopeTo }));
-          }
-          this.waiters.splice(0).forEach((w) => w());
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-
-  async listen(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
-  }
-
-  /** Waits until at least `count` messages arrived; returns them. */
-  async waitFor(count: number, timeoutMs = 15000): Promise<ParsedMail[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.messages.length < count) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`expected ${count} message(s), got ${this.messages.length}`);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, Math.min(left, 200));
-        this.waiters.push(() => { clearTimeout(t); resolve(); });
-      });
-    }
-    return this.messages;
-  }
-
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-}
-
+/** Waits until the outbound e-mail row `id` satisfies `done`; returns it. */
 async function waitForRow(
   repo: NotificationsRepository, ctx: RequestContext, id: string, done: (row: OutboundEmailEntity) => boolean, timeoutMs = 15000,
 ): Promise<OutboundEmailEntity> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  return waitFor(`outbound e-mail ${id} to reach the expected state`, async () => {
     const row = await repo.find(ctx, id);
-    if (row && done(row)) return row;
-    if (Date.now() > deadline) throw new Error(`row ${id} did not reach the expected state: ${JSON.stringify(row)}`);
-    await pause(100); // the poll interval
-  }
+    return row && done(row) ? row : null;
+  }, timeoutMs, 100);
 }
 
 function inventoryEvent(type: 'inventory.low' | 'inventory.out_of_stock', object: Record<string, unknown>) {
@@ -97,8 +37,10 @@ async function bootWorker(): Promise<INestApplicationContext> {
 }
 
 describe('notifications: mail queue and inventory alerts (e2e)', () => {
-  const live = new Receiver();
-  const sandbox = new Receiver();
+  // Both keep only the tenant's mail: this worker also relays alerts of tenants other test files left behind.
+  const live = new SmtpReceiver();
+  const sandbox = new SmtpReceiver();
+  let sandboxUrl: string;
   let api: TestApp;
   let worker: INestApplicationContext;
   let tenant: TenantFixture;
@@ -113,13 +55,13 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
 
   beforeAll(async () => {
     process.env.QUEUE_PREFIX = `cbapinotif${process.pid}`;
-    process.env.SMTP_URL = await live.listen();
-    await sandbox.listen();
+    process.env.SMTP_URL = await live.start();
+    sandboxUrl = await sandbox.start();
     delete process.env.SANDBOX_SMTP_URL; // first: test-mode mail is only recorded
     api = await startTestApp();
     tenant = await signUpTenant(api.http, 'Mail shop');
-    live.keepOnlyFor.add(tenant.email.toLowerCase());
-    sandbox.keepOnlyFor.add(tenant.email.toLowerCase());
+    live.watch(tenant.email);
+    sandbox.watch(tenant.email);
     liveCtx = RequestContext.system('notifications-test', tenant.tenantId, 'live');
     testCtx = RequestContext.system('notifications-test', tenant.tenantId, 'test');
     worker = await bootWorker();
@@ -128,8 +70,8 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
   afterAll(async () => {
     await worker?.close();
     await api?.close();
-    await live.close();
-    await sandbox.close();
+    await live.stop();
+    await sandbox.stop();
     delete process.env.SANDBOX_SMTP_URL;
     resetConfigCache();
   });
@@ -142,9 +84,9 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
     const first = await alerts.notifyInventoryEvent(liveCtx, event);
     expect(first).toMatchObject({ created: true, status: 'queued' });
 
-    const [message] = await live.waitFor(1);
+    const [message] = await live.waitForMail(tenant.email, 1);
     expect(live.messages).toHaveLength(1);
-    expect((message as any).envelopeTo).toEqual([tenant.email.toLowerCase()]);
+    expect(message.envelopeTo).toEqual([tenant.email.toLowerCase()]);
     expect(message.subject).toBe('Low stock: Blue <Mug> (MUG-BLUE) at Main warehouse');
     expect(message.text).toContain('3 available, below the alert threshold of 5');
     expect(message.html).toContain('Blue &lt;Mug&gt;');
@@ -167,7 +109,7 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
     const { alerts } = services();
     const before = live.messages.length;
     await alerts.notifyInventoryEvent(liveCtx, inventoryEvent('inventory.out_of_stock', { product: { name: 'Red Cup', sku: 'CUP-RED' }, available: 0, threshold: 5 }));
-    const messages = await live.waitFor(before + 1);
+    const messages = await live.waitForMail(tenant.email, before + 1);
     expect(messages[before].subject).toBe('Out of stock: Red Cup (CUP-RED)');
   });
 
@@ -192,7 +134,7 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
       data: { number: 'INV-0042', amount: 12345, currency: 'usd', hosted_invoice_url: 'https://example.test/pay/tok_42', tenant_name: 'Mail shop' },
       dedupeKey: 'invoice:inv_42',
     });
-    const message = (await live.waitFor(before + 1))[before];
+    const message = (await live.waitForMail(tenant.email, before + 1))[before];
     expect(message.subject).toBe('Invoice INV-0042 from Mail shop: 123.45 USD');
     expect(message.text).toContain('123.45 USD');
     expect(message.html).toContain('href="https://example.test/pay/tok_42"');
@@ -234,12 +176,12 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
 
   it('test mode with SANDBOX_SMTP_URL sends to the sandbox receiver only', async () => {
     await worker.close();
-    process.env.SANDBOX_SMTP_URL = `smtp://127.0.0.1:${(sandbox.server.server.address() as AddressInfo).port}`;
+    process.env.SANDBOX_SMTP_URL = sandboxUrl;
     worker = await bootWorker();
     const { alerts, repo } = services();
     const liveBefore = live.messages.length;
     const queued = await alerts.notifyInventoryEvent(testCtx, inventoryEvent('inventory.out_of_stock', { product_name: 'Sandbox Cup', available: 0, threshold: 2 }));
-    const [message] = await sandbox.waitFor(1);
+    const [message] = await sandbox.waitForMail(tenant.email, 1);
     expect(message.subject).toBe('Out of stock: Sandbox Cup');
     await waitForRow(repo, testCtx, queued!.id, (r) => r.status === 'sent');
     expect(live.messages.length).toBe(liveBefore);
@@ -253,11 +195,11 @@ describe('notifications: mail queue and inventory alerts (e2e)', () => {
       id: typeid('eml').toString(), template: 'invoice', recipients: [tenant.email.toLowerCase()], subject: 'Invoice INV-LOST',
       data: { number: 'INV-LOST', amount: 500, currency: 'eur', hosted_invoice_url: 'https://example.test/pay/lost' }, dedupeKey: 'invoice:lost',
     });
-    const ds = (worker.get(NotificationsRepository, { strict: false }) as any).tx.managerFor(liveCtx);
+    const ds = worker.get(TransactionService, { strict: false }).managerFor(liveCtx);
     await ds.query(`UPDATE outbound_emails SET created_at = now() - interval '2 minutes' WHERE id = $1`, [ref.id]);
     const requeued = await mail.requeueStale(RequestContext.system('notifications-test', tenant.tenantId, 'live'), 100);
     expect(requeued).toBeGreaterThanOrEqual(1);
-    const message = (await live.waitFor(before + 1))[before];
+    const message = (await live.waitForMail(tenant.email, before + 1))[before];
     expect(message.text).toContain('5.00 EUR');
     await waitForRow(repo, liveCtx, ref.id, (r) => r.status === 'sent');
   });

@@ -10,10 +10,7 @@ describe('OAuth clients and the client_credentials grant (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('registers clients for owners with a live user token only: exact https/loopback redirect URIs, known scopes, the secret once', async () => {
     const shop = await signUpTenant(t.http, 'OAuth clients shop');

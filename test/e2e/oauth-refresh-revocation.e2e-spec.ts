@@ -12,10 +12,7 @@ describe('OAuth refresh rotation, revocation, introspection, authorized apps and
   beforeAll(async () => {
     t = await startTestApp();
   });
-
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   /** A consent by the shop's owner and its exchange: the first access and refresh tokens. */
   async function consent(user: { email: string; password: string }, client: OAuthClientFixture, scope?: string): Promise<{ access: string; refresh: string }> {

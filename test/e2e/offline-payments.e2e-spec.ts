@@ -1,20 +1,18 @@
 import type { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { createApiKey, signUpTenant } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
-import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
+import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
 import { LiveShop } from '../support/stripe-fixtures';
 
 /** Issue 17 item 5: payments received outside the card flow, recorded by staff (`POST /invoices/{id}/payments`). */
 describe('offline invoice payments (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => t.close());
+  afterAll(() => t.close());
 
   it('partial bank transfer and cash payments add up to paid, each with a ledger row; more than is due → 409', async () => {
     const shop = await new PaymentShop(t.http, db).setUp('Offline pay shop');
@@ -38,6 +36,17 @@ describe('offline invoice payments (e2e)', () => {
     expect(paidEvents.n).toBe(1);
     // Paid in full: a card payment is refused now.
     expect((await shop.post(`/api/v1/invoices/${invoice.id}/pay`, { payment_method: 'card', card: OK_CARD })).status).toBe(409);
+  });
+
+  it('concurrent full-amount payments of one invoice: exactly one succeeds, the others 409, and it is paid once', async () => {
+    const shop = await new PaymentShop(t.http, db).setUp('Offline race shop');
+    const invoice = await shop.invoice(7500);
+    const pay = () => shop.post(`/api/v1/invoices/${invoice.id}/payments`, { amount: 7500, method: 'bank_transfer' });
+    const responses = await Promise.all(Array.from({ length: 8 }, pay));
+    expect(statusCounts(responses)).toEqual({ 201: 1, 409: 7 });
+    for (const refused of responses.filter((r) => r.status === 409)) expect(refused.body.error.code).toBe('conflict');
+    expect(await shop.get(`/api/v1/invoices/${invoice.id}`)).toMatchObject({ status: 'paid', amount_paid: 7500, amount_due: 0 });
+    expect(await shop.ledgerOf(invoice.id)).toEqual([{ type: 'charge', status: 'completed', amount: 7500 }]);
   });
 
   it('refunds of offline payments are recorded, never sent to a processor', async () => {

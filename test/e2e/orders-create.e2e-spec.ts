@@ -1,31 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { addStock, createCustomer, createLocation, createProduct, signUpShop } from '../support/fixtures';
 import { stockLedger } from '../support/observe';
-import { ADDRESS as address, OrderShop } from '../support/order-shop';
+import { ADDRESS as address, OrderShop, startOrderShop } from '../support/order-shop';
 import { typedApi, type TypedApi } from '../support/typed-api';
 
 describe('orders: POST /orders and concurrent buyers (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: OrderShop;
-  let api: TypedApi;
-  let token: string;
-  let customerId: string;
+  let t: TestApp, db: DataSource, shop: OrderShop, api: TypedApi, token: string, customerId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    ({ t, shop, api, token, customerId } = await startOrderShop());
     db = await ownerDb();
-    shop = await new OrderShop(t).setUp();
-    api = shop.api;
-    token = shop.token;
-    customerId = shop.customerId;
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('POST /orders', () => {
     it('prices items from the catalog (client prices ignored), totals in minor units, reserves stock, records history and order.created', async () => {

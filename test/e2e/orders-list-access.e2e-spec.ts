@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey } from '../support/factories';
 import { createCustomer } from '../support/fixtures';
-import { ADDRESS as address, OrderShop } from '../support/order-shop';
+import { ADDRESS as address, OrderShop, startOrderShop } from '../support/order-shop';
 import type { TypedApi } from '../support/typed-api';
 
 describe('orders: GET /orders and access (e2e)', () => {
-  let t: TestApp;
-  let shop: OrderShop;
-  let api: TypedApi;
-  let token: string;
-  let customerId: string;
+  let t: TestApp, shop: OrderShop, api: TypedApi, token: string, customerId: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await new OrderShop(t).setUp();
-    api = shop.api;
-    token = shop.token;
-    customerId = shop.customerId;
+    ({ t, shop, api, token, customerId } = await startOrderShop());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('GET /orders', () => {
     let buyer: string;

@@ -1,25 +1,17 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey } from '../support/factories';
 import { addStock, createCustomer, createLocation, createProduct } from '../support/fixtures';
 import { stockLedger } from '../support/observe';
-import { ADDRESS as address, OrderShop } from '../support/order-shop';
+import { ADDRESS as address, OrderShop, startOrderShop } from '../support/order-shop';
 import type { TypedApi } from '../support/typed-api';
 
 describe('orders: sandbox payments (e2e)', () => {
-  let t: TestApp;
-  let shop: OrderShop;
-  let api: TypedApi;
-  let token: string;
+  let t: TestApp, shop: OrderShop, api: TypedApi, token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await new OrderShop(t).setUp();
-    api = shop.api;
-    token = shop.token;
+    ({ t, shop, api, token } = await startOrderShop());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('payments (sandbox)', () => {
     let key: string;

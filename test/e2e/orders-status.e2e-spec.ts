@@ -1,7 +1,7 @@
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey } from '../support/factories';
 import { stockLedger } from '../support/observe';
-import { OrderShop } from '../support/order-shop';
+import { OrderShop, startOrderShop } from '../support/order-shop';
 import type { TypedApi } from '../support/typed-api';
 
 type Status = 'pending' | 'confirmed' | 'processing' | 'shipped' | 'delivered' | 'cancelled' | 'refunded';
@@ -27,20 +27,12 @@ const NEXT: Record<Status, Status[]> = {
 };
 
 describe('orders: status machine and cancel (e2e)', () => {
-  let t: TestApp;
-  let shop: OrderShop;
-  let api: TypedApi;
-  let token: string;
+  let t: TestApp, shop: OrderShop, api: TypedApi, token: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await new OrderShop(t).setUp();
-    api = shop.api;
-    token = shop.token;
+    ({ t, shop, api, token } = await startOrderShop());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('status machine', () => {
     /** A fresh order moved along the path to `status`. */

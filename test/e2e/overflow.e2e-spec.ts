@@ -50,9 +50,7 @@ describe('overflow is bad input (e2e)', () => {
     customerId = c.body.data.id;
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('orders', () => {
     it('a line total past MAX_SAFE_INTEGER → 422 naming the line quantity; no order, stock untouched', async () => {

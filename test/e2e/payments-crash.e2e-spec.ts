@@ -1,24 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { freePort } from '../support/child-processes';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 import { spawnProcess } from '../support/processes';
 import { waitFor } from '../support/wait';
-
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** The API as its own OS process (same database and Redis), so the test can SIGKILL it mid-payment. */
 function startApiProcess(port: number, env: Record<string, string>): ChildProcess {
@@ -32,13 +20,10 @@ function startApiProcess(port: number, env: Record<string, string>): ChildProces
  * `payments:reconcile` job would) records the payment exactly once: intent, invoice and ledger agree.
  */
 describe('a payment survives the API being killed after the processor charged (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let api: ChildProcess | undefined;
+  let t: TestApp, db: DataSource, api: ChildProcess | undefined;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
   });
   afterAll(async () => {
     api?.kill('SIGKILL');

@@ -1,26 +1,17 @@
 import { newId } from '../../src/platform/ids/ids';
-import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, type TenantFixture } from '../support/factories';
-import { signUpShop } from '../support/fixtures';
+import type { TestApp } from '../support/app';
+import { startSandboxShopApp } from '../support/fixtures';
 import { CARDS, card, CardPayments } from '../support/payment-fixtures';
-import { typedApi, type TypedApi } from '../support/typed-api';
+import type { TypedApi } from '../support/typed-api';
 
 describe('payments: test cards, validation and capture (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let key: string; // ck_test_ of shop
-  let api: TypedApi; // acting with key
+  let t: TestApp, api: TypedApi;
   const cards = new CardPayments(() => api);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Payments shop');
-    key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
-    api = typedApi(t.http, key);
+    ({ t, api } = await startSandboxShopApp('Payments shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('test cards', () => {
     it('4242… succeeds and is captured at once; keeps brand, last4 and expiry but never the number', async () => {

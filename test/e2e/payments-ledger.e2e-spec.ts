@@ -22,9 +22,7 @@ describe('payments: live mode, tenancy, lists and the ledger (e2e)', () => {
     otherKey = (await createApiKey(t.http, other.accessToken, { mode: 'test' })).secret;
     api = typedApi(t.http, key);
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('live mode and tenancy', () => {
     it('live mode without a configured provider answers 422, never a fake success, and creates nothing', async () => {

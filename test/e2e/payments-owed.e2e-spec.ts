@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * Payments never exceed what is owed: the target (invoice or order) is locked while captured,
@@ -10,18 +10,13 @@ import { ownerDb } from '../support/owner-db';
  * a burst of parallel full-amount payments.
  */
 describe('payments never exceed what is owed (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: PaymentShop;
+  let t: TestApp, db: DataSource, shop: PaymentShop;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     shop = await new PaymentShop(t.http, db).setUp('Owed shop');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it.each(['invoice', 'order'] as const)('two card-less intents for one %s, both confirmed with 4242: the second answers 409 and nothing is overpaid', async (kind) => {
     const target = kind === 'invoice' ? await shop.invoice(10000) : await shop.order(2);

@@ -1,9 +1,9 @@
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../src/config/config';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * Processor calls happen outside transactions, so an answer can be lost after the money moved. The
@@ -12,11 +12,7 @@ import { ownerDb } from '../support/owner-db';
  * records the outcome exactly once. (The SIGKILL version is payments-crash.e2e-spec.ts.)
  */
 describe('payment reconciliation (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let config: AppConfig;
-  let shop: PaymentShop;
-  let reconciliation: PaymentReconciliationService;
+  let t: TestApp, db: DataSource, config: AppConfig, shop: PaymentShop, reconciliation: PaymentReconciliationService;
   const reconcile = () => reconciliation.reconcile(0, shop.tenantId);
 
   async function withFault<T>(fault: AppConfig['SANDBOX_PROVIDER_FAULT'], work: () => Promise<T>): Promise<T> {
@@ -34,8 +30,7 @@ describe('payment reconciliation (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     config = t.app.get(APP_CONFIG);
     reconciliation = t.app.get(PaymentReconciliationService);
     shop = await new PaymentShop(t.http, db).setUp('Reconcile shop');

@@ -1,26 +1,18 @@
 import { newId } from '../../src/platform/ids/ids';
-import { startTestApp, type TestApp } from '../support/app';
-import { createApiKey, type TenantFixture } from '../support/factories';
-import { signUpShop } from '../support/fixtures';
+import type { TestApp } from '../support/app';
+import type { TenantFixture } from '../support/factories';
+import { startSandboxShopApp } from '../support/fixtures';
 import { CARDS, card, CardPayments } from '../support/payment-fixtures';
-import { typedApi, type TypedApi } from '../support/typed-api';
+import type { TypedApi } from '../support/typed-api';
 
 describe('payments: refunds and disputes (e2e)', () => {
-  let t: TestApp;
-  let shop: TenantFixture;
-  let key: string; // ck_test_ of shop
-  let api: TypedApi; // acting with key
+  let t: TestApp, shop: TenantFixture, api: TypedApi;
   const cards = new CardPayments(() => api);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    shop = await signUpShop(t.http, 'Payments shop');
-    key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
-    api = typedApi(t.http, key);
+    ({ t, shop, api } = await startSandboxShopApp('Payments shop'));
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   describe('refunds', () => {
     it('partial refunds 30 + 30 of 100 succeed, a further 50 → 409', async () => {

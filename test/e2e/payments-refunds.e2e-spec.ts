@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop, statusCounts } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 const DISPUTE_CARD = { ...OK_CARD, number: '4000000000000259' };
 
@@ -10,9 +10,7 @@ const DISPUTE_CARD = { ...OK_CARD, number: '4000000000000259' };
  * before any money moves), and parallel refunds never give back more than was captured.
  */
 describe('refunds move money once and only when they can all happen (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: PaymentShop;
+  let t: TestApp, db: DataSource, shop: PaymentShop;
 
   async function sandboxRefunds(): Promise<number> {
     const [row] = await db.query(`SELECT count(*)::int AS n FROM sandbox_processor_calls WHERE tenant_id = $1 AND operation = 'refund'`, [shop.tenantId]);
@@ -20,13 +18,10 @@ describe('refunds move money once and only when they can all happen (e2e)', () =
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     shop = await new PaymentShop(t.http, db).setUp('Refunds shop');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('an invoice refund that disputes make impossible in full answers 409 with no money moved and nothing recorded', async () => {
     const invoice = await shop.invoice(5000);

@@ -7,9 +7,7 @@ describe('platform (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp();
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('answers liveness and readiness', async () => {
     expect((await t.http.get('/health/live')).body).toEqual({ status: 'ok' });

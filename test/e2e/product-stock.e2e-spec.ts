@@ -63,9 +63,7 @@ describe('product stock (e2e)', () => {
     await location('ST-A');
     await location('ST-B');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('follows adjustments over every location and variant; a refused adjustment leaves it alone', async () => {
     const [locA, locB] = (await t.http.get('/api/v1/locations', { token, query: { per_page: 200 } })).body.data

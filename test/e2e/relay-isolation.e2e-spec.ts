@@ -1,13 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
-import { resetConfigCache } from '../../src/config/config';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { ownerDb } from '../support/owner-db';
+import { SmtpReceiver } from '../support/smtp-receiver';
 import { waitFor } from '../support/wait';
 
 /** Valid to class-validator's isEmail, but a quoted local part with a comma: the mailer refuses it. */
@@ -21,44 +17,25 @@ const POISON_EMAIL = '"a,b"@example.com';
  */
 describe('outbox relay isolates a failing event (e2e)', () => {
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let poisoned: TenantFixture;
   let healthy: TenantFixture;
   const receiver = new WebhookReceiver();
   let receiverUrl: string;
-  const mailTo: string[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      mailTo.push(...session.envelope.rcptTo.map((r) => r.address));
-      stream.on('end', () => callback());
-      stream.resume();
-    },
-  });
+  const smtp = new SmtpReceiver();
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.EVENT_RELAY_RETRY_BASE_MS = '300';
-    process.env.EVENT_RELAY_MAX_ATTEMPTS = '3';
-    process.env.QUEUE_PREFIX = `cbapirelay${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapirelay', {
+      SMTP_URL: await smtp.start(), OUTBOX_POLL_MS: '100', EVENT_RELAY_RETRY_BASE_MS: '300', EVENT_RELAY_MAX_ATTEMPTS: '3',
+    }));
     receiverUrl = await receiver.start();
     poisoned = await signUpTenant(t.http, 'Legacy shop');
     healthy = await signUpTenant(t.http, 'Healthy shop');
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await receiver.stop();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
-    for (const name of ['SMTP_URL', 'OUTBOX_POLL_MS', 'EVENT_RELAY_RETRY_BASE_MS', 'EVENT_RELAY_MAX_ATTEMPTS']) delete process.env[name];
+    await smtp.stop();
   });
 
   async function lowStockEvent(tenant: TenantFixture): Promise<string> {
@@ -126,7 +103,7 @@ describe('outbox relay isolates a failing event (e2e)', () => {
     expect(dead.dead_letter.last_error).toMatch(/^inventory-alerts: /);
     expect(dead.dead_letter.dead_lettered_at).toEqual(expect.any(String));
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === poisonId)).toHaveLength(1);
-    expect(mailTo).not.toContain(POISON_EMAIL);
+    expect(smtp.to(POISON_EMAIL)).toHaveLength(0);
 
     // The list shows the same status; another tenant cannot see the event.
     const listed = await t.http.get('/api/v1/events', { token: poisoned.accessToken, query: { type: 'inventory.low' } });
@@ -138,6 +115,6 @@ describe('outbox relay isolates a failing event (e2e)', () => {
     const alertId = await lowStockEvent(healthy);
     const relayed = await eventUntil(healthy, alertId, (e) => e.delivery_status === 'relayed');
     expect(relayed.dead_letter).toBeNull();
-    await waitFor(`an alert mail for ${healthy.email}`, () => mailTo.includes(healthy.email.toLowerCase()) || mailTo.includes(healthy.email), 10000);
+    await smtp.waitForMail(healthy.email, 1, 10000);
   });
 });

@@ -6,9 +6,9 @@ import { RenewalsService } from '../../src/modules/subscriptions/renewals.servic
 import { ServicesRepository } from '../../src/modules/subscriptions/services.repository';
 import { Clock } from '../../src/platform/clock/clock';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { OK_CARD, PaymentShop } from '../support/payment-fixtures';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * Renewal charge claims (`service_periods.charge_state`: pending → charging → paid | failed) left in
@@ -16,13 +16,7 @@ import { ownerDb } from '../support/owner-db';
  * lost — are settled by the renewal job from what payments recorded, once.
  */
 describe('renewal charge claims left charging (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let config: AppConfig;
-  let clock: Clock;
-  let renewals: RenewalsService;
-  let shop: PaymentShop;
-  let productId: string;
+  let t: TestApp, db: DataSource, config: AppConfig, clock: Clock, renewals: RenewalsService, shop: PaymentShop, productId: string;
 
   const renew = () => renewals.renewDue(undefined, shop.tenantId);
 
@@ -40,8 +34,7 @@ describe('renewal charge claims left charging (e2e)', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     config = t.app.get(APP_CONFIG);
     clock = t.app.get(Clock);
     renewals = t.app.get(RenewalsService);

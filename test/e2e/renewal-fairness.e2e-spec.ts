@@ -1,16 +1,13 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { resetConfigCache } from '../../src/config/config';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
 import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { createApiKey, type TenantFixture } from '../support/factories';
 import { signUpShop } from '../support/fixtures';
 import { ownerDb } from '../support/owner-db';
@@ -54,30 +51,21 @@ interface Shop {
  */
 describe('renewal sweeps are fair between tenants and back off failing rows (e2e)', () => {
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let db: DataSource;
   let renewals: RenewalsService;
   const slow = slowServer();
   const quick = new WebhookReceiver();
 
   beforeAll(async () => {
-    process.env.RENEWAL_BATCH_SIZE = String(BATCH);
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapirenewfair${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapirenewfair', { RENEWAL_BATCH_SIZE: String(BATCH), OUTBOX_POLL_MS: '100' }));
     db = await ownerDb();
     renewals = t.app.get(RenewalsService);
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await slow.stop();
     await quick.stop();
-    delete process.env.RENEWAL_BATCH_SIZE;
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   async function shop(name: string): Promise<Shop> {

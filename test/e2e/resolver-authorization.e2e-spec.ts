@@ -1,20 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { createApiKey, signUpTenant, type TenantFixture } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
 
 /**
  * `GET /resolve/public-url` mints a checkout link on every call: a write behind a GET. A read-only
  * credential (or one scoped to `services:read` only) is refused with 403 and no link is created.
  */
 describe('public-URL resolver needs a read_write credential (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let shop: TenantFixture;
-  let writeKey: string;
-  let readOnlyKey: string;
-  let readScopedKey: string;
+  let t: TestApp, db: DataSource, shop: TenantFixture, writeKey: string, readOnlyKey: string, readScopedKey: string;
   const sku = `RES-${randomUUID().slice(0, 8)}`;
   const ref = `acc-${randomUUID().slice(0, 8)}`;
 
@@ -24,8 +19,7 @@ describe('public-URL resolver needs a read_write credential (e2e)', () => {
     (await db.query('SELECT count(*)::int AS n FROM checkout_links WHERE tenant_id = $1', [shop.tenantId]))[0].n;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb(); // raw SQL on tenant tables: the owner, not the app's runtime role (RLS)
+    ({ t, db } = await startAppWithDb());
     shop = await signUpTenant(t.http, 'Resolver shop');
     writeKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
     readOnlyKey = (await createApiKey(t.http, shop.accessToken, { mode: 'test', access: 'read_only' })).secret;
@@ -34,9 +28,7 @@ describe('public-URL resolver needs a read_write credential (e2e)', () => {
     expect((await t.http.post('/api/v1/products', { name: 'Setup', sku, price: 900, saas_only: true }, { token: writeKey })).status).toBe(201);
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('refuses a read-only API key with 403 and creates no link', async () => {
     const before = await links();

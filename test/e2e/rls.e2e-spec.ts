@@ -32,9 +32,7 @@ describe('row-level security (e2e)', () => {
     await product(b.accessToken, 'B-LIVE');
     await product((await createApiKey(t.http, a.accessToken, { mode: 'test' })).secret, 'A-TEST');
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('the app connects as the runtime role: no superuser, no BYPASSRLS, owner of nothing', async () => {
     const role = await describeCurrentRole(app);

@@ -84,6 +84,23 @@ describe('sandbox sample data (e2e)', () => {
     expect(await skus(liveKey)).toEqual(['LIVE-1']);
   });
 
+  it('two concurrent resets of one sandbox: each answers 200 or a clean 409, never a 500, and one copy of the sample data is left', async () => {
+    const racer = await signUpTenant(t.http, 'Racing reset shop');
+    const key = (await createApiKey(t.http, racer.accessToken, { mode: 'test' })).secret;
+    const resets = await Promise.all([1, 2].map(() => t.http.post('/api/v1/sandbox/reset', {}, { token: key })));
+    for (const reset of resets) {
+      expect([200, 409]).toContain(reset.status);
+      if (reset.status === 409) expect(reset.body.error.code).toBe('conflict');
+    }
+    expect(resets.some((r) => r.status === 200)).toBe(true);
+
+    expect(await skus(key)).toEqual(SAMPLE_SKUS);
+    expect(await count('/api/v1/customers', key)).toBe(2);
+    expect(await count('/api/v1/orders', key)).toBe(2);
+    expect(await count('/api/v1/locations', key)).toBe(1);
+    expect(await count('/api/v1/invoices?email=ada.lovelace@example.com', key)).toBe(1);
+  });
+
   it('resets only the sandbox, and only for owners and admins', async () => {
     expect((await t.http.post('/api/v1/sandbox/reset', {}, { token: liveKey })).status).toBe(403);
     // The owner's user token is a live-mode credential.

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { ownerDb } from '../support/owner-db';
 import { RenewalsService } from '../../src/modules/subscriptions/renewals.service';
 import { Clock } from '../../src/platform/clock/clock';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
-import { signUpShop } from '../support/fixtures';
+import { signUpShop, startAppWithDb } from '../support/fixtures';
 import { eventsOfType } from '../support/observe';
 import { typedApi } from '../support/typed-api';
 
@@ -20,12 +19,7 @@ const DECLINES_LATER = { ...CARD, number: '4000000000000341' };
  * customers whose saved card is the sandbox's 4000000000000341 (saved on-session, declined off-session).
  */
 describe('services (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
-  let clock: Clock;
-  let renewals: RenewalsService;
-  let shop: TenantFixture;
-  let other: TenantFixture;
+  let t: TestApp, db: DataSource, clock: Clock, renewals: RenewalsService, shop: TenantFixture, other: TenantFixture;
   let key: string; // ck_test_ key of the shop
   let otherKey: string;
   let liveToken: string;
@@ -78,8 +72,7 @@ describe('services (e2e)', () => {
   const run = () => renewals.renewDue(undefined, shop.tenantId);
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
     clock = t.app.get(Clock);
     renewals = t.app.get(RenewalsService);
     clock.set(new Date('2026-04-01T00:00:00Z'));
@@ -100,9 +93,7 @@ describe('services (e2e)', () => {
     for (const name of ['alice', 'bob', 'dora', 'erin', 'fay', 'gus']) cus[name] = await customer(name);
   });
 
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('creates a pending service with its first invoice; paying it activates the service and saves the card', async () => {
     const res = await createService({ customer_id: cus.alice.id });

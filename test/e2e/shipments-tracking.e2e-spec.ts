@@ -1,12 +1,9 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Webhook } from 'standardwebhooks';
 import type { DataSource } from 'typeorm';
-import { resetConfigCache } from '../../src/config/config';
 import { signCarrierPayload } from '../../src/modules/shipping/carrier-signature';
-import { WorkerModule } from '../../src/worker.module';
 import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { confirmedOrder, pkg, shippingShop, stockedProduct, type ShippingShop } from '../support/shipping-fixtures';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
@@ -14,25 +11,18 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 describe('shipment tracking (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   const receiver = new WebhookReceiver();
   let receiverUrl: string;
 
   beforeAll(async () => {
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapiship${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapiship', { OUTBOX_POLL_MS: '100' }));
     db = await ownerDb();
     receiverUrl = await receiver.start();
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await receiver.stop();
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   async function shipAll(s: ShippingShop, orderId: string, items?: { line_id: string; quantity: number }[]) {

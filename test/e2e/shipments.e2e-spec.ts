@@ -1,21 +1,17 @@
 import { PDFDocument } from 'pdf-lib';
 import type { DataSource } from 'typeorm';
 import { assertMatchesSpec } from '../support/openapi-validator';
-import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { confirmedOrder, inventoryOf, ledgerOf, pkg, shippingShop, stockedProduct, type ShippingShop } from '../support/shipping-fixtures';
 
 describe('shipments (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   function ship(s: ShippingShop, orderId: string, items?: { line_id: string; quantity: number }[], extra: Record<string, unknown> = {}) {
     return t.http.post('/api/v1/shipments', { order_id: orderId, ...(items ? { items } : {}), carrier: 'sandbox', service: 'ground', packages: [pkg(1000)], ...extra }, { token: s.key });

@@ -1,19 +1,15 @@
 import type { DataSource } from 'typeorm';
-import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { ADDRESS, pkg, shippingShop, stockedProduct, US_ZONE, type ShippingShop } from '../support/shipping-fixtures';
 
 describe('shipping on orders (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   async function shop(): Promise<ShippingShop> {
     const s = await shippingShop(t, db);

@@ -1,21 +1,17 @@
 import type { DataSource } from 'typeorm';
-import { ownerDb } from '../support/owner-db';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppWithDb } from '../support/fixtures';
 import { pkg, shippingShop, US_ZONE, type ShippingShop } from '../support/shipping-fixtures';
 
 type Option = { id: string; carrier: string; service: string; amount: number; currency: string; estimated_days: number; billable_weight_grams: number };
 
 describe('shipping rates (e2e)', () => {
-  let t: TestApp;
-  let db: DataSource;
+  let t: TestApp, db: DataSource;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    db = await ownerDb();
+    ({ t, db } = await startAppWithDb());
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   async function shopWithZone(zone: object = US_ZONE): Promise<ShippingShop> {
     const shop = await shippingShop(t, db);

@@ -40,8 +40,8 @@ function slowPost(url: string, token: string, body: object) {
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers as Record<string, string>, body: JSON.parse(Buffer.concat(chunks).toString()) }));
     });
   });
-  req.write(raw.subarray(0, 10));
-  return { response, finish: () => req.end(raw.subarray(10)) };
+  const sent = new Promise<void>((resolve, reject) => req.write(raw.subarray(0, 10), (err) => (err ? reject(err) : resolve())));
+  return { response, sent, finish: () => req.end(raw.subarray(10)) };
 }
 
 /** The API as its own process: SIGTERM drains (readiness 503 first, in-flight requests finish, exit 0 in time); /metrics on its own port. */
@@ -86,7 +86,9 @@ describe('API process: graceful drain on SIGTERM and the metrics port (e2e)', ()
     const shop = await signUpTenant(t.http, 'Drain test');
     const email = `drain-${Date.now()}@example.test`;
     const slow = slowPost(`${base}/api/v1/customers`, shop.accessToken, { email, first_name: 'Slow', last_name: 'Client' });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the server has the headers: the request is in flight
+    // The headers and the first bytes are on the wire: the request is in flight. The listener stays
+    // open for the drain delay after SIGTERM, ample time for the server to read them.
+    await slow.sent;
 
     const signalledAt = Date.now();
     const exit = exited(api, signalledAt);

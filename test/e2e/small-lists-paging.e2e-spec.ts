@@ -33,9 +33,7 @@ describe('small lists page like every list (e2e)', () => {
       expect(res.status).toBe(201);
     }
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   /** Follows next_cursor from the first page to the end; returns every page's body. */
   async function walk(path: string, perPage: number): Promise<{ data: any[]; meta: any }[]> {

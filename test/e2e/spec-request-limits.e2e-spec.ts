@@ -16,9 +16,7 @@ describe('request limits stated in the spec (e2e)', () => {
     const shop = await signUpShop(t.http);
     token = shop.accessToken;
   });
-  afterAll(async () => {
-    await t.close();
-  });
+  afterAll(() => t.close());
 
   it('metadata: customers and payments take keys up to 40 characters, products up to 100 (422 naming metadata beyond)', async () => {
     const customer = (body: object) => t.http.post('/api/v1/customers', { email: 'm@example.com', first_name: 'M', last_name: 'D', ...body }, { token });

@@ -1,9 +1,7 @@
 import request from 'supertest';
-import type { DataSource } from 'typeorm';
 import type { TestApp } from '../support/app';
 import { assertMatchesSpec } from '../support/openapi-validator';
-import { ownerDb } from '../support/owner-db';
-import { LiveShop, startLiveStripeApp } from '../support/stripe-fixtures';
+import { deliverStripeEvent, LiveShop, startLiveStripeShop } from '../support/stripe-fixtures';
 import type { StripeStandIn } from '../support/stripe-stand-in';
 
 /**
@@ -11,11 +9,7 @@ import type { StripeStandIn } from '../support/stripe-stand-in';
  * Session, and the invoice is paid from Stripe's confirmed event, never from the redirect alone.
  */
 describe('hosted invoice page through Stripe Checkout (e2e)', () => {
-  let t: TestApp;
-  let stripe: StripeStandIn;
-  let close: () => Promise<void>;
-  let db: DataSource;
-  let shop: LiveShop;
+  let t: TestApp, stripe: StripeStandIn, close: () => Promise<void>, shop: LiveShop;
 
   async function raw(method: 'GET' | 'POST', path: string) {
     const server = t.app.getHttpServer();
@@ -23,17 +17,12 @@ describe('hosted invoice page through Stripe Checkout (e2e)', () => {
     assertMatchesSpec(method, path, res);
     return res;
   }
-  const deliver = (event: Record<string, unknown>) => {
-    const { body, signature } = stripe.signed(event);
-    return t.http.post('/api/v1/webhooks/stripe', undefined, { rawBody: body, headers: { 'Stripe-Signature': signature } });
-  };
+  const deliver = (event: Record<string, unknown>) => deliverStripeEvent(t, stripe, event);
 
   beforeAll(async () => {
-    ({ t, stripe, close } = await startLiveStripeApp());
-    db = await ownerDb();
-    shop = await new LiveShop(t.http, db).setUp('Stripe checkout shop');
+    ({ t, stripe, close, shop } = await startLiveStripeShop('Stripe checkout shop'));
   });
-  afterAll(async () => close());
+  afterAll(() => close());
 
   it('the page shows no card fields; paying redirects to Checkout; the redirect back proves nothing; the confirmed event pays the invoice once', async () => {
     const invoice = await shop.get(`/api/v1/invoices/${(await shop.invoice(7700)).id}`);

@@ -1,7 +1,5 @@
-import type { DataSource } from 'typeorm';
-import { ownerDb } from '../support/owner-db';
 import { OK_CARD } from '../support/payment-fixtures';
-import { LiveShop, startLiveStripeApp } from '../support/stripe-fixtures';
+import { LiveShop, startLiveStripeShop } from '../support/stripe-fixtures';
 import type { StripeStandIn } from '../support/stripe-stand-in';
 import type { TestApp } from '../support/app';
 
@@ -11,18 +9,12 @@ import type { TestApp } from '../support/app';
  * as in Stripe's test mode.
  */
 describe('live payments through Stripe (e2e)', () => {
-  let t: TestApp;
-  let stripe: StripeStandIn;
-  let close: () => Promise<void>;
-  let db: DataSource;
-  let shop: LiveShop;
+  let t: TestApp, stripe: StripeStandIn, close: () => Promise<void>, shop: LiveShop;
 
   beforeAll(async () => {
-    ({ t, stripe, close } = await startLiveStripeApp());
-    db = await ownerDb();
-    shop = await new LiveShop(t.http, db).setUp('Stripe live shop');
+    ({ t, stripe, close, shop } = await startLiveStripeShop('Stripe live shop'));
   });
-  afterAll(async () => close());
+  afterAll(() => close());
 
   it('pays a live invoice with pm_card_visa: authorized then captured at Stripe, each call with a key derived from our ids', async () => {
     const invoice = await shop.invoice(4200);

@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { PaymentReconciliationService } from '../../src/modules/payments/payment-reconciliation.service';
 import type { TestApp } from '../support/app';
-import { ownerDb } from '../support/owner-db';
-import { LiveShop, startLiveStripeApp } from '../support/stripe-fixtures';
+import { deliverStripeEvent, LiveShop, startLiveStripeShop } from '../support/stripe-fixtures';
 import type { StripeStandIn } from '../support/stripe-stand-in';
 
 /**
@@ -10,23 +9,14 @@ import type { StripeStandIn } from '../support/stripe-stand-in';
  * Stripe event id, and a crash between the Stripe call and our record settled exactly once.
  */
 describe('Stripe webhooks and reconciliation (e2e)', () => {
-  let t: TestApp;
-  let stripe: StripeStandIn;
-  let close: () => Promise<void>;
-  let db: DataSource;
-  let shop: LiveShop;
+  let t: TestApp, stripe: StripeStandIn, close: () => Promise<void>, db: DataSource, shop: LiveShop;
 
-  const deliver = (event: Record<string, unknown>, secret?: string) => {
-    const { body, signature } = stripe.signed(event, secret);
-    return t.http.post('/api/v1/webhooks/stripe', undefined, { rawBody: body, headers: { 'Stripe-Signature': signature } });
-  };
+  const deliver = (event: Record<string, unknown>, secret?: string) => deliverStripeEvent(t, stripe, event, secret);
 
   beforeAll(async () => {
-    ({ t, stripe, close } = await startLiveStripeApp());
-    db = await ownerDb();
-    shop = await new LiveShop(t.http, db).setUp('Stripe webhook shop');
+    ({ t, stripe, close, db, shop } = await startLiveStripeShop('Stripe webhook shop'));
   });
-  afterAll(async () => close());
+  afterAll(() => close());
 
   it('a bad or missing Stripe-Signature answers 400 and applies nothing', async () => {
     const event = stripe.event('payment_intent.succeeded', { id: 'pi_unknown', object: 'payment_intent', metadata: {} });

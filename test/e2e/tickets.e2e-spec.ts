@@ -1,10 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { resetConfigCache } from '../../src/config/config';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { webhookProblems } from '../support/openapi-validator';
 import { createCustomer, customerLogin, type CustomerFixture, type CustomerLoginFixture } from '../support/portal-fixtures';
@@ -17,7 +14,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
  */
 describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let shop: TenantFixture;
   let customer: CustomerFixture;
   let portal: CustomerLoginFixture;
@@ -30,13 +27,7 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
   const client = () => ({ token: portal.accessToken });
 
   beforeAll(async () => {
-    process.env.SMTP_URL = await smtp.start();
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapitickets${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapitickets', { SMTP_URL: await smtp.start(), OUTBOX_POLL_MS: '100' }));
     shop = await signUpTenant(t.http, 'Hosting desk');
     customer = await createCustomer(t.http, shop);
     portal = await customerLogin(t.http, shop, customer.id);
@@ -46,12 +37,9 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
     hookSecret = endpoint.body.data.secret;
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await hooks.stop();
     await smtp.stop();
-    delete process.env.SMTP_URL;
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   it('runs a conversation: each message e-mails the other party, a customer reply reopens a closed ticket', async () => {
@@ -74,7 +62,7 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
       customer_id: customer.id, status: 'open', priority: 'high', department: 'billing', message_count: 1, last_reply_by: 'customer', closed_at: null, livemode: true,
     });
     expect(ticket.messages).toEqual([expect.objectContaining({ author_type: 'customer', author_id: portal.userId, body: 'I was charged twice for March.' })]);
-    const [toDesk] = await smtp.waitFor(billingDesk, 1);
+    const [toDesk] = await smtp.waitForMail(billingDesk, 1);
     expect(toDesk.subject).toBe(`Ticket ${ticket.id}: Invoice <b>twice</b>`);
     expect(toDesk.text).toContain('I was charged twice for March.');
     expect(toDesk.html || '').not.toContain('<b>twice</b>');
@@ -84,20 +72,20 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
     const answered = await t.http.post(`/api/v1/tickets/${ticket.id}/reply`, { body: 'Refunded the second charge.' }, staff());
     expect(answered.status).toBe(200);
     expect(answered.body.data).toMatchObject({ status: 'answered', message_count: 2, last_reply_by: 'staff' });
-    const [toCustomer] = await smtp.waitFor(customer.email, 1);
+    const [toCustomer] = await smtp.waitForMail(customer.email, 1);
     expect(toCustomer.subject).toBe(`New reply on ${ticket.id}: Invoice <b>twice</b>`);
     expect(toCustomer.text).toContain('Refunded the second charge.');
 
     // The customer answers back: the desk again.
     const back = await t.http.post(`/api/v1/tickets/${ticket.id}/reply`, { body: 'Thanks, I see it now.' }, client());
     expect(back.body.data).toMatchObject({ status: 'open', message_count: 3, last_reply_by: 'customer' });
-    expect((await smtp.waitFor(billingDesk, 2))[1].text).toContain('Thanks, I see it now.');
+    expect((await smtp.waitForMail(billingDesk, 2))[1].text).toContain('Thanks, I see it now.');
 
     // Staff closes it: the customer is told; closing twice is a conflict, and so is a staff reply now.
     const closed = await t.http.post(`/api/v1/tickets/${ticket.id}/close`, undefined, staff());
     expect(closed.status).toBe(200);
     expect(closed.body.data).toMatchObject({ status: 'closed', closed_at: expect.any(String) });
-    const [, closing] = await smtp.waitFor(customer.email, 2);
+    const [, closing] = await smtp.waitForMail(customer.email, 2);
     expect(closing.subject).toBe(`Closed ${ticket.id}: Invoice <b>twice</b>`);
     expect((await t.http.post(`/api/v1/tickets/${ticket.id}/close`, undefined, staff())).status).toBe(409);
     const staffOnClosed = await t.http.post(`/api/v1/tickets/${ticket.id}/reply`, { body: 'One more thing' }, staff());
@@ -107,7 +95,7 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
     // A customer reply reopens it.
     const reopened = await t.http.post(`/api/v1/tickets/${ticket.id}/reply`, { body: 'Charged again in April!' }, client());
     expect(reopened.body.data).toMatchObject({ status: 'open', closed_at: null, message_count: 4 });
-    expect((await smtp.waitFor(billingDesk, 3))[2].text).toContain('Charged again in April!');
+    expect((await smtp.waitForMail(billingDesk, 3))[2].text).toContain('Charged again in April!');
 
     // The whole conversation, oldest first, for both parties.
     for (const auth of [staff(), client()]) {
@@ -129,7 +117,7 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
       customer_id: customer.id, subject: 'Server down', body: 'My VPS does not answer.', priority: 'urgent', department: 'technical',
     }, client());
     expect(byCustomer.status).toBe(201);
-    const [toOwner] = await smtp.waitFor(shop.email, 1);
+    const [toOwner] = await smtp.waitForMail(shop.email, 1);
     expect(toOwner.subject).toBe(`Ticket ${byCustomer.body.data.id}: Server down`);
 
     const before = smtp.to(customer.email).length;
@@ -139,7 +127,7 @@ describe('tickets: conversation, e-mail and webhooks (e2e)', () => {
     expect(byStaff.status).toBe(201);
     expect(byStaff.body.data).toMatchObject({ status: 'answered', last_reply_by: 'staff', department: null });
     expect(byStaff.body.data.messages[0]).toMatchObject({ author_type: 'staff', author_id: shop.ownerId });
-    const mails = await smtp.waitFor(customer.email, before + 1);
+    const mails = await smtp.waitForMail(customer.email, before + 1);
     expect(mails[before].subject).toBe(`Ticket ${byStaff.body.data.id}: Planned maintenance`);
   });
 

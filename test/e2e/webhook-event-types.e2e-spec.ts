@@ -1,9 +1,6 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Webhook } from 'standardwebhooks';
-import { resetConfigCache } from '../../src/config/config';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { webhookProblems } from '../support/openapi-validator';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -14,27 +11,17 @@ import { pause } from '../support/wait';
  * family, or `*`), and what a family subscription receives is exactly the documented payload.
  */
 describe('webhook event types (e2e)', () => {
-  let t: TestApp;
-  let worker: INestApplicationContext;
-  let shop: TenantFixture;
+  let t: TestApp, stopApp: () => Promise<void>, shop: TenantFixture, receiverUrl: string;
   const receiver = new WebhookReceiver();
-  let receiverUrl: string;
 
   beforeAll(async () => {
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapiwhtypes${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapiwhtypes', { OUTBOX_POLL_MS: '100' }));
     shop = await signUpTenant(t.http, 'Event types shop');
     receiverUrl = await receiver.start();
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await receiver.stop();
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   it.each([

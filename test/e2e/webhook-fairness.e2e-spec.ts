@@ -1,13 +1,11 @@
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { loadConfig, resetConfigCache } from '../../src/config/config';
+import { loadConfig } from '../../src/config/config';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { WorkerModule } from '../../src/worker.module';
-import { startTestApp, type TestApp } from '../support/app';
+import type { TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { waitFor } from '../support/wait';
@@ -52,28 +50,21 @@ class SlowReceiver {
  */
 describe('webhook delivery slots are shared fairly between tenants (e2e)', () => {
   let t: TestApp;
-  let worker: INestApplicationContext;
+  let stopApp: () => Promise<void>;
   let slowTenant: TenantFixture;
   let quickTenant: TenantFixture;
   const slow = new SlowReceiver();
   const quick = new WebhookReceiver();
 
   beforeAll(async () => {
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapifair${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapifair', { OUTBOX_POLL_MS: '100' }));
     slowTenant = await signUpTenant(t.http, 'Slow endpoint shop');
     quickTenant = await signUpTenant(t.http, 'Quick endpoint shop');
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await slow.stop();
     await quick.stop();
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   async function emit(tenant: TenantFixture, count: number): Promise<string[]> {

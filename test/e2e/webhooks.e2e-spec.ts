@@ -1,42 +1,27 @@
 import { createHmac } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Webhook } from 'standardwebhooks';
-import { resetConfigCache } from '../../src/config/config';
 import { TransactionService } from '../../src/database/transaction.service';
 import { EventsService } from '../../src/modules/events/events.service';
 import { RequestContext } from '../../src/platform/context/request-context';
-import { WorkerModule } from '../../src/worker.module';
 import { startTestApp, type TestApp } from '../support/app';
+import { startAppAndWorker } from '../support/app-and-worker';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { pause, waitFor } from '../support/wait';
 
 /** Real receiver, real worker (relay + delivery jobs), real PostgreSQL and Redis; retries shortened by config. */
 describe('webhooks (e2e)', () => {
-  let t: TestApp;
-  let worker: INestApplicationContext;
-  let shop: TenantFixture;
+  let t: TestApp, stopApp: () => Promise<void>, shop: TenantFixture, receiverUrl: string;
   const receiver = new WebhookReceiver();
-  let receiverUrl: string;
 
   beforeAll(async () => {
-    process.env.WEBHOOK_RETRY_DELAYS_MS = '50,50,50,50,50';
-    process.env.OUTBOX_POLL_MS = '100';
-    process.env.QUEUE_PREFIX = `cbapiwh${process.pid}`;
-    t = await startTestApp();
-    resetConfigCache();
-    worker = await NestFactory.createApplicationContext(WorkerModule, { logger: false });
-    await worker.init();
+    ({ t, close: stopApp } = await startAppAndWorker('cbapiwh', { WEBHOOK_RETRY_DELAYS_MS: '50,50,50,50,50', OUTBOX_POLL_MS: '100' }));
     shop = await signUpTenant(t.http, 'Webhook shop');
     receiverUrl = await receiver.start();
   });
   afterAll(async () => {
-    await worker?.close();
-    await t?.close();
+    await stopApp?.();
     await receiver.stop();
-    delete process.env.WEBHOOK_RETRY_DELAYS_MS;
-    delete process.env.OUTBOX_POLL_MS;
   });
 
   beforeEach(() => {

@@ -1,22 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../src/dev/dev-service';
 import { trackChild } from './child-registry';
 import { waitFor } from './wait';
 
 const root = join(__dirname, '..', '..');
 
-/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the child to take). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released for the child to take): the dev launcher's. */
+export { freePort };
 
 /** Polls until `probe` gives a truthy value (errors count as not yet): the shared helper of test/support/wait.ts. */
 export { waitFor };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './app';
 import type { HttpClient } from './http-client';
-import { signUpTenant, type TenantFixture } from './factories';
+import { createApiKey, signUpTenant, type TenantFixture } from './factories';
 import { ownerDb } from './owner-db';
-import type { DataOf, RequestOf, TypedApi } from './typed-api';
+import { typedApi, type DataOf, type RequestOf, type TypedApi } from './typed-api';
 
 /**
  * Shared fixtures for e2e tests: a tenant whose rate limits stay out of the way, and the catalog,
@@ -25,6 +27,44 @@ export async function signUpShop(http: HttpClient, name = 'Test shop'): Promise<
   const fixture = await signUpTenant(http, name);
   await raiseRateLimits(fixture.tenantId);
   return fixture;
+}
+
+/** What a describe block's beforeAll starts from: the app, a shop, and a typed client acting for it. */
+export interface ShopApp {
+  t: TestApp;
+  shop: TenantFixture;
+  /** The shop owner's access token (live mode). */
+  token: string;
+  api: TypedApi;
+}
+
+/** The app and a fresh shop (`signUpShop`), with `api` acting as its owner. */
+export async function startShopApp(name: string): Promise<ShopApp> {
+  const t = await startTestApp();
+  const shop = await signUpShop(t.http, name);
+  return { t, shop, token: shop.accessToken, api: typedApi(t.http, shop.accessToken) };
+}
+
+/** `startShopApp` and a second shop (`other`), for the checks that tenants never see each other's rows. */
+export async function startShopAppWithOther(name: string): Promise<ShopApp & { other: TenantFixture }> {
+  const started = await startShopApp(name);
+  return { ...started, other: await signUpShop(started.t.http, 'Other shop') };
+}
+
+/** The app and a fresh shop, with `api` acting with a test-mode API key of the shop (`key`). */
+export async function startSandboxShopApp(name: string): Promise<ShopApp & { key: string }> {
+  const t = await startTestApp();
+  const shop = await signUpShop(t.http, name);
+  const key = (await createApiKey(t.http, shop.accessToken, { mode: 'test' })).secret;
+  return { t, shop, token: shop.accessToken, key, api: typedApi(t.http, key) };
+}
+
+/**
+ * The app and the database owner's connection, for tests that read or age rows directly (raw SQL on
+ * tenant tables runs as the owner: the app's runtime role sees nothing outside a tenant scope, RLS).
+ */
+export async function startAppWithDb(): Promise<{ t: TestApp; db: DataSource }> {
+  return { t: await startTestApp(), db: await ownerDb() };
 }
 
 function created<T>(what: string, res: { status: number; body: unknown }, status = 201): T {
@@ -63,6 +103,11 @@ export async function createStockedProduct(
   const product = await createProduct(api, overrides);
   await addStock(api, product.id, quantity, location ? { location } : {});
   return product;
+}
+
+/** A customer address (1 Main St, Springfield, US) with any field overridden. */
+export function customerAddress(overrides: Partial<RequestOf<'/customers/{id}/addresses', 'post'>> = {}): RequestOf<'/customers/{id}/addresses', 'post'> {
+  return { line1: '1 Main St', city: 'Springfield', country: 'US', ...overrides };
 }
 
 /** A customer (Ada Lovelace) with a random e-mail address. */

@@ -3,7 +3,7 @@ import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { loadSpec } from '../../src/platform/openapi/spec-file';
 
-const spec = loadSpec();
+const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...spec, $id: 'spec' });

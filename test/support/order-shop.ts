@@ -1,4 +1,4 @@
-import type { TestApp } from './app';
+import { startTestApp, type TestApp } from './app';
 import type { TenantFixture } from './factories';
 import { addStock, createCustomer, createLocation, createProduct, signUpShop } from './fixtures';
 import { eventsOfType } from './observe';
@@ -76,4 +76,11 @@ export class OrderShop {
   events(type: string, token = this.token) {
     return eventsOfType(this.api.as(token), type);
   }
+}
+
+/** The app and a set-up OrderShop, with the shop's typed client, owner token and customer at hand. */
+export async function startOrderShop(): Promise<{ t: TestApp; shop: OrderShop; api: TypedApi; token: string; customerId: string }> {
+  const t = await startTestApp();
+  const shop = await new OrderShop(t).setUp();
+  return { t, shop, api: shop.api, token: shop.token, customerId: shop.customerId };
 }

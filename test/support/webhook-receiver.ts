@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { recordExchange } from './example-recorder';
+import { waitFor } from './wait';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -35,12 +36,11 @@ export class WebhookReceiver {
     return new Set(this.received.map((r) => String(r.headers['webhook-id'])));
   }
 
+  /** Waits (on the condition, no fixed sleep) until `predicate` holds for what has arrived. */
   async waitFor(predicate: () => boolean, timeoutMs = 20000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!predicate()) {
-      if (Date.now() > until) throw new Error(`timed out waiting; received ${this.received.length} request(s)`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await waitFor('the webhook deliveries the test expects', predicate, timeoutMs, 25).catch((err: Error) => {
+      throw new Error(`${err.message}; received ${this.received.length} request(s)`, { cause: err });
+    });
   }
 
   async stop(): Promise<void> {

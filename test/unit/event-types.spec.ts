@@ -7,7 +7,7 @@ import { EVENT_TYPES } from '../../src/modules/events/events.service';
 import { CreateWebhookRequestDto, UpdateWebhookRequestDto } from '../../src/generated/request-dtos';
 import { loadSpec, projectRoot } from '../../src/platform/openapi/spec-file';
 
-const spec = loadSpec();
+const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
 const schemas = spec.components.schemas;
 
 /** Every `.ts` file under src/modules except tests, with its text. */

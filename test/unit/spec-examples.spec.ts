@@ -8,7 +8,7 @@ import { loadSpec } from '../../src/platform/openapi/spec-file';
  * error response and webhook payload has one (scripts/spec-examples.ts fills them from real
  * e2e exchanges). Enum values are described where Swagger UI shows them.
  */
-const spec = loadSpec();
+const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addFormat('card-number', /^[0-9]{12,19}$/); // Luhn is checked by the API, not here

@@ -1,3 +1,4 @@
+import type { DomainError } from '../../platform/errors/domain-errors';
 import { compileCustomReport } from './custom-report.compiler';
 import { toCsv } from './csv';
 
@@ -25,8 +26,8 @@ describe('compileCustomReport', () => {
     try {
       compileCustomReport({ dimensions: ['product_id', 'country'], measures: ['avg_order_value'] }, scope);
       throw new Error('expected a refusal');
-    } catch (err: any) {
-      expect(err.details.map((d: any) => d.field)).toEqual(['dimensions', 'measures[0]']);
+    } catch (err) {
+      expect((err as DomainError).details?.map((d) => d.field)).toEqual(['dimensions', 'measures[0]']);
     }
   });
 });

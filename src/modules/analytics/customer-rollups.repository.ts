@@ -22,10 +22,19 @@ export interface CustomerChange {
   links: { orderId: string; prevAt: Date | null }[];
 }
 
-type Row = Record<string, any>;
+/** A totals row as pg returns it: bigint sums as strings, timestamps as Date (strings from row_to_json). */
+interface TotalsRow {
+  orders: string | number;
+  revenue: string | number;
+  refunds: string | number;
+  first_order_at: Date | string;
+  last_order_at: Date | string;
+  country: string | null;
+  region: string | null;
+}
 
 /** A customer totals row (from SQL or row_to_json) as CustomerTotals; null for none. */
-export function totalsOf(r: Row | null | undefined): CustomerTotals | null {
+export function totalsOf(r: TotalsRow | null | undefined): CustomerTotals | null {
   if (!r) return null;
   return {
     orders: Number(r.orders), revenue: Number(r.revenue), refunds: Number(r.refunds),
@@ -62,7 +71,7 @@ export class CustomerRollupsRepository extends TenantScopedRepository {
 
   /** The customer's totals recomputed from their counted facts (a cancellation, or a tie on the latest order); null when none counts. */
   async totalsFromFacts(ctx: RequestContext, currency: string, customerId: string): Promise<CustomerTotals | null> {
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: TotalsRow[] = await this.m(ctx).query(
       `SELECT count(*) AS orders, sum(total) AS revenue, sum(refunded) AS refunds, min(placed_at) AS first_order_at, max(placed_at) AS last_order_at,
               (array_agg(country ORDER BY placed_at DESC, order_id DESC))[1] AS country, (array_agg(region ORDER BY placed_at DESC, order_id DESC))[1] AS region
          FROM analytics_order_facts
@@ -77,13 +86,13 @@ export class CustomerRollupsRepository extends TenantScopedRepository {
   async neighbours(ctx: RequestContext, currency: string, customerId: string, order: Neighbour): Promise<{ prev: Neighbour | null; next: Neighbour | null }> {
     const base = `SELECT order_id, placed_at FROM analytics_order_facts
                    WHERE tenant_id = $1 AND mode = $2 AND customer_id = $3 AND currency = $4 AND counted AND order_id <> $6`;
-    const rows: Row[] = await this.m(ctx).query(
+    const rows: { order_id: string; placed_at: Date }[] = await this.m(ctx).query(
       `(${base} AND (placed_at, order_id) < ($5, $6) ORDER BY placed_at DESC, order_id DESC LIMIT 1)
        UNION ALL
        (${base} AND (placed_at, order_id) > ($5, $6) ORDER BY placed_at, order_id LIMIT 1)`,
       [ctx.tenant, ctx.mode, customerId, currency, order.placedAt, order.orderId],
     );
-    const found = rows.map((r) => ({ orderId: r.order_id as string, placedAt: new Date(r.placed_at) }));
+    const found = rows.map((r) => ({ orderId: r.order_id, placedAt: new Date(r.placed_at) }));
     const before = (n: Neighbour) => n.placedAt < order.placedAt || (n.placedAt.getTime() === order.placedAt.getTime() && n.orderId < order.orderId);
     return { prev: found.find(before) ?? null, next: found.find((n) => !before(n)) ?? null };
   }

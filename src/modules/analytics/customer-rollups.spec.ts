@@ -5,7 +5,7 @@ const fact = (createdAt: string, over: Record<string, unknown> = {}) => factOf({
   id: 'ord_2', customer_id: 'cus_1', status: 'confirmed', currency: 'usd', total: 1000, amount_refunded: 100,
   created_at: createdAt, updated_at: createdAt, shipping_address: { country: 'DE', region: 'BE' }, items: [],
   ...over,
-} as any);
+} as never);
 
 const stored: CustomerTotals = {
   orders: 2, revenue: 5000, refunds: 0, firstOrderAt: new Date('2026-01-10T08:30:00.000Z'), lastOrderAt: new Date('2026-03-01T12:00:00.000Z'),

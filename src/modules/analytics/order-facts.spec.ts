@@ -1,3 +1,4 @@
+import type { Schemas } from '../../platform/openapi/schemas';
 import { factOf, isNewerVersion } from './order-facts';
 
 const order = (over: Record<string, unknown> = {}) => ({
@@ -6,7 +7,7 @@ const order = (over: Record<string, unknown> = {}) => ({
   shipping_address: { country: 'US', region: 'NY' },
   items: [{ product_id: 'prod_a', quantity: 1, line_total: 333 }, { product_id: 'prod_b', quantity: 2, line_total: 667 }],
   ...over,
-}) as any;
+}) as unknown as Schemas['Order'];
 
 describe('factOf', () => {
   it('keys the order to its UTC hour and counts units', () => {

@@ -1,3 +1,4 @@
+import type { Schemas } from '../../platform/openapi/schemas';
 import { factOf } from './order-facts';
 import { contributionOf, differenceOf } from './rollup-deltas';
 
@@ -6,7 +7,7 @@ const order = (over: Record<string, unknown> = {}) => factOf({
   created_at: '2026-03-08T06:59:59.999Z', updated_at: '2026-03-08T07:00:00.000Z', shipping_address: { country: 'US', region: null },
   items: [{ product_id: 'prod_a', quantity: 1, line_total: 400 }, { product_id: 'prod_a', quantity: 2, line_total: 600 }],
   ...over,
-} as any);
+} as unknown as Schemas['Order']);
 
 describe('rollup deltas', () => {
   it('a new order adds itself; two lines of one product count as one order of it', () => {

@@ -13,6 +13,24 @@ const SALES = 'orders, revenue, units, refunds, cancelled_orders';
 const PRODUCT = 'orders, revenue, units, refunds, refunded_orders';
 const added = (columns: string) => columns.split(', ').map((c) => `${c} = t.${c} + EXCLUDED.${c}`).join(', ');
 
+/** A row of analytics_order_facts as pg returns it: bigint sums as strings, timestamps as Date, lines as parsed JSON. */
+interface StoredFactRow {
+  order_id: string;
+  customer_id: string;
+  currency: string;
+  placed_at: Date;
+  placed_hour: Date;
+  counted: boolean;
+  total: string;
+  refunded: string;
+  units: number;
+  country: string | null;
+  region: string | null;
+  lines: FactLine[];
+  version_at: Date;
+  version_event: string;
+}
+
 /**
  * The event path of the order rollups (the customer rollups are in customer-rollups.repository.ts,
  * the rebuild in rollups-rebuild.repository.ts): one order's change added to its rows by additive
@@ -26,7 +44,8 @@ export class RollupsRepository extends TenantScopedRepository {
    * in one round trip.
    */
   async lockedState(ctx: RequestContext, order: { id: string; currency: string; customerId: string }): Promise<{ stored: StoredFact | null; totals: CustomerTotals | null }> {
-    const [row]: Record<string, any>[] = await this.m(ctx).query(
+    // row_to_json leaves timestamps as strings; new Date() below reads either.
+    const [row]: { fact: StoredFactRow | null; totals: Parameters<typeof totalsOf>[0] }[] = await this.m(ctx).query(
       `SELECT (SELECT row_to_json(f) FROM analytics_order_facts f WHERE f.tenant_id = $1 AND f.mode = $2 AND f.order_id = $3 FOR UPDATE) AS fact,
               (SELECT row_to_json(t) FROM analytics_customer_totals t WHERE t.tenant_id = $1 AND t.mode = $2 AND t.currency = $4 AND t.customer_id = $5) AS totals`,
       [ctx.tenant, ctx.mode, order.id, order.currency, order.customerId],
@@ -35,7 +54,7 @@ export class RollupsRepository extends TenantScopedRepository {
     const stored: StoredFact | null = r && {
       orderId: r.order_id, customerId: r.customer_id, currency: r.currency, placedAt: new Date(r.placed_at), placedHour: new Date(r.placed_hour),
       counted: r.counted, total: Number(r.total), refunded: Number(r.refunded), units: r.units, country: r.country, region: r.region,
-      lines: r.lines as FactLine[], versionAt: new Date(r.version_at), versionEvent: r.version_event,
+      lines: r.lines, versionAt: new Date(r.version_at), versionEvent: r.version_event,
     };
     return { stored, totals: totalsOf(row.totals) };
   }

@@ -4,8 +4,6 @@ import { TenantContactsService } from '../identity/tenant-contacts.service';
 import { MailService, type EnqueuedMail } from './mail.service';
 import { TenantNotVerifiedError } from '../identity/tenant-verification.service';
 
-export type InventoryAlertEventType = 'inventory.low' | 'inventory.out_of_stock';
-
 /**
  * The event as the relay sees it. `data.object` fields read (first present wins):
  * product name `product_name` | `name` | `product.name`; `sku` | `product.sku`;
@@ -13,7 +11,8 @@ export type InventoryAlertEventType = 'inventory.low' | 'inventory.out_of_stock'
  */
 export interface InventoryAlertEvent {
   id: string;
-  type: InventoryAlertEventType;
+  /** Any relayed type; only `inventory.low` and `inventory.out_of_stock` are mailed. */
+  type: string;
   data: { object: Record<string, unknown> };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RequestContext } from '../../platform/context/request-context';
 import type { EventSubscriber, RelayedEvent } from '../events/event-subscriber.port';
-import { AlertsService, type InventoryAlertEventType } from './alerts.service';
+import { AlertsService } from './alerts.service';
 
 /**
  * Takes `inventory.low|out_of_stock` from the outbox relay (bound to EVENT_SUBSCRIBER in
@@ -20,6 +20,6 @@ export class InventoryAlertSubscriber implements EventSubscriber {
   }
 
   async handle(ctx: RequestContext, event: RelayedEvent): Promise<void> {
-    await this.alerts.notifyInventoryEvent(ctx, { id: event.id, type: event.type as InventoryAlertEventType, data: event.data });
+    await this.alerts.notifyInventoryEvent(ctx, { id: event.id, type: event.type, data: event.data });
   }
 }

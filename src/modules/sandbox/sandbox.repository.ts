@@ -26,6 +26,15 @@ export const KEPT_ON_RESET = new Set<string>([
 /** The SQL of a sandbox reset: every tenant table's test-mode rows of one tenant, children first. */
 @Injectable()
 export class SandboxRepository extends TenantScopedRepository {
+  /**
+   * Serializes resets of one tenant's sandbox until the transaction ends. Two resets running side by
+   * side each deleted what they saw and then both seeded, leaving two copies of the sample data;
+   * the second now waits, and its deletes (each statement a fresh snapshot) see the first's rows.
+   */
+  async lockForReset(ctx: RequestContext): Promise<void> {
+    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sandbox-reset:${ctx.tenant}`]);
+  }
+
   /** Tables with tenant_id and mode columns, ordered so no row is deleted before the rows referencing it. */
   async tablesInDeleteOrder(ctx: RequestContext): Promise<string[]> {
     const m = this.m(ctx);

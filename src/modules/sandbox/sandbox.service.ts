@@ -20,6 +20,7 @@ export class SandboxService {
   async reset(ctx: RequestContext): Promise<Schemas['SandboxReset']> {
     if (ctx.mode !== 'test') throw new AuthorizationError('Only the sandbox can be reset: call with a test-mode credential');
     return this.tx.run(ctx, async (txCtx) => {
+      await this.repo.lockForReset(txCtx);
       let deleted = 0;
       for (const table of await this.repo.tablesInDeleteOrder(txCtx)) deleted += await this.repo.deleteTestRows(txCtx, table);
       await this.sampleData.seedSandbox(txCtx);

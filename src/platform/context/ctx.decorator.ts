@@ -3,13 +3,20 @@ import { RequestContext } from './request-context';
 
 export const CTX_KEY = 'cbapiCtx';
 
-/** The request's context as built by the auth guard (anonymous before it). */
-export function contextOf(request: any): RequestContext {
-  return (request[CTX_KEY] as RequestContext | undefined) ?? RequestContext.anonymous(String(request.id));
+/** A request (Fastify's) as this module sees it: its id, and the context stored on it. */
+interface ContextCarrier {
+  id?: unknown;
+  [CTX_KEY]?: RequestContext;
 }
 
-export function setContext(request: any, ctx: RequestContext): void {
-  request[CTX_KEY] = ctx;
+/** The request's context as built by the auth guard (anonymous before it). */
+export function contextOf(request: object): RequestContext {
+  const carrier = request as ContextCarrier;
+  return carrier[CTX_KEY] ?? RequestContext.anonymous(String(carrier.id));
+}
+
+export function setContext(request: object, ctx: RequestContext): void {
+  (request as ContextCarrier)[CTX_KEY] = ctx;
 }
 
 /** Injects the request context into a controller method: `list(@Ctx() ctx: RequestContext)`. */

@@ -36,12 +36,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { [APPLIED]?: true }>();
     const header = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (header === undefined || !IDEMPOTENT_METHODS.has(request.method)) return next.handle();
     const ctx = contextOf(request);
-    if (!ctx.tenantId || (request as any)[APPLIED]) return next.handle();
-    (request as any)[APPLIED] = true;
+    if (!ctx.tenantId || request[APPLIED]) return next.handle();
+    request[APPLIED] = true;
 
     const key = Array.isArray(header) ? header.join(', ') : header; // the service rejects '' and > 255 chars (400)
     const method = request.method;

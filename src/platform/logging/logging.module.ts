@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { Module } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, type Params } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { ConfigModule } from '../../config/config.module';
 import { traceLogFields } from '../tracing/tracing';
@@ -40,10 +41,10 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
     LoggerModule.forRootAsync({
       imports: [ConfigModule],
       inject: [APP_CONFIG, { token: LOG_DESTINATION, optional: true }],
-      useFactory: (config: AppConfig, destination?: DestinationStream) => {
-        const options = {
+      useFactory: (config: AppConfig, destination?: DestinationStream): Params => {
+        const options: PinoHttpOptions = {
           level: config.LOG_LEVEL,
-          genReqId: (req: IncomingMessage & { id?: string }) => req.id ?? 'unknown',
+          genReqId: (req) => req.id ?? 'unknown',
           customAttributeKeys: { reqId: 'request_id' },
           quietReqLogger: true,
           // trace_id/span_id of the active span (when tracing is on) in every line, to find a log line's trace and back.
@@ -58,7 +59,7 @@ export const LOG_DESTINATION = Symbol('LOG_DESTINATION');
             }),
           },
         };
-        return { pinoHttp: destination ? ([options, destination] as const) : options } as any;
+        return { pinoHttp: destination ? [options, destination] : options };
       },
     }),
   ],

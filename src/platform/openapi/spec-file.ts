@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { parse } from 'yaml';
 
 /** The project root (where package.json is), from source or from dist/. */
@@ -16,6 +17,6 @@ export function projectRoot(): string {
 export const SPEC_PATH = join(projectRoot(), 'openapi', 'openapi.yaml');
 
 /** The checked-in contract, parsed. Swagger UI and the response validator both read this file. */
-export function loadSpec(): Record<string, any> {
-  return parse(readFileSync(SPEC_PATH, 'utf8'));
+export function loadSpec(): OpenAPIObject {
+  return parse(readFileSync(SPEC_PATH, 'utf8')) as OpenAPIObject;
 }

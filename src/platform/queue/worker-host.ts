@@ -11,7 +11,7 @@ import { warnOnConnectionErrors } from '../redis/connection-errors';
 import { bullmqTelemetry } from '../tracing/bullmq-telemetry';
 import { redisConnectionOptions } from './redis-connection';
 
-type Handler = (data: any, job: Job) => Promise<unknown>;
+type Handler = (data: unknown, job: Job) => Promise<unknown>;
 
 export class MissingJobHandlerError extends Error {}
 
