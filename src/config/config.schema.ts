@@ -128,6 +128,11 @@ export const configSchema = z
     EVENT_RELAY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     /** Wait before the 2nd try of a failed event; doubles each try (capped at 6 h). */
     EVENT_RELAY_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+    /**
+     * Webhook delivery jobs one worker process runs at once (all tenants together; each tenant still at most
+     * WEBHOOK_MAX_IN_FLIGHT_PER_TENANT in flight). Other queues run 20 at once.
+     */
+    WEBHOOK_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     /** Deliveries of one tenant in flight at once (per worker fleet): one slow endpoint cannot take every slot. */
     WEBHOOK_MAX_IN_FLIGHT_PER_TENANT: z.coerce.number().int().min(1).max(1000).default(5),
     /** Webhook endpoints per tenant and mode; creating one more answers 422. */

@@ -12,7 +12,10 @@ import { waitFor } from '../support/wait';
 
 const SLOW_MS = 3000;
 const SLOW_EVENTS = 100;
-/** The worker's delivery slots, shared by every tenant (src/platform/queue/worker-host.ts). */
+/**
+ * The worker's delivery slots, shared by every tenant (WEBHOOK_WORKER_CONCURRENCY, default 50). Set lower here so
+ * that a backlog queued ahead of B would hold B back for most of A's 100 deliveries.
+ */
 const WORKER_SLOTS = 20;
 
 /** A real receiver that answers after SLOW_MS and counts how many requests it holds at once. */
@@ -57,7 +60,10 @@ describe('webhook delivery slots are shared fairly between tenants (e2e)', () =>
   const quick = new WebhookReceiver();
 
   beforeAll(async () => {
-    ({ t, close: stopApp } = await startAppAndWorker('cbapifair', { OUTBOX_POLL_MS: '100' }));
+    ({ t, close: stopApp } = await startAppAndWorker('cbapifair', {
+      OUTBOX_POLL_MS: '100',
+      WEBHOOK_WORKER_CONCURRENCY: String(WORKER_SLOTS),
+    }));
     slowTenant = await signUpTenant(t.http, 'Slow endpoint shop');
     quickTenant = await signUpTenant(t.http, 'Quick endpoint shop');
   });

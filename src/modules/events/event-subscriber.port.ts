@@ -29,6 +29,12 @@ export interface EventSubscriber {
   readonly subscriberName: string;
   wants(type: string): boolean;
   handle(ctx: RequestContext, event: RelayedEvent): Promise<AfterCommit | void>;
+  /**
+   * Optional fast path: several events of ONE tenant and mode (ctx's) at once, in one savepoint,
+   * returning each event's after-commit work by event id. Same rules as `handle`. When it throws,
+   * the relay rolls it back and runs `handle` per event instead, so a poison event still fails alone.
+   */
+  handleBatch?(ctx: RequestContext, events: RelayedEvent[]): Promise<Map<string, AfterCommit>>;
 }
 
 export const EVENT_SUBSCRIBER = Symbol('EVENT_SUBSCRIBER');

@@ -1,6 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { RequestContext } from '../../platform/context/request-context';
@@ -8,7 +7,7 @@ import { PortBindings } from '../../platform/ports/port-bindings';
 import { BackgroundLoop } from '../../platform/queue/background-loop.decorator';
 import { bindToActiveContext, contextFromTraceparent, SpanKind, withSpan } from '../../platform/tracing/tracing';
 import { EVENT_SUBSCRIBER, type AfterCommit, type EventSubscriber, type RelayedEvent } from './event-subscriber.port';
-import { OUTBOX_CHANNEL } from './events.repository';
+import { OutboxListener } from './outbox-listener';
 import { OutboxRepository, type ClaimedEvent } from './outbox.repository';
 import { redactSecrets } from './redact-secrets';
 
@@ -34,8 +33,10 @@ export function relayRetryDelayMs(baseMs: number, attempts: number): number {
  * for the next one. Each subscriber runs each event in a savepoint of its own: a failure rolls
  * back only that piece, records the failure on the event (retried with backoff, dead-lettered
  * after EVENT_RELAY_MAX_ATTEMPTS), and the batch goes on — one tenant's bad data cannot stop the
- * others' webhooks and mail. A NOTIFY sent with each event wakes the relay at commit; polling
- * covers missed notifications.
+ * others' webhooks and mail. A subscriber with `handleBatch` takes all of a tenant's events of the
+ * batch in one savepoint (a few statements instead of a few per event); should that fail, the
+ * events go through `handle` one by one, so the poison event is still isolated. A NOTIFY sent with
+ * each event wakes the relay at commit; polling covers missed notifications.
  */
 @Injectable()
 export class OutboxRelayService {
@@ -60,42 +61,81 @@ export class OutboxRelayService {
       const claimed = await this.outbox.claimDue(manager, BATCH_SIZE);
       const relayed: string[] = [];
       let failed = 0;
-      for (const event of claimed) {
-        const failures = await this.relayOne(manager, event, afterCommit);
-        if (failures.length === 0) relayed.push(event.id);
-        else {
-          failed++;
-          await this.recordFailure(manager, event, failures);
+      for (const group of byTenantAndMode(claimed)) {
+        const batched = await this.runBatchSubscribers(manager, group);
+        for (const event of group) {
+          const failures = await this.relayOne(manager, event, afterCommit, batched.get(event.id));
+          if (failures.length === 0) relayed.push(event.id);
+          else {
+            failed++;
+            await this.recordFailure(manager, event, failures);
+          }
         }
       }
       await this.outbox.markRelayed(manager, relayed);
       return { claimed: claimed.length, relayed: relayed.length, failed };
     });
+    // Side by side: each step's Redis commands share the connection's pipeline instead of queueing one after another.
     // A lost after-commit step (Redis down, crash) is recovered by its module's sweep.
-    for (const step of afterCommit) {
-      await step().catch((err) => this.logger.warn({ err: (err as Error).message }, 'after-commit step of a relayed event failed'));
-    }
+    await Promise.all(afterCommit.map((step) =>
+      step().catch((err) => this.logger.warn({ err: (err as Error).message }, 'after-commit step of a relayed event failed')),
+    ));
     return result;
   }
 
+  /**
+   * Runs each subscriber that has a `handleBatch` once over the events of one tenant and mode (in
+   * one savepoint); returns, by event id, the subscribers that took it and their after-commit
+   * work. A batch that throws is rolled back and left out: those events go through `handle` one by one.
+   */
+  private async runBatchSubscribers(manager: EntityManager, group: ClaimedEvent[]): Promise<Map<string, BatchedWork>> {
+    const done = new Map<string, BatchedWork>();
+    if (group.length < 2) return done;
+    const { tenant_id: tenantId, mode } = group[0];
+    const ctx = RequestContext.system('outbox-relay', tenantId, mode, `relay_${group[0].id}`);
+    for (const subscriber of this.subscribers()) {
+      if (!subscriber.handleBatch) continue;
+      const rows = group.filter((row) => this.takes(subscriber, row));
+      if (rows.length < 2) continue;
+      try {
+        const after = await manager.transaction((savepoint) => subscriber.handleBatch!(ctx.withManager(savepoint), rows.map(toRelayedEvent)));
+        for (const row of rows) {
+          const work = done.get(row.id) ?? { subscribers: new Set<string>(), after: [] };
+          work.subscribers.add(subscriber.subscriberName);
+          const step = after.get(row.id);
+          if (step) work.after.push(step);
+          done.set(row.id, work);
+        }
+      } catch (err) {
+        this.logger.warn({ subscriber: subscriber.subscriberName, tenant: tenantId, events: rows.length, err: describe(err) }, 'a batch of events failed; relaying them one by one');
+      }
+    }
+    return done;
+  }
+
+  private takes(subscriber: EventSubscriber, row: ClaimedEvent): boolean {
+    return subscriber.wants(row.type) && (!row.relay_pending || row.relay_pending.includes(subscriber.subscriberName));
+  }
+
   /** Relays one event in a span that continues the trace which recorded it (the API request, the job). */
-  private relayOne(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
+  private relayOne(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[], batched?: BatchedWork): Promise<{ name: string; error: string }[]> {
     return withSpan(
       `outbox.relay ${row.type}`,
       { kind: SpanKind.CONSUMER, parent: contextFromTraceparent(row.trace_parent), attributes: { 'cbapi.event.id': row.id, 'cbapi.event.type': row.type, 'cbapi.tenant.id': row.tenant_id } },
-      () => this.runSubscribers(manager, row, afterCommit),
+      async () => {
+        // Work a batch did for this event still runs after the commit in this event's trace.
+        for (const after of batched?.after ?? []) afterCommit.push(bindToActiveContext(after));
+        return this.runSubscribers(manager, row, afterCommit, batched?.subscribers);
+      },
     );
   }
 
-  private async runSubscribers(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[]): Promise<{ name: string; error: string }[]> {
-    const event: RelayedEvent = {
-      id: row.id, tenantId: row.tenant_id, mode: row.mode, type: row.type, data: row.data, createdAt: new Date(row.created_at),
-    };
+  private async runSubscribers(manager: EntityManager, row: ClaimedEvent, afterCommit: AfterCommit[], done?: Set<string>): Promise<{ name: string; error: string }[]> {
+    const event = toRelayedEvent(row);
     const ctx = RequestContext.system('outbox-relay', row.tenant_id, row.mode, `relay_${row.id}`);
     const failures: { name: string; error: string }[] = [];
     for (const subscriber of this.subscribers()) {
-      if (!subscriber.wants(row.type)) continue;
-      if (row.relay_pending && !row.relay_pending.includes(subscriber.subscriberName)) continue;
+      if (done?.has(subscriber.subscriberName) || !this.takes(subscriber, row)) continue;
       try {
         // Inside the open transaction TypeORM makes this a savepoint: a failure undoes this subscriber's work only.
         const after = await manager.transaction((savepoint) => subscriber.handle(ctx.withManager(savepoint), event));
@@ -122,15 +162,12 @@ export class OutboxRelayService {
 
   @BackgroundLoop('outbox-relay')
   async run(signal: AbortSignal): Promise<void> {
-    const listener = new Client({ connectionString: this.config.DATABASE_URL });
-    let wake: (() => void) | undefined;
-    listener.on('notification', () => wake?.());
-    listener.on('error', (err) => this.logger.warn({ err: err.message }, 'outbox listener connection error; polling continues'));
-    await listener.connect().then(() => listener.query(`LISTEN ${OUTBOX_CHANNEL}`)).catch((err) => {
-      this.logger.warn({ err: err.message }, 'cannot LISTEN for outbox events; polling only');
-    });
+    const listener = new OutboxListener(this.config.DATABASE_URL, this.logger);
+    listener.start();
     try {
       while (!signal.aborted) {
+        // Taken before the batch: a notification that arrives while it runs makes the loop look again at once.
+        listener.take();
         let taken = 0;
         try {
           taken = (await this.relayBatch()).claimed;
@@ -138,19 +175,34 @@ export class OutboxRelayService {
           this.logger.error({ err }, 'outbox relay batch failed; retrying');
         }
         if (taken === BATCH_SIZE || signal.aborted) continue;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, this.config.OUTBOX_POLL_MS);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-          signal.addEventListener('abort', wake, { once: true });
-        });
+        await listener.waitNext(this.config.OUTBOX_POLL_MS, signal);
       }
     } finally {
-      await listener.end().catch(() => undefined);
+      await listener.stop();
     }
   }
+}
+
+interface BatchedWork {
+  /** Subscribers that handled the event in a batch. */
+  subscribers: Set<string>;
+  after: AfterCommit[];
+}
+
+/** The claimed events by tenant and mode, each group in claim order (a batch subscriber works under one tenant's scope). */
+function byTenantAndMode(rows: ClaimedEvent[]): ClaimedEvent[][] {
+  const groups = new Map<string, ClaimedEvent[]>();
+  for (const row of rows) {
+    const key = `${row.tenant_id}:${row.mode}`;
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return [...groups.values()];
+}
+
+function toRelayedEvent(row: ClaimedEvent): RelayedEvent {
+  return { id: row.id, tenantId: row.tenant_id, mode: row.mode, type: row.type, data: row.data, createdAt: new Date(row.created_at) };
 }
 
 function describe(err: unknown): string {

@@ -87,7 +87,7 @@ export class ApiKeysService {
     return (await this.repo.listApiKeys(ctx, page, sort, mode)).map(toApiKey);
   }
 
-  /** Revocation is read by the next request's key lookup: no cache to wait for. */
+  /** Revocation holds on the key's next request on every replica: each syncs its key cache with the database's change feed first (CredentialCache). */
   async revoke(ctx: RequestContext, id: string): Promise<void> {
     const key = await this.repo.findApiKey(ctx, parseIdOr404(id, 'key', 'API key'));
     if (!key) throw new NotFoundError('API key', id);

@@ -8,6 +8,9 @@ import type { Schemas } from '../../platform/openapi/schemas';
 import { withTimeout } from '../../platform/rate-limit/with-timeout';
 import { PortBindings } from '../../platform/ports/port-bindings';
 import { REDIS } from '../../platform/redis/redis.module';
+import { CredentialCache, type VerifiedKey } from './credential-cache';
+import { EVERY_TENANT } from './credential-change-feed';
+import type { ApiKeyEntity } from './entities/api-key.entity';
 import { IdentityRepository } from './identity.repository';
 import { toApiKey, toTenant, toUser } from './identity.mappers';
 import { LoginThrottleService, type LoginAccount } from './login-throttle.service';
@@ -29,12 +32,10 @@ const LAST_USED_WRITE_EVERY_SECONDS = 60;
 /** How long the last_used_at marker waits on Redis, and how long it is skipped after Redis failed to answer. */
 const TOUCH_REDIS_TIMEOUT_MS = 500;
 const TOUCH_RETRY_AFTER_MS = 5_000;
-const TENANT_LIMITS_CACHE_MS = 30_000;
 
 /** Sign-in, token refresh, logout, and turning a bearer credential into a request context. */
 @Injectable()
 export class AuthService {
-  private readonly limitsCache = new Map<string, { limits: RateLimits; until: number }>();
   /** Key id → until when this process knows the Redis "touched" marker of the key exists. */
   private readonly touchedUntil = new Map<string, number>();
 
@@ -43,6 +44,7 @@ export class AuthService {
     private readonly tokens: TokensService,
     private readonly throttle: LoginThrottleService,
     private readonly bindings: PortBindings,
+    private readonly credentials: CredentialCache,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -151,7 +153,7 @@ export class AuthService {
 
   private async authenticateApiKey(base: RequestContext, secret: string, clientIp?: string): Promise<RequestContext> {
     const parsed = parseApiKey(secret);
-    const key = parsed ? await this.repo.findActiveApiKeyByLookup(base, parsed.lookup) : null;
+    const key = parsed ? await this.verifiedKey(base, parsed.lookup) : null;
     if (!key || key.secretHash !== sha256(secret) || key.mode !== parsed?.mode) {
       throw new AuthenticationError('API key is invalid or revoked');
     }
@@ -168,26 +170,7 @@ export class AuthService {
       scopes: key.scopes,
       limits: { ...(await this.limitsFor(base, key.tenantId)), credential: key.rateLimits },
     });
-    if (key.customerId) await this.assertStillCustomerLogin(ctx, key.userId, key.customerId);
-    // last_used_at is written at most once a minute per key, not on every request. Once this
-    // process has set the Redis marker, the marker lives for the whole window and every SET NX in
-    // it would fail: remembering that locally saves a Redis round trip on each of those requests.
-    // (Only the marker is remembered; the key itself is still looked up on every request, so a
-    // revocation takes effect at once.)
-    const now = Date.now();
-    if ((this.touchedUntil.get(key.id) ?? 0) <= now) {
-      // last_used_at is informational: while Redis is unreachable (a restart) the request goes on without it
-      // (it answered 500 before), and the marker is not tried again for a few seconds.
-      const marked = await withTimeout(this.redis.set(`apikey:touched:${key.id}`, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX'), TOUCH_REDIS_TIMEOUT_MS)
-        .catch(() => {
-          this.rememberTouched(key.id, now + TOUCH_RETRY_AFTER_MS);
-          return null;
-        });
-      if (marked) {
-        this.rememberTouched(key.id, now + LAST_USED_WRITE_EVERY_SECONDS * 1000);
-        await this.repo.touchApiKey(ctx, key.id);
-      }
-    }
+    await this.touch(ctx, key.id);
     return ctx;
   }
 
@@ -217,14 +200,51 @@ export class AuthService {
   }
 
   /**
-   * A personal token lives only as long as its user stays a `customer` login of the same customer: a
-   * deleted user, or one moved to another role or customer record, takes its tokens with it at once.
+   * The live key with this lookup, verified, or null. From the cache once it is in step with the
+   * database (every change committed before this request is applied to it, on this replica as on
+   * any other), else from the database. A personal token lives only as long as its user stays a
+   * `customer` login of the same customer: a deleted user, or one moved to another role or
+   * customer record, takes its tokens with it at once (the user's change is announced too).
    */
-  private async assertStillCustomerLogin(ctx: RequestContext, userId: string | null, customerId: string): Promise<void> {
-    const user = userId ? await this.repo.findUser(ctx, userId) : null;
-    if (!user || user.role !== 'customer' || user.customerId !== customerId) {
-      throw new AuthenticationError('API key is invalid or revoked');
+  private async verifiedKey(base: RequestContext, lookup: string): Promise<VerifiedKey | null> {
+    const cached = (await this.credentials.sync()) ? this.credentials.key(lookup) : undefined;
+    return cached ?? this.credentials.loadKey(lookup, async () => {
+      const row = await this.repo.findActiveApiKeyByLookup(base, lookup);
+      if (!row) return null;
+      if (row.customerId) {
+        const user = row.userId ? await this.repo.findUser(base.with({ tenantId: row.tenantId, mode: row.mode }), row.userId) : null;
+        if (!user || user.role !== 'customer' || user.customerId !== row.customerId) {
+          throw new AuthenticationError('API key is invalid or revoked');
+        }
+      }
+      return verifiedKeyOf(row);
+    });
+  }
+
+  /**
+   * last_used_at is written at most once a minute per key, not on every request: whoever sets the
+   * Redis marker (SET NX, 60 s) writes it. The marker's remaining life comes back in the same round
+   * trip, and until it ends this process sends nothing for the key — whether it set the marker or
+   * another replica did (without that, every replica but the one that won would send a SET NX on
+   * every request). last_used_at is informational: while Redis is unreachable (a restart) the
+   * request goes on without it, and the marker is not tried again for a few seconds.
+   */
+  private async touch(ctx: RequestContext, keyId: string): Promise<void> {
+    const now = Date.now();
+    if ((this.touchedUntil.get(keyId) ?? 0) > now) return;
+    const marker = `apikey:touched:${keyId}`;
+    const answers = await withTimeout(
+      this.redis.pipeline().set(marker, '1', 'EX', LAST_USED_WRITE_EVERY_SECONDS, 'NX').pttl(marker).exec(),
+      TOUCH_REDIS_TIMEOUT_MS,
+    ).catch(() => null);
+    const [set, ttl] = answers ?? [];
+    if (!set || !ttl || set[0] || ttl[0]) {
+      this.rememberTouched(keyId, now + TOUCH_RETRY_AFTER_MS);
+      return;
     }
+    const remainingMs = Number(ttl[1]);
+    this.rememberTouched(keyId, now + (remainingMs > 0 ? remainingMs : 0));
+    if (set[1] === 'OK') await this.repo.touchApiKey(ctx, keyId);
   }
 
   private rememberTouched(keyId: string, until: number): void {
@@ -236,33 +256,39 @@ export class AuthService {
     this.touchedUntil.set(keyId, until);
   }
 
-  /** Drops cached plan limits (after an operator moves a tenant or edits a plan), in this process; others follow within 30 s. */
+  /** Drops cached plan limits at once in this process (after an operator moves a tenant or edits a plan); the change's announcement reaches the others. */
   forgetLimits(tenantId?: string): void {
-    if (tenantId) this.limitsCache.delete(tenantId);
-    else this.limitsCache.clear();
+    this.credentials.forget(tenantId ?? EVERY_TENANT);
   }
 
   /**
    * The tenant's limits: its plan's, with the tenant's own per-minute overrides (rate_limit_reads /
    * rate_limit_writes) on top and the configured defaults where the plan leaves the minute open.
-   * Cached briefly per process.
+   * Cached per process until the tenant or a plan changes (CredentialCache).
    */
   private async limitsFor(base: RequestContext, tenantId: string): Promise<RateLimits> {
-    const cached = this.limitsCache.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.limits;
-    const tenant = await this.repo.findTenant(base, tenantId);
-    if (!tenant) throw new AuthenticationError('The tenant of this credential no longer exists');
-    const plan = await this.repo.findPlanByName(base, tenant.plan);
-    const limits: RateLimits = {
-      readsPerMinute: tenant.rateLimitReads ?? plan?.readsPerMinute ?? this.config.RATE_LIMIT_READS_PER_MINUTE,
-      writesPerMinute: tenant.rateLimitWrites ?? plan?.writesPerMinute ?? this.config.RATE_LIMIT_WRITES_PER_MINUTE,
-      readsPerHour: plan?.readsPerHour ?? null,
-      readsPerDay: plan?.readsPerDay ?? null,
-      writesPerHour: plan?.writesPerHour ?? null,
-      writesPerDay: plan?.writesPerDay ?? null,
-      burstFactor: plan?.burstFactor ?? 2,
-    };
-    this.limitsCache.set(tenantId, { limits, until: Date.now() + TENANT_LIMITS_CACHE_MS });
-    return limits;
+    const cached = this.credentials.tenantLimits(tenantId);
+    if (cached) return cached;
+    return this.credentials.loadLimits(tenantId, async () => {
+      const tenant = await this.repo.findTenant(base, tenantId);
+      if (!tenant) throw new AuthenticationError('The tenant of this credential no longer exists');
+      const plan = await this.repo.findPlanByName(base, tenant.plan);
+      return {
+        readsPerMinute: tenant.rateLimitReads ?? plan?.readsPerMinute ?? this.config.RATE_LIMIT_READS_PER_MINUTE,
+        writesPerMinute: tenant.rateLimitWrites ?? plan?.writesPerMinute ?? this.config.RATE_LIMIT_WRITES_PER_MINUTE,
+        readsPerHour: plan?.readsPerHour ?? null,
+        readsPerDay: plan?.readsPerDay ?? null,
+        writesPerHour: plan?.writesPerHour ?? null,
+        writesPerDay: plan?.writesPerDay ?? null,
+        burstFactor: plan?.burstFactor ?? 2,
+      };
+    });
   }
+}
+
+function verifiedKeyOf(row: ApiKeyEntity): VerifiedKey {
+  return {
+    id: row.id, tenantId: row.tenantId, mode: row.mode, secretHash: row.secretHash, access: row.access, scopes: row.scopes,
+    allowedIps: row.allowedIps, rateLimits: row.rateLimits, userId: row.userId, customerId: row.customerId,
+  };
 }

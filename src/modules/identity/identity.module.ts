@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { CredentialCache } from './credential-cache';
 import { IdentityRepository } from './identity.repository';
 import { LoginThrottleService } from './login-throttle.service';
 import { PersonalTokensController } from './personal-tokens.controller';
@@ -41,7 +42,7 @@ import { RefreshTransport } from './refresh-transport';
     }),
   ],
   controllers: [AuthController, UsersController, ApiKeysController, PersonalTokensController, TenantVerificationController, PlansController],
-  providers: [IdentityRepository, TokensService, AuthService, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService, TenantVerificationService, PlansService],
+  providers: [IdentityRepository, TokensService, AuthService, CredentialCache, LoginThrottleService, TenantsService, UsersService, ApiKeysService, AuthGuard, TenantContactsService, RefreshTokensRetention, RefreshSuccessorCipher, RefreshTransport, PersonalTokensService, TenantVerificationService, PlansService],
   exports: [AuthGuard, AuthService, TenantsService, ApiKeysService, TenantContactsService, TenantVerificationService],
 })
 export class IdentityModule {}

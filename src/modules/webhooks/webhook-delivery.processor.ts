@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { StatementBatcher } from '../../database/statement-batcher';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { QueueService } from '../../platform/queue/queue.service';
 import { SpanKind, withSpan } from '../../platform/tracing/tracing';
 import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { sendWebhook } from './webhook-sender';
 import { signatureHeaders } from './webhook-signature';
-import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksRepository, type AttemptRecord, type ClaimedAttempt } from './webhooks.repository';
 
 export interface DeliverJob {
   deliveryId: string;
@@ -38,6 +38,11 @@ export function attemptJobId(deliveryId: string, attempt: number, retry?: string
   return retry ? `${deliveryId}-${attempt}-${retry}` : `${deliveryId}-${attempt}`;
 }
 
+/** Claims and records of concurrent jobs share statements: one round trip for many deliveries under load. */
+const CLAIM_BATCHING = { maxBatch: 100, maxConcurrent: 2 };
+/** Records are on the slot-holding path: one batch per running delivery of a tenant may run at once. */
+const RECORD_BATCHING = { maxBatch: 100, maxConcurrent: 5 };
+
 /**
  * Makes one delivery attempt: claims it in the database (a duplicate job finds nothing to claim),
  * POSTs the signed event, records the attempt, and schedules the next one or ends the delivery.
@@ -45,6 +50,8 @@ export function attemptJobId(deliveryId: string, attempt: number, retry?: string
 @Injectable()
 export class WebhookDeliveryProcessor {
   private readonly logger = new Logger('Webhooks');
+  private readonly claims: StatementBatcher<{ deliveryId: string; attempt: number }, ClaimedAttempt | undefined>;
+  private readonly records: StatementBatcher<AttemptRecord, void>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -52,7 +59,13 @@ export class WebhookDeliveryProcessor {
     private readonly queues: QueueService,
     private readonly slots: TenantDeliverySlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.claims = new StatementBatcher((wanted) => this.repo.claimAttempts(this.dataSource, wanted), CLAIM_BATCHING);
+    this.records = new StatementBatcher(async (records) => {
+      await this.repo.recordAttempts(this.dataSource, records);
+      return records.map(() => undefined);
+    }, RECORD_BATCHING);
+  }
 
   get maxAttempts(): number {
     return this.config.WEBHOOK_RETRY_DELAYS_MS.length + 1;
@@ -67,38 +80,44 @@ export class WebhookDeliveryProcessor {
   }
 
   /**
-   * Takes one of the tenant's delivery slots before the attempt; when the tenant has all of its
-   * slots busy (a slow endpoint), the job goes back with a short delay instead of holding a
-   * worker slot, so other tenants' deliveries go first. The claim in the database still decides
-   * which job makes the attempt.
+   * Claims the attempt, then takes one of its tenant's delivery slots and keeps it until the
+   * attempt is recorded (so a killed worker leaves at most that many POSTs unrecorded). When the
+   * tenant has all of its slots busy and none will come free soon (a slow endpoint), the attempt
+   * is given back and the job goes back with a short delay instead of holding a worker slot, so
+   * other tenants' deliveries go first.
    */
   @JobHandler('webhooks', 'deliver')
   async deliver(job: DeliverJob): Promise<string> {
     const tenantId = job.tenantId ?? (await this.repo.tenantOfDelivery(this.dataSource.manager, job.deliveryId));
     if (!tenantId) return 'nothing to do';
-    const holder = `${job.deliveryId}:${job.attempt}:${randomUUID()}`;
-    if (!(await this.slots.take(tenantId, holder))) {
-      const delayMs = TENANT_BUSY_DELAY_MS.min + Math.floor(Math.random() * (TENANT_BUSY_DELAY_MS.max - TENANT_BUSY_DELAY_MS.min));
-      // Moving next_attempt_at keeps the overdue sweep from taking a waiting delivery for a lost one.
-      await this.repo.postponePending(this.dataSource.manager, job.deliveryId, job.attempt, delayMs);
-      await this.enqueueAttempt(job.deliveryId, job.attempt, { tenantId, delayMs, retry: `busy${Date.now()}` });
+    const claimed = await this.claims.submit({ deliveryId: job.deliveryId, attempt: job.attempt });
+    if (!claimed) return 'nothing to do';
+    if (!claimed.active || claimed.deleted_at) {
+      await this.repo.finishDelivery(this.dataSource.manager, claimed.id, { status: 'failed', nextAttemptAt: null, statusCode: null, error: 'endpoint disabled or deleted' });
+      return 'endpoint disabled';
+    }
+    const slot = await this.slots.acquire(tenantId).catch(async (err: unknown) => {
+      await this.putBack(job, tenantId);
+      throw err;
+    });
+    if (!slot) {
+      await this.putBack(job, tenantId);
       return 'tenant at its delivery cap; put back';
     }
     try {
-      return await this.attempt(job);
+      return await this.attempt(claimed);
     } finally {
-      await this.slots.release(tenantId, holder);
+      await slot.release();
     }
   }
 
-  private async attempt(job: DeliverJob): Promise<string> {
-    const claimed = await this.repo.claimAttempt(this.dataSource.manager, job.deliveryId, job.attempt);
-    if (!claimed) return 'nothing to do';
-    const m = this.dataSource.manager;
-    if (!claimed.active || claimed.deleted_at) {
-      await this.repo.finishDelivery(m, claimed.id, { status: 'failed', nextAttemptAt: null, statusCode: null, error: 'endpoint disabled or deleted' });
-      return 'endpoint disabled';
-    }
+  private async putBack(job: DeliverJob, tenantId: string): Promise<void> {
+    const delayMs = TENANT_BUSY_DELAY_MS.min + Math.floor(Math.random() * (TENANT_BUSY_DELAY_MS.max - TENANT_BUSY_DELAY_MS.min));
+    await this.repo.unclaimAndPostpone(this.dataSource, job.deliveryId, job.attempt, delayMs);
+    await this.enqueueAttempt(job.deliveryId, job.attempt, { tenantId, delayMs, retry: `busy${Date.now()}` });
+  }
+
+  private async attempt(claimed: ClaimedAttempt): Promise<string> {
     const body = JSON.stringify({
       id: claimed.event_id,
       type: claimed.type,
@@ -116,40 +135,37 @@ export class WebhookDeliveryProcessor {
         allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,
       }),
     );
-    await this.repo.recordAttempt(m, {
-      tenantId: claimed.tenant_id,
-      deliveryId: claimed.id,
-      attempt: claimed.attempts,
-      statusCode: result.statusCode,
-      latencyMs: result.latencyMs,
-      error: result.error,
-      responseExcerpt: result.responseExcerpt,
-    });
+    const record = (outcome: Pick<AttemptRecord, 'status' | 'nextAttemptAt' | 'lastError'>) =>
+      this.records.submit({
+        tenantId: claimed.tenant_id,
+        deliveryId: claimed.id,
+        attempt: claimed.attempts,
+        statusCode: result.statusCode,
+        latencyMs: result.latencyMs,
+        error: result.error,
+        responseExcerpt: result.responseExcerpt,
+        ...outcome,
+      });
 
     const ok = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
     if (ok) {
-      await this.repo.finishDelivery(m, claimed.id, { status: 'succeeded', nextAttemptAt: null, statusCode: result.statusCode, error: null });
+      await record({ status: 'succeeded', nextAttemptAt: null, lastError: null });
       return 'succeeded';
     }
     if (result.statusCode === 410) {
       // 410 Gone: the receiver asks us to stop; the endpoint is disabled for every event.
-      await this.repo.disableEndpoint(m, claimed.endpoint_id, 'receiver answered 410 Gone');
-      await this.repo.finishDelivery(m, claimed.id, { status: 'failed', nextAttemptAt: null, statusCode: 410, error: 'endpoint disabled: 410 Gone' });
+      await this.repo.disableEndpoint(this.dataSource.manager, claimed.endpoint_id, 'receiver answered 410 Gone');
+      await record({ status: 'failed', nextAttemptAt: null, lastError: 'endpoint disabled: 410 Gone' });
       return 'gone';
     }
     const error = result.error ?? `HTTP ${result.statusCode}`;
     if (claimed.attempts >= claimed.max_attempts) {
-      await this.repo.finishDelivery(m, claimed.id, { status: 'failed', nextAttemptAt: null, statusCode: result.statusCode, error });
+      await record({ status: 'failed', nextAttemptAt: null, lastError: error });
       this.logger.warn({ delivery: claimed.id, attempts: claimed.attempts }, 'webhook delivery failed for good');
       return 'failed';
     }
     const delay = this.config.WEBHOOK_RETRY_DELAYS_MS[Math.min(claimed.attempts - 1, this.config.WEBHOOK_RETRY_DELAYS_MS.length - 1)];
-    await this.repo.finishDelivery(m, claimed.id, {
-      status: 'pending',
-      nextAttemptAt: new Date(Date.now() + delay),
-      statusCode: result.statusCode,
-      error,
-    });
+    await record({ status: 'pending', nextAttemptAt: new Date(Date.now() + delay), lastError: error });
     await this.enqueueAttempt(claimed.id, claimed.attempts + 1, { tenantId: claimed.tenant_id, delayMs: delay });
     return `retry in ${delay} ms`;
   }

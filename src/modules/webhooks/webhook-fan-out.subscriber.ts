@@ -23,10 +23,17 @@ export class WebhookFanOutSubscriber implements EventSubscriber {
   }
 
   async handle(ctx: RequestContext, event: RelayedEvent): Promise<AfterCommit | void> {
-    const created = await this.repo.fanOutEvent(ctx, event, this.deliveries.maxAttempts);
-    if (created.length === 0) return;
-    return async () => {
-      await Promise.all(created.map((d) => this.deliveries.enqueueAttempt(d.id, 1, { tenantId: event.tenantId })));
-    };
+    return (await this.handleBatch(ctx, [event])).get(event.id);
+  }
+
+  /** All of a tenant's events of a relay batch in two statements; each event's first attempts enqueued after the commit. */
+  async handleBatch(ctx: RequestContext, events: RelayedEvent[]): Promise<Map<string, AfterCommit>> {
+    const created = await this.repo.fanOutEvents(ctx, events, this.deliveries.maxAttempts);
+    const byEvent = new Map<string, string[]>();
+    for (const d of created) byEvent.set(d.event_id, [...(byEvent.get(d.event_id) ?? []), d.id]);
+    const tenantId = ctx.tenant;
+    return new Map([...byEvent].map(([eventId, ids]) => [eventId, async () => {
+      await Promise.all(ids.map((id) => this.deliveries.enqueueAttempt(id, 1, { tenantId })));
+    }]));
   }
 }

@@ -11,10 +11,18 @@ export interface SendResult {
 
 const EXCERPT_BYTES = 1024;
 
-// One keep-alive agent pair per policy; the filtering agents check the resolved address at connect
-// time, so a DNS answer that changed since the endpoint was saved cannot reach a private address.
-const filtering = { http: new RequestFilteringHttpAgent({ keepAlive: true }), https: new RequestFilteringHttpsAgent({ keepAlive: true }) };
-const permissive = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/**
+ * Connections one worker keeps open to one endpoint origin (host and port) at most; more requests to it
+ * wait for a free one (within their timeout). Tenants sharing an origin share these.
+ */
+const MAX_CONNECTIONS_PER_ORIGIN = 64;
+const agentOptions = { keepAlive: true, maxSockets: MAX_CONNECTIONS_PER_ORIGIN, scheduling: 'lifo' as const };
+
+// One keep-alive agent pair per policy, pooling connections per origin. The filtering agents check the
+// resolved address when a connection is made, and a pooled connection is only ever reused to the address
+// it was made to: a DNS answer that changed since the endpoint was saved cannot reach a private address.
+const filtering = { http: new RequestFilteringHttpAgent(agentOptions), https: new RequestFilteringHttpsAgent(agentOptions) };
+const permissive = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
 
 /** POSTs one signed delivery: no redirects followed, a hard timeout, the first 1 KB of the answer kept. */
 export function sendWebhook(

@@ -17,6 +17,15 @@ describe('webhook signatures', () => {
     expect(headers['X-Webhook-Signature']).toBe(createHmac('sha256', secret).update(body).digest('hex'));
   });
 
+  it('signs exactly as the Standard Webhooks reference library does', () => {
+    for (let i = 0; i < 20; i++) {
+      const someSecret = newWebhookSecret();
+      const at = new Date(1_800_000_000_000 + i * 1000);
+      const headers = signatureHeaders(someSecret, `evt_${i}`, `${body}${'é'.repeat(i)}`, at);
+      expect(headers['webhook-signature']).toBe(new Webhook(someSecret).sign(`evt_${i}`, at, `${body}${'é'.repeat(i)}`));
+    }
+  });
+
   it('fails verification for a tampered body', () => {
     const headers = signatureHeaders(secret, 'evt_1', body);
     expect(() => new Webhook(secret).verify(body.replace('ord_1', 'ord_2'), headers)).toThrow();

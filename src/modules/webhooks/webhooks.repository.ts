@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IsNull, type EntityManager } from 'typeorm';
-import { withCrossTenant } from '../../database/tenant-scope';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { jsonbLiteral, queryAcrossTenantsInOneRoundTrip, withCrossTenant } from '../../database/tenant-scope';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import type { RequestContext } from '../../platform/context/request-context';
 import { newId } from '../../platform/ids/ids';
@@ -25,6 +25,32 @@ export interface ClaimedAttempt {
   type: string;
   created_at: Date;
   data: { object: Record<string, unknown> };
+}
+
+/** One attempt as recorded, with the state it leaves its delivery in. */
+export interface AttemptRecord extends Omit<WebhookAttemptEntity, 'id' | 'createdAt'> {
+  status: 'pending' | 'succeeded' | 'failed';
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+}
+
+/** `items` split into runs in which no key repeats, in order (a repeated key starts the next run). */
+function distinctBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const runs: T[][] = [];
+  let seen = new Set<string>();
+  let run: T[] = [];
+  for (const item of items) {
+    const k = key(item);
+    if (seen.has(k)) {
+      runs.push(run);
+      run = [];
+      seen = new Set();
+    }
+    seen.add(k);
+    run.push(item);
+  }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
 /** Queries of the webhooks module; endpoint and delivery reads are scoped by tenant and mode. */
@@ -95,27 +121,32 @@ export class WebhooksRepository extends TenantScopedRepository {
   // --- fan-out (the worker's event subscriber, under the event's tenant and mode)
 
   /**
-   * Creates the deliveries of one committed event for every active endpoint of its tenant and
-   * mode subscribed to its type (exactly, by its family `order.*`, or `*`), in the caller's transaction. Returns only deliveries created now:
-   * relaying the event again creates nothing twice (unique endpoint + event).
+   * Creates the deliveries of committed events of ctx's tenant and mode, for every active endpoint
+   * subscribed to each event's type (exactly, by its family `order.*`, or `*`), in the caller's
+   * transaction: two statements however many events. Returns only deliveries created now:
+   * relaying an event again creates nothing twice (unique endpoint + event).
    */
-  async fanOutEvent(ctx: RequestContext, event: { id: string; type: string }, maxAttempts: number): Promise<{ id: string }[]> {
+  async fanOutEvents(ctx: RequestContext, events: { id: string; type: string }[], maxAttempts: number): Promise<{ id: string; event_id: string }[]> {
+    if (events.length === 0) return [];
     const m = this.m(ctx);
-    const endpoints: { id: string }[] = await m.query(
-      `SELECT id FROM webhook_endpoints
-        WHERE tenant_id = $1 AND mode = $2 AND active AND deleted_at IS NULL
-          AND ($3 = ANY(events) OR split_part($3, '.', 1) || '.*' = ANY(events) OR '*' = ANY(events))`,
-      [ctx.tenant, ctx.mode, event.type],
+    const pairs: { event_id: string; event_type: string; endpoint_id: string }[] = await m.query(
+      `SELECT ev.id AS event_id, ev.type AS event_type, w.id AS endpoint_id
+         FROM jsonb_to_recordset($3::jsonb) AS ev(id text, type text, n int)
+         JOIN webhook_endpoints w
+           ON w.tenant_id = $1 AND w.mode = $2 AND w.active AND w.deleted_at IS NULL
+          AND (ev.type = ANY(w.events) OR split_part(ev.type, '.', 1) || '.*' = ANY(w.events) OR '*' = ANY(w.events))
+        ORDER BY ev.n, w.id`,
+      [ctx.tenant, ctx.mode, JSON.stringify(events.map((e, n) => ({ id: e.id, type: e.type, n })))],
     );
-    if (endpoints.length === 0) return [];
-    const rows = endpoints.map((e) => ({ id: newId('whd'), endpoint_id: e.id }));
+    if (pairs.length === 0) return [];
+    const rows = pairs.map((p) => ({ ...p, id: newId('whd') }));
     return m.query(
       `INSERT INTO webhook_deliveries (id, tenant_id, mode, endpoint_id, event_id, event_type, status, attempts, max_attempts, next_attempt_at)
-       SELECT r.id, $2, $3, r.endpoint_id, $4, $5, 'pending', 0, $6, now()
-         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id text)
+       SELECT r.id, $2, $3, r.endpoint_id, r.event_id, r.event_type, 'pending', 0, $4, now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id text, endpoint_id text, event_id text, event_type text)
        ON CONFLICT (tenant_id, mode, endpoint_id, event_id) DO NOTHING
-       RETURNING id`,
-      [JSON.stringify(rows), ctx.tenant, ctx.mode, event.id, event.type, maxAttempts],
+       RETURNING id, event_id`,
+      [JSON.stringify(rows), ctx.tenant, ctx.mode, maxAttempts],
     );
   }
 
@@ -156,36 +187,70 @@ export class WebhooksRepository extends TenantScopedRepository {
 
   // --- delivery attempts (the worker)
 
-  /** Moves a pending delivery's due time while its job waits for a free tenant slot. */
-  async postponePending(manager: EntityManager, deliveryId: string, attempt: number, delayMs: number): Promise<void> {
-    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.query(
-      `UPDATE webhook_deliveries SET next_attempt_at = now() + make_interval(secs => $3::float8 / 1000)
-        WHERE id = $1 AND status = 'pending' AND attempts = $2 - 1`,
-      [deliveryId, attempt, delayMs],
-    ));
+  /**
+   * Gives back a claimed attempt whose job goes back to the queue (its tenant's slots are busy):
+   * `attempts` returns to attempt-1 so the job can claim it again, and the due time moves so the
+   * overdue sweep does not take the waiting delivery for a lost one. One round trip.
+   */
+  async unclaimAndPostpone(dataSource: DataSource, deliveryId: string, attempt: number, delayMs: number): Promise<void> {
+    await queryAcrossTenantsInOneRoundTrip(dataSource, 'webhook_delivery',
+      `WITH p AS (SELECT * FROM jsonb_to_record(${jsonbLiteral({ id: deliveryId, attempt, delayMs })}) AS p(id text, attempt int, "delayMs" int))
+       UPDATE webhook_deliveries d SET attempts = d.attempts - 1, next_attempt_at = now() + make_interval(secs => p."delayMs"::float8 / 1000), updated_at = now()
+         FROM p WHERE d.id = p.id AND d.attempts = p.attempt AND d.status = 'pending'`);
   }
 
   /**
-   * Claims attempt number `attempt` of a delivery: only one job can move `attempts` from
-   * attempt-1 to attempt, so a duplicate job for the same attempt does nothing.
+   * Claims attempt number `attempt` of each delivery, in one round trip: only one job can move
+   * `attempts` from attempt-1 to attempt, so a duplicate job for the same attempt gets nothing.
+   * Rows are locked in id order, so two workers' batches cannot deadlock. Answers in the order asked.
    */
-  async claimAttempt(manager: EntityManager, deliveryId: string, attempt: number): Promise<ClaimedAttempt | undefined> {
-    // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-    const [rows] = await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.query(
-      `UPDATE webhook_deliveries d SET attempts = attempts + 1, updated_at = now()
-         FROM webhook_endpoints w, events e
-        WHERE d.id = $1 AND d.attempts = $2 - 1 AND d.status = 'pending' AND d.attempts < d.max_attempts
-          AND w.id = d.endpoint_id AND e.id = d.event_id
+  async claimAttempts(dataSource: DataSource, wanted: { deliveryId: string; attempt: number }[]): Promise<(ClaimedAttempt | undefined)[]> {
+    const key = (id: string, attempt: number) => `${id}:${attempt}`;
+    const unique = [...new Map(wanted.map((w) => [key(w.deliveryId, w.attempt), { id: w.deliveryId, attempt: w.attempt }])).values()];
+    const rows = await queryAcrossTenantsInOneRoundTrip<ClaimedAttempt>(dataSource, 'webhook_delivery',
+      `WITH p AS (SELECT * FROM jsonb_to_recordset(${jsonbLiteral(unique)}) AS p(id text, attempt int)),
+       claimable AS (
+         SELECT d.id FROM webhook_deliveries d JOIN p ON p.id = d.id AND d.attempts = p.attempt - 1
+          WHERE d.status = 'pending' AND d.attempts < d.max_attempts
+          ORDER BY d.id
+          FOR UPDATE OF d
+       )
+       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, updated_at = now()
+         FROM claimable c, webhook_endpoints w, events e
+        WHERE d.id = c.id AND w.id = d.endpoint_id AND e.id = d.event_id
         RETURNING d.id, d.tenant_id, d.mode, d.attempts, d.max_attempts, d.event_id,
                   w.id AS endpoint_id, w.url, w.secret, w.active, w.deleted_at,
-                  e.type, e.created_at, e.data`,
-      [deliveryId, attempt],
-    ));
-    return (rows as ClaimedAttempt[])[0];
+                  e.type, e.created_at, e.data`);
+    const claimed = new Map(rows.map((r) => [key(r.id, r.attempts), r]));
+    // A job asked twice in one batch (a duplicate job) claims once: the first asker gets it.
+    return wanted.map((w) => {
+      const k = key(w.deliveryId, w.attempt);
+      const row = claimed.get(k);
+      claimed.delete(k);
+      return row;
+    });
   }
 
-  async recordAttempt(manager: EntityManager, attempt: Omit<WebhookAttemptEntity, 'id' | 'createdAt'>): Promise<void> {
-    await withCrossTenant(manager, 'webhook_delivery', (manager) => manager.insert(WebhookAttemptEntity, { ...attempt, id: newId('wha') }));
+  /**
+   * Records attempts and where each leaves its delivery (finished, or pending until the next
+   * try), in one round trip. Two records of one delivery (a redelivery racing an attempt) go in
+   * separate statements, in order.
+   */
+  async recordAttempts(dataSource: DataSource, records: AttemptRecord[]): Promise<void> {
+    for (const batch of distinctBy(records, (r) => r.deliveryId)) {
+      await queryAcrossTenantsInOneRoundTrip(dataSource, 'webhook_delivery',
+        `WITH p AS (
+           SELECT * FROM jsonb_to_recordset(${jsonbLiteral(batch.map((r) => ({ ...r, id: newId('wha') })))}) AS p(
+             id text, "tenantId" text, "deliveryId" text, attempt int, "statusCode" int, "latencyMs" int, error text,
+             "responseExcerpt" text, status text, "nextAttemptAt" timestamptz, "lastError" text)
+         ), attempt AS (
+           INSERT INTO webhook_attempts (id, tenant_id, delivery_id, attempt, status_code, latency_ms, error, response_excerpt)
+           SELECT id, "tenantId", "deliveryId", attempt, "statusCode", "latencyMs", error, "responseExcerpt" FROM p
+         )
+         UPDATE webhook_deliveries d
+            SET status = p.status, next_attempt_at = p."nextAttemptAt", last_status_code = p."statusCode", last_error = p."lastError", updated_at = now()
+           FROM p WHERE d.id = p."deliveryId"`);
+    }
   }
 
   async finishDelivery(

@@ -16,7 +16,9 @@ export class QueueService implements OnApplicationShutdown {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: redisConnectionOptions(this.config.REDIS_URL), prefix: this.config.QUEUE_PREFIX, telemetry: bullmqTelemetry() });
+      // Auto-pipelining: the adds issued together (a relay batch's first attempts) leave in one write, not one each.
+      const connection = { ...redisConnectionOptions(this.config.REDIS_URL), enableAutoPipelining: true };
+      queue = new Queue(name, { connection, prefix: this.config.QUEUE_PREFIX, telemetry: bullmqTelemetry() });
       warnOnConnectionErrors(queue, `queue ${name}`);
       this.queues.set(name, queue);
     }

@@ -16,6 +16,17 @@ type Handler = (data: unknown, job: Job) => Promise<unknown>;
 export class MissingJobHandlerError extends Error {}
 
 /**
+ * Auto-pipelining for the delivery worker: the jobs that finish together (their attempts recorded in one
+ * statement) report to Redis in one write. The blocking wait for jobs stays out of pipelines.
+ */
+function pipelinedConnection(url: string) {
+  return { ...redisConnectionOptions(url), enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['bzpopmin', 'bzpopmax', 'blmove', 'brpoplpush'] };
+}
+
+/** Jobs one worker runs at once per queue; webhook deliveries have their own setting (mostly waiting on HTTP). */
+const DEFAULT_CONCURRENCY = 20;
+
+/**
  * Finds every @JobHandler, refuses to start when a registered job has none, and runs one BullMQ
  * worker per queue. On shutdown it stops taking jobs and waits for the running ones.
  */
@@ -77,9 +88,9 @@ export class WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown
           return handler(job.data, job);
         },
         {
-          connection: redisConnectionOptions(this.config.REDIS_URL),
+          connection: queue === 'webhooks' ? pipelinedConnection(this.config.REDIS_URL) : redisConnectionOptions(this.config.REDIS_URL),
           prefix: this.config.QUEUE_PREFIX,
-          concurrency: 20,
+          concurrency: queue === 'webhooks' ? this.config.WEBHOOK_WORKER_CONCURRENCY : DEFAULT_CONCURRENCY,
           // A worker that dies (SIGKILL, OOM) holds its jobs' locks until they expire; shorter locks
           // (renewed every half period while a job runs) hand them to another worker sooner.
           lockDuration: 15_000,

@@ -93,6 +93,14 @@ export function bindToActiveContext<A extends unknown[], R>(fn: (...args: A) => 
   return running ? context.bind(context.active(), fn) : fn;
 }
 
+/**
+ * `fn` run in the root context: for shared work a request merely happens to start (a round trip
+ * that many requests wait on), which belongs to no one request's trace.
+ */
+export function outsideTraces<T>(fn: () => T): T {
+  return running ? context.with(ROOT_CONTEXT, fn) : fn();
+}
+
 /** Fields every log line carries while a span is active (pino mixin): the trace and span ids. */
 export function traceLogFields(): { trace_id?: string; span_id?: string } {
   if (!running) return {};
