@@ -37,13 +37,14 @@ async function main(): Promise<void> {
     warmupSeconds: setting('BENCH_WARMUP_SECONDS', 3),
     connections: setting('BENCH_CONNECTIONS', 50),
     webhookEvents: wanted('webhooks') ? setting('BENCH_WEBHOOK_EVENTS', 1000) : 0,
+    webhookTenants: setting('BENCH_WEBHOOK_TENANTS', 10),
   };
   const startedAt = new Date().toISOString();
   const outDir = join(ROOT, 'dist', 'bench-out', `${startedAt.replace(/[:.]/g, '-')}${profile ? '-profile' : ''}`);
   buildProcesses();
   const before = loadAverage();
   console.error(`setting up (fresh database, 100,000 products); output in ${outDir}`);
-  const env = await startEnvironment({ outDir, profile });
+  const env = await startEnvironment({ outDir, profile, webhookTenants: options.webhookEvents > 0 ? options.webhookTenants : 1 });
   const coldStartMs = { API: env.api.coldStartMs, worker: env.worker.coldStartMs, baseline: env.baseline.coldStartMs };
   let windows: ProfileWindow[] = [];
   const report: RunReport = { startedAt, loadGenerator, options, loadAverage: { before, after: '' }, coldStartMs, http: [] };

@@ -29,6 +29,8 @@ export interface BenchEnvironment {
   baseline: BenchProcess;
   receiver: BenchProcess;
   tenant: Tenant;
+  /** The tenants a spread webhook burst deals its events over (`tenant` first), each with an endpoint at the receiver. */
+  webhookTenantIds: string[];
   cursors: { apiCursor: string; baselineAfter: string };
   order: OrderFixture;
   /** Ports of the query counters (profile mode only). */
@@ -41,6 +43,8 @@ export interface EnvironmentOptions {
   outDir: string;
   /** --cpu-prof and the query counter in the API and the worker. */
   profile: boolean;
+  /** Tenants with a webhook endpoint (1 = only the bench tenant). */
+  webhookTenants: number;
 }
 
 /**
@@ -124,7 +128,9 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Ben
     const tenant = await signUpTenant(apiBase);
     const cursors = await seedProducts(owner, tenant.tenantId);
     const order = await orderFixture(apiBase, tenant.apiKey, owner);
-    await webhookEndpoint(owner, tenant.tenantId, `http://127.0.0.1:${receiverPort}/hook`);
+    const webhookTenantIds = [tenant.tenantId];
+    for (let i = 1; i < options.webhookTenants; i += 1) webhookTenantIds.push((await signUpTenant(apiBase)).tenantId);
+    for (const tenantId of webhookTenantIds) await webhookEndpoint(owner, tenantId, `http://127.0.0.1:${receiverPort}/hook`);
 
     const baselinePort = await freePort();
     const baseline = await startProcess({
@@ -144,7 +150,7 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Ben
     });
     started.push(baseline);
     return {
-      outDir: options.outDir, owner, api, worker, baseline, receiver, tenant, cursors, order, counters,
+      outDir: options.outDir, owner, api, worker, baseline, receiver, tenant, webhookTenantIds, cursors, order, counters,
       url: (p, path) => `http://127.0.0.1:${p.port}${path}`,
       stop,
     };

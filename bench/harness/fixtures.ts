@@ -109,9 +109,10 @@ export async function webhookEndpoint(owner: Pool, tenantId: string, url: string
 
 /**
  * Commits `count` customer.created events in one transaction, exactly as EventsService.record writes
- * them (row + pg_notify on the outbox channel); returns Date.now() right after COMMIT.
+ * them (row + pg_notify on the outbox channel), dealt round-robin over `tenantIds`; returns Date.now()
+ * right after COMMIT.
  */
-export async function commitEvents(owner: Pool, tenantId: string, count: number, tag: string): Promise<number> {
+export async function commitEvents(owner: Pool, tenantIds: readonly string[], count: number, tag: string): Promise<number> {
   const client = await owner.connect();
   try {
     await client.query('BEGIN');
@@ -119,7 +120,7 @@ export async function commitEvents(owner: Pool, tenantId: string, count: number,
       await client.query(
         `WITH inserted AS (INSERT INTO events (id, tenant_id, mode, type, data, relayed_at, trace_parent) VALUES ($1, $2, 'live', 'customer.created', $3::jsonb, NULL, NULL) RETURNING id)
          SELECT pg_notify('cbapi_outbox', '') FROM inserted`,
-        [newId('evt'), tenantId, JSON.stringify({ object: { id: `cus_${tag}_${i}`, object: 'customer', email: `c${i}@example.test` } })],
+        [newId('evt'), tenantIds[i % tenantIds.length], JSON.stringify({ object: { id: `cus_${tag}_${i}`, object: 'customer', email: `c${i}@example.test` } })],
       );
     }
     await client.query('COMMIT');

@@ -141,12 +141,19 @@ export async function runHttpWorkload(env: BenchEnvironment, w: HttpWorkload, o:
   return runs;
 }
 
+export interface BurstResult {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface WebhookRound {
   round: number;
   plainPerSecond: number;
-  deliveriesPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
+  /** Every event of the burst for one tenant: bound by WEBHOOK_MAX_IN_FLIGHT_PER_TENANT. */
+  oneTenant: BurstResult;
+  /** The burst dealt over env.webhookTenantIds. */
+  spread: BurstResult;
   usage: Usage;
 }
 
@@ -159,10 +166,13 @@ async function plainPosts(env: BenchEnvironment, posts: number): Promise<number>
   return JSON.parse(stdout).perSecond;
 }
 
-/** Commits `events` customer.created events in one transaction and waits until the receiver has them all. */
-export async function burst(env: BenchEnvironment, events: number, tag: string): Promise<{ perSecond: number; p50Ms: number; p99Ms: number }> {
+/**
+ * Commits `events` customer.created events in one transaction, dealt over `tenantIds` (default: the
+ * bench tenant alone), and waits until the receiver has them all.
+ */
+export async function burst(env: BenchEnvironment, events: number, tag: string, tenantIds = [env.tenant.tenantId]): Promise<BurstResult> {
   await fetch(env.url(env.receiver, '/stats'), { method: 'DELETE' });
-  const committedAt = await commitEvents(env.owner, env.tenant.tenantId, events, tag);
+  const committedAt = await commitEvents(env.owner, tenantIds, events, tag);
   const deadline = Date.now() + 180_000;
   for (;;) {
     const stats = (await (await fetch(env.url(env.receiver, '/stats'))).json()) as { deliveries: number };
@@ -175,19 +185,30 @@ export async function burst(env: BenchEnvironment, events: number, tag: string):
   return { perSecond: events / (latencies[latencies.length - 1] / 1000), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
 }
 
-/** Rounds of: plain POSTs to the receiver (baseline), then a burst of `events` through the outbox, relay, queue and one worker. */
+/**
+ * Rounds of: plain POSTs to the receiver (baseline), then a burst of `events` through the outbox,
+ * relay, queue and one worker for one tenant, then the same burst dealt over several tenants (the
+ * per-tenant in-flight cap bounds the first; the second is what a worker shared by tenants does).
+ */
 export async function runWebhookWorkload(env: BenchEnvironment, rounds: number, events: number): Promise<WebhookRound[]> {
   await settle(env, 120_000); // the relay of earlier workloads' events (orders) finishes first
   await plainPosts(env, 200);
   await burst(env, 100, 'warmup');
+  await burst(env, 100, 'warmup-spread', env.webhookTenantIds);
   const results: WebhookRound[] = [];
+  const line = (r: BurstResult) => `${Math.round(r.perSecond)}/s, commit→delivery p99 ${Math.round(r.p99Ms)} ms`;
   for (let round = 1; round <= rounds; round += 1) {
     await settle(env);
     const plainPerSecond = await plainPosts(env, events);
     await settle(env);
-    const { result, usage } = await measured(env, () => burst(env, events, `r${round}`));
-    results.push({ round, plainPerSecond, deliveriesPerSecond: result.perSecond, p50Ms: result.p50Ms, p99Ms: result.p99Ms, usage });
-    console.error(`  webhooks round ${round}: plain ${Math.round(plainPerSecond)}/s, worker ${Math.round(result.perSecond)}/s, commit→delivery p99 ${Math.round(result.p99Ms)} ms`);
+    const { result: oneTenant, usage } = await measured(env, () => burst(env, events, `r${round}`));
+    await settle(env);
+    const spread = await burst(env, events, `r${round}-spread`, env.webhookTenantIds);
+    results.push({ round, plainPerSecond, oneTenant, spread, usage });
+    console.error(
+      `  webhooks round ${round}: plain ${Math.round(plainPerSecond)}/s, one tenant ${line(oneTenant)}, ` +
+        `${env.webhookTenantIds.length} tenants ${line(spread)}`,
+    );
   }
   return results;
 }
