@@ -206,11 +206,13 @@ export class OrdersService implements PaymentTarget {
         cancelledAt: null,
       });
       const saved = await this.repo.insertLines(txCtx, lines);
-      // The order id was generated above and is visible to no one until this transaction commits.
-      await this.inventory.reserve(txCtx, unshippedStockLines(saved), order.id, { newReference: true });
       const created = await this.repo.insertHistory(txCtx, { orderId: order.id, fromStatus: null, toStatus: 'pending', actor: actorOf(txCtx), note: body.note ?? null });
       const result = toOrderDetail(order, saved, [created]);
       await this.events.record(txCtx, 'order.created', stripHistory(result));
+      // Last, right before COMMIT: the reservation locks the product's stock level and stock row, which every
+      // order of that product waits for, so they are held for as few round trips as possible. Short of
+      // stock → the 409 rolls back everything above. The order id is visible to no one until the commit.
+      await this.inventory.reserve(txCtx, unshippedStockLines(saved), order.id, { newReference: true });
       return result;
     });
   }
