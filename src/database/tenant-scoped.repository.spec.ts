@@ -12,6 +12,10 @@ class WidgetEntity implements TenantRow {
 }
 
 class WidgetsRepository extends TenantScopedRepository {
+  lockPainting(ctx: RequestContext, color: string, acrossModes = false): Promise<void> {
+    return this.lockUntilCommit(ctx, 'painting', [color], { acrossModes });
+  }
+
   getWidget(ctx: RequestContext, id: string, color?: string): Promise<WidgetEntity> {
     return this.getOrThrow(ctx, WidgetEntity, 'widget', id, color === undefined ? {} : { color });
   }
@@ -25,6 +29,10 @@ function repositoryOver(rows: WidgetEntity[]) {
       findOneBy: async (_entity: unknown, where: Record<string, unknown>) => {
         asked.push({ ctx, where });
         return rows.find((row) => Object.entries(where).every(([k, v]) => row[k as keyof WidgetEntity] === v)) ?? null;
+      },
+      query: async (sql: string, parameters: unknown[]) => {
+        asked.push({ ctx, where: { sql, parameters } });
+        return [];
       },
     }) as unknown as EntityManager,
   } as unknown as TransactionService;
@@ -56,5 +64,17 @@ describe('TenantScopedRepository.getOrThrow', () => {
     await expect(repo.getWidget(ctxA, 'wid_1', 'blue')).rejects.toBeInstanceOf(NotFoundError);
     await expect(repo.getWidget(ctxA, 'wid_1', 'red')).resolves.toMatchObject({ id: 'wid_1' });
     expect(asked[0].where).toEqual({ color: 'blue', id: 'wid_1', tenantId: 'ten_a', mode: 'test' });
+  });
+});
+
+describe('TenantScopedRepository.lockUntilCommit', () => {
+  it("keys the lock by name, ctx's tenant and mode, then the parts, so other tenants and modes never wait", async () => {
+    const { repo, asked } = repositoryOver([]);
+    await repo.lockPainting(RequestContext.system('spec', 'ten_a', 'test'), 'red');
+    await repo.lockPainting(RequestContext.system('spec', 'ten_a', 'live'), 'red', true);
+    expect(asked.map((a) => a.where)).toEqual([
+      { sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', parameters: ['painting:ten_a:test:red'] },
+      { sql: 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', parameters: ['painting:ten_a:red'] },
+    ]);
   });
 });

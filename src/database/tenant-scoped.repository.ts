@@ -32,6 +32,16 @@ export abstract class TenantScopedRepository {
   }
 
   /**
+   * Holds a transaction-scoped advisory lock on `name` for ctx's tenant (and mode, unless `acrossModes`) and
+   * `parts` until the transaction ends: a concurrent caller with the same key waits here, then sees what the
+   * first one committed. For check-then-write rules (caps, replace-all, one default) that no row lock covers.
+   */
+  protected async lockUntilCommit(ctx: RequestContext, name: string, parts: readonly string[] = [], opts: { acrossModes?: boolean } = {}): Promise<void> {
+    const key = [name, ctx.tenant, ...(opts.acrossModes ? [] : [ctx.mode]), ...parts].join(':');
+    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+  }
+
+  /**
    * The `entity` row with this id in ctx's tenant and mode (and matching `where`), else
    * NotFoundError(resource, id) — a 404 "No such <resource>: '<id>'", the same answer for an id of
    * another tenant as for one that never existed.

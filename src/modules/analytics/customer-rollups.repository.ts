@@ -66,7 +66,7 @@ export class CustomerRollupsRepository extends TenantScopedRepository {
    * totals are read, changed and written back, and their orders' `prev_at` links one order to the next.
    */
   async lockCustomer(ctx: RequestContext, currency: string, customerId: string): Promise<void> {
-    await this.m(ctx).query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`analytics_customer:${ctx.tenant}:${ctx.mode}:${currency}:${customerId}`]);
+    await this.lockUntilCommit(ctx, 'analytics_customer', [currency, customerId]);
   }
 
   /** The customer's totals recomputed from their counted facts (a cancellation, or a tie on the latest order); null when none counts. */

@@ -71,7 +71,7 @@ export class IdentityRepository extends TenantScopedRepository {
 
   /** Serialises key creation per tenant for the rest of the transaction, so the cap holds under races. */
   async lockApiKeyCreation(ctx: RequestContext): Promise<void> {
-    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtext($1))', [`api_keys:${ctx.tenant}`]);
+    await this.lockUntilCommit(ctx, 'api_keys', [], { acrossModes: true });
   }
 
   // --- users

@@ -198,7 +198,7 @@ export class InventoryRepository extends TenantScopedRepository {
    * transaction, so two releases of the same order cannot both read the same outstanding amount.
    */
   async lockReference(ctx: RequestContext, reference: string): Promise<void> {
-    await this.m(ctx).query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`stock:${ctx.tenant}:${ctx.mode}:${reference}`]);
+    await this.lockUntilCommit(ctx, 'stock', [reference]);
   }
 
   /** What a reference still holds reserved, per location, for one product/variant (from the ledger). */

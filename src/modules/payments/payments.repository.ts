@@ -297,7 +297,7 @@ export class PaymentsRepository extends TenantScopedRepository {
   ): Promise<PaymentMethodEntity> {
     const m = this.m(ctx);
     // One default change per customer at a time: a concurrent save waits here and then sees this one's row.
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`payment_methods:${ctx.tenant}:${ctx.mode}:${fields.customerId}`]);
+    await this.lockUntilCommit(ctx, 'payment_methods', [fields.customerId]);
     await m.update(PaymentMethodEntity, { customerId: fields.customerId, isDefault: true, ...this.scope(ctx) }, { isDefault: false });
     const same = await m.findOneBy(PaymentMethodEntity, {
       customerId: fields.customerId, brand: fields.brand, last4: fields.last4, expMonth: fields.expMonth, expYear: fields.expYear,

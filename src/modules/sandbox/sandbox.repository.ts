@@ -32,7 +32,7 @@ export class SandboxRepository extends TenantScopedRepository {
    * the second now waits, and its deletes (each statement a fresh snapshot) see the first's rows.
    */
   async lockForReset(ctx: RequestContext): Promise<void> {
-    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sandbox-reset:${ctx.tenant}`]);
+    await this.lockUntilCommit(ctx, 'sandbox-reset', [], { acrossModes: true });
   }
 
   /** Tables with tenant_id and mode columns, ordered so no row is deleted before the rows referencing it. */

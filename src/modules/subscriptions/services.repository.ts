@@ -50,8 +50,7 @@ export interface ServiceKey {
 export class ServicesRepository extends TenantScopedRepository {
   /** Serialises checkouts of one offer by one account until the caller's transaction ends. */
   async lockCheckoutOffer(ctx: RequestContext, accountRefId: string | null, productId: string, tierId: string | null): Promise<void> {
-    const key = `checkout:${ctx.tenant}:${ctx.mode}:${accountRefId}:${productId}:${tierId ?? '-'}`;
-    await this.m(ctx).query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    await this.lockUntilCommit(ctx, 'checkout', [accountRefId ?? '-', productId, tierId ?? '-']);
   }
 
   // --- services

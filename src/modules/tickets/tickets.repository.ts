@@ -107,7 +107,7 @@ export class TicketsRepository extends TenantScopedRepository {
   async replaceDepartments(ctx: RequestContext, departments: readonly Pick<TicketDepartmentEntity, 'key' | 'name' | 'email'>[]): Promise<void> {
     const m = this.m(ctx);
     // Two replacements at once would both delete and then collide inserting the same keys: one waits.
-    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`ticket-departments:${ctx.tenant}:${ctx.mode}`]);
+    await this.lockUntilCommit(ctx, 'ticket-departments');
     await m.delete(TicketDepartmentEntity, this.scope(ctx));
     if (departments.length > 0) await m.insert(TicketDepartmentEntity, departments.map((d) => m.create(TicketDepartmentEntity, { ...d, ...this.scope(ctx) })));
   }

@@ -164,7 +164,7 @@ export class WebhooksRepository extends TenantScopedRepository {
    * creations cannot both pass the endpoint cap.
    */
   async lockEndpointCreation(ctx: RequestContext): Promise<void> {
-    await this.m(ctx).query(`SELECT pg_advisory_xact_lock(hashtextextended('webhook_endpoints:' || $1 || ':' || $2, 0))`, [ctx.tenant, ctx.mode]);
+    await this.lockUntilCommit(ctx, 'webhook_endpoints');
   }
 
   /** The tenant of a delivery, for a job enqueued before jobs carried it (maintenance lookup by id). */
