@@ -87,15 +87,15 @@ describe('webhook delivery slots and claims (e2e)', () => {
 
     const repo = t.app.get(WebhooksRepository);
     const dataSource = t.app.get(DataSource);
-    const [claimed, duplicate] = await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }, { deliveryId, attempt: 1 }]);
+    const [claimed, duplicate] = await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }, { deliveryId, attempt: 1 }], 15_000);
     expect(claimed).toMatchObject({ id: deliveryId, attempts: 1, event_id: eventId, endpoint_id: hook.body.data.id, type: 'customer.created' });
     expect(claimed!.data).toEqual({ object: { id: 'cus_claims' } });
     expect(duplicate).toBeUndefined();
-    expect(await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }])).toEqual([undefined]);
+    expect(await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }], 15_000)).toEqual([undefined]);
 
     // A job put back gives its attempt back, and claims it again when it returns.
     await repo.unclaimAndPostpone(dataSource, deliveryId, 1, 500);
-    const [again] = await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }]);
+    const [again] = await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }], 15_000);
     expect(again?.attempts).toBe(1);
   });
 });

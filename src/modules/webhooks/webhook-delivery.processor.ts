@@ -38,6 +38,8 @@ export function attemptJobId(deliveryId: string, attempt: number, retry?: string
   return retry ? `${deliveryId}-${attempt}-${retry}` : `${deliveryId}-${attempt}`;
 }
 
+/** Time after the HTTP timeout within which a live worker records its attempt; past it, the sweep may take the delivery for lost. */
+const RECORD_MARGIN_MS = 5_000;
 /** Claims and records of concurrent jobs share statements: one round trip for many deliveries under load. */
 const CLAIM_BATCHING = { maxBatch: 100, maxConcurrent: 2 };
 /** Records are on the slot-holding path: one batch per running delivery of a tenant may run at once. */
@@ -60,7 +62,7 @@ export class WebhookDeliveryProcessor {
     private readonly slots: TenantDeliverySlots,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.claims = new StatementBatcher((wanted) => this.repo.claimAttempts(this.dataSource, wanted), CLAIM_BATCHING);
+    this.claims = new StatementBatcher((wanted) => this.repo.claimAttempts(this.dataSource, wanted, this.config.WEBHOOK_TIMEOUT_MS + RECORD_MARGIN_MS), CLAIM_BATCHING);
     this.records = new StatementBatcher(async (records) => {
       await this.repo.recordAttempts(this.dataSource, records);
       return records.map(() => undefined);

@@ -202,9 +202,11 @@ export class WebhooksRepository extends TenantScopedRepository {
   /**
    * Claims attempt number `attempt` of each delivery, in one round trip: only one job can move
    * `attempts` from attempt-1 to attempt, so a duplicate job for the same attempt gets nothing.
-   * Rows are locked in id order, so two workers' batches cannot deadlock. Answers in the order asked.
+   * The delivery is due again only after `leaseMs`, so the overdue sweep does not take an attempt
+   * being sent for a lost one (its record sets the real next time). Rows are locked in id order,
+   * so two workers' batches cannot deadlock. Answers in the order asked.
    */
-  async claimAttempts(dataSource: DataSource, wanted: { deliveryId: string; attempt: number }[]): Promise<(ClaimedAttempt | undefined)[]> {
+  async claimAttempts(dataSource: DataSource, wanted: { deliveryId: string; attempt: number }[], leaseMs: number): Promise<(ClaimedAttempt | undefined)[]> {
     const key = (id: string, attempt: number) => `${id}:${attempt}`;
     const unique = [...new Map(wanted.map((w) => [key(w.deliveryId, w.attempt), { id: w.deliveryId, attempt: w.attempt }])).values()];
     const rows = await queryAcrossTenantsInOneRoundTrip<ClaimedAttempt>(dataSource, 'webhook_delivery',
@@ -215,7 +217,8 @@ export class WebhooksRepository extends TenantScopedRepository {
           ORDER BY d.id
           FOR UPDATE OF d
        )
-       UPDATE webhook_deliveries d SET attempts = d.attempts + 1, updated_at = now()
+       UPDATE webhook_deliveries d
+          SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => ${Math.trunc(leaseMs)} / 1000.0), updated_at = now()
          FROM claimable c, webhook_endpoints w, events e
         WHERE d.id = c.id AND w.id = d.endpoint_id AND e.id = d.event_id
         RETURNING d.id, d.tenant_id, d.mode, d.attempts, d.max_attempts, d.event_id,
@@ -234,7 +237,8 @@ export class WebhooksRepository extends TenantScopedRepository {
   /**
    * Records attempts and where each leaves its delivery (finished, or pending until the next
    * try), in one round trip. Two records of one delivery (a redelivery racing an attempt) go in
-   * separate statements, in order.
+   * separate statements, in order. Every attempt is logged, but only the delivery's latest attempt
+   * moves it: a stale attempt answering after a newer one went out changes nothing.
    */
   async recordAttempts(dataSource: DataSource, records: AttemptRecord[]): Promise<void> {
     for (const batch of distinctBy(records, (r) => r.deliveryId)) {
@@ -249,7 +253,7 @@ export class WebhooksRepository extends TenantScopedRepository {
          )
          UPDATE webhook_deliveries d
             SET status = p.status, next_attempt_at = p."nextAttemptAt", last_status_code = p."statusCode", last_error = p."lastError", updated_at = now()
-           FROM p WHERE d.id = p."deliveryId"`);
+           FROM p WHERE d.id = p."deliveryId" AND d.attempts = p.attempt`);
     }
   }
 
