@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
@@ -19,6 +19,16 @@ export function buildProcesses(): void {
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'bench', 'tsconfig.processes.json')], { stdio: 'inherit' });
   if (tsc.status !== 0) throw new Error('tsc -p bench/tsconfig.processes.json failed');
   console.error(`built dist/bench-build in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * The NODE_OPTIONS the Dockerfile gives both production processes (V8 heap sizes): the benchmarked
+ * API and worker run with the same, unless BENCH_NODE_FLAGS says otherwise ('' = V8's defaults).
+ */
+export function productionNodeOptions(): string {
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
+  if (!line) throw new Error('Dockerfile: no ENV NODE_OPTIONS="…" line');
+  return line[1];
 }
 
 export interface BenchEnvironment {
@@ -45,6 +55,8 @@ export interface EnvironmentOptions {
   profile: boolean;
   /** Tenants with a webhook endpoint (1 = only the bench tenant). */
   webhookTenants: number;
+  /** The V8 inspector of the API and the worker on these ports (bench/memory.ts reads heaps through it). */
+  inspectPorts?: { api: number; worker: number };
 }
 
 /**
@@ -67,13 +79,15 @@ export async function startEnvironment(options: EnvironmentOptions): Promise<Ben
   };
   try {
     const counters = options.profile ? { api: await freePort(), worker: await freePort() } : undefined;
-    const instrument = (name: string, counterPort?: number): { args: string[]; env: Record<string, string> } =>
+    const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? productionNodeOptions()).split(/\s+/).filter(Boolean);
+    const nodeArgs = (port: number | undefined) => [...nodeFlags, ...(port === undefined ? [] : [`--inspect=127.0.0.1:${port}`])];
+    const instrument = (name: 'api' | 'worker', counterPort?: number): { args: string[]; env: Record<string, string> } =>
       options.profile
         ? {
-            args: ['--cpu-prof', '--cpu-prof-dir', join(options.outDir, 'profiles', name), '-r', join(BUILD, 'bench', 'processes', 'query-counter.js')],
+            args: ['--cpu-prof', '--cpu-prof-dir', join(options.outDir, 'profiles', name), '-r', join(BUILD, 'bench', 'processes', 'query-counter.js'), ...nodeArgs(options.inspectPorts?.[name])],
             env: { BENCH_QUERY_COUNTER_PORT: String(counterPort) },
           }
-        : { args: [], env: {} };
+        : { args: nodeArgs(options.inspectPorts?.[name]), env: {} };
     const common = {
       DATABASE_URL: appUrl,
       MIGRATION_DATABASE_URL: ownerUrl,

@@ -1,5 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { createTransport, type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 
 export interface OutgoingMail {
@@ -19,6 +19,9 @@ export class MailTransportService implements OnApplicationShutdown {
   private transport(url: string): Transporter<SMTPTransport.SentMessageInfo> {
     let transport = this.transports.get(url);
     if (!transport) {
+      // nodemailer is required with the first message, not at boot: the API process never sends one.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above)
+      const { createTransport } = require('nodemailer') as typeof import('nodemailer');
       transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 });
       this.transports.set(url, transport);
     }

@@ -1,5 +1,16 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFFont, PDFPage } from 'pdf-lib';
 import type { LabelLayout } from './label-layout';
+
+type PdfLib = typeof import('pdf-lib');
+
+/**
+ * pdf-lib is required on the first label, not at boot: it is the heaviest module only one route
+ * uses (~0.8 s of the API's cold start under load, and its code and fonts in every process's heap).
+ */
+function pdfLib(): PdfLib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (see above); require caches it
+  return require('pdf-lib') as PdfLib;
+}
 
 /** 4 × 6 in at 72 pt per inch: the thermal-printer label size carriers use. */
 const WIDTH = 4 * 72;
@@ -12,7 +23,7 @@ function printable(text: string): string {
 }
 
 class Cursor {
-  constructor(private readonly page: PDFPage, private y: number) {}
+  constructor(private readonly page: PDFPage, private y: number, private readonly rgb: PdfLib['rgb']) {}
 
   line(text: string, font: PDFFont, size: number, gapAfter = 2): void {
     this.y -= size;
@@ -22,7 +33,7 @@ class Cursor {
 
   rule(): void {
     this.y -= 6;
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: WIDTH - MARGIN, y: this.y }, thickness: 1, color: rgb(0, 0, 0) });
+    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: WIDTH - MARGIN, y: this.y }, thickness: 1, color: this.rgb(0, 0, 0) });
     this.y -= 8;
   }
 }
@@ -33,6 +44,7 @@ class Cursor {
  * same bytes. The title and keywords carry the tracking number and ids for tooling that reads PDFs.
  */
 export async function renderLabelPdf(layout: LabelLayout, createdAt: Date): Promise<Buffer> {
+  const { PDFDocument, StandardFonts, rgb } = pdfLib();
   const doc = await PDFDocument.create();
   doc.setTitle(`Shipping label ${layout.trackingNumber}`);
   doc.setSubject(layout.service);
@@ -46,7 +58,7 @@ export async function renderLabelPdf(layout: LabelLayout, createdAt: Date): Prom
   const page = doc.addPage([WIDTH, HEIGHT]);
   page.drawRectangle({ x: 4, y: 4, width: WIDTH - 8, height: HEIGHT - 8, borderColor: rgb(0, 0, 0), borderWidth: 2 });
 
-  const at = new Cursor(page, HEIGHT - MARGIN);
+  const at = new Cursor(page, HEIGHT - MARGIN, rgb);
   at.line(layout.title, bold, 18, 4);
   at.rule();
   at.line('FROM', bold, 8);

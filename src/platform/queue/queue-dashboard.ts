@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QUEUES, type QueueName } from './queues';
 import type { QueueService } from './queue.service';
@@ -17,6 +14,13 @@ export type DashboardAuthorizer = (token: string) => Promise<'ok' | 401 | 403>;
  * SameSite=Strict cookie limited to the dashboard's path; every request is checked again.
  */
 export async function mountQueueDashboard(fastify: FastifyInstance, queues: QueueService, authorize: DashboardAuthorizer): Promise<void> {
+  // Required here, not at the top: Bull Board (~115 ms of start-up) is loaded only by an API that
+  // mounts the dashboard (OPERATOR_TENANT_ID set).
+  /* eslint-disable @typescript-eslint/no-require-imports -- deferred on purpose (see above) */
+  const { createBullBoard } = require('@bull-board/api') as typeof import('@bull-board/api');
+  const { BullMQAdapter } = require('@bull-board/api/bullMQAdapter') as typeof import('@bull-board/api/bullMQAdapter');
+  const { FastifyAdapter } = require('@bull-board/fastify') as typeof import('@bull-board/fastify');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({
