@@ -9,10 +9,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { SpecDocument, SpecOperation, SpecParameter, SpecPathItem, SpecSchema } from '../test/support/spec-document';
 
-type Schema = Record<string, any>;
+type Schema = SpecSchema;
 const root = join(__dirname, '..');
-const spec = parse(readFileSync(join(root, 'openapi', 'openapi.yaml'), 'utf8'));
+const spec: SpecDocument = parse(readFileSync(join(root, 'openapi', 'openapi.yaml'), 'utf8'));
 const schemas: Record<string, Schema> = spec.components.schemas;
 
 const classes: string[] = [];
@@ -37,7 +38,7 @@ function resolve(schema: Schema): { schema: Schema; nullable: boolean; name?: st
     } else if (current.allOf?.length === 1) {
       current = current.allOf[0];
     } else if (current.oneOf || current.anyOf) {
-      const members: Schema[] = current.oneOf ?? current.anyOf;
+      const members: Schema[] = current.oneOf ?? current.anyOf ?? [];
       const nonNull = members.filter((m) => m.type !== 'null');
       if (nonNull.length !== members.length) nullable = true;
       if (nonNull.length > 1) {
@@ -183,7 +184,7 @@ function objectClass(name: string, schema: Schema, named: boolean): string {
   generated.add(cls);
   const required = new Set<string>(schema.required ?? []);
   const lines: string[] = [];
-  for (const [prop, raw] of Object.entries<Schema>(schema.properties ?? {})) {
+  for (const [prop, raw] of Object.entries(schema.properties ?? {})) {
     if (raw.readOnly) continue;
     const { decorators } = propertyDecorators(name, prop, raw, required.has(prop), false);
     const type = named ? `S[${lit(name)}][${lit(prop)}]` : 'unknown';
@@ -196,14 +197,14 @@ function objectClass(name: string, schema: Schema, named: boolean): string {
 }
 
 /** Query parameters of one operation, `$ref`s to components/parameters resolved. */
-function queryParameters(operation: Schema, pathItem: Schema): Schema[] {
-  const all = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p: Schema) =>
+function queryParameters(operation: SpecOperation, pathItem: SpecPathItem): SpecParameter[] {
+  const all = [...(pathItem.parameters ?? []), ...(operation.parameters ?? [])].map((p) =>
     p.$ref ? spec.components.parameters[p.$ref.replace('#/components/parameters/', '')] : p,
   );
   return all.filter((p) => p.in === 'query');
 }
 
-function queryClass(operationId: string, params: Schema[]): void {
+function queryClass(operationId: string, params: SpecParameter[]): void {
   const cls = `${pascal(operationId)}QueryDto`;
   const lines = params.map((p) => {
     if (p.schema?.type === 'array' && p.explode !== false) throw new Error(`${operationId}: query array ${p.name} must be \`explode: false\` (comma-separated)`);
@@ -214,8 +215,8 @@ function queryClass(operationId: string, params: Schema[]): void {
 }
 
 const bodies = new Set<string>();
-for (const [path, pathItem] of Object.entries<Schema>(spec.paths)) {
-  for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+for (const [path, pathItem] of Object.entries(spec.paths)) {
+  for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
     const operation = pathItem[method];
     if (!operation) continue;
     const json = operation.requestBody?.content?.['application/json']?.schema;

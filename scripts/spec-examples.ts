@@ -16,13 +16,14 @@ import addFormats from 'ajv-formats';
 import YAML from 'yaml';
 import type { RecordedExchange } from '../test/support/example-recorder';
 import { findPathTemplate } from '../test/support/openapi-validator';
+import { isJsonObject, refResolver, type SpecDocument, type SpecMedia } from '../test/support/spec-document';
 
 const [input, flag] = process.argv.slice(2);
 if (!input) throw new Error('usage: spec-examples.ts <recorded.jsonl> [--force]');
 const force = flag === '--force';
 const file = join(__dirname, '..', 'openapi', 'openapi.yaml');
 const doc = YAML.parseDocument(readFileSync(file, 'utf8'));
-const spec = doc.toJS() as Record<string, any>;
+const spec = doc.toJS() as SpecDocument;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addFormat('card-number', /^[0-9]{12,19}$/); // Luhn is checked by the API, not here
@@ -41,13 +42,13 @@ const refuseDeprecated = (node: unknown): unknown => {
 };
 ajv.addSchema({ ...(refuseDeprecated(spec) as object), $id: 'spec' });
 
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const AUTH_PATHS = /^\/api\/v1\/auth\//; // their operations belong to identity: examples go on their schemas
 const records: RecordedExchange[] = readFileSync(input, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const http = records.filter((r) => r.method !== 'WEBHOOK').map((r) => ({ ...r, template: findPathTemplate(r.path) }));
 
 const pointer = (...parts: string[]) => '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-const resolve = (node: any): any => (node?.$ref ? resolve(node.$ref.slice(2).split('/').map((k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((a: any, k: string) => a?.[k], spec)) : node);
+const resolve = refResolver(spec);
 
 /** Readable values: no per-run UUIDs in e-mail addresses, public webhook URLs, lists cut to two items. */
 function curate(value: unknown, list = false): unknown {
@@ -91,12 +92,16 @@ const examples: YAML.YAMLMap = (doc.getIn(['components', 'examples']) as YAML.YA
 const missing: string[] = [];
 let written = 0;
 
-function hasExample(media: any): boolean {
+/** `error.code` of a recorded body, when it is the error envelope. */
+const errorCode = (body: unknown): string | undefined =>
+  isJsonObject(body) && isJsonObject(body.error) && typeof body.error.code === 'string' ? body.error.code : undefined;
+
+function hasExample(media: SpecMedia | undefined): boolean {
   return media?.example !== undefined || media?.examples !== undefined;
 }
 
 /** Stores `value` as components/examples/<name> and points the media type (a path in the document) at it. */
-function attach(mediaPath: (string | number)[], name: string, summary: string, value: unknown, key = 'default'): void {
+function attach(mediaPath: (string | number)[], name: string, summary: string | undefined, value: unknown, key = 'default'): void {
   examples.set(name, doc.createNode({ summary, value }));
   const media = doc.getIn(mediaPath) as YAML.YAMLMap;
   let map = media.get('examples') as YAML.YAMLMap | undefined;
@@ -121,7 +126,7 @@ const recordedFor = (method: string, template: string, status?: number) =>
   http.filter((r) => r.method === method.toUpperCase() && r.template === template && (status === undefined || r.status === status));
 const textExcerpt = (text: string) => (text.length > 600 ? `${text.slice(0, 600)}\n…` : text);
 
-for (const [template, item] of Object.entries<any>(spec.paths)) {
+for (const [template, item] of Object.entries(spec.paths)) {
   for (const method of METHODS) {
     const op = item[method];
     if (!op) continue;
@@ -137,10 +142,10 @@ for (const [template, item] of Object.entries<any>(spec.paths)) {
       else attach(['paths', template, method, 'requestBody', 'content', 'application/json'], `${id}Request`, `${op.summary ?? id}: request`, value);
     }
 
-    for (const [status, raw] of Object.entries<any>(op.responses)) {
+    for (const [status, raw] of Object.entries(op.responses)) {
       if (!/^2/.test(status)) continue;
       const response = resolve(raw);
-      for (const [type, media] of Object.entries<any>(response.content ?? {})) {
+      for (const [type, media] of Object.entries(response.content ?? {})) {
         const base = raw.$ref ? raw.$ref.slice(2).split('/') : ['paths', template, method, 'responses', status];
         if (!force && (hasExample(media) || (raw.$ref && examples.has(base[base.length - 1])))) continue;
         const recorded = recordedFor(method, template, Number(status)).filter((r) => r.contentType.startsWith(type));
@@ -168,7 +173,7 @@ const ERROR_STATUS: Record<string, number> = {
 for (const [name, status] of Object.entries(ERROR_STATUS)) {
   const response = spec.components.responses[name];
   if (!response) continue;
-  for (const [type, media] of Object.entries<any>(response.content ?? {})) {
+  for (const [type, media] of Object.entries(response.content ?? {})) {
     if (hasExample(media) && !force) continue;
     const recorded = http.filter((r) => r.status === status && r.contentType.startsWith(type));
     if (!type.includes('json')) {
@@ -177,10 +182,10 @@ for (const [name, status] of Object.entries(ERROR_STATUS)) {
       else attach(['components', 'responses', name, 'content', type], `${name}Error`, response.description, textExcerpt(text));
       continue;
     }
-    const codes = [...new Set(recorded.map((r) => (r.responseBody as any)?.error?.code).filter(Boolean))];
+    const codes = [...new Set(recorded.map((r) => errorCode(r.responseBody)).filter(Boolean))];
     if (codes.length === 0) missing.push(`components/responses/${name}`);
     for (const code of codes) {
-      const ofCode = recorded.filter((r) => (r.responseBody as any)?.error?.code === code).map((r) => curate(r.responseBody));
+      const ofCode = recorded.filter((r) => errorCode(r.responseBody) === code).map((r) => curate(r.responseBody));
       const value = best(ofCode, pointer('components', 'responses', name, 'content', type, 'schema'), 1200, errorScore);
       if (value === undefined) missing.push(`components/responses/${name} ${code}`);
       else attach(['components', 'responses', name, 'content', type], codes.length > 1 ? `${name}_${code}` : `${name}Error`, `${code} (${status})`, value, code);
@@ -192,11 +197,11 @@ for (const [name, status] of Object.entries(ERROR_STATUS)) {
 const events = [
   ...records.filter((r) => r.method === 'WEBHOOK').map((r) => r.requestBody),
   ...http.filter((r) => r.template === '/api/v1/events' || r.template === '/api/v1/events/{id}').flatMap((r) => {
-    const data = (r.responseBody as any)?.data;
-    return (Array.isArray(data) ? data : [data]).filter(Boolean).map((e: any) => ({ id: e.id, type: e.type, created_at: e.created_at, livemode: e.livemode, data: e.data }));
+    const data = isJsonObject(r.responseBody) ? r.responseBody.data : undefined;
+    return (Array.isArray(data) ? data : [data]).filter(isJsonObject).map((e) => ({ id: e.id, type: e.type, created_at: e.created_at, livemode: e.livemode, data: e.data }));
   }),
 ] as { type?: string }[];
-for (const [type, entry] of Object.entries<any>(spec.webhooks ?? {})) {
+for (const [type, entry] of Object.entries(spec.webhooks ?? {})) {
   const media = entry.post.requestBody.content['application/json'];
   if (hasExample(media) && !force) continue;
   const value = best(events.filter((e) => e?.type === type).map((e) => curate(e)), pointer('webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema'), 5000);

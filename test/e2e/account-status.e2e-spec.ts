@@ -3,6 +3,7 @@ import { Clock } from '../../src/platform/clock/clock';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
 import { signUpShop } from '../support/fixtures';
+import type { Schemas } from '../support/typed-api';
 
 /** Seed 003's SaaS routes: account status, fix subscription, public URL resolver and the hosted checkout page. */
 describe('account status, fix subscription, public URL resolver (e2e)', () => {
@@ -17,7 +18,7 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
   const label = `studio-${randomUUID().slice(0, 8)}`;
   const ref = `ACC-${randomUUID().slice(0, 8)}`;
   let email: string;
-  const services: Record<string, any> = {};
+  const services: Record<string, Schemas['Service']> = {};
 
   const status = (query: Record<string, string> = {}, tok = key, account = ref) =>
     t.http.get(`/api/v1/accounts/${encodeURIComponent(account)}/status`, { token: tok, query });
@@ -60,7 +61,7 @@ describe('account status, fix subscription, public URL resolver (e2e)', () => {
       const res = await status();
       expect(res.status).toBe(200);
       expect(res.body.data).toMatchObject({ account_ref_id: ref, customer_email: email, total_subscriptions: 2 });
-      expect(res.body.data.subscriptions.map((s: any) => [s.service_id, s.status, s.is_active])).toEqual([
+      expect(res.body.data.subscriptions.map((s: Schemas['AccountSubscription']) => [s.service_id, s.status, s.is_active])).toEqual([
         [services.pro.id, 'pending', false],
         [services.starter.id, 'active', true],
       ]);

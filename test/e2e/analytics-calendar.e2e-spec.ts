@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AnalyticsShop } from '../support/analytics-fixtures';
 import type { TestApp } from '../support/app';
 import { startAppWithDb } from '../support/fixtures';
+import type { ErrorDetail, Schemas } from '../support/typed-api';
 
 /**
  * Issue 20: buckets are calendar periods of the asked time zone — a day that straddles a
@@ -45,7 +46,7 @@ describe('analytics calendars and custom reports (e2e)', () => {
     ]);
     // The same orders in UTC days: the 8th holds five of them.
     const utc = await shop.get('/api/v1/analytics/sales', { period: 'day', start_date: '2026-03-08', end_date: '2026-03-09', metrics: 'orders' });
-    expect(utc.body.data.currencies[0].series.map((b: any) => b.metrics.orders)).toEqual([4, 2]);
+    expect(utc.body.data.currencies[0].series.map((b: Schemas['SalesBucket']) => b.metrics.orders)).toEqual([4, 2]);
     expect(utc.body.data.currencies[0].totals).toEqual({ orders: 6 });
   });
 
@@ -57,9 +58,9 @@ describe('analytics calendars and custom reports (e2e)', () => {
       { label: '2026-10-25', start: '2026-10-24T22:00:00.000Z', end: '2026-10-25T23:00:00.000Z', metrics: { orders: 2 } },
     ]);
     const month = await shop.get('/api/v1/analytics/sales', { period: 'month', start_date: '2026-10-01', end_date: '2026-11-30', timezone: 'Europe/Berlin', metrics: 'orders' });
-    expect(month.body.data.currencies[0].series.map((b: any) => [b.label, b.metrics.orders])).toEqual([['2026-10', 4], ['2026-11', 0]]);
+    expect(month.body.data.currencies[0].series.map((b: Schemas['SalesBucket']) => [b.label, b.metrics.orders])).toEqual([['2026-10', 4], ['2026-11', 0]]);
     const week = await shop.get('/api/v1/analytics/sales', { period: 'week', start_date: '2026-10-19', end_date: '2026-10-26', timezone: 'Europe/Berlin', metrics: 'orders' });
-    expect(week.body.data.currencies[0].series.map((b: any) => [b.label, b.metrics.orders])).toEqual([['2026-W43', 3], ['2026-W44', 1]]);
+    expect(week.body.data.currencies[0].series.map((b: Schemas['SalesBucket']) => [b.label, b.metrics.orders])).toEqual([['2026-W43', 3], ['2026-W44', 1]]);
   });
 
   it('refuses unknown zones, zones off the whole hour, unknown metrics and a custom period without dates, naming the parameter', async () => {
@@ -104,7 +105,7 @@ describe('analytics calendars and custom reports (e2e)', () => {
     }, { token: shop.key });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('invalid_request');
-    expect(bad.body.error.details.map((d: any) => d.field)).toEqual(['dimensions[1]', 'measures[1]', 'filters.colour', 'sort.field']);
+    expect(bad.body.error.details.map((d: ErrorDetail) => d.field)).toEqual(['dimensions[1]', 'measures[1]', 'filters.colour', 'sort.field']);
     expect(bad.body.error.message).toContain("unknown dimension 'password'");
   });
 

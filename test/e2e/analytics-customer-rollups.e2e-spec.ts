@@ -3,6 +3,7 @@ import { analyticsRows, customerTruth, reportFigures } from '../support/analytic
 import { AnalyticsShop, type StoredEvent } from '../support/analytics-fixtures';
 import { startTestApp, type TestApp } from '../support/app';
 import { ownerDb } from '../support/owner-db';
+import type { Schemas } from '../support/typed-api';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -107,7 +108,7 @@ describe('analytics customer rollups (e2e)', () => {
     const reports = [];
     for (const query of queries) reports.push(await expectTruth(shop, query));
     // Hand-checked in the New York range: customers 0, 1, 2, 5 (eur) and 7 came back; 3 is new; 4's only order in the range was cancelled.
-    const byCurrency = Object.fromEntries(reports[0].currencies.map((c: any) => [c.currency, c]));
+    const byCurrency = Object.fromEntries(reports[0].currencies.map((c: Schemas['CustomersReport']['currencies'][number]) => [c.currency, c]));
     expect([byCurrency.usd.returning_customers, byCurrency.usd.new_customers, byCurrency.eur.returning_customers]).toEqual([4, 1, 1]);
     expect(byCurrency.usd.at_risk.customers).toBe(1);
 

@@ -2,12 +2,16 @@ import type { DataSource } from 'typeorm';
 import { AnalyticsShop } from '../support/analytics-fixtures';
 import type { TestApp } from '../support/app';
 import { startAppWithDb } from '../support/fixtures';
+import type { Schemas } from '../support/typed-api';
 
 /**
  * Issue 20: the reports are exact — their totals equal the sums of the orders they summarise, per
  * currency, across payments, partial and full refunds and cancellations — whether the rollups were
  * kept from the order events (in any order, any number of times) or rebuilt from the orders.
  */
+/** A bucket or group with the metrics a report was asked for (all of them by default). */
+type Metered = { metrics: Record<string, number> };
+
 describe('analytics reports are exact (e2e)', () => {
   let t: TestApp, db: DataSource;
   beforeAll(async () => {
@@ -45,14 +49,14 @@ describe('analytics reports are exact (e2e)', () => {
     const expected = await shop.orderTotals();
     expect(Object.keys(expected).sort()).toEqual(['eur', 'usd']);
     const report = await salesTotals(shop);
-    expect(report.currencies.map((c: any) => c.currency)).toEqual(['eur', 'usd']);
+    expect(report.currencies.map((c: Schemas['SalesCurrencyReport']) => c.currency)).toEqual(['eur', 'usd']);
     for (const c of report.currencies) {
       const e = expected[c.currency];
       expect(c.totals).toEqual({
         revenue: e.revenue, orders: e.orders, units: e.units, refunds: e.refunds, net_revenue: e.revenue - e.refunds,
         cancelled_orders: e.cancelled, avg_order_value: Math.round(e.revenue / e.orders),
       });
-      const sum = (key: string) => c.series.reduce((s: number, b: any) => s + b.metrics[key], 0);
+      const sum = (key: string) => c.series.reduce((s: number, b: Metered) => s + b.metrics[key], 0);
       expect([sum('revenue'), sum('orders'), sum('refunds')]).toEqual([e.revenue, e.orders, e.refunds]);
     }
     // Hand-computed: usd 5000 + 2500 + 10000 (7500 cancelled), refunds 1200 + 2500; eur 1999, refund 999 (3998 cancelled).
@@ -62,13 +66,13 @@ describe('analytics reports are exact (e2e)', () => {
     for (const groupBy of ['product', 'category', 'customer', 'region']) {
       const grouped = await salesTotals(shop, groupBy);
       for (const c of grouped.currencies) {
-        const sum = (key: string) => c.groups.reduce((s: number, g: any) => s + g.metrics[key], 0);
+        const sum = (key: string) => c.groups.reduce((s: number, g: Metered) => s + g.metrics[key], 0);
         expect({ groupBy, revenue: sum('revenue'), refunds: sum('refunds'), units: sum('units') })
           .toEqual({ groupBy, revenue: expected[c.currency].revenue, refunds: expected[c.currency].refunds, units: expected[c.currency].units });
       }
     }
     const byRegion = await salesTotals(shop, 'region');
-    expect(byRegion.currencies[1].groups.map((g: any) => [g.key, g.metrics.revenue])).toEqual([['CA/ON', 10000], ['US/NY', 5000], ['US/CA', 2500]]);
+    expect(byRegion.currencies[1].groups.map((g: Schemas['SalesGroup']) => [g.key, g.metrics.revenue])).toEqual([['CA/ON', 10000], ['US/NY', 5000], ['US/CA', 2500]]);
   });
 
   it('replayed, reversed and duplicated events change nothing, and a rebuild from the orders gives the same reports', async () => {
@@ -80,7 +84,7 @@ describe('analytics reports are exact (e2e)', () => {
     await shop.rollUp(events);
     expect(await salesTotals(shop, 'product')).toEqual(afterReverse);
     const expected = await shop.orderTotals();
-    expect(afterReverse.currencies.find((c: any) => c.currency === 'usd').totals.revenue).toBe(expected.usd.revenue);
+    expect(afterReverse.currencies.find((c: Schemas['SalesCurrencyReport']) => c.currency === 'usd').totals.revenue).toBe(expected.usd.revenue);
 
     const customersBefore = (await shop.get('/api/v1/analytics/customers')).body.data;
     const productsBefore = (await shop.get('/api/v1/analytics/products')).body.data;
@@ -94,14 +98,14 @@ describe('analytics reports are exact (e2e)', () => {
     const shop = await busyShop('Exact products');
     await shop.rollUp();
     const products = (await shop.get('/api/v1/analytics/products', { sort: 'units' })).body.data;
-    const usd = products.currencies.find((c: any) => c.currency === 'usd').products;
+    const usd = products.currencies.find((c: Schemas['ProductsReport']['currencies'][number]) => c.currency === 'usd').products;
     expect(usd).toEqual([expect.objectContaining({
       product_id: shop.products.usd, sku: expect.any(String), units: 7, revenue: 17500, orders: 3, refunds: 3700, refunded_orders: 2,
       refund_rate: 0.6667, stock_on_hand: 1000 - 7, stock_turnover: Math.round((7 / 993) * 100) / 100,
     })]);
 
     const customers = (await shop.get('/api/v1/analytics/customers')).body.data;
-    const byCurrency = Object.fromEntries(customers.currencies.map((c: any) => [c.currency, c]));
+    const byCurrency = Object.fromEntries(customers.currencies.map((c: Schemas['CustomersReport']['currencies'][number]) => [c.currency, c]));
     // usd: customer 0 kept o1 (5000 − 1200); customer 1 kept o2 (2500 − 2500) and o4 (10000).
     expect(byCurrency.usd).toMatchObject({
       customers: 2, new_customers: 2, returning_customers: 0,

@@ -3,6 +3,7 @@ import { analyticsRows } from '../support/analytics-customer-truth';
 import { AnalyticsShop } from '../support/analytics-fixtures';
 import { startTestApp, type TestApp } from '../support/app';
 import { ownerDb } from '../support/owner-db';
+import type { Schemas } from '../support/typed-api';
 
 /**
  * Issue 20 at scale: long ranges read the rollups of whole UTC days and months and only the hours
@@ -11,6 +12,11 @@ import { ownerDb } from '../support/owner-db';
  * month — and every report must still equal the orders grouped by the zone's calendar, whether
  * the rollups were kept from the events or rebuilt.
  */
+/** A row of the custom report asked for below: the dimensions asked, and orders and revenue per currency. */
+type CustomRow = { currency: string; orders: number; revenue: number; [dimension: string]: string | number | null };
+/** What the comparisons sort by. */
+type PeriodRow = { key: string; currency: string };
+
 describe('analytics period rollups (e2e)', () => {
   let t: TestApp;
   let db: DataSource;
@@ -48,8 +54,8 @@ describe('analytics period rollups (e2e)', () => {
   async function custom(shop: AnalyticsShop, dimensions: string[], filters: Record<string, string>) {
     const res = await t.http.post('/api/v1/analytics/custom', { dimensions, measures: ['orders', 'revenue'], filters, sort: { field: dimensions[0], order: 'asc' }, limit: 1000 }, { token: shop.key });
     expect(res.status).toBe(200);
-    return res.body.data.rows.map((r: any) => ({ currency: r.currency, key: dimensions.map((d) => r[d]).join(' '), orders: r.orders, revenue: r.revenue }))
-      .sort((a: any, b: any) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency));
+    return res.body.data.rows.map((r: CustomRow) => ({ currency: r.currency, key: dimensions.map((d) => r[d]).join(' '), orders: r.orders, revenue: r.revenue }))
+      .sort((a: PeriodRow, b: PeriodRow) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency));
   }
 
   async function expectEveryReportToMatch(shop: AnalyticsShop) {
@@ -65,9 +71,9 @@ describe('analytics period rollups (e2e)', () => {
       expect({ dimension, timezone, rows: await custom(shop, [dimension], { start_date: start, end_date: end, timezone }) }).toEqual({ dimension, timezone, rows: expected });
       if (dimension === 'year') continue;
       const sales = await shop.get('/api/v1/analytics/sales', { period: dimension, start_date: start, end_date: end, timezone, metrics: 'orders,revenue' });
-      const series = sales.body.data.currencies.flatMap((c: any) => c.series.filter((b: any) => b.metrics.orders > 0)
-        .map((b: any) => ({ currency: c.currency, key: b.label, orders: b.metrics.orders, revenue: b.metrics.revenue })))
-        .sort((a: any, b: any) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency));
+      const series = sales.body.data.currencies.flatMap((c: Schemas['SalesCurrencyReport']) => c.series.filter((b) => b.metrics.orders! > 0)
+        .map((b) => ({ currency: c.currency, key: b.label, orders: b.metrics.orders, revenue: b.metrics.revenue })))
+        .sort((a: PeriodRow, b: PeriodRow) => a.key.localeCompare(b.key) || a.currency.localeCompare(b.currency));
       expect({ dimension, timezone, series }).toEqual({ dimension, timezone, series: expected });
     }
     // A month in Berlin by country (region rollups), and a whole range by product (product rollups).
@@ -75,7 +81,7 @@ describe('analytics period rollups (e2e)', () => {
     expect(await custom(shop, ['month', 'country'], { start_date: '2026-01-01', end_date: '2026-04-30', timezone: 'Europe/Berlin' })).toEqual(byCountry);
     const products = await shop.get('/api/v1/analytics/products', { start_date: '2026-01-01', end_date: '2026-04-30', timezone: 'America/New_York' });
     const inRange = await truth(shop, 'year', '"all"', 'America/New_York', '2026-01-01', '2026-04-30');
-    expect(products.body.data.currencies.map((c: any) => ({ currency: c.currency, key: 'all', orders: c.products[0].orders, revenue: c.products[0].revenue })))
+    expect(products.body.data.currencies.map((c: Schemas['ProductsReport']['currencies'][number]) => ({ currency: c.currency, key: 'all', orders: c.products[0].orders, revenue: c.products[0].revenue })))
       .toEqual(inRange);
   }
 

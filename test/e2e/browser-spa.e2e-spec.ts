@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { resetConfigCache } from '../../src/config/config';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant, type TenantFixture } from '../support/factories';
+import type { BodyOf, DataOf, ErrorBody } from '../support/typed-api';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -78,6 +79,42 @@ window.spa = {
   },
 };`;
 
+/** What `spa.call` answers in the page: the status, the JSON body (or null) and the headers the page may read. */
+interface SpaAnswer<B> {
+  status: number;
+  body: B & { error: ErrorBody['error'] };
+  remaining: string | null;
+  limit: string | null;
+  requestId: string | null;
+  replayed: string | null;
+}
+type Refreshed = SpaAnswer<BodyOf<'/auth/refresh', 'post'>>;
+/** The tokens of the cookie transport: the refresh token stays in the cookie, the page gets the CSRF token. */
+type CookieTokens = SpaAnswer<{ data: Extract<DataOf<'/auth/refresh', 'post'>, { csrf_token: string }> & { refresh_token?: string } }>;
+/** `window.spa` of SPA_SCRIPT, as the tests call it through page.evaluate. */
+interface Spa {
+  bearer(args: { api: string; email: string; password: string; productId: string; customerId: string; address: object }): Promise<{
+    login: number;
+    products: SpaAnswer<BodyOf<'/products', 'get'>>;
+    created: SpaAnswer<BodyOf<'/orders', 'post'>>;
+    retried: SpaAnswer<BodyOf<'/orders', 'post'>>;
+    refreshes: Refreshed[];
+    after: SpaAnswer<{ data: { user: { email: string } } }>;
+  }>;
+  cookieLogin(args: { api: string; email: string; password: string }): Promise<{ login: CookieTokens; csrf: string; visibleToScript: string }>;
+  cookieSession(args: { api: string; csrf: string }): Promise<{
+    refreshed: CookieTokens;
+    withoutCsrf: SpaAnswer<unknown>;
+    concurrent: CookieTokens[];
+    me: SpaAnswer<BodyOf<'/auth/me', 'get'>>;
+    logout: SpaAnswer<unknown>;
+    afterLogout: SpaAnswer<unknown>;
+  }>;
+  stranger(args: { api: string; email: string; password: string }): Promise<string>;
+}
+/** The page's global object (the functions given to page.evaluate run in the page: no helper of this file is there). */
+type SpaWindow = { spa: Spa };
+
 /** A tiny static server: the app's page, from an origin other than the API's. */
 async function pageServer(): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
@@ -140,7 +177,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('logs in, lists products, creates an order with an Idempotency-Key, survives two simultaneous refreshes and reads X-RateLimit-Remaining', async () => {
     const page = await open(`http://127.0.0.1:${spa.port}`);
-    const run: any = await page.evaluate((args) => (globalThis as any).spa.bearer(args), { api, email: shop.email, password: shop.password, productId, customerId, address });
+    const run = await page.evaluate((args) => (globalThis as unknown as SpaWindow).spa.bearer(args), { api, email: shop.email, password: shop.password, productId, customerId, address });
 
     expect(run.login).toBe(200);
     expect(run.products.status).toBe(200);
@@ -167,7 +204,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('cookie transport: the refresh token lives in an HttpOnly cookie, refresh works with the CSRF header and is 403 without it', async () => {
     const page = await open(`http://localhost:${spa.port}`);
-    const start: any = await page.evaluate((args) => (globalThis as any).spa.cookieLogin(args), { api, email: shop.email, password: shop.password });
+    const start = await page.evaluate((args) => (globalThis as unknown as SpaWindow).spa.cookieLogin(args), { api, email: shop.email, password: shop.password });
     expect(start.login.status).toBe(200);
     expect(start.login.body.data.refresh_token).toBeUndefined();
     // Chromium accepted the Secure cookies from http://localhost; the page sees the CSRF cookie, never the refresh token.
@@ -176,7 +213,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
     const stored = await page.context().cookies(`${api}/auth/refresh`);
     expect(stored.find((c) => c.name === 'refresh_token')).toMatchObject({ httpOnly: true, secure: true, sameSite: 'Strict', path: '/api/v1/auth' });
 
-    const run: any = await page.evaluate((args) => (globalThis as any).spa.cookieSession(args), { api, csrf: start.csrf });
+    const run = await page.evaluate((args) => (globalThis as unknown as SpaWindow).spa.cookieSession(args), { api, csrf: start.csrf });
 
     expect(run.refreshed.status).toBe(200);
     expect(run.refreshed.body.data.csrf_token).toBe(start.csrf);
@@ -192,7 +229,7 @@ describe('a single-page app on another origin, in headless Chromium (e2e)', () =
 
   it('a page on an origin outside the allow-list cannot read any answer', async () => {
     const page = await open(`http://127.0.0.1:${stranger.port}`);
-    const outcome = await page.evaluate((args) => (globalThis as any).spa.stranger(args), { api, email: shop.email, password: shop.password });
+    const outcome = await page.evaluate((args) => (globalThis as unknown as SpaWindow).spa.stranger(args), { api, email: shop.email, password: shop.password });
     expect(outcome).toMatch(/^blocked: /);
   });
 });

@@ -9,6 +9,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey } from '../support/factories';
 import { signUpShop } from '../support/fixtures';
 import { assertMatchesSpec } from '../support/openapi-validator';
+import type { Schemas } from '../support/typed-api';
 
 const CHROMIUM = chromiumExecutable(); // CHROMIUM_PATH or Debian's chromium; missing → this file fails in one line
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -94,7 +95,7 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     expect((await raw('POST', await subscriptionLink(account, email))).headers.location).toBe(first.headers.location);
     expect((await status(account)).body.data.total_subscriptions).toBe(1);
     const invoices = await invoicesOf(account);
-    expect(invoices.map((i: any) => [i.status, i.total, i.service_id])).toEqual([['open', 3200, pending.body.data.subscriptions[0].service_id]]);
+    expect(invoices.map((i: Schemas['Invoice']) => [i.status, i.total, i.service_id])).toEqual([['open', 3200, pending.body.data.subscriptions[0].service_id]]);
 
     const paid = await raw('POST', first.headers.location, CARD);
     expect(paid.status).toBe(303);
@@ -169,7 +170,7 @@ describe('hosted checkout POST /r/{token} (e2e)', () => {
     const second = await raw('POST', path, { email });
     expect(second.status).toBe(303);
     expect(second.headers.location).not.toBe(first.headers.location);
-    expect((await invoicesOf(account)).map((i: any) => i.status).sort()).toEqual(['open', 'paid']);
+    expect((await invoicesOf(account)).map((i: Schemas['Invoice']) => i.status).sort()).toEqual(['open', 'paid']);
   });
 
   it('unknown, malformed and expired links answer the GET 404 page; a free tier starts active (200); an archived product is refused (422)', async () => {

@@ -3,6 +3,7 @@ import { runCli } from '../../src/cli/cli';
 import { startTestApp, type TestApp } from '../support/app';
 import { AnalyticsShop } from '../support/analytics-fixtures';
 import { ownerDb } from '../support/owner-db';
+import type { Schemas } from '../support/typed-api';
 
 describe('operator CLI (e2e)', () => {
   let t: TestApp;
@@ -64,6 +65,6 @@ describe('operator CLI (e2e)', () => {
     }
     expect(out.join('')).toMatch(new RegExp(`analytics ${shop.tenantId} test: 2 order\\(s\\) rolled up`));
     const sales = await shop.get('/api/v1/analytics/sales', { metrics: 'revenue,orders' });
-    expect(sales.body.data.currencies.map((c: any) => [c.currency, c.totals])).toEqual([['eur', { revenue: 1999, orders: 1 }], ['usd', { revenue: 5000, orders: 1 }]]);
+    expect(sales.body.data.currencies.map((c: Schemas['SalesCurrencyReport']) => [c.currency, c.totals])).toEqual([['eur', { revenue: 1999, orders: 1 }], ['usd', { revenue: 5000, orders: 1 }]]);
   });
 });

@@ -6,6 +6,8 @@ import { Public } from '../../src/platform/auth/auth.decorator';
 import { startTestApp, type TestApp } from '../support/app';
 import { createApiKey, signUpTenant } from '../support/factories';
 import { ownerDb } from '../support/owner-db';
+import type { CreateAppOptions } from '../../src/app.factory';
+import type { ErrorBody } from '../support/typed-api';
 
 /**
  * Test-only route (never in production code): a transaction that does 600 ms of non-database
@@ -32,7 +34,7 @@ class IdleFixtureController {
 class IdleFixtureModule {}
 
 /** Starts the API with these settings (and restores the environment afterwards). */
-async function appWith(settings: Record<string, string>, extraModules: any[] = []): Promise<{ app: TestApp; restore: () => void }> {
+async function appWith(settings: Record<string, string>, extraModules: NonNullable<CreateAppOptions['extraModules']> = []): Promise<{ app: TestApp; restore: () => void }> {
   const before = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
   Object.assign(process.env, settings);
   const restore = () => {
@@ -49,7 +51,7 @@ async function appWith(settings: Record<string, string>, extraModules: any[] = [
   }
 }
 
-function expectServiceUnavailable(res: { status: number; headers: Record<string, string>; body: any }): void {
+function expectServiceUnavailable(res: { status: number; headers: Record<string, string>; body: ErrorBody }): void {
   expect(res.status).toBe(503);
   expect(res.headers['retry-after']).toBe('2');
   expect(res.body.error).toMatchObject({ code: 'service_unavailable', request_id: res.headers['x-request-id'] });

@@ -5,6 +5,7 @@ import type { TestApp } from '../support/app';
 import { startAppWithDb } from '../support/fixtures';
 import { domainShop, type DomainShop } from '../support/domain-fixtures';
 import { createApiKey } from '../support/factories';
+import type { Schemas } from '../support/typed-api';
 
 /** Every domains route through HTTP in test mode (sandbox registrar), each response checked against the spec. */
 describe('domains (e2e)', () => {
@@ -13,7 +14,7 @@ describe('domains (e2e)', () => {
   const check = (name: string) => t.http.get(`/api/v1/domains/check/${encodeURIComponent(name)}`, auth());
   const register = (body: Record<string, unknown>) => t.http.post('/api/v1/domains', { years: 1, ...body }, auth());
 
-  async function events(type: string): Promise<{ data: { object: Record<string, any> } }[]> {
+  async function events(type: string): Promise<Schemas['Event'][]> {
     const res = await t.http.get('/api/v1/events', { token: shop.key, query: { type, per_page: 200 } });
     expect(res.status).toBe(200);
     return res.body.data;

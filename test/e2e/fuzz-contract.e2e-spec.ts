@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { loadSpec } from '../../src/platform/openapi/spec-file';
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpTenant } from '../support/factories';
+import type { SpecDocument, SpecParameter, SpecSchema } from '../support/spec-document';
+import { HTTP_METHODS } from '../support/openapi-validator';
 
-type Schema = Record<string, any>;
+type Schema = SpecSchema;
 interface Operation {
   method: string;
   path: string;
@@ -18,15 +20,15 @@ const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 40);
 /** The whole property stops after this long (wall clock), whatever it reached: CI has a budget. */
 const TIME_BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 60_000);
 
-const spec = loadSpec() as Schema;
+const spec = loadSpec() as unknown as SpecDocument;
 const resolveRef = (schema: Schema | undefined): Schema | undefined =>
   schema?.$ref ? resolveRef(spec.components.schemas[schema.$ref.replace('#/components/schemas/', '')]) : schema;
-const resolveParam = (p: Schema): Schema => (p.$ref ? spec.components.parameters[p.$ref.replace('#/components/parameters/', '')] : p);
+const resolveParam = (p: SpecParameter): SpecParameter => (p.$ref ? spec.components.parameters[p.$ref.replace('#/components/parameters/', '')] : p);
 
 function operations(): Operation[] {
   const out: Operation[] = [];
-  for (const [path, item] of Object.entries<Schema>(spec.paths)) {
-    for (const method of ['get', 'post', 'put', 'patch', 'delete']) {
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of HTTP_METHODS) {
       const op = item[method];
       if (!op) continue;
       const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolveParam);

@@ -136,7 +136,7 @@ describe('hosted invoice page /pay/{token} (e2e, headless Chromium)', () => {
     const page = await browser.newPage();
     try {
       await page.goto(local(inv.hosted_invoice_url));
-      expect(await page.evaluate(() => (globalThis as any).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __pwned?: unknown }).__pwned)).toBeUndefined();
       expect(await page.locator('tbody td').first().textContent()).toBe(evil);
       expect(await page.locator('script').count()).toBe(0);
     } finally {

@@ -46,7 +46,7 @@ describe('invoices (e2e)', () => {
   async function eventsOf(type: string, id: string, as = key): Promise<unknown[]> {
     const res = await t.http.get('/api/v1/events', { token: as, query: { type, per_page: 200 } });
     expect(res.status).toBe(200);
-    return res.body.data.filter((e: any) => e.data.object.id === id);
+    return res.body.data.filter((e: Schemas['Event']) => e.data.object.id === id);
   }
 
   beforeAll(async () => {
@@ -214,7 +214,7 @@ describe('invoices (e2e)', () => {
       expect(voided.status).toBe(409);
       expect(voided.body.error.code).toBe('conflict');
       const payments = await t.http.get('/api/v1/payments', { token: key, query: { invoice_id: inv.id } });
-      expect(payments.body.data.map((p: any) => p.status)).toEqual(['succeeded', 'failed']);
+      expect(payments.body.data.map((p: Schemas['PaymentIntent']) => p.status)).toEqual(['succeeded', 'failed']);
     });
 
     it('refunds add up, the invoice stays paid with amount_refunded, and stop at the total (409)', async () => {

@@ -3,16 +3,19 @@ import { startApiProcess, startWorkerProcess, waitFor, type ServiceProcess } fro
 import { ownerDb } from '../support/owner-db';
 import { PrivateRedis } from '../support/private-redis';
 import { WebhookReceiver } from '../support/webhook-receiver';
+import type { DataOf, ErrorBody } from '../support/typed-api';
 
 const EVENTS = 500;
 const WRITES_PER_MINUTE = 5;
 /** Deliveries of one tenant in flight at once across both workers; bounds the repeats a SIGKILL can cause. */
 const IN_FLIGHT_PER_TENANT = 20;
 
-interface Reply {
+/** An answer of one API process; `T` is the `data` of its success envelope (a created resource by default). */
+interface Reply<T = { id: string }> {
   status: number;
   headers: Headers;
-  body: any;
+  /** The envelope, read after asserting the status: `data` on a success, `error` on a refusal. */
+  body: { data: T; error: ErrorBody['error'] };
 }
 
 /**
@@ -53,14 +56,14 @@ describe('two APIs and two workers on one PostgreSQL and Redis (e2e, child proce
   /** 503s answered (and retried after Retry-After, as the contract asks of clients): the machine's PostgreSQL is shared with other runs. */
   let retried503 = 0;
 
-  async function call(api: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  async function call<T = { id: string }>(api: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
     for (let tries = 0; ; tries++) {
       const res = await fetch(`${apis[api].url}${path}`, {
         method,
         headers: { 'content-type': 'application/json', ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      const reply = { status: res.status, headers: res.headers, body: await res.json().catch(() => null) };
+      const reply = { status: res.status, headers: res.headers, body: (await res.json().catch(() => null)) as Reply<T>['body'] };
       // A 503 commits nothing (a saturated pool or a timed-out statement rolls back), so the same request may be sent again.
       if (reply.status !== 503 || tries === 3) return reply;
       retried503++;
@@ -70,12 +73,12 @@ describe('two APIs and two workers on one PostgreSQL and Redis (e2e, child proce
 
   /** A tenant signed up through api-1, its plan's write limit set, and a read_write API key. */
   async function tenantWithKey(name: string, writesPerMinute?: number): Promise<{ tenantId: string; key: string }> {
-    const signUp = await call(0, 'POST', '/api/v1/tenants', { name, email: `owner-${randomUUID()}@example.test`, password: 'correct-horse-battery' });
+    const signUp = await call<DataOf<'/tenants', 'post'>>(0, 'POST', '/api/v1/tenants', { name, email: `owner-${randomUUID()}@example.test`, password: 'correct-horse-battery' });
     expect(signUp.status).toBe(201);
     const tenantId = signUp.body.data.tenant.id as string;
     // Before the tenant's first authenticated request: each API caches a tenant's limits briefly.
     if (writesPerMinute) await (await ownerDb()).query('UPDATE tenants SET rate_limit_writes = $2 WHERE id = $1', [tenantId, writesPerMinute]);
-    const key = await call(0, 'POST', '/api/v1/api-keys', { name: 'replicas', mode: 'live', access: 'read_write' }, { authorization: `Bearer ${signUp.body.data.access_token}` });
+    const key = await call<DataOf<'/api-keys', 'post'>>(0, 'POST', '/api/v1/api-keys', { name: 'replicas', mode: 'live', access: 'read_write' }, { authorization: `Bearer ${signUp.body.data.access_token}` });
     expect(key.status).toBe(201);
     return { tenantId, key: key.body.data.secret as string };
   }

@@ -8,6 +8,7 @@ import { chromiumExecutable } from '../support/chromium';
 import { signUpTenant, type TenantFixture } from '../support/factories';
 import { assertMatchesSpec } from '../support/openapi-validator';
 import { authorizeWithoutBrowser, createOAuthClient, pkcePair, type OAuthClientFixture } from '../support/oauth-fixtures';
+import type { Schemas } from '../support/typed-api';
 
 const CHROMIUM = chromiumExecutable();
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -19,6 +20,17 @@ function corsHeaders(headers: Record<string, string | string[] | undefined>): st
 
 /** Origins of this run only: a preflight is answered for an origin of ANY active public client, so none may be shared with other files. */
 const unique = (name: string) => `https://${name}-${randomUUID().slice(0, 8)}.example.test`;
+
+/**
+ * What `window.oauth` answers in the page: the token endpoint's JSON (a token, or an RFC 6749 error) and
+ * the exposed request id, or `blocked` when the browser withholds the answer (an origin CORS refuses).
+ */
+interface OAuthAnswer {
+  status: number;
+  body: Required<Schemas['OAuthTokenResponse']> & { error?: Schemas['OAuthErrorBody']['error'] };
+  requestId: string | null;
+  blocked?: string;
+}
 
 /** What a single-page app at its redirect URI runs: plain fetch() of the form-encoded OAuth endpoints. */
 const SPA_PAGE = `<!doctype html><title>SPA</title><script>
@@ -177,7 +189,7 @@ describe('CORS of the OAuth token and revocation endpoints for public clients (e
       const first = await codeFor(client);
       await app.goto(`${spaOrigin}/callback?code=${encodeURIComponent(first.code)}`);
       const call = (page: typeof app, path: string, fields: Record<string, string>) =>
-        page.evaluate(([url, body]) => (globalThis as unknown as { oauth: (u: string, f: Record<string, string>) => Promise<any> }).oauth(url, body), [`${api}${path}`, fields] as const);
+        page.evaluate(([url, body]) => (globalThis as unknown as { oauth: (u: string, f: Record<string, string>) => Promise<OAuthAnswer> }).oauth(url, body), [`${api}${path}`, fields] as const);
 
       const exchanged = await call(app, '/oauth/token', { grant_type: 'authorization_code', code: first.code, code_verifier: first.verifier, redirect_uri: client.redirectUri, client_id: client.id });
       expect(exchanged.status).toBe(200);

@@ -3,6 +3,7 @@ import { startTestApp, type TestApp } from '../support/app';
 import { assertMatchesSpec } from '../support/openapi-validator';
 import { ownerDb } from '../support/owner-db';
 import { PaymentShop } from '../support/payment-fixtures';
+import type { Schemas } from '../support/typed-api';
 
 const card = (number: string) => ({ number, exp_month: 12, exp_year: new Date().getUTCFullYear() + 2, cvc: number.length === 15 ? '1234' : '123' });
 
@@ -80,7 +81,7 @@ describe("Stripe's test payment methods in test mode (e2e)", () => {
       ['pm_card_chargeDeclinedInsufficientFunds', '4000000000009995'], ['pm_card_threeDSecure2Required', '4000002760003184'],
       ['pm_card_createDispute', '4000000000000259'], ['pm_card_chargeCustomerFail', '4000000000000341'],
     ];
-    const outcome = (body: { data: Record<string, any> }) => ({
+    const outcome = (body: { data: Schemas['PaymentIntent'] }) => ({
       status: body.data.status, failure_code: body.data.failure_code, brand: body.data.card?.brand, last4: body.data.card?.last4, captured: body.data.amount_captured,
     });
     for (const [method, number] of pairs) {

@@ -5,6 +5,7 @@ import { WebhookReceiver } from '../support/webhook-receiver';
 import { ownerDb } from '../support/owner-db';
 import { SmtpReceiver } from '../support/smtp-receiver';
 import { waitFor } from '../support/wait';
+import type { Schemas } from '../support/typed-api';
 
 /** Valid to class-validator's isEmail, but a quoted local part with a comma: the mailer refuses it. */
 const POISON_EMAIL = '"a,b"@example.com';
@@ -52,7 +53,7 @@ describe('outbox relay isolates a failing event (e2e)', () => {
     return events.body.data[0].id;
   }
 
-  async function eventUntil(tenant: TenantFixture, id: string, done: (e: any) => boolean, timeoutMs = 15000): Promise<any> {
+  async function eventUntil(tenant: TenantFixture, id: string, done: (e: Schemas['Event']) => boolean, timeoutMs = 15000): Promise<Schemas['Event']> {
     let last: unknown;
     const res = await waitFor(`event ${id} to reach the expected delivery status`, async () => {
       const got = await t.http.get(`/api/v1/events/${id}`, { token: tenant.accessToken });
@@ -84,7 +85,7 @@ describe('outbox relay isolates a failing event (e2e)', () => {
     const failedOnce = await eventUntil(poisoned, poisonId, (e) => e.delivery_status !== 'pending');
     expect(failedOnce.delivery_status).toBe('retrying');
     expect(failedOnce.dead_letter).toMatchObject({ attempts: 1, failed_subscribers: ['inventory-alerts'], dead_lettered_at: null });
-    expect(Date.parse(failedOnce.dead_letter.next_retry_at)).toBeGreaterThan(Date.now() - 1000);
+    expect(Date.parse(failedOnce.dead_letter!.next_retry_at!)).toBeGreaterThan(Date.now() - 1000);
 
     // The poison event is still in the outbox and retried; B's events go through meanwhile.
     const started = Date.now();
@@ -100,8 +101,8 @@ describe('outbox relay isolates a failing event (e2e)', () => {
 
     const dead = await eventUntil(poisoned, poisonId, (e) => e.delivery_status === 'dead_lettered');
     expect(dead.dead_letter).toMatchObject({ attempts: 3, failed_subscribers: ['inventory-alerts'], next_retry_at: null });
-    expect(dead.dead_letter.last_error).toMatch(/^inventory-alerts: /);
-    expect(dead.dead_letter.dead_lettered_at).toEqual(expect.any(String));
+    expect(dead.dead_letter!.last_error).toMatch(/^inventory-alerts: /);
+    expect(dead.dead_letter!.dead_lettered_at).toEqual(expect.any(String));
     expect(receiver.received.filter((r) => r.headers['webhook-id'] === poisonId)).toHaveLength(1);
     expect(smtp.to(POISON_EMAIL)).toHaveLength(0);
 

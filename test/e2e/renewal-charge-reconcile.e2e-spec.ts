@@ -86,7 +86,7 @@ describe('renewal charge claims left charging (e2e)', () => {
     clock.set(now);
     // What a worker does before it dies: step 1 (invoice the period) and the claim, committed.
     const ctx = RequestContext.system('test', shop.tenantId, 'test');
-    expect(await (renewals as any).renewOne(ctx, service.id, now)).toBe(true);
+    expect(await renewals['renewOne'](ctx, service.id, now)).toBe(true); // renewOne is private: index access reaches it with its types
     const claim = await renewalPeriod(service.id);
     expect(await t.app.get(ServicesRepository).claimCharge(ctx, claim.id)).toBe(true);
     await db.query(`UPDATE service_periods SET charge_claimed_at = now() - interval '1 hour' WHERE id = $1`, [claim.id]);

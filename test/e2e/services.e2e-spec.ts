@@ -6,7 +6,7 @@ import type { TestApp } from '../support/app';
 import { createApiKey, type TenantFixture } from '../support/factories';
 import { signUpShop, startAppWithDb } from '../support/fixtures';
 import { eventsOfType } from '../support/observe';
-import { typedApi } from '../support/typed-api';
+import { typedApi, type ErrorDetail, type Schemas } from '../support/typed-api';
 
 const CARD = { number: '4242424242424242', exp_month: 12, exp_year: 2030, cvc: '123' };
 /** Sandbox card that succeeds when presented but, once saved, declines every off-session charge. */
@@ -27,7 +27,7 @@ describe('services (e2e)', () => {
   let singleProductId: string;
   const label = `cloud-${randomUUID().slice(0, 8)}`;
 
-  const svc: Record<string, any> = {};
+  const svc: Record<string, Schemas['Service']> = {};
   const cus: Record<string, { id: string; ref: string }> = {};
 
   async function customer(name: string): Promise<{ id: string; ref: string }> {
@@ -226,7 +226,7 @@ describe('services (e2e)', () => {
     expect(s1.body.data.status).toBe('suspended');
     const again = await act('suspend');
     expect(again.status).toBe(409);
-    expect(again.body.error.details.map((d: any) => d.message)).toEqual(['unsuspend', 'terminate']);
+    expect(again.body.error.details.map((d: ErrorDetail) => d.message)).toEqual(['unsuspend', 'terminate']);
     expect((await act('unsuspend')).body.data.status).toBe('active');
     expect((await act('terminate')).body.data).toMatchObject({ status: 'terminated' });
     expect((await act('terminate')).status).toBe(409);
@@ -245,13 +245,13 @@ describe('services (e2e)', () => {
   it('lists with filters; unknown filter values answer 400', async () => {
     const all = await t.http.get('/api/v1/services', { token: key, query: { customer_id: cus.alice.id } });
     expect(all.status).toBe(200);
-    expect(all.body.data.map((s: any) => s.id).sort()).toEqual([svc.alice.id, svc.aliceYearly.id, svc.prorated.id].sort());
+    expect(all.body.data.map((s: Schemas['Service']) => s.id).sort()).toEqual([svc.alice.id, svc.aliceYearly.id, svc.prorated.id].sort());
     const yearly = await t.http.get('/api/v1/services', { token: key, query: { billing_cycle: 'yearly' } });
-    expect(yearly.body.data.map((s: any) => s.id)).toEqual([svc.aliceYearly.id]);
+    expect(yearly.body.data.map((s: Schemas['Service']) => s.id)).toEqual([svc.aliceYearly.id]);
     const terminated = await t.http.get('/api/v1/services', { token: key, query: { status: 'terminated' } });
     expect(terminated.body.data).toHaveLength(1);
     const byTier = await t.http.get('/api/v1/services', { token: key, query: { tier: 'mini', sort: 'current_period_end', order: 'asc' } });
-    expect(byTier.body.data.map((s: any) => s.id)).toEqual([svc.prorated.id, svc.aliceYearly.id]);
+    expect(byTier.body.data.map((s: Schemas['Service']) => s.id)).toEqual([svc.prorated.id, svc.aliceYearly.id]);
     expect((await t.http.get('/api/v1/services', { token: key, query: { status: 'frozen' } })).status).toBe(400);
     expect((await t.http.get('/api/v1/services', { token: key, query: { billing_cycle: 'weekly' } })).status).toBe(400);
     expect((await t.http.get('/api/v1/services', { token: key, query: { sort: 'price' } })).status).toBe(400);

@@ -1,5 +1,6 @@
 import { startTestApp, type TestApp } from '../support/app';
 import { signUpShop } from '../support/fixtures';
+import type { Schemas } from '../support/typed-api';
 
 /**
  * Every list carries the full list meta and takes page/per_page/cursor, small fixed lists included
@@ -36,7 +37,7 @@ describe('small lists page like every list (e2e)', () => {
   afterAll(() => t.close());
 
   /** Follows next_cursor from the first page to the end; returns every page's body. */
-  async function walk(path: string, perPage: number): Promise<{ data: any[]; meta: any }[]> {
+  async function walk<T>(path: string, perPage: number): Promise<{ data: T[]; meta: Schemas['ListMeta'] }[]> {
     const pages = [(await t.http.get(path, { token, query: { per_page: perPage } })).body];
     while (pages[pages.length - 1].meta.next_cursor) {
       const res = await t.http.get(path, { token, query: { per_page: perPage, cursor: pages[pages.length - 1].meta.next_cursor } });
@@ -69,7 +70,7 @@ describe('small lists page like every list (e2e)', () => {
   });
 
   it('GET /categories: the cursor walks every category once, and cursor pages carry no page or total', async () => {
-    const pages = await walk('/api/v1/categories', 2);
+    const pages = await walk<Schemas['Category']>('/api/v1/categories', 2);
     expect(pages.map((p) => p.data.map((c) => c.name))).toEqual([['books', 'garden'], ['home', 'kitchen'], ['lighting']]);
     for (const p of pages.slice(1)) {
       expect(p.meta).not.toHaveProperty('page');
@@ -84,22 +85,22 @@ describe('small lists page like every list (e2e)', () => {
   it('GET /tiers/{label}: cheapest first, ties by id, paged by offset and by cursor', async () => {
     const first = await t.http.get('/api/v1/tiers/hosting', { token, query: { per_page: 3 } });
     expect(first.status).toBe(200);
-    expect(first.body.data.map((x: any) => x.price)).toEqual([500, 1500, 1500]);
+    expect(first.body.data.map((x: Schemas['ProductTier']) => x.price)).toEqual([500, 1500, 1500]);
     expect(first.body.meta).toMatchObject({ page: 1, per_page: 3, total: 4, total_pages: 2, has_next: true, has_previous: false, has_more: true });
 
-    const pages = await walk('/api/v1/tiers/hosting', 1);
+    const pages = await walk<Schemas['ProductTier']>('/api/v1/tiers/hosting', 1);
     const labels = pages.flatMap((p) => p.data.map((x) => x.label_name));
     expect(labels).toHaveLength(4);
     expect(new Set(labels)).toEqual(new Set(tiers.map((x) => x.label_name)));
     expect(pages.flatMap((p) => p.data.map((x) => x.price))).toEqual([500, 1500, 1500, 9900]);
     // The cursor walk and one whole page agree on the order, ties included.
-    expect(labels).toEqual((await t.http.get('/api/v1/tiers/hosting', { token })).body.data.map((x: any) => x.label_name));
+    expect(labels).toEqual((await t.http.get('/api/v1/tiers/hosting', { token })).body.data.map((x: Schemas['ProductTier']) => x.label_name));
   });
 
   it('GET /products/{id}/tiers pages the same way', async () => {
     const res = await t.http.get(`/api/v1/products/${productId}/tiers`, { token, query: { per_page: 2, page: 2 } });
     expect(res.status).toBe(200);
-    expect(res.body.data.map((x: any) => x.price)).toEqual([1500, 9900]);
+    expect(res.body.data.map((x: Schemas['ProductTier']) => x.price)).toEqual([1500, 9900]);
     expect(res.body.meta).toMatchObject({ page: 2, per_page: 2, total: 4, total_pages: 2, has_next: false, has_previous: true, next_cursor: null });
   });
 

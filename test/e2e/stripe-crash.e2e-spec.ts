@@ -47,7 +47,7 @@ describe('a live Stripe payment survives the API being killed mid-charge (e2e)',
   /** Everything that shows how often the invoice was paid: our records and Stripe's. */
   async function moneyOf(shop: LiveShop, invoiceId: string) {
     const payments = (await t.http.get('/api/v1/payments', { token: shop.key, query: { invoice_id: invoiceId } })).body.data as { id: string; status: string; amount_captured: number }[];
-    const ids = new Set(payments.map((p) => p.id));
+    const ids = new Set<string | undefined>(payments.map((p) => p.id));
     const atStripe = [...stripe.intents.values()].filter((pi) => ids.has(pi.metadata.cbapi_intent_id));
     const [paidEvents] = await db.query(
       `SELECT count(*)::int AS n FROM events WHERE tenant_id = $1 AND type = 'invoice.paid' AND data::text LIKE $2`, [shop.tenantId, `%${invoiceId}%`],

@@ -35,7 +35,7 @@ describe('tracing: API request → outbox → queue job → webhook POST (e2e, c
     ]);
     const call = async (method: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(`${api!.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as { data: { id: string; access_token: string } } }; // a created product's id, the sign-up's token
     };
 
     const signUp = await call('POST', '/api/v1/tenants', { name: 'Traced shop', email: `owner-${randomUUID()}@example.test`, password: 'correct-horse-battery' });

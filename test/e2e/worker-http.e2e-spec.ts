@@ -10,7 +10,7 @@ import { exited, spawnProcess, waitFor } from '../support/processes';
 const HOLD_MS = 2500; // how long the receiver keeps the webhook POST (the worker's job) waiting
 const SHUTDOWN_TIMEOUT_MS = 15000;
 
-async function get(url: string): Promise<{ status: number; text: string; json?: any }> {
+async function get(url: string): Promise<{ status: number; text: string; json?: unknown }> {
   const res = await fetch(url);
   const text = await res.text();
   return { status: res.status, text, json: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined };

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Schemas } from './typed-api';
 
 export interface CustomerTruth {
   currency: string;
@@ -20,7 +21,7 @@ export interface CustomerTruth {
 export async function customerTruth(
   db: DataSource, tenantId: string, range: { start: Date; end: Date }, atRiskBefore: Date, timezone: string,
 ): Promise<CustomerTruth[]> {
-  const rows: Record<string, any>[] = await db.query(
+  const rows: CustomerTruth[] = await db.query(
     `WITH o AS (
        SELECT id, customer_id, currency, created_at AS at, total - amount_refunded AS value,
               shipping_address ->> 'country' AS country, shipping_address ->> 'region' AS region
@@ -45,16 +46,17 @@ export async function customerTruth(
        FROM c GROUP BY currency ORDER BY currency`,
     [tenantId, range.start, range.end, atRiskBefore, timezone],
   );
-  return rows as CustomerTruth[];
+  return rows;
 }
 
 /** The report's figures in the shape of CustomerTruth (averages left out: they follow from the sums). */
-export function reportFigures(report: any): CustomerTruth[] {
-  return report.currencies.map((c: any) => ({
-    currency: c.currency, customers: c.customers, orders: c.cohorts.reduce((s: number, k: any) => s + k.orders, 0), lifetime_value: c.lifetime_value.total,
+export function reportFigures(report: Schemas['CustomersReport']): CustomerTruth[] {
+  return report.currencies.map((c) => ({
+    currency: c.currency, customers: c.customers, orders: c.cohorts.reduce((s, k) => s + k.orders, 0), lifetime_value: c.lifetime_value.total,
     new_customers: c.new_customers, returning_customers: c.returning_customers, at_risk: c.at_risk.customers, at_risk_value: c.at_risk.lifetime_value,
-    cohorts: c.cohorts.map(({ average_lifetime_value: _, ...k }: any) => k),
-    geography: c.geography.map(({ average_lifetime_value: _, ...g }: any) => g),
+    // The report's segments carry exactly the truth's fields besides the average (checked by the comparison).
+    cohorts: c.cohorts.map(({ average_lifetime_value: _, ...k }) => k as CustomerTruth['cohorts'][number]),
+    geography: c.geography.map(({ average_lifetime_value: _, ...g }) => g as CustomerTruth['geography'][number]),
   }));
 }
 

@@ -49,7 +49,8 @@ export class AnalyticsShop {
     return this;
   }
 
-  async post(path: string, body: unknown): Promise<any> {
+  /** POSTs as the shop and answers the created (or changed) resource, `data` of the envelope. */
+  async post<T = { id: string }>(path: string, body: unknown): Promise<T> {
     const res = await this.t.http.post(path, body, { token: this.key });
     if (res.status >= 300) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.data;

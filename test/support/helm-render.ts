@@ -25,6 +25,19 @@ type Node =
   | { kind: 'if'; branches: { cond: Command[] | null; body: Node[] }[] }
   | { kind: 'with'; pipe: Command[]; body: Node[]; otherwise: Node[] }
   | { kind: 'range'; keyVar?: string; valueVar?: string; pipe: Command[]; body: Node[]; otherwise: Node[] };
+/** A rendered manifest: a Kubernetes object, its shape checked by the chart test against the Kubernetes schemas. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+/**
+ * A template function. Templates pass whatever the values hold, unchecked as in Helm: each function
+ * names the types it reads its arguments as, and the renderer calls it with the evaluated operands.
+ */
+type TemplateFunction = (...args: never[]) => unknown;
+
 interface Scope {
   dot: unknown;
   vars: Record<string, unknown>;
@@ -103,7 +116,7 @@ export class ChartRenderer {
   }
 
   /** Every manifest of the chart for these values (merged over values.yaml), as parsed objects with their template file. */
-  render(overrides: Record<string, unknown> = {}, release = { Name: 'shop', Namespace: 'default' }): { file: string; object: any }[] {
+  render(overrides: Record<string, unknown> = {}, release = { Name: 'shop', Namespace: 'default' }): { file: string; object: RenderedObject }[] {
     const chart = YAML.parse(fs.readFileSync(path.join(this.chartDir, 'Chart.yaml'), 'utf8'));
     const values = deepMerge(YAML.parse(fs.readFileSync(path.join(this.chartDir, 'values.yaml'), 'utf8')), overrides);
     const root = {
@@ -111,11 +124,11 @@ export class ChartRenderer {
       Release: { ...release, Service: 'Helm', IsInstall: true, IsUpgrade: false, Revision: 1 },
       Chart: { Name: chart.name, Version: chart.version, AppVersion: chart.appVersion },
     };
-    const out: { file: string; object: any }[] = [];
+    const out: { file: string; object: RenderedObject }[] = [];
     for (const file of this.templateFiles().filter((f) => /\.ya?ml$/.test(f))) {
       const text = this.exec(this.parse(fs.readFileSync(file, 'utf8')), { dot: root, vars: { $: root } });
       for (const doc of text.split(/^---\s*$/m)) {
-        const object = YAML.parse(doc);
+        const object: RenderedObject | null = YAML.parse(doc);
         if (object) out.push({ file: path.basename(file), object });
       }
     }
@@ -179,7 +192,7 @@ export class ChartRenderer {
         const value = this.evalPipe(node.pipe, scope);
         const entries: [unknown, unknown][] = Array.isArray(value)
           ? value.map((v, k) => [k, v])
-          : value && typeof value === 'object' ? Object.keys(value).sort().map((k) => [k, (value as any)[k]]) : [];
+          : value && typeof value === 'object' ? Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]) : [];
         if (entries.length === 0) out += this.exec(node.otherwise, scope);
         for (const [key, item] of entries) {
           const vars = { ...scope.vars };
@@ -213,63 +226,66 @@ export class ChartRenderer {
     if (op.t === 'lit') return op.v;
     if (op.t === 'sub') return this.evalPipe(op.pipe, scope);
     if (op.t === 'fn') return this.fn(op.name)();
-    let value: any = op.base === '.' ? scope.dot : scope.vars[op.base];
-    for (const key of op.path) value = value === undefined || value === null ? undefined : value[key];
+    let value: unknown = op.base === '.' ? scope.dot : scope.vars[op.base];
+    for (const key of op.path) value = value === undefined || value === null ? undefined : (value as Record<string, unknown>)[key];
     return value;
   }
 
-  private fn(name: string): (...args: any[]) => unknown {
+  private fn(name: string): (...args: unknown[]) => unknown {
     const include = (template: string, data: unknown) => {
       const nodes = this.defines.get(template);
       if (!nodes) throw new Error(`no template "${template}"`);
       return this.exec(nodes, { dot: data, vars: { $: data } });
     };
-    const FUNCTIONS: Record<string, (...args: any[]) => unknown> = {
+    const FUNCTIONS: Record<string, TemplateFunction> = {
       include,
-      quote: (...a) => a.map((x: unknown) => JSON.stringify(str(x))).join(' '),
+      quote: (...a: unknown[]) => a.map((x) => JSON.stringify(str(x))).join(' '),
       toString: (x: unknown) => str(x),
-      default: (fallback, v) => (truthy(v) ? v : fallback),
-      required: (message, v) => {
+      default: (fallback: unknown, v: unknown) => (truthy(v) ? v : fallback),
+      required: (message: string, v: unknown) => {
         if (v === undefined || v === null || v === '') throw new HelmFail(message);
         return v;
       },
-      fail: (message) => {
+      fail: (message: string) => {
         throw new HelmFail(message);
       },
-      trunc: (n, s) => str(s).slice(0, n),
-      trimSuffix: (suffix, s) => (str(s).endsWith(suffix) ? str(s).slice(0, -suffix.length) : str(s)),
-      contains: (sub, s) => str(s).includes(str(sub)),
-      printf: (format: string, ...args) => format.replace(/%[sdv]/g, () => str(args.shift())),
-      list: (...a) => a,
-      toYaml: (v) => (v && typeof v === 'object' && Object.keys(v).length === 0 ? (Array.isArray(v) ? '[]' : '{}') : YAML.stringify(v, { lineWidth: 0 }).trimEnd()),
-      toJson: (v) => JSON.stringify(v),
-      sha256sum: (s) => createHash('sha256').update(str(s)).digest('hex'),
-      b64enc: (s) => Buffer.from(str(s)).toString('base64'),
-      indent: (n, s) => indent(n, s),
-      nindent: (n, s) => `\n${indent(n, s)}`,
-      int: (x) => Math.trunc(Number(x)),
-      mul: (a, b) => Number(a) * Number(b),
-      add: (a, b) => Number(a) + Number(b),
-      eq: (a, b) => a === b,
-      ne: (a, b) => a !== b,
-      lt: (a, b) => a < b,
-      le: (a, b) => a <= b,
-      gt: (a, b) => a > b,
-      ge: (a, b) => a >= b,
-      not: (x) => !truthy(x),
-      and: (...a) => a.find((x) => !truthy(x)) ?? a[a.length - 1],
-      or: (...a) => a.find((x) => truthy(x)) ?? a[a.length - 1],
-      empty: (x) => !truthy(x),
+      trunc: (n: number, s: unknown) => str(s).slice(0, n),
+      trimSuffix: (suffix: string, s: unknown) => (str(s).endsWith(suffix) ? str(s).slice(0, -suffix.length) : str(s)),
+      contains: (sub: unknown, s: unknown) => str(s).includes(str(sub)),
+      printf: (format: string, ...args: unknown[]) => format.replace(/%[sdv]/g, () => str(args.shift())),
+      list: (...a: unknown[]) => a,
+      toYaml: (v: unknown) => (v && typeof v === 'object' && Object.keys(v).length === 0 ? (Array.isArray(v) ? '[]' : '{}') : YAML.stringify(v, { lineWidth: 0 }).trimEnd()),
+      toJson: (v: unknown) => JSON.stringify(v),
+      sha256sum: (s: unknown) => createHash('sha256').update(str(s)).digest('hex'),
+      b64enc: (s: unknown) => Buffer.from(str(s)).toString('base64'),
+      indent: (n: number, s: unknown) => indent(n, s),
+      nindent: (n: number, s: unknown) => `\n${indent(n, s)}`,
+      int: (x: unknown) => Math.trunc(Number(x)),
+      mul: (a: unknown, b: unknown) => Number(a) * Number(b),
+      add: (a: unknown, b: unknown) => Number(a) + Number(b),
+      eq: (a: unknown, b: unknown) => a === b,
+      ne: (a: unknown, b: unknown) => a !== b,
+      // The chart compares numbers only (through `int`).
+      lt: (a: number, b: number) => a < b,
+      le: (a: number, b: number) => a <= b,
+      gt: (a: number, b: number) => a > b,
+      ge: (a: number, b: number) => a >= b,
+      not: (x: unknown) => !truthy(x),
+      and: (...a: unknown[]) => a.find((x) => !truthy(x)) ?? a[a.length - 1],
+      or: (...a: unknown[]) => a.find((x) => truthy(x)) ?? a[a.length - 1],
+      empty: (x: unknown) => !truthy(x),
     };
     const fn = FUNCTIONS[name];
     if (!fn) throw new Error(`template function "${name}" is not supported by this renderer`);
-    return fn;
+    return fn as (...args: unknown[]) => unknown;
   }
 }
 
-function deepMerge(base: any, over: any): any {
-  if (!over || typeof over !== 'object' || Array.isArray(over) || !base || typeof base !== 'object' || Array.isArray(base)) return over === undefined ? base : over;
-  const out = { ...base };
+const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isMap(over) || !isMap(base)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
   return out;
 }

@@ -2,14 +2,17 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ValidateFunction } from 'ajv';
 import { loadSpec } from '../../src/platform/openapi/spec-file';
+import { refResolver, type SpecDocument, type SpecHeader, type SpecSchema } from './spec-document';
 
-const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
+const spec = loadSpec() as unknown as SpecDocument; // walked as a plain JSON document
+const resolve = refResolver(spec);
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...spec, $id: 'spec' });
 const compiled = new Map<string, ValidateFunction>();
 
 export const HTTP_METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+const isHttpMethod = (m: string): m is (typeof HTTP_METHODS)[number] => (HTTP_METHODS as readonly string[]).includes(m);
 
 /** `/api/v1/users/{id}` → a matcher; the template with the most literal segments wins. */
 const templates = Object.keys(spec.paths ?? {}).map((template) => {
@@ -54,14 +57,14 @@ export function specProblems(method: string, path: string, res: ResponseLike): s
     if (!res.headers['x-request-id']) problems.push('header X-Request-Id is required');
     return problems;
   }
-  const operation = spec.paths[template][m];
+  const operation = isHttpMethod(m) ? spec.paths[template][m] : undefined;
   if (!operation) return [`${method} ${template}: operation not in the spec`];
   const statusKey = operation.responses[String(res.status)] ? String(res.status) : operation.responses.default ? 'default' : undefined;
   if (!statusKey) return [`${method} ${template}: status ${res.status} is not declared (body ${JSON.stringify(res.body)})`];
   const response = resolve(operation.responses[statusKey]);
   const problems: string[] = [];
 
-  for (const [name, headerOrRef] of Object.entries<any>(response.headers ?? {})) {
+  for (const [name, headerOrRef] of Object.entries<SpecHeader>(response.headers ?? {})) {
     const header = resolve(headerOrRef);
     const value = res.headers[name.toLowerCase()];
     if (value === undefined) {
@@ -76,7 +79,7 @@ export function specProblems(method: string, path: string, res: ResponseLike): s
     }
   }
 
-  const content = response.content as Record<string, { schema?: unknown }> | undefined;
+  const content = response.content;
   if (!content) {
     const text = res.text ?? '';
     if (text.length > 0) problems.push(`${res.status} declares no body but got ${text.slice(0, 200)}`);
@@ -104,15 +107,7 @@ export function specProblems(method: string, path: string, res: ResponseLike): s
   return problems;
 }
 
-function resolve(node: any): any {
-  if (node && typeof node.$ref === 'string') {
-    const target = node.$ref.slice(2).split('/').reduce((acc: any, key: string) => acc?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
-    return resolve(target);
-  }
-  return node;
-}
-
-function coerceHeaderSchema(schema: any): any {
+function coerceHeaderSchema(schema: SpecSchema): SpecSchema {
   return schema.$ref ? { $ref: `spec#${schema.$ref.slice(1)}` } : schema;
 }
 
@@ -123,7 +118,7 @@ export function assertMatchesSpec(method: string, path: string, res: ResponseLik
 }
 
 export function specOperations(): string[] {
-  return Object.entries<any>(spec.paths ?? {}).flatMap(([path, item]) =>
+  return Object.entries(spec.paths ?? {}).flatMap(([path, item]) =>
     HTTP_METHODS.filter((m) => item[m]).map((m) => `${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
   );
 }

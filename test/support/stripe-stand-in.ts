@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { decodeStripeForm } from './stripe-form';
+import type { CheckoutSession, RecordedRequest, StripeParams } from './stripe-records';
 
 /** What one of Stripe's documented test payment methods does (https://docs.stripe.com/testing). */
 type Behaviour = 'succeeds' | 'declined' | 'insufficient_funds' | 'three_d_secure' | 'charge_customer_fail';
@@ -39,12 +40,6 @@ class StripeHttpError extends Error {
 const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const now = () => Math.floor(Date.now() / 1000);
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  params: Record<string, any>;
-  idempotencyKey: string | undefined;
-}
 
 /**
  * A local stand-in for the Stripe API endpoints the adapter uses (a real HTTP server the official
@@ -61,7 +56,7 @@ export class StripeStandIn {
   readonly intents = new Map<string, Stripe.PaymentIntent>();
   private readonly refunds = new Map<string, Stripe.Refund>();
   private readonly methods = new Map<string, { behaviour: Behaviour; brand: string; customer: string | null }>();
-  private readonly sessions = new Map<string, Record<string, any>>();
+  private readonly sessions = new Map<string, CheckoutSession>();
   private readonly disputes = new Map<string, Stripe.Dispute>();
   private readonly replies = new Map<string, { status: number; body: unknown }>();
   private readonly stripe = new Stripe('sk_test_standin');
@@ -124,7 +119,7 @@ export class StripeStandIn {
   }
 
   /** The payer pays a Checkout Session with `method` on Stripe's page: a succeeded PaymentIntent, and the session complete. */
-  completeCheckout(sessionId: string, method = 'pm_card_visa'): Record<string, any> {
+  completeCheckout(sessionId: string, method = 'pm_card_visa'): CheckoutSession {
     const session = this.sessions.get(sessionId);
     if (!session) throw new Error(`no checkout session ${sessionId}`);
     const pi = this.createIntent({
@@ -195,7 +190,7 @@ export class StripeStandIn {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://stand-in');
-    const params = decodeStripeForm(req.method === 'GET' ? url.search.slice(1) : Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+    const params = decodeStripeForm(req.method === 'GET' ? url.search.slice(1) : Buffer.concat(chunks).toString('utf8')) as StripeParams;
     const key = req.headers['idempotency-key'] as string | undefined;
     const recorded: RecordedRequest = { method: req.method ?? '', path: url.pathname, params, idempotencyKey: key };
     this.requests.push(recorded);
@@ -224,7 +219,7 @@ export class StripeStandIn {
     res.end(JSON.stringify(reply.body));
   }
 
-  private route(method: string, path: string, params: Record<string, any>): unknown {
+  private route(method: string, path: string, params: StripeParams): unknown {
     let parts = path.split('/').filter(Boolean); // ['v1', resource, id?, action?]
     if (parts[1] === 'checkout') parts = ['v1', 'checkout_sessions', ...parts.slice(3)];
     const shape = `${method} /${parts.map((p, i) => (i === 2 && !['search'].includes(p) ? ':id' : p)).join('/')}`;
@@ -269,13 +264,13 @@ export class StripeStandIn {
     }
   }
 
-  private createIntent(params: Record<string, any>): Stripe.PaymentIntent {
+  private createIntent(params: StripeParams): Stripe.PaymentIntent {
     const amount = Number(params.amount);
     if (!Number.isInteger(amount) || amount < 1) throw new StripeHttpError(400, { type: 'invalid_request_error', code: 'parameter_invalid_integer', message: 'Invalid integer', param: 'amount' });
-    if (['bhd', 'jod', 'kwd', 'omr', 'tnd'].includes(params.currency) && amount % 10 !== 0) {
+    if (['bhd', 'jod', 'kwd', 'omr', 'tnd'].includes(params.currency as string) && amount % 10 !== 0) {
       throw new StripeHttpError(400, { type: 'invalid_request_error', code: 'invalid_amount', message: 'Three-decimal amounts must end in 0', param: 'amount' });
     }
-    const method = this.concreteMethod(String(params.payment_method ?? ''), params.customer ?? null);
+    const method = this.concreteMethod(String(params.payment_method ?? ''), (params.customer as string | undefined) ?? null);
     const pi = {
       id: id('pi'), object: 'payment_intent', amount, amount_capturable: 0, amount_received: 0, currency: params.currency,
       capture_method: params.capture_method ?? 'automatic_async', confirmation_method: 'automatic', customer: params.customer ?? null,
@@ -356,7 +351,7 @@ export class StripeStandIn {
     return pi;
   }
 
-  private refund(params: Record<string, any>): Stripe.Refund {
+  private refund(params: StripeParams): Stripe.Refund {
     const pi = this.intent(String(params.payment_intent));
     const refunded = [...this.refunds.values()].filter((r) => r.payment_intent === pi.id).reduce((sum, r) => sum + r.amount, 0);
     const amount = params.amount === undefined ? pi.amount_received - refunded : Number(params.amount);
@@ -371,7 +366,7 @@ export class StripeStandIn {
     return refund;
   }
 
-  private retrieveSession(sessionId: string, expand: unknown): Record<string, any> {
+  private retrieveSession(sessionId: string, expand: unknown): Record<string, unknown> {
     const session = this.sessions.get(sessionId);
     if (!session) throw new StripeHttpError(404, { type: 'invalid_request_error', code: 'resource_missing', message: `No such checkout.session: '${sessionId}'` });
     const { payment_intent_data: _hidden, ...visible } = session;
@@ -381,11 +376,11 @@ export class StripeStandIn {
     return { ...visible, payment_intent: paths.includes('payment_intent.payment_method') ? this.expand(pi, ['payment_method']) : pi };
   }
 
-  private createSession(params: Record<string, any>): Record<string, any> {
-    const lines: any[] = params.line_items ?? [];
+  private createSession(params: StripeParams): Record<string, unknown> {
+    const lines = params.line_items ?? [];
     const amount = lines.reduce((sum, l) => sum + Number(l.price_data?.unit_amount ?? 0) * Number(l.quantity ?? 1), 0);
     const sessionId = id('cs_test');
-    const session = {
+    const session: CheckoutSession = {
       id: sessionId, object: 'checkout.session', mode: params.mode, status: 'open', payment_status: 'unpaid', amount_total: amount,
       currency: lines[0]?.price_data?.currency ?? null, url: `${this.base}/c/pay/${sessionId}`, success_url: params.success_url,
       cancel_url: params.cancel_url ?? null, metadata: params.metadata ?? {}, client_reference_id: params.client_reference_id ?? null,

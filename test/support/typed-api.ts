@@ -33,6 +33,8 @@ type SuccessBody<O> = O extends { responses: infer R } ? { [S in keyof R & Succe
 
 export type ErrorBody = components['schemas']['Error'];
 export type Schemas = components['schemas'];
+/** One entry of an error's `details`. */
+export type ErrorDetail = NonNullable<ErrorBody['error']['details']>[number];
 
 /** The success body of `M P` (a `{data, meta}` envelope for most routes). */
 export type BodyOf<P extends ApiPath<M>, M extends HttpMethod> = SuccessBody<Operation<P, M>>;

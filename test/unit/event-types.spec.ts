@@ -7,7 +7,16 @@ import { EVENT_TYPES } from '../../src/modules/events/events.service';
 import { CreateWebhookRequestDto, UpdateWebhookRequestDto } from '../../src/generated/request-dtos';
 import { loadSpec, projectRoot } from '../../src/platform/openapi/spec-file';
 
-const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
+/** The parts of the spec this test reads: the EventType enum, each payload's `type`, each webhook's body and headers. */
+interface WebhookSpec {
+  components: {
+    schemas: { EventType: { enum: string[] } } & Record<string, { allOf: [unknown, { properties: { type: { const?: string; enum?: string[] } } }] }>;
+    parameters: Record<string, { name: string }>;
+  };
+  webhooks: Record<string, { post: { requestBody: { content: { 'application/json': { schema: { $ref: string } } } }; parameters: { $ref: string }[] } }>;
+}
+
+const spec = loadSpec() as unknown as WebhookSpec; // walked as a plain JSON document
 const schemas = spec.components.schemas;
 
 /** Every `.ts` file under src/modules except tests, with its text. */
@@ -41,7 +50,7 @@ describe('event types: code, spec enum and webhooks section agree', () => {
       const payload = schemas[payloadRef(type).replace('#/components/schemas/', '')];
       const typeSchema = payload.allOf[1].properties.type;
       expect(typeSchema.const ?? typeSchema.enum).toEqual(typeSchema.const ? type : expect.arrayContaining([type]));
-      const headers = spec.webhooks[type].post.parameters.map((p: { $ref: string }) => spec.components.parameters[p.$ref.split('/').pop()!].name);
+      const headers = spec.webhooks[type].post.parameters.map((p) => spec.components.parameters[p.$ref.split('/').pop()!].name);
       expect(headers).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature', 'X-Webhook-Signature']);
     }
   });

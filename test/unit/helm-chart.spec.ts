@@ -3,7 +3,13 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import YAML from 'yaml';
 import { configSchema } from '../../src/config/config.schema';
-import { ChartRenderer, HelmFail } from '../support/helm-render';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { ISecret } from 'kubernetes-models/v1/Secret';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { ChartRenderer, HelmFail, type RenderedObject } from '../support/helm-render';
 
 /**
  * The Helm chart (deploy/helm/cbapi), checked without a `helm` binary (none can be installed here):
@@ -24,7 +30,21 @@ const values = YAML.parse(fs.readFileSync(path.join(CHART, 'values.yaml'), 'utf8
 const validateValues = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(CHART, 'values.schema.json'), 'utf8')));
 const renderer = new ChartRenderer(CHART);
 
-async function kubernetesProblems(object: any): Promise<string | undefined> {
+/** The kinds the chart renders. */
+interface Kinds {
+  Deployment: IDeployment;
+  Job: IJob;
+  Service: IService;
+  Secret: ISecret;
+  PodDisruptionBudget: IPodDisruptionBudget;
+  HorizontalPodAutoscaler: IHorizontalPodAutoscaler;
+}
+/** An object with every optional field read as present: the test reads what the chart sets, and a missing one fails where it is read. */
+type AsRendered<T> = T extends (infer U)[] ? AsRendered<U>[] : T extends object ? { [K in keyof T]-?: AsRendered<T[K]> } : T;
+type Deployment = AsRendered<IDeployment>;
+type Container = Deployment['spec']['template']['spec']['containers'][number];
+
+async function kubernetesProblems(object: RenderedObject | Deployment): Promise<string | undefined> {
   // ESM-only package: one module per apiVersion/kind (e.g. kubernetes-models/apps/v1/Deployment).
   const mod = await import(`kubernetes-models/${object.apiVersion}/${object.kind}`);
   try {
@@ -35,14 +55,15 @@ async function kubernetesProblems(object: any): Promise<string | undefined> {
   }
 }
 
-const byKind = (objects: { object: any }[], kind: string) => objects.map((o) => o.object).filter((o) => o.kind === kind);
-const containerOf = (deployment: any) => deployment.spec.template.spec.containers[0];
-const envNames = (container: any): string[] => container.env.map((e: any) => e.name);
+const byKind = <K extends keyof Kinds>(objects: { object: RenderedObject }[], kind: K) =>
+  objects.map((o) => o.object).filter((o) => o.kind === kind) as unknown as AsRendered<Kinds[K]>[];
+const containerOf = (deployment: Deployment | undefined) => deployment!.spec.template.spec.containers[0];
+const envNames = (container: Pick<Container, 'env'>): string[] => container.env.map((e) => e.name);
 
 describe('Helm chart deploy/helm/cbapi', () => {
   const rendered = renderer.render({ secrets: SECRETS });
   const objects = rendered.map((r) => r.object);
-  const deployment = (component: string) => byKind(rendered, 'Deployment').find((d) => d.metadata.labels['app.kubernetes.io/component'] === component);
+  const deployment = (component: string) => byKind(rendered, 'Deployment').find((d) => d.metadata.labels['app.kubernetes.io/component'] === component)!;
 
   it('values.yaml satisfies values.schema.json, and the schema rejects bad values', () => {
     expect(validateValues(values)).toBe(true);
@@ -68,7 +89,7 @@ describe('Helm chart deploy/helm/cbapi', () => {
     expect(problems).toEqual([]);
     // The validator has teeth: a port name where a number belongs is caught.
     const broken = structuredClone(deployment('api'));
-    containerOf(broken).ports[0].containerPort = 'http';
+    (containerOf(broken).ports[0] as { containerPort: unknown }).containerPort = 'http';
     expect(await kubernetesProblems(broken)).toMatch(/containerPort must be integer/);
   });
 
@@ -80,16 +101,16 @@ describe('Helm chart deploy/helm/cbapi', () => {
     expect(worker.command).toEqual(['node', 'dist/src/worker.js']);
     expect(worker.ports).toEqual([{ name: 'http', containerPort: values.worker.httpPort }]);
     expect([worker.livenessProbe.httpGet.path, worker.readinessProbe.httpGet.path]).toEqual(['/health/live', '/health']);
-    expect(worker.env.find((e: any) => e.name === 'WORKER_HTTP_PORT').value).toBe(String(values.worker.httpPort));
-    expect(api.env.find((e: any) => e.name === 'METRICS_PORT').value).toBe(String(values.api.metricsPort));
+    expect(worker.env.find((e) => e.name === 'WORKER_HTTP_PORT')!.value).toBe(String(values.worker.httpPort));
+    expect(api.env.find((e) => e.name === 'METRICS_PORT')!.value).toBe(String(values.api.metricsPort));
     const [hpa] = byKind(rendered, 'HorizontalPodAutoscaler');
     expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: deployment('api').metadata.name });
     expect(deployment('api').spec.replicas).toBeUndefined(); // the HPA owns the count
   });
 
   it('selects the right pods from the Service and the PodDisruptionBudgets', () => {
-    const matches = (selector: Record<string, string>, d: any) =>
-      Object.entries(selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v);
+    const matches = (selector: Record<string, string>, d: Deployment | undefined) =>
+      Object.entries(selector).every(([k, v]) => d!.spec.template.metadata.labels[k] === v);
     const [service] = byKind(rendered, 'Service');
     expect(matches(service.spec.selector, deployment('api'))).toBe(true);
     expect(matches(service.spec.selector, deployment('worker'))).toBe(false);
@@ -106,7 +127,7 @@ describe('Helm chart deploy/helm/cbapi', () => {
     const migrate = job.spec.template.spec.containers[0];
     expect(migrate.command).toEqual(['node', 'dist/src/database/migrate.js']);
     expect(envNames(migrate)).toEqual(expect.arrayContaining(['MIGRATION_DATABASE_URL', 'DATABASE_URL']));
-    const secrets: Record<string, any> = Object.fromEntries(byKind(rendered, 'Secret').map((s) => [s.metadata.name, s]));
+    const secrets: Record<string, AsRendered<ISecret>> = Object.fromEntries(byKind(rendered, 'Secret').map((s) => [s.metadata.name, s]));
     expect(secrets['shop-cbapi'].stringData).toEqual({ DATABASE_URL: SECRETS.databaseUrl, REDIS_URL: SECRETS.redisUrl, JWT_SECRET: SECRETS.jwtSecret, HASH_SECRET: SECRETS.hashSecret });
     expect(secrets['shop-cbapi-migration'].stringData).toEqual({ MIGRATION_DATABASE_URL: SECRETS.migrationDatabaseUrl });
     // Secrets are hooks that run before the Job, so they exist on a first install.
@@ -114,7 +135,7 @@ describe('Helm chart deploy/helm/cbapi', () => {
     for (const component of ['api', 'worker']) {
       const env = containerOf(deployment(component)).env;
       expect(envNames({ env })).not.toContain('MIGRATION_DATABASE_URL');
-      expect(env.find((e: any) => e.name === 'DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'shop-cbapi', key: 'DATABASE_URL' });
+      expect(env.find((e) => e.name === 'DATABASE_URL')!.valueFrom.secretKeyRef).toEqual({ name: 'shop-cbapi', key: 'DATABASE_URL' });
     }
   });
 
@@ -125,7 +146,7 @@ describe('Helm chart deploy/helm/cbapi', () => {
     }
     for (const component of ['api', 'worker']) {
       const d = deployment(component);
-      const env = Object.fromEntries(containerOf(d).env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+      const env = Object.fromEntries(containerOf(d).env.filter((e) => 'value' in e).map((e) => [e.name, e.value]));
       expect(d.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(Number(env.SHUTDOWN_TIMEOUT_MS));
       expect(Number(env.SHUTDOWN_DRAIN_DELAY_MS)).toBeLessThan(Number(env.SHUTDOWN_TIMEOUT_MS));
       expect(containerOf(d).resources).toEqual(values[component].resources);
@@ -141,11 +162,12 @@ describe('Helm chart deploy/helm/cbapi', () => {
   });
 
   it('uses Secrets the operator manages when named, and creates none', () => {
-    const own = renderer.render({ secrets: { existingSecret: 'cbapi-app', existingMigrationSecret: 'cbapi-owner' } }).map((r) => r.object);
+    const ownRendered = renderer.render({ secrets: { existingSecret: 'cbapi-app', existingMigrationSecret: 'cbapi-owner' } });
+    const own = ownRendered.map((r) => r.object);
     expect(own.filter((o) => o.kind === 'Secret')).toEqual([]);
-    const api = own.find((o) => o.kind === 'Deployment' && o.metadata.name.endsWith('-api'));
-    expect(containerOf(api).env.find((e: any) => e.name === 'JWT_SECRET').valueFrom.secretKeyRef.name).toBe('cbapi-app');
-    const job = own.find((o) => o.kind === 'Job');
-    expect(job.spec.template.spec.containers[0].env.find((e: any) => e.name === 'MIGRATION_DATABASE_URL').valueFrom.secretKeyRef.name).toBe('cbapi-owner');
+    const api = byKind(ownRendered, 'Deployment').find((o) => o.metadata.name.endsWith('-api'));
+    expect(containerOf(api).env.find((e) => e.name === 'JWT_SECRET')!.valueFrom.secretKeyRef.name).toBe('cbapi-app');
+    const [job] = byKind(ownRendered, 'Job');
+    expect(job.spec.template.spec.containers[0].env.find((e) => e.name === 'MIGRATION_DATABASE_URL')!.valueFrom.secretKeyRef.name).toBe('cbapi-owner');
   });
 });

@@ -1,6 +1,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { loadSpec } from '../../src/platform/openapi/spec-file';
+import { isJsonObject, refResolver, type SpecDocument, type SpecMedia, type SpecSchema } from '../support/spec-document';
 
 /**
  * Every example in openapi/openapi.yaml is checked against its schema, so a schema change that
@@ -8,7 +9,7 @@ import { loadSpec } from '../../src/platform/openapi/spec-file';
  * error response and webhook payload has one (scripts/spec-examples.ts fills them from real
  * e2e exchanges). Enum values are described where Swagger UI shows them.
  */
-const spec = loadSpec() as Record<string, any>; // walked as a plain JSON document
+const spec = loadSpec() as unknown as SpecDocument; // walked as a plain JSON document
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addFormat('card-number', /^[0-9]{12,19}$/); // Luhn is checked by the API, not here
@@ -17,8 +18,7 @@ ajv.addSchema({ ...spec, $id: 'spec' });
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 const SHARED_ERRORS = ['BadRequest', 'Unauthorized', 'Forbidden', 'NotFound', 'Conflict', 'Unprocessable', 'TooManyRequests', 'HostedPageTooManyRequests', 'ServiceUnavailable', 'ServerError'];
 const pointer = (...parts: string[]) => '#/' + parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
-const resolve = (node: any): any =>
-  node?.$ref ? resolve(node.$ref.slice(2).split('/').map((k: string) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((a: any, k: string) => a?.[k], spec)) : node;
+const resolve = refResolver(spec);
 
 interface Example {
   label: string;
@@ -31,17 +31,18 @@ interface Slot {
 }
 
 /** The examples of one media type: `example`, `examples` (component refs resolved), else those on the schema it references. */
-function mediaExamples(label: string, media: any, schemaRef: string): Example[] {
+function mediaExamples(label: string, media: SpecMedia, schemaRef: string): Example[] {
   const found: Example[] = [];
   if (media.example !== undefined) found.push({ label, value: media.example, schemaRef });
-  for (const [key, ex] of Object.entries<any>(media.examples ?? {})) found.push({ label: `${label} [${key}]`, value: resolve(ex).value, schemaRef });
+  for (const [key, ex] of Object.entries(media.examples ?? {})) found.push({ label: `${label} [${key}]`, value: resolve(ex).value, schemaRef });
   if (found.length > 0) return found;
-  const schema = media.schema ?? {};
+  const schema: SpecSchema = media.schema ?? {};
   // An auth operation's example lives on its component schema (of the body, or of the envelope's `data`).
   const target = schema.$ref ?? schema.properties?.data?.$ref;
-  if (target && resolve({ $ref: target }).examples) {
+  const examples = target ? resolve<SpecSchema>({ $ref: target }).examples : undefined;
+  if (target && examples) {
     const envelope = !schema.$ref;
-    return resolve({ $ref: target }).examples.map((value: unknown, i: number) => ({ label: `${label} (schema example ${i})`, value, schemaRef: envelope ? target : schemaRef }));
+    return examples.map((value, i) => ({ label: `${label} (schema example ${i})`, value, schemaRef: envelope ? target : schemaRef }));
   }
   return [];
 }
@@ -49,17 +50,17 @@ function mediaExamples(label: string, media: any, schemaRef: string): Example[] 
 function slots(): Record<'requestBodies' | 'successResponses' | 'sharedErrors' | 'webhooks', Slot[]> {
   const requestBodies: Slot[] = [];
   const successResponses: Slot[] = [];
-  for (const [template, item] of Object.entries<any>(spec.paths)) {
+  for (const [template, item] of Object.entries(spec.paths)) {
     for (const method of METHODS) {
       const op = item[method];
       if (!op) continue;
       const name = `${method.toUpperCase()} ${template}`;
       const json = op.requestBody?.content?.['application/json'];
       if (json) requestBodies.push({ label: `${name} request`, examples: mediaExamples(`${name} request`, json, pointer('paths', template, method, 'requestBody', 'content', 'application/json', 'schema')) });
-      for (const [status, raw] of Object.entries<any>(op.responses)) {
+      for (const [status, raw] of Object.entries(op.responses)) {
         if (!status.startsWith('2')) continue;
         const base = raw.$ref ? raw.$ref.slice(2).split('/') : ['paths', template, method, 'responses', status];
-        for (const [type, media] of Object.entries<any>(resolve(raw).content ?? {})) {
+        for (const [type, media] of Object.entries(resolve(raw).content ?? {})) {
           const label = `${name} ${status} ${type}`;
           successResponses.push({ label, examples: mediaExamples(label, media, pointer(...base, 'content', type, 'schema')) });
         }
@@ -67,12 +68,12 @@ function slots(): Record<'requestBodies' | 'successResponses' | 'sharedErrors' |
     }
   }
   const sharedErrors = SHARED_ERRORS.flatMap((name) =>
-    Object.entries<any>(spec.components.responses[name].content).map(([type, media]) => ({
+    Object.entries(spec.components.responses[name].content!).map(([type, media]) => ({
       label: `components/responses/${name} ${type}`,
       examples: mediaExamples(name, media, pointer('components', 'responses', name, 'content', type, 'schema')),
     })),
   );
-  const webhooks = Object.entries<any>(spec.webhooks).map(([type, entry]) => ({
+  const webhooks = Object.entries(spec.webhooks).map(([type, entry]) => ({
     label: `webhook ${type}`,
     examples: mediaExamples(type, entry.post.requestBody.content['application/json'], pointer('webhooks', type, 'post', 'requestBody', 'content', 'application/json', 'schema')),
   }));
@@ -85,10 +86,10 @@ function problemsOf(example: Example): string[] {
 }
 
 /** Every `examples` keyword inside the schemas (the component's and its properties'), with its location. */
-function schemaExamples(node: any, path: string[]): Example[] {
-  if (!node || typeof node !== 'object') return [];
+function schemaExamples(node: unknown, path: string[]): Example[] {
+  if (!isJsonObject(node)) return [];
   const own: Example[] = Array.isArray(node.examples) && (node.type || node.$ref || node.properties || node.allOf || node.enum || node.const !== undefined)
-    ? node.examples.map((value: unknown, i: number) => ({ label: `${path.join('/')} examples[${i}]`, value, schemaRef: pointer(...path) }))
+    ? node.examples.map((value, i) => ({ label: `${path.join('/')} examples[${i}]`, value, schemaRef: pointer(...path) }))
     : [];
   return [...own, ...Object.entries(node).flatMap(([k, v]) => (k === 'examples' ? [] : schemaExamples(v, [...path, k])))];
 }
@@ -121,15 +122,15 @@ describe('spec examples', () => {
 
   it('describes every enum value where Swagger UI shows it (the schema’s or the parameter’s description)', () => {
     const undescribed: string[] = [];
-    const walk = (node: any, path: string, parentDescription?: string): void => {
-      if (!node || typeof node !== 'object') return;
+    const walk = (node: unknown, path: string, parentDescription?: string): void => {
+      if (!isJsonObject(node)) return;
       if (Array.isArray(node)) return node.forEach((n, i) => walk(n, `${path}[${i}]`));
       if (Array.isArray(node.enum) && node.enum.length > 1) {
         const text = `${node.description ?? ''} ${parentDescription ?? ''}`;
         for (const value of node.enum) if (value !== null && !text.includes(`\`${value}\``)) undescribed.push(`${path}: ${value}`);
       }
       const isParameter = typeof node.in === 'string' && typeof node.name === 'string';
-      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`, key === 'schema' && isParameter ? node.description : undefined);
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}/${key}`, key === 'schema' && isParameter && typeof node.description === 'string' ? node.description : undefined);
     };
     walk(spec.paths, 'paths');
     walk(spec.components, 'components');
