@@ -32,7 +32,7 @@ function sameScope(a: DbScope | null, b: DbScope): boolean {
   return !!a && a.tenantId === b.tenantId && a.mode === b.mode && a.crossTenant === b.crossTenant;
 }
 
-function isUnscoped(s: DbScope): boolean {
+export function isUnscoped(s: DbScope): boolean {
   return !s.tenantId && !s.crossTenant;
 }
 
@@ -103,7 +103,24 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
       if (this.transactionDepth === 1) this.applied = isUnscoped(scope) ? NO_SCOPE : null;
       return;
     }
-    // Same steps as TypeORM's startTransaction, with the settings in START's round trip.
+    await this.startScoped('START TRANSACTION', scope);
+  }
+
+  /**
+   * START TRANSACTION READ ONLY with the settings in its round trip, for several reads that share
+   * one transaction (TransactionService.read): nothing in it can write, so it may end with
+   * commitQueuedAndRelease. Needs a scope; a runner already in a transaction is refused.
+   */
+  async startReadOnlyTransaction(): Promise<void> {
+    const scope = this.effectiveScope;
+    if (this.transactionDepth > 0 || this.isTransactionActive || isUnscoped(scope)) {
+      throw new Error('startReadOnlyTransaction needs a scoped runner outside any transaction');
+    }
+    await this.startScoped('START TRANSACTION READ ONLY', scope);
+  }
+
+  /** Same steps as TypeORM's startTransaction, with the settings in START's round trip. */
+  private async startScoped(start: 'START TRANSACTION' | 'START TRANSACTION READ ONLY', scope: DbScope): Promise<void> {
     this.isTransactionActive = true;
     try {
       await this.broadcaster.broadcast('BeforeTransactionStart');
@@ -112,7 +129,7 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
       throw err;
     }
     try {
-      await super.query(`START TRANSACTION; ${setScopeLiteral(scope)}`);
+      await super.query(`${start}; ${setScopeLiteral(scope)}`);
     } catch (err) {
       this.isTransactionActive = false;
       throw err;
@@ -179,9 +196,9 @@ export class ScopedQueryRunner extends PostgresQueryRunner {
    * that fails still ends the transaction; a broken connection is dropped by the pool. The COMMIT
    * goes past TypeORM's query logger, as the one it replaces was never awaited either.) pg 8 queues
    * a query behind the active one; should a pg major stop doing so, the pool-of-one e2e test
-   * (database-pool-one-connection) fails at once.
+   * (database-pool-one-connection) fails at once. Only for a transaction that wrote nothing.
    */
-  private commitQueuedAndRelease(): void {
+  commitQueuedAndRelease(): void {
     const connection = this.databaseConnection;
     if (!connection || this.transactionDepth !== 1) {
       void this.commitTransaction().catch(() => undefined).finally(() => this.release());

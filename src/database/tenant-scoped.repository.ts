@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager, EntityTarget, FindOptionsWhere } from 'typeorm';
 import type { Mode, RequestContext } from '../platform/context/request-context';
 import { NotFoundError } from '../platform/errors/domain-errors';
+import type { RunSql } from '../platform/pagination/paginate-sql';
 import { TransactionService } from './transaction.service';
 
 /** A row that belongs to one tenant in one mode: every tenant table's entity. */
@@ -24,6 +25,15 @@ export abstract class TenantScopedRepository {
   /** The manager to query with for `ctx` (TransactionService.managerFor). */
   protected m(ctx: RequestContext): EntityManager {
     return this.tx.managerFor(ctx);
+  }
+
+  /**
+   * One plain SQL statement through `m(ctx)`, for the hot reads that skip TypeORM's query building
+   * and hydration (paginateSql); the statement still names the tenant and mode in its WHERE.
+   */
+  protected sql(ctx: RequestContext): RunSql {
+    const manager = this.m(ctx);
+    return <T>(text: string, params: unknown[]) => manager.query(text, params) as Promise<T[]>;
   }
 
   /** The tenant and mode columns of ctx, for WHERE clauses and new rows. */

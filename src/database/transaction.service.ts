@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '../platform/context/request-context';
 import type { CrossTenantReason } from './cross-tenant';
-import { crossTenantScope, openScopedRunner, scopedManager, scopeOf, withCrossTenant, type ScopedQueryRunner } from './tenant-scope';
+import { crossTenantScope, isUnscoped, openScopedRunner, scopedManager, scopeOf, withCrossTenant, type ScopedQueryRunner } from './tenant-scope';
 
 /**
  * Runs work in one transaction and hands the callee a `ctx` that carries its manager. A callee
@@ -25,6 +25,39 @@ export class TransactionService {
     }
     if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx); // a transaction not opened through us
     return this.transaction((runner) => runner.scopeTo(scopeOf(ctx)), (manager) => work(ctx.withManager(manager)));
+  }
+
+  /**
+   * Runs several reads in ONE read-only transaction instead of one short transaction per statement:
+   * START TRANSACTION READ ONLY travels with the settings (one round trip), then the reads, then a
+   * COMMIT queued on the connection as it goes back to the pool (not waited for: a read-only
+   * transaction has nothing to commit). Inside an open transaction it joins that one. `work` must
+   * only read — a write fails in a read-only transaction — and must not wait for a second pooled
+   * connection (no acrossTenants without ctx) while this one is held.
+   */
+  async read<T>(ctx: RequestContext, work: (readCtx: RequestContext) => Promise<T>): Promise<T> {
+    const open = openScopedRunner(ctx.manager);
+    if (open) {
+      open.scopeTo(scopeOf(ctx));
+      return work(ctx);
+    }
+    if (ctx.manager?.queryRunner?.isTransactionActive) return work(ctx); // a transaction not opened through us
+    const scope = scopeOf(ctx);
+    if (isUnscoped(scope)) return work(ctx); // sees no tenant row: nothing to share a transaction for
+    const runner = (this.dataSource.createQueryRunner() as ScopedQueryRunner).scopeTo(scope);
+    let handedBack = false;
+    try {
+      await runner.startReadOnlyTransaction();
+      const result = await work(ctx.withManager(runner.manager));
+      handedBack = true;
+      runner.commitQueuedAndRelease();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      if (!handedBack) await runner.release();
+    }
   }
 
   /**

@@ -82,12 +82,41 @@ describe('scoped managers keep no pooled connection between statements (e2e)', (
     ['a cross-tenant manager outside a transaction', () => tx.managerAcrossTenants('retention').query('SELECT count(*) FROM customers')],
     ['a cross-tenant transaction', () => tx.acrossTenants('retention', (m) => m.query('SELECT count(*) FROM customers'))],
     ['TransactionService.run with a repository call inside', () => tx.run(RequestContext.system('test', tenantId, 'live'), (txCtx) => tx.managerFor(txCtx).findOneBy(CustomerEntity, { tenantId }))],
+    ['TransactionService.read with several reads inside', () => tx.read(RequestContext.system('test', tenantId, 'live'), async (readCtx) => {
+      await tx.managerFor(readCtx).count(CustomerEntity, { where: { tenantId } });
+      return tx.managerFor(readCtx).find(CustomerEntity, { where: { tenantId }, take: 5 });
+    })],
+    ['TransactionService.read whose statement fails', () =>
+      expect(tx.read(RequestContext.system('test', tenantId, 'live'), (readCtx) => tx.managerFor(readCtx).query('SELECT no_such_column FROM customers'))).rejects.toThrow()],
+    ['TransactionService.read that tries to write', () =>
+      expect(tx.read(RequestContext.system('test', tenantId, 'live'), (readCtx) => tx.managerFor(readCtx).insert(CustomerEntity, customer()))).rejects.toThrow(/read-only transaction/)],
   ];
 
   it.each(paths)('%s: gives the connection back', async (_name, path) => {
     await path();
     expect(inUse()).toEqual({ checkedOut: 0, waiting: 0 });
     await path(); // would wait for the pool's only connection, had the first call kept it
+    expect(inUse()).toEqual({ checkedOut: 0, waiting: 0 });
+  });
+
+  it('TransactionService.read runs its reads in ONE read-only transaction under the tenant scope, and joins an open one', async () => {
+    const ctx = RequestContext.system('test', tenantId, 'live');
+    const snapshot = 'SELECT now()::text AS started, pg_backend_pid() AS pid, current_setting(\'transaction_read_only\') AS read_only, current_setting(\'app.tenant_id\', true) AS tenant';
+    const [first, second] = await tx.read(ctx, async (readCtx) => {
+      const m = tx.managerFor(readCtx);
+      const [a] = await m.query(snapshot);
+      await m.query('SELECT pg_sleep(0.01)');
+      const [b] = await m.query(snapshot);
+      return [a, b];
+    });
+    expect(first).toEqual(second);
+    expect(first).toMatchObject({ read_only: 'on', tenant: tenantId });
+    const row = customer();
+    await expect(tx.run(ctx, async (txCtx) => {
+      await tx.managerFor(txCtx).insert(CustomerEntity, row);
+      // Inside a (read-write) transaction, read joins it: it sees the row not yet committed.
+      return tx.read(txCtx, (readCtx) => tx.managerFor(readCtx).findOneBy(CustomerEntity, { id: row.id, tenantId }));
+    })).resolves.toMatchObject({ id: row.id });
     expect(inUse()).toEqual({ checkedOut: 0, waiting: 0 });
   });
 

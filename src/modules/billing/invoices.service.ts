@@ -100,12 +100,14 @@ export class InvoicesService implements InvoicesPort {
     } else {
       assertNarrowed(filters);
     }
-    const rows = await this.repo.listInvoices(ctx, page, sort, filters);
-    return new Page(await this.records.presentMany(ctx, rows.items), rows.meta);
+    return this.tx.read(ctx, async (readCtx) => {
+      const rows = await this.repo.listInvoices(readCtx, page, sort, filters);
+      return new Page(await this.records.presentMany(readCtx, rows.items), rows.meta);
+    });
   }
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['Invoice']> {
-    return this.records.present(ctx, await this.records.getOrThrow(ctx, id));
+    return this.tx.read(ctx, async (readCtx) => this.records.present(readCtx, await this.records.getOrThrow(readCtx, id)));
   }
 
   /**

@@ -79,22 +79,28 @@ export class ProductsService {
     sort: { sort: ProductSort; order: SortOrder },
     filters: ProductFilters,
   ): Promise<Page<Schemas['Product']>> {
-    const products = await this.repo.listProducts(ctx, page, sort, filters);
-    const variants = await this.repo.variantsOfMany(ctx, products.items.map((p) => p.id));
-    return products.map((p) => toProduct(p, variants.get(p.id) ?? []));
+    return this.tx.read(ctx, async (readCtx) => {
+      const products = await this.repo.listProducts(readCtx, page, sort, filters);
+      const variants = await this.repo.variantsOfMany(readCtx, products.items.map((p) => p.id));
+      return products.map((p) => toProduct(p, variants.get(p.id) ?? []));
+    });
   }
 
   /** By id when the value is a product id, else by SKU. */
   /** The product whose `label_name` this is, or null. */
   async findByLabel(ctx: RequestContext, labelName: string): Promise<Schemas['Product'] | null> {
-    const product = await this.repo.findProductByLabel(ctx, labelName);
-    return product ? toProduct(product, await this.repo.variantsOf(ctx, product.id)) : null;
+    return this.tx.read(ctx, async (readCtx) => {
+      const product = await this.repo.findProductByLabel(readCtx, labelName);
+      return product ? toProduct(product, await this.repo.variantsOf(readCtx, product.id)) : null;
+    });
   }
 
   async get(ctx: RequestContext, idOrSku: string): Promise<Schemas['Product']> {
-    const product = isId(idOrSku, 'prod') ? await this.repo.findProduct(ctx, idOrSku) : await this.repo.findProductBySku(ctx, idOrSku);
-    if (!product) throw new NotFoundError('product', idOrSku);
-    return toProduct(product, await this.repo.variantsOf(ctx, product.id));
+    return this.tx.read(ctx, async (readCtx) => {
+      const product = isId(idOrSku, 'prod') ? await this.repo.findProduct(readCtx, idOrSku) : await this.repo.findProductBySku(readCtx, idOrSku);
+      if (!product) throw new NotFoundError('product', idOrSku);
+      return toProduct(product, await this.repo.variantsOf(readCtx, product.id));
+    });
   }
 
   async create(ctx: RequestContext, body: Schemas['CreateProductRequest']): Promise<Schemas['Product']> {

@@ -59,17 +59,21 @@ export class CustomersService implements CustomerDirectory {
     sort: { sort: CustomerSort; order: SortOrder },
     filters: CustomerFilters,
   ): Promise<Page<Schemas['Customer']>> {
-    const rows = await this.repo.listCustomers(ctx, page, sort, filters);
-    const addresses = await this.repo.addressesOf(ctx, rows.items.map((c) => c.id));
-    return new Page(rows.items.map((c) => toCustomer(c, addresses.get(c.id) ?? [])), rows.meta);
+    return this.tx.read(ctx, async (readCtx) => {
+      const rows = await this.repo.listCustomers(readCtx, page, sort, filters);
+      const addresses = await this.repo.addressesOf(readCtx, rows.items.map((c) => c.id));
+      return new Page(rows.items.map((c) => toCustomer(c, addresses.get(c.id) ?? [])), rows.meta);
+    });
   }
 
   /** A customer with its order summary; a `customer` user reaches only its own record (else 404). */
   async get(ctx: RequestContext, id: string): Promise<Schemas['CustomerDetail']> {
     const scope = ctx.customerScope;
     if (scope !== null && scope !== id) throw new NotFoundError('customer', id);
-    const customer = await this.findOrThrow(ctx, id);
-    return toCustomerDetail(customer, await this.addressesFor(ctx, customer.id), await this.orderSummary(ctx, customer.id));
+    return this.tx.read(ctx, async (readCtx) => {
+      const customer = await this.findOrThrow(readCtx, id);
+      return toCustomerDetail(customer, await this.addressesFor(readCtx, customer.id), await this.orderSummary(readCtx, customer.id));
+    });
   }
 
   /** The customer of this tenant and mode, or 404 (malformed ids too). For other modules. */

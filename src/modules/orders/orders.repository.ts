@@ -27,6 +27,13 @@ const SORT_COLUMNS: Record<OrderSort, { column: string; valueOf: (o: OrderEntity
   total: { column: 'o.total', valueOf: (o) => o.total },
 };
 
+/** A new order's fields; tenant, mode and timestamps come from ctx and the database. */
+export type NewOrder = Omit<OrderEntity, 'tenantId' | 'mode' | 'createdAt' | 'updatedAt'>;
+/** A new order's line (its order id is the order's). */
+export type NewOrderLine = Omit<OrderLineEntity, 'tenantId' | 'mode' | 'orderId' | 'createdAt'>;
+/** A new order's first history row. */
+export type NewHistory = Pick<OrderStatusHistoryEntity, 'fromStatus' | 'toStatus' | 'actor' | 'note'>;
+
 /** Fields a status transition may change along with the status. */
 export type TransitionChanges = Partial<Pick<OrderEntity, 'fulfillmentStatus' | 'stockState' | 'cancelReason' | 'cancelledAt'>>;
 
@@ -37,20 +44,56 @@ export type PaymentChanges = Pick<OrderEntity, 'paymentStatus' | 'amountPaid' | 
 @Injectable()
 export class OrdersRepository extends TenantScopedRepository {
   // --- orders
-  /** A plain INSERT … RETURNING (no existence check first): the row comes back with its timestamps. */
-  async insertOrder(ctx: RequestContext, order: Partial<OrderEntity>): Promise<OrderEntity> {
-    const m = this.m(ctx);
-    const entity = m.create(OrderEntity, { ...order, ...this.scope(ctx) });
-    await m.insert(OrderEntity, entity);
-    return entity;
-  }
-
-  /** All lines in one INSERT. */
-  async insertLines(ctx: RequestContext, lines: Partial<OrderLineEntity>[]): Promise<OrderLineEntity[]> {
-    const m = this.m(ctx);
-    const entities = lines.map((l) => m.create(OrderLineEntity, { ...l, ...this.scope(ctx) }));
-    await m.insert(OrderLineEntity, entities);
-    return entities;
+  /**
+   * A new order with its lines and its first history row, in ONE statement (three data-modifying
+   * CTEs: the lines' and the history's foreign keys are checked at the end of the statement, when
+   * the order row is there), where three INSERTs took three round trips. Every row's created_at
+   * (and the order's updated_at) is the column default, the transaction's now().
+   */
+  async insertNewOrder(ctx: RequestContext, order: NewOrder, lines: NewOrderLine[], history: NewHistory): Promise<{
+    order: OrderEntity; lines: OrderLineEntity[]; history: OrderStatusHistoryEntity;
+  }> {
+    const historyId = newTimeOrderedUuid();
+    const lineRecords = lines.map((l) => ({
+      id: l.id, position: l.position, product_id: l.productId, variant_id: l.variantId, sku: l.sku, name: l.name,
+      unit_price: l.unitPrice, quantity: l.quantity, line_total: l.lineTotal, fulfilled_quantity: l.fulfilledQuantity,
+    }));
+    const [row]: { created_at: Date; updated_at: Date; history_created_at: Date; lines_created_at: Date | null }[] = await this.m(ctx).query(
+      `WITH new_order AS (
+         INSERT INTO orders (id, tenant_id, mode, customer_id, status, payment_status, fulfillment_status, stock_state, currency,
+                             subtotal, shipping_total, tax_total, total, amount_paid, amount_refunded, shipping_address,
+                             billing_address, shipping_method, payment_method, note, cancel_reason, cancelled_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb, $17::jsonb, $18, $19, $20, $21, $22)
+         RETURNING created_at, updated_at),
+       new_lines AS (
+         INSERT INTO order_lines (id, tenant_id, mode, order_id, position, product_id, variant_id, sku, name, unit_price,
+                                  quantity, line_total, fulfilled_quantity)
+         SELECT l.id, $2, $3, $1, l.position, l.product_id, l.variant_id, l.sku, l.name, l.unit_price, l.quantity, l.line_total,
+                l.fulfilled_quantity
+           FROM jsonb_to_recordset($23::jsonb) AS l(id text, position integer, product_id text, variant_id text, sku text,
+                                                    name text, unit_price bigint, quantity integer, line_total bigint,
+                                                    fulfilled_quantity integer)
+         RETURNING created_at),
+       new_history AS (
+         INSERT INTO order_status_history (id, tenant_id, mode, order_id, from_status, to_status, actor, note)
+         VALUES ($24::uuid, $2, $3, $1, $25, $26, $27, $28)
+         RETURNING created_at)
+       SELECT o.created_at, o.updated_at, h.created_at AS history_created_at, (SELECT max(created_at) FROM new_lines) AS lines_created_at
+         FROM new_order o, new_history h`,
+      [
+        order.id, ctx.tenant, ctx.mode, order.customerId, order.status, order.paymentStatus, order.fulfillmentStatus, order.stockState,
+        order.currency, order.subtotal, order.shippingTotal, order.taxTotal, order.total, order.amountPaid, order.amountRefunded,
+        JSON.stringify(order.shippingAddress), JSON.stringify(order.billingAddress), order.shippingMethod, order.paymentMethod,
+        order.note, order.cancelReason, order.cancelledAt, JSON.stringify(lineRecords),
+        historyId, history.fromStatus, history.toStatus, history.actor, history.note,
+      ],
+    );
+    const scope = this.scope(ctx);
+    return {
+      order: { ...order, ...scope, createdAt: row.created_at, updatedAt: row.updated_at },
+      lines: lines.map((l) => ({ ...l, ...scope, orderId: order.id, createdAt: row.lines_created_at! })),
+      history: { ...history, ...scope, id: historyId, orderId: order.id, createdAt: row.history_created_at },
+    };
   }
 
   findOrder(ctx: RequestContext, id: string): Promise<OrderEntity | null> {

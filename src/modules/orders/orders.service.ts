@@ -20,7 +20,7 @@ import {
 import { PortBindings } from '../../platform/ports/port-bindings';
 import { ORDER_SHIPPING_PRICES, type OrderShippingPrices } from './order-shipping.port';
 import { shippingChargeOf } from './order-shipping-charge';
-import { OrdersRepository, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
+import { OrdersRepository, type NewOrder, type NewOrderLine, type OrderFilters, type OrderSort, type TransitionChanges } from './orders.repository';
 import { toOrder, toOrderDetail } from './orders.mappers';
 
 function addressValue(a: Schemas['OrderAddress']): Schemas['OrderAddressSnapshot'] {
@@ -112,14 +112,15 @@ export class OrdersService implements PaymentTarget {
       if (filters.customerId !== undefined && filters.customerId !== scope) return new Page([], emptyMeta(page));
       filters = { ...filters, customerId: scope };
     }
-    const rows = await this.repo.listOrders(ctx, page, sort, filters);
-    const lines = await this.repo.linesOf(ctx, rows.items.map((o) => o.id));
-    return new Page(rows.items.map((o) => toOrder(o, lines.get(o.id) ?? [])), rows.meta);
+    return this.tx.read(ctx, async (readCtx) => {
+      const rows = await this.repo.listOrders(readCtx, page, sort, filters);
+      const lines = await this.repo.linesOf(readCtx, rows.items.map((o) => o.id));
+      return new Page(rows.items.map((o) => toOrder(o, lines.get(o.id) ?? [])), rows.meta);
+    });
   }
 
   async get(ctx: RequestContext, id: string): Promise<Schemas['OrderDetail']> {
-    const order = await this.getOrThrow(ctx, id);
-    return this.detail(ctx, order);
+    return this.tx.read(ctx, async (readCtx) => this.detail(readCtx, await this.getOrThrow(readCtx, id)));
   }
 
   /** The order of this tenant and mode (and, for a customer user, of its customer), or 404. */
@@ -148,7 +149,7 @@ export class OrdersService implements PaymentTarget {
     return this.tx.run(ctx, async (txCtx) => {
       const customer = await this.customers.lockForNewReference(txCtx, body.customer_id);
       const orderId = newId('ord');
-      const lines: Partial<OrderLineEntity>[] = [];
+      const lines: NewOrderLine[] = [];
       let currency: string | null = body.currency ?? null;
       for (const [index, item] of body.items.entries()) {
         const product = await this.products.getForSale(txCtx, item.product_id, item.variant_id ?? undefined);
@@ -166,7 +167,6 @@ export class OrdersService implements PaymentTarget {
         const unitPrice = product.variantPrice ?? product.price;
         lines.push({
           id: newId('line'),
-          orderId,
           position: index,
           productId: product.id,
           variantId: product.variantId,
@@ -179,11 +179,11 @@ export class OrdersService implements PaymentTarget {
           fulfilledQuantity: 0,
         });
       }
-      const subtotal = checkedSum(lines.map((l) => l.lineTotal!), 'items');
+      const subtotal = checkedSum(lines.map((l) => l.lineTotal), 'items');
       const { shippingTotal, shippingMethod } = await shippingChargeOf(this.shippingPrices(), txCtx, body, currency!, subtotal);
       const taxTotal = 0;
       const shipping = addressValue(body.shipping_address);
-      const order = await this.repo.insertOrder(txCtx, {
+      const newOrder: NewOrder = {
         id: orderId,
         customerId: customer.id,
         status: 'pending',
@@ -204,14 +204,14 @@ export class OrdersService implements PaymentTarget {
         note: body.note ?? null,
         cancelReason: null,
         cancelledAt: null,
-      });
-      const saved = await this.repo.insertLines(txCtx, lines);
-      const created = await this.repo.insertHistory(txCtx, { orderId: order.id, fromStatus: null, toStatus: 'pending', actor: actorOf(txCtx), note: body.note ?? null });
+      };
+      const first = { fromStatus: null, toStatus: 'pending' as const, actor: actorOf(txCtx), note: body.note ?? null };
+      const { order, lines: saved, history: created } = await this.repo.insertNewOrder(txCtx, newOrder, lines, first);
       const result = toOrderDetail(order, saved, [created]);
+      // The event before the reservation (it commits or rolls back with it all the same): the stock
+      // rows that every order of a product locks are then held only for the reservation and COMMIT.
       await this.events.record(txCtx, 'order.created', stripHistory(result));
-      // Last, right before COMMIT: the reservation locks the product's stock level and stock row, which every
-      // order of that product waits for, so they are held for as few round trips as possible. Short of
-      // stock → the 409 rolls back everything above. The order id is visible to no one until the commit.
+      // The order id was generated above and is visible to no one until this transaction commits.
       await this.inventory.reserve(txCtx, unshippedStockLines(saved), order.id, { newReference: true });
       return result;
     });

@@ -68,8 +68,13 @@ function toSafeNumber(value: bigint): number {
   return Number(value);
 }
 
+/** A PostgreSQL bigint as `pg` returns it (a string) → a safe JS integer; for rows read with plain SQL. */
+export function fromBigintColumn(value: string): number {
+  return toSafeNumber(BigInt(value));
+}
+
 /** TypeORM column transformer: PostgreSQL bigint (a string in `pg`) ⇄ a safe JS integer. */
 export const bigintMoney: ValueTransformer = {
   to: (value: number | null | undefined) => value,
-  from: (value: string | null) => (value === null || value === undefined ? value : toSafeNumber(BigInt(value))),
+  from: (value: string | null) => (value === null || value === undefined ? value : fromBigintColumn(value)),
 };

@@ -4,7 +4,8 @@ import { invalidCursor } from './page-query';
 /** ISO 8601 in UTC as `toISOString` writes it; a 4-digit year stays inside PostgreSQL's range. */
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 
-type ValueKind = 'timestamp' | 'int4' | 'int8' | 'text' | 'unknown';
+/** What a sort column holds, as far as a cursor's value must match it. */
+export type ValueKind = 'timestamp' | 'int4' | 'int8' | 'text' | 'unknown';
 
 const KINDS: Record<string, ValueKind> = {
   timestamptz: 'timestamp', 'timestamp with time zone': 'timestamp', timestamp: 'timestamp',
@@ -47,5 +48,10 @@ function fits(kind: ValueKind, value: string | number): boolean {
  * values this API could have encoded pass; anything else → 400 naming `cursor`.
  */
 export function assertCursorFitsColumn<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>, column: string, value: string | number): void {
-  if (!fits(kindOf(qb, column), value)) throw invalidCursor('cursor does not fit this list; pass a next_cursor this route returned');
+  assertCursorFitsKind(kindOf(qb, column), value);
+}
+
+/** The same check for a list read with plain SQL, which names its sort column's kind itself. */
+export function assertCursorFitsKind(kind: ValueKind, value: string | number): void {
+  if (!fits(kind, value)) throw invalidCursor('cursor does not fit this list; pass a next_cursor this route returned');
 }

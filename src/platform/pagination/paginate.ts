@@ -2,7 +2,7 @@ import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { InvalidRequestError } from '../errors/domain-errors';
 import { Page } from './page';
 import { assertCursorFitsColumn } from './cursor-column';
-import { encodeCursor, type PageQuery, type SortOrder } from './page-query';
+import { encodeCursor, type Cursor, type PageQuery, type SortOrder } from './page-query';
 
 export interface SortSpec<E> {
   /** The name the client used (`created_at`), recorded in the cursor. */
@@ -31,9 +31,7 @@ export async function paginate<E extends ObjectLiteral>(
 
   if (pageQuery.kind === 'cursor') {
     const { cursor } = pageQuery;
-    if (cursor.sort !== sort.name || cursor.order !== sort.order) {
-      throw new InvalidRequestError('cursor belongs to a different sort or order; pass the same sort and order', 'cursor');
-    }
+    assertCursorOfSort(cursor, sort);
     assertCursorFitsColumn(qb, sort.column, cursor.value);
     const op = sort.order === 'asc' ? '>' : '<';
     qb.andWhere(`(${sort.column}, ${sort.idColumn}) ${op} (:cursorValue, :cursorId)`, {
@@ -41,15 +39,7 @@ export async function paginate<E extends ObjectLiteral>(
       cursorId: cursor.id,
     });
     const rows = await qb.orderBy(sort.column, dir).addOrderBy(sort.idColumn, dir).take(perPage + 1).getMany();
-    const hasMore = rows.length > perPage;
-    const items = rows.slice(0, perPage);
-    return new Page(items, {
-      per_page: perPage,
-      has_next: hasMore,
-      has_previous: true,
-      has_more: hasMore,
-      next_cursor: hasMore ? cursorAfter(items[items.length - 1], sort) : null,
-    });
+    return cursorPage(rows, perPage, sort);
   }
 
   const total = await qb.clone().getCount();
@@ -59,21 +49,49 @@ export async function paginate<E extends ObjectLiteral>(
     .skip((pageQuery.page - 1) * perPage)
     .take(perPage)
     .getMany();
-  const totalPages = Math.ceil(total / perPage);
-  const hasNext = pageQuery.page < totalPages;
+  return offsetPage(items, total, pageQuery.page, perPage, sort);
+}
+
+/** What a next cursor is made of: the sort's name and order, and a row's sort value and id. */
+export type CursorKey<E> = Pick<SortSpec<E>, 'name' | 'order' | 'valueOf' | 'idOf'>;
+
+/** A cursor is only valid for the sort and order that handed it out (else 400 naming `cursor`). */
+export function assertCursorOfSort(cursor: Cursor, sort: Pick<CursorKey<unknown>, 'name' | 'order'>): void {
+  if (cursor.sort !== sort.name || cursor.order !== sort.order) {
+    throw new InvalidRequestError('cursor belongs to a different sort or order; pass the same sort and order', 'cursor');
+  }
+}
+
+/** A keyset page from up to `perPage + 1` rows (the extra one only says that more follow). */
+export function cursorPage<E>(rows: E[], perPage: number, sort: CursorKey<E>): Page<E> {
+  const hasMore = rows.length > perPage;
+  const items = rows.slice(0, perPage);
   return new Page(items, {
-    page: pageQuery.page,
+    per_page: perPage,
+    has_next: hasMore,
+    has_previous: true,
+    has_more: hasMore,
+    next_cursor: hasMore ? cursorAfter(items[items.length - 1], sort) : null,
+  });
+}
+
+/** An offset page of `total` rows in all. */
+export function offsetPage<E>(items: E[], total: number, page: number, perPage: number, sort: CursorKey<E>): Page<E> {
+  const totalPages = Math.ceil(total / perPage);
+  const hasNext = page < totalPages;
+  return new Page(items, {
+    page,
     per_page: perPage,
     total,
     total_pages: totalPages,
     has_next: hasNext,
-    has_previous: pageQuery.page > 1,
+    has_previous: page > 1,
     has_more: hasNext,
     next_cursor: hasNext && items.length > 0 ? cursorAfter(items[items.length - 1], sort) : null,
   });
 }
 
-function cursorAfter<E>(row: E, sort: SortSpec<E>): string {
+function cursorAfter<E>(row: E, sort: CursorKey<E>): string {
   const raw = sort.valueOf(row);
   const value = raw instanceof Date ? raw.toISOString() : raw;
   return encodeCursor({ sort: sort.name, order: sort.order, value, id: sort.idOf(row) });
