@@ -6,7 +6,7 @@ import { StatementBatcher } from '../../database/statement-batcher';
 import { JobHandler } from '../../platform/queue/job-handler.decorator';
 import { QueueService } from '../../platform/queue/queue.service';
 import { SpanKind, withSpan } from '../../platform/tracing/tracing';
-import { TenantDeliverySlots, type DeliverySlot } from './tenant-delivery-slots';
+import { TenantDeliverySlots } from './tenant-delivery-slots';
 import { sendWebhook } from './webhook-sender';
 import { signatureHeaders } from './webhook-signature';
 import { WebhooksRepository, type AttemptRecord, type ClaimedAttempt } from './webhooks.repository';
@@ -82,9 +82,8 @@ export class WebhookDeliveryProcessor {
   }
 
   /**
-   * Claims the attempt, then takes one of its tenant's delivery slots and keeps it while the POST
-   * is out: the cap is on requests a tenant's endpoints have in flight, so the slot goes to the next
-   * delivery as soon as the answer is in, and recording it does not lengthen the hold. When the
+   * Claims the attempt, then takes one of its tenant's delivery slots and keeps it until the
+   * attempt is recorded (so a killed worker leaves at most that many POSTs unrecorded). When the
    * tenant has all of its slots busy and none will come free soon (a slow endpoint), the attempt
    * is given back and the job goes back with a short delay instead of holding a worker slot, so
    * other tenants' deliveries go first.
@@ -108,7 +107,7 @@ export class WebhookDeliveryProcessor {
       return 'tenant at its delivery cap; put back';
     }
     try {
-      return await this.attempt(claimed, slot);
+      return await this.attempt(claimed);
     } finally {
       await slot.release();
     }
@@ -120,7 +119,7 @@ export class WebhookDeliveryProcessor {
     await this.enqueueAttempt(job.deliveryId, job.attempt, { tenantId, delayMs, retry: `busy${Date.now()}` });
   }
 
-  private async attempt(claimed: ClaimedAttempt, slot: DeliverySlot): Promise<string> {
+  private async attempt(claimed: ClaimedAttempt): Promise<string> {
     const body = JSON.stringify({
       id: claimed.event_id,
       type: claimed.type,
@@ -137,7 +136,7 @@ export class WebhookDeliveryProcessor {
         timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
         allowPrivate: this.config.WEBHOOK_ALLOW_PRIVATE_URLS,
       }),
-    ).finally(() => slot.release());
+    );
     const record = (outcome: Pick<AttemptRecord, 'status' | 'nextAttemptAt' | 'lastError'>) =>
       this.records.submit({
         tenantId: claimed.tenant_id,
