@@ -2,16 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config/config';
-import { TransactionService } from '../../src/database/transaction.service';
-import { EventsService } from '../../src/modules/events/events.service';
-import { OutboxRelayService } from '../../src/modules/events/outbox-relay.service';
 import { TenantDeliverySlots, type DeliverySlot } from '../../src/modules/webhooks/tenant-delivery-slots';
 import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
-import { RequestContext } from '../../src/platform/context/request-context';
 import { REDIS } from '../../src/platform/redis/redis.module';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant } from '../support/factories';
-import { ownerDb } from '../support/owner-db';
+import { pendingWebhookDelivery } from '../support/webhook-fixtures';
 import { waitFor } from '../support/wait';
 
 const CAP = 2;
@@ -73,23 +68,13 @@ describe('webhook delivery slots and claims (e2e)', () => {
   });
 
   it('claims an attempt once, even when the same job is asked for twice in one batch', async () => {
-    const shop = await signUpTenant(t.http, 'Claims shop');
-    const hook = await t.http.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['customer.created'] }, { token: shop.accessToken });
-    expect(hook.status).toBe(201);
-    const ctx = RequestContext.system('test', shop.tenantId, 'live');
-    const eventId = await t.app.get(TransactionService).run(ctx, (tx) => t.app.get(EventsService).record(tx, 'customer.created', { id: 'cus_claims' }));
-    const db = await ownerDb();
-    const deliveryId = await waitFor('the fan-out of the event', async () => {
-      await t.app.get(OutboxRelayService).relayBatch();
-      const [row] = await db.query(`SELECT id FROM webhook_deliveries WHERE event_id = $1`, [eventId]);
-      return row?.id as string | undefined;
-    }, 30_000);
+    const { eventId, endpointId, deliveryId } = await pendingWebhookDelivery(t, 'Claims shop');
 
     const repo = t.app.get(WebhooksRepository);
     const dataSource = t.app.get(DataSource);
     const [claimed, duplicate] = await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }, { deliveryId, attempt: 1 }], 15_000);
-    expect(claimed).toMatchObject({ id: deliveryId, attempts: 1, event_id: eventId, endpoint_id: hook.body.data.id, type: 'customer.created' });
-    expect(claimed!.data).toEqual({ object: { id: 'cus_claims' } });
+    expect(claimed).toMatchObject({ id: deliveryId, attempts: 1, event_id: eventId, endpoint_id: endpointId, type: 'customer.created' });
+    expect(claimed!.data).toEqual({ object: { id: 'cus_pending' } });
     expect(duplicate).toBeUndefined();
     expect(await repo.claimAttempts(dataSource, [{ deliveryId, attempt: 1 }], 15_000)).toEqual([undefined]);
 

@@ -1,13 +1,8 @@
 import { DataSource } from 'typeorm';
-import { TransactionService } from '../../src/database/transaction.service';
-import { EventsService } from '../../src/modules/events/events.service';
-import { OutboxRelayService } from '../../src/modules/events/outbox-relay.service';
 import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
-import { RequestContext } from '../../src/platform/context/request-context';
 import { startTestApp, type TestApp } from '../support/app';
-import { signUpTenant } from '../support/factories';
+import { pendingWebhookDelivery } from '../support/webhook-fixtures';
 import { ownerDb } from '../support/owner-db';
-import { waitFor } from '../support/wait';
 
 const OVERDUE_AFTER_MS = 30_000;
 const LEASE_MS = 15_000;
@@ -29,20 +24,11 @@ describe('webhook sweep and attempts in flight (e2e)', () => {
   });
 
   async function backlogDelivery(): Promise<{ deliveryId: string; tenantId: string }> {
-    const shop = await signUpTenant(t.http, 'Sweep shop');
-    const hook = await t.http.post('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks', events: ['customer.created'] }, { token: shop.accessToken });
-    expect(hook.status).toBe(201);
-    const ctx = RequestContext.system('test', shop.tenantId, 'live');
-    const eventId = await t.app.get(TransactionService).run(ctx, (tx) => t.app.get(EventsService).record(tx, 'customer.created', { id: 'cus_sweep' }));
+    const { tenantId, deliveryId } = await pendingWebhookDelivery(t, 'Sweep shop');
     const db = await ownerDb();
-    const deliveryId = await waitFor('the fan-out of the event', async () => {
-      await t.app.get(OutboxRelayService).relayBatch();
-      const [row] = await db.query(`SELECT id FROM webhook_deliveries WHERE event_id = $1`, [eventId]);
-      return row?.id as string | undefined;
-    }, 30_000);
     // Queued behind a long backlog: due a minute ago, its job only starts now.
     await db.query(`UPDATE webhook_deliveries SET next_attempt_at = now() - interval '60 seconds' WHERE id = $1`, [deliveryId]);
-    return { deliveryId, tenantId: shop.tenantId };
+    return { deliveryId, tenantId };
   }
 
   const overdueIds = async () =>
